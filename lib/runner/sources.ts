@@ -1,0 +1,234 @@
+/**
+ * Module sources and kernel targets: turns `--module` / `--kernel` arguments into concrete source
+ * trees and header directories. Debian `*-dkms` packages are fetched with `apt-get download` and
+ * unpacked with `dpkg -x` — never installed, so no automatic builds run and the system is untouched.
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { existsSync, promises as fs, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { isValidModuleVersion } from "../domain/module-version";
+import { declaredRange, moduleSlugFromName, parseDkmsConf, parseKernelConfig, type DkmsConf } from "./dkms-conf";
+import { registerTempDir } from "./cleanup";
+
+const execFileP = promisify(execFile);
+
+export interface DebianProvenance {
+  package: string;
+  version: string;
+  /** the apt origin line, e.g. "bookworm-backports/contrib", when apt-cache knows it */
+  origin?: string;
+}
+
+export interface ModuleSource {
+  /** what the user passed */
+  spec: string;
+  kind: "dkms" | "kbuild";
+  /** PACKAGE_NAME as dkms knows it (directory naming in the DKMS tree) */
+  dkmsName: string;
+  /** PACKAGE_VERSION as dkms knows it */
+  dkmsVersion: string;
+  /** ingest slug and version */
+  slug: string;
+  version: string;
+  /** the source tree (read-only; every build copies it) */
+  dir: string;
+  conf: DkmsConf | null;
+  declaredKernelMin?: string;
+  declaredKernelMax?: string;
+  debian?: DebianProvenance;
+}
+
+export class SourceError extends Error {}
+
+async function run(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<string> {
+  try {
+    const { stdout } = await execFileP(cmd, args, { cwd: opts.cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: "C" } });
+    return stdout;
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new SourceError(`${cmd} ${args.join(" ")} failed: ${(err.stderr || err.message).trim().split("\n").slice(-3).join(" ")}`);
+  }
+}
+
+async function readIfExists(file: string): Promise<string | null> {
+  try {
+    return await fs.readFile(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** Upstream part of a Debian version: no epoch, no Debian revision ("1:2.11.1-8.4" → "2.11.1"). */
+export function debianUpstreamVersion(v: string): string {
+  return v.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
+}
+
+async function fromDkmsDir(spec: string, dir: string, debian?: DebianProvenance): Promise<ModuleSource> {
+  const confText = await fs.readFile(path.join(dir, "dkms.conf"), "utf8");
+  const conf = parseDkmsConf(confText);
+  // The directory is named <name>-<version> under /usr/src; use it when dkms.conf is dynamic.
+  const base = path.basename(dir);
+  const dash = base.lastIndexOf("-");
+  const dirName = dash > 0 ? base.slice(0, dash) : base;
+  const dirVersion = dash > 0 ? base.slice(dash + 1) : "";
+  const dyn = new Set(conf.dynamic);
+  const dkmsName = conf.vars.PACKAGE_NAME && !dyn.has("PACKAGE_NAME") ? conf.vars.PACKAGE_NAME : dirName;
+  const dkmsVersion =
+    conf.vars.PACKAGE_VERSION && !dyn.has("PACKAGE_VERSION")
+      ? conf.vars.PACKAGE_VERSION
+      : dirVersion || (debian ? debianUpstreamVersion(debian.version) : "");
+  if (!dkmsName || !dkmsVersion) throw new SourceError(`${dir}/dkms.conf: cannot determine PACKAGE_NAME/PACKAGE_VERSION`);
+  let version = dkmsVersion;
+  if (!isValidModuleVersion(version) && debian) version = debianUpstreamVersion(debian.version);
+  if (!isValidModuleVersion(version)) throw new SourceError(`module version "${dkmsVersion}" of ${dkmsName} is not a valid version string`);
+  const meta = await readIfExists(path.join(dir, "META"));
+  const range = declaredRange(conf, meta);
+  return {
+    spec,
+    kind: "dkms",
+    dkmsName,
+    dkmsVersion,
+    slug: moduleSlugFromName(dkmsName),
+    version,
+    dir,
+    conf,
+    ...(range.min ? { declaredKernelMin: range.min } : {}),
+    ...(range.max ? { declaredKernelMax: range.max } : {}),
+    ...(debian ? { debian } : {}),
+  };
+}
+
+/** Parse `pkg` or `pkg=version`. */
+export function parsePackageSpec(spec: string): { pkg: string; version?: string } | null {
+  const m = /^([a-z0-9][a-z0-9.+-]*)(?:=(\S+))?$/.exec(spec);
+  if (!m) return null;
+  return { pkg: m[1], ...(m[2] ? { version: m[2] } : {}) };
+}
+
+async function aptOrigin(pkg: string, version: string): Promise<string | undefined> {
+  try {
+    const out = await run("apt-cache", ["madison", pkg]);
+    for (const line of out.split("\n")) {
+      const cols = line.split("|").map((c) => c.trim());
+      if (cols[1] === version && cols[2]) return cols[2].split(/\s+/).slice(1).join(" ").replace(/\s+Packages$/, "") || undefined;
+    }
+  } catch {
+    /* provenance only */
+  }
+  return undefined;
+}
+
+async function fromDebianPackage(spec: string, workRoot: string): Promise<ModuleSource> {
+  const parsed = parsePackageSpec(spec);
+  if (!parsed) throw new SourceError(`"${spec}" is neither a directory nor a Debian package name`);
+  const dir = await fs.mkdtemp(path.join(workRoot, `pkg-${parsed.pkg}-`));
+  registerTempDir(dir);
+  // apt drops privileges to _apt for downloads; let it write here.
+  await fs.chmod(dir, 0o777);
+  await run("apt-get", ["download", "-q", parsed.version ? `${parsed.pkg}=${parsed.version}` : parsed.pkg], { cwd: dir });
+  const debs = (await fs.readdir(dir)).filter((f) => f.endsWith(".deb"));
+  if (debs.length !== 1) throw new SourceError(`apt-get download ${spec}: expected one .deb, found ${debs.length}`);
+  const deb = path.join(dir, debs[0]);
+  const version = (await run("dpkg-deb", ["-f", deb, "Version"])).trim();
+  const unpacked = path.join(dir, "root");
+  await run("dpkg", ["-x", deb, unpacked]);
+  const srcRoot = path.join(unpacked, "usr", "src");
+  const candidates: string[] = [];
+  for (const entry of existsSync(srcRoot) ? await fs.readdir(srcRoot) : []) {
+    if (existsSync(path.join(srcRoot, entry, "dkms.conf"))) candidates.push(path.join(srcRoot, entry));
+  }
+  if (candidates.length === 0) throw new SourceError(`${debs[0]} has no usr/src/<name>-<version>/dkms.conf`);
+  const origin = await aptOrigin(parsed.pkg, version);
+  return fromDkmsDir(spec, candidates.sort()[0], { package: parsed.pkg, version, ...(origin ? { origin } : {}) });
+}
+
+export interface ResolveOptions {
+  /** for plain Kbuild directories */
+  name?: string;
+  version?: string;
+  /** where downloaded packages are unpacked */
+  workRoot: string;
+}
+
+export async function resolveModule(spec: string, opts: ResolveOptions): Promise<ModuleSource> {
+  const asPath = path.resolve(spec);
+  if (existsSync(asPath) && statSync(asPath).isDirectory()) {
+    if (existsSync(path.join(asPath, "dkms.conf"))) return fromDkmsDir(spec, asPath);
+    if (!opts.name || !opts.version) {
+      throw new SourceError(`${spec} has no dkms.conf: pass --name and --version to build it as a plain Kbuild tree`);
+    }
+    if (!isValidModuleVersion(opts.version)) throw new SourceError(`--version "${opts.version}" is not a valid module version`);
+    return {
+      spec,
+      kind: "kbuild",
+      dkmsName: opts.name,
+      dkmsVersion: opts.version,
+      slug: moduleSlugFromName(opts.name),
+      version: opts.version,
+      dir: asPath,
+      conf: null,
+    };
+  }
+  if (spec.includes("/")) throw new SourceError(`${spec}: no such directory`);
+  return fromDebianPackage(spec, opts.workRoot);
+}
+
+export interface KernelTarget {
+  kernel: string;
+  /** /lib/modules/<k>/build */
+  buildDir: string;
+  headersPresent: boolean;
+  config?: Map<string, string>;
+  compiler?: string;
+  /** dpkg package owning the headers and its version, for provenance */
+  headerPackage?: { package: string; version: string };
+}
+
+export const MODULES_ROOT = "/lib/modules";
+
+export async function installedKernels(root = MODULES_ROOT): Promise<string[]> {
+  const entries = existsSync(root) ? await fs.readdir(root) : [];
+  return entries.filter((k) => existsSync(path.join(root, k, "build", "Makefile"))).sort();
+}
+
+/** "gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0" → "gcc (Debian 12.2.0-14+deb12u1) 12.2.0" */
+export function normaliseCompiler(text: string): string {
+  return text
+    .trim()
+    .replace(/^"|"$/g, "")
+    .replace(/^(?:[\w.-]+-linux-gnu-)?(gcc|clang)(?:-\d+)?(?=\s)/, "$1");
+}
+
+async function headerPackageOf(kernel: string): Promise<{ package: string; version: string } | undefined> {
+  const pkg = `linux-headers-${kernel}`;
+  try {
+    const v = (await run("dpkg-query", ["-W", "-f=${Version}", pkg])).trim();
+    return v ? { package: pkg, version: v } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function resolveKernel(kernel: string, root = MODULES_ROOT): Promise<KernelTarget> {
+  const buildDir = path.join(root, kernel, "build");
+  if (!existsSync(buildDir)) return { kernel, buildDir, headersPresent: false };
+  const cfgText = (await readIfExists(path.join(buildDir, ".config"))) ?? (await readIfExists(path.join(buildDir, "include/config/auto.conf")));
+  const config = cfgText ? parseKernelConfig(cfgText) : undefined;
+  const cc = config?.get("CONFIG_CC_VERSION_TEXT");
+  const headerPackage = await headerPackageOf(kernel);
+  return {
+    kernel,
+    buildDir,
+    headersPresent: true,
+    ...(config ? { config } : {}),
+    ...(cc ? { compiler: normaliseCompiler(cc) } : {}),
+    ...(headerPackage ? { headerPackage } : {}),
+  };
+}
+
+/** `uname -m` of this host (x86_64, aarch64 …). */
+export function hostArch(): string {
+  return os.machine();
+}

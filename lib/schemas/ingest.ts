@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { STAGES, STATUSES } from "../domain/status";
+import { tryParseKernelVersion } from "../domain/kernel-version";
+import { isValidModuleVersion } from "../domain/module-version";
+
+/** Shared by the ingest route, the CLI runner and the tests. */
+export const MAX_RESULTS_PER_REQUEST = 5000;
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export const moduleSlug = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[a-z0-9][a-z0-9._+-]*$/, "must be lower-case letters, digits and . _ + - (e.g. v4l2loopback)");
+
+export const moduleVersionString = z.string().superRefine((value, ctx) => {
+  if (!isValidModuleVersion(value)) {
+    ctx.addIssue({ code: "custom", message: `invalid module version "${value}": expected e.g. 0.12.7 or 2.2.4 (no spaces, at most 100 characters)` });
+  }
+});
+
+export const kernelVersionString = z.string().superRefine((value, ctx) => {
+  const parsed = tryParseKernelVersion(value);
+  if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
+});
+
+export const archString = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[a-z0-9_]+$/, "must look like uname -m (x86_64, aarch64, …)");
+
+const isoDate = z.iso.datetime({ offset: true });
+const shortText = (max: number) => z.string().min(1).max(max);
+
+export const environmentSchema = z
+  .object({
+    arch: archString.optional(),
+    compiler: shortText(200).optional(),
+    distro: shortText(100).optional(),
+    host: shortText(200).optional(),
+  })
+  .strict();
+
+export const runSchema = z
+  .object({
+    source: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be letters, digits and . _ - (e.g. debian-dkms-lab)"),
+    id: shortText(200),
+    url: z.url().max(2000).optional(),
+    startedAt: isoDate.optional(),
+    finishedAt: isoDate.optional(),
+    environment: environmentSchema.optional(),
+    /** provenance (package versions, header versions, …), stored as sent */
+    meta: z.record(z.string(), z.json()).optional(),
+  })
+  .strict();
+
+export const resultSchema = z
+  .object({
+    module: moduleSlug,
+    moduleVersion: moduleVersionString,
+    kernel: kernelVersionString,
+    arch: archString,
+    stage: z.enum(STAGES),
+    status: z.enum(STATUSES),
+    durationMs: z.int().min(0).max(7 * 24 * 3600 * 1000).optional(),
+    log: z.string().max(4 * 1024 * 1024).optional(),
+    /** the reporter already cut the log */
+    logTruncated: z.boolean().optional(),
+    logUrl: z.url().max(2000).optional(),
+    /** overrides extraction from the log, e.g. for a reason the reporter determined itself */
+    errorLine: shortText(1000).optional(),
+    compiler: shortText(200).optional(),
+    finishedAt: isoDate.optional(),
+  })
+  .strict();
+
+export const moduleVersionInfoSchema = z
+  .object({
+    version: moduleVersionString,
+    releasedAt: z.iso.date().or(isoDate).optional(),
+    declaredKernelMin: shortText(50).optional(),
+    declaredKernelMax: shortText(50).optional(),
+  })
+  .strict();
+
+/** Optional metadata about modules named in `results`; unknown modules are created either way. */
+export const moduleInfoSchema = z
+  .object({
+    slug: moduleSlug,
+    name: shortText(200).optional(),
+    homepage: z.url().max(2000).optional(),
+    description: shortText(2000).optional(),
+    versions: z.array(moduleVersionInfoSchema).max(1000).optional(),
+  })
+  .strict();
+
+export const ingestBodySchema = z
+  .object({
+    run: runSchema,
+    modules: z.array(moduleInfoSchema).max(1000).optional(),
+    results: z.array(resultSchema).min(1).max(MAX_RESULTS_PER_REQUEST),
+  })
+  .strict();
+
+export type IngestBody = z.infer<typeof ingestBodySchema>;
+export type IngestResult = z.infer<typeof resultSchema>;
+export type IngestRun = z.infer<typeof runSchema>;
+export type ModuleInfo = z.infer<typeof moduleInfoSchema>;
+
+export const ingestResponseSchema = z.object({
+  run: z.object({ id: z.int(), source: z.string(), externalId: z.string() }),
+  replayed: z.boolean(),
+  stored: z.int(),
+  created: z.object({ modules: z.int(), moduleVersions: z.int(), kernels: z.int() }),
+  cellsUpdated: z.int(),
+});
+export type IngestResponse = z.infer<typeof ingestResponseSchema>;
+
+export const apiErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;

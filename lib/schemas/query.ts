@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { compareSeries } from "../domain/kernel-version";
+import { archString } from "./ingest";
+
+const series = z.string().regex(/^\d+\.\d+(?:\.\d+)?$/, "must be a kernel series such as 6.1 or 6.12");
+/** Accept `?expand=6.1,6.12` and `?expand=6.1&expand=6.12`. */
+const list = (item: z.ZodString) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(item));
+
+export const matrixQuerySchema = z
+  .object({
+    arch: archString.optional(),
+    distro: z.string().regex(/^[a-z]+$/).optional(),
+    from: series.optional(),
+    to: series.optional(),
+    expand: list(series).optional(),
+  })
+  .refine((q) => !q.from || !q.to || compareSeries(q.from, q.to) <= 0, { message: "`from` must not be after `to`", path: ["from"] });
+export type MatrixQuery = z.infer<typeof matrixQuerySchema>;
+
+export const moduleListQuerySchema = z.object({ q: z.string().max(100).optional() });

@@ -1,0 +1,47 @@
+/**
+ * Typed application errors. Services throw these; lib/http/route.ts maps them to one JSON shape.
+ * Core code knows nothing of HTTP beyond the status each code maps to, kept here in one table.
+ */
+export const ERROR_STATUS = {
+  invalid_json: 400,
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation_failed: 422,
+  internal: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface IssueItem {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: IssueItem[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "AppError";
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what: string) => new AppError("not_found", `${what} not found`);
+
+/** zod issues → [{ path: "results[3].kernel", message }] so a reporter can find the bad field. */
+export function issuesFromZod(issues: readonly { path: PropertyKey[]; message: string }[]): IssueItem[] {
+  return issues.map((i) => ({
+    path: i.path.reduce<string>((acc, seg) => (typeof seg === "number" ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), "") || "(body)",
+    message: i.message,
+  }));
+}

@@ -1,0 +1,66 @@
+import { db } from "../db/client";
+import { tryParseKernelVersion, type KernelVersion } from "../domain/kernel-version";
+import { compareModuleVersions } from "../domain/module-version";
+import { foldArches } from "../domain/matrix";
+import type { Status } from "../domain/status";
+import { AppError, notFound } from "./errors";
+
+export interface KernelView {
+  kernel: { version: string; parsed: KernelVersion; releasedAt: Date | null };
+  previous: string | null;
+  next: string | null;
+  modules: {
+    slug: string;
+    name: string;
+    versions: { version: string; status: Status; arches: { arch: string; status: Status }[]; errorLine: string | null }[];
+  }[];
+  counts: Record<Status, number>;
+}
+
+/** Which module versions pass or fail on one kernel, with its neighbours in kernel order. */
+export async function getKernel(version: string): Promise<KernelView> {
+  const parsed = tryParseKernelVersion(version);
+  if (!parsed.ok) throw new AppError("validation_failed", parsed.error, [{ path: "version", message: parsed.error }]);
+  const kernel = await db().kernel.findUnique({ where: { version } });
+  if (!kernel) throw notFound(`kernel "${version}"`);
+  const [cells, prev, next] = await Promise.all([
+    db().cell.findMany({
+      where: { kernelId: kernel.id },
+      select: { arch: true, status: true, errorLine: true, moduleVersion: { select: { version: true, module: { select: { slug: true, name: true } } } } },
+    }),
+    db().kernel.findFirst({ where: { sortKey: { lt: kernel.sortKey } }, orderBy: { sortKey: "desc" }, select: { version: true } }),
+    db().kernel.findFirst({ where: { sortKey: { gt: kernel.sortKey } }, orderBy: { sortKey: "asc" }, select: { version: true } }),
+  ]);
+  const modules = new Map<string, KernelView["modules"][number]>();
+  for (const c of cells) {
+    const m = c.moduleVersion.module;
+    const entry = modules.get(m.slug) ?? { slug: m.slug, name: m.name, versions: [] };
+    modules.set(m.slug, entry);
+    let v = entry.versions.find((x) => x.version === c.moduleVersion.version);
+    if (!v) {
+      v = { version: c.moduleVersion.version, status: c.status as Status, arches: [], errorLine: null };
+      entry.versions.push(v);
+    }
+    v.arches.push({ arch: c.arch, status: c.status as Status });
+    v.status = foldArches(v.arches.map((a) => a.status))!;
+    if (c.status === v.status && c.errorLine) v.errorLine = c.errorLine;
+  }
+  const counts: Record<Status, number> = { pass: 0, fail: 0, error: 0, skip: 0 };
+  const list = [...modules.values()].sort((a, b) => (a.slug < b.slug ? -1 : 1));
+  for (const m of list) {
+    m.versions.sort((a, b) => compareModuleVersions(b.version, a.version));
+    for (const v of m.versions) counts[v.status] += 1;
+  }
+  return {
+    kernel: { version: kernel.version, parsed: parsed.value, releasedAt: kernel.releasedAt },
+    previous: prev?.version ?? null,
+    next: next?.version ?? null,
+    modules: list,
+    counts,
+  };
+}
+
+/** Known kernels in kernel order (newest first), for pickers and the API. */
+export async function listKernels(): Promise<{ version: string; series: string; distro: string }[]> {
+  return db().kernel.findMany({ orderBy: { sortKey: "desc" }, select: { version: true, series: true, distro: true } });
+}

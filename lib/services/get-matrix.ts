@@ -1,0 +1,120 @@
+import { db } from "../db/client";
+import { kernelSortKey } from "../domain/kernel-version";
+import { foldArches, summariseGroup, type GroupSummary } from "../domain/matrix";
+import type { Status } from "../domain/status";
+import type { MatrixQuery } from "../schemas/query";
+import { notFound } from "./errors";
+
+export interface MatrixVersion {
+  id: number;
+  version: string;
+  releasedAt: Date | null;
+  declaredKernelMin: string | null;
+  declaredKernelMax: string | null;
+}
+export interface MatrixKernel {
+  id: number;
+  version: string;
+  distro: string;
+  flavour: string | null;
+}
+export interface MatrixCell {
+  versionId: number;
+  kernelId: number;
+  status: Status;
+  arches: { arch: string; status: Status }[];
+  errorLine: string | null;
+}
+export interface MatrixSeries {
+  series: string;
+  expanded: boolean;
+  kernels: MatrixKernel[];
+  /** per module version id */
+  summary: Record<number, GroupSummary>;
+}
+export interface MatrixView {
+  module: { slug: string; name: string; description: string | null; homepage: string | null };
+  query: MatrixQuery;
+  options: { arches: string[]; distros: string[]; series: string[] };
+  versions: MatrixVersion[];
+  series: MatrixSeries[];
+  cells: MatrixCell[];
+}
+
+/** The compatibility matrix of one module: versions newest first, kernels in kernel order. */
+export async function getMatrix(slug: string, query: MatrixQuery = {}): Promise<MatrixView> {
+  const mod = await db().module.findUnique({ where: { slug } });
+  if (!mod) throw notFound(`module "${slug}"`);
+  const [versions, rawCells] = await Promise.all([
+    db().moduleVersion.findMany({
+      where: { moduleId: mod.id },
+      orderBy: { sortKey: "desc" },
+      select: { id: true, version: true, releasedAt: true, declaredKernelMin: true, declaredKernelMax: true },
+    }),
+    db().cell.findMany({
+      where: { moduleId: mod.id },
+      select: {
+        moduleVersionId: true,
+        arch: true,
+        status: true,
+        errorLine: true,
+        kernel: { select: { id: true, version: true, sortKey: true, series: true, seriesKey: true, distro: true, flavour: true } },
+      },
+    }),
+  ]);
+  const options = {
+    arches: [...new Set(rawCells.map((c) => c.arch))].sort(),
+    distros: [...new Set(rawCells.map((c) => c.kernel.distro))].sort(),
+    series: [...new Map(rawCells.map((c) => [c.kernel.series, c.kernel.seriesKey])).entries()].sort((a, b) => cmp(a[1], b[1])).map(([s]) => s),
+  };
+  const fromKey = query.from ? kernelSortKey(query.from) : null;
+  const toKey = query.to ? kernelSortKey(query.to) : null;
+  const selected = rawCells.filter(
+    (c) =>
+      (!query.arch || c.arch === query.arch) &&
+      (!query.distro || c.kernel.distro === query.distro) &&
+      (!fromKey || c.kernel.seriesKey >= fromKey) &&
+      (!toKey || c.kernel.seriesKey <= toKey),
+  );
+
+  const byCell = new Map<string, typeof selected>();
+  for (const c of selected) {
+    const k = `${c.moduleVersionId}:${c.kernel.id}`;
+    byCell.set(k, [...(byCell.get(k) ?? []), c]);
+  }
+  const cells: MatrixCell[] = [...byCell.values()].map((group) => {
+    const status = foldArches(group.map((g) => g.status as Status))!;
+    return {
+      versionId: group[0].moduleVersionId,
+      kernelId: group[0].kernel.id,
+      status,
+      arches: group.map((g) => ({ arch: g.arch, status: g.status as Status })).sort((a, b) => cmp(a.arch, b.arch)),
+      errorLine: group.find((g) => g.status === status)?.errorLine ?? null,
+    };
+  });
+
+  const kernels = [...new Map(selected.map((c) => [c.kernel.id, c.kernel])).values()].sort((a, b) => cmp(a.sortKey, b.sortKey));
+  const expand = new Set(query.expand ?? []);
+  const seriesMap = new Map<string, typeof kernels>();
+  for (const k of kernels) seriesMap.set(k.series, [...(seriesMap.get(k.series) ?? []), k]);
+  const statusAt = new Map(cells.map((c) => [`${c.versionId}:${c.kernelId}`, c.status]));
+  const series: MatrixSeries[] = [...seriesMap.entries()].map(([name, ks]) => ({
+    series: name,
+    expanded: expand.has(name),
+    kernels: ks.map((k) => ({ id: k.id, version: k.version, distro: k.distro, flavour: k.flavour })),
+    summary: Object.fromEntries(
+      versions.map((v) => [v.id, summariseGroup(ks.flatMap((k) => statusAt.get(`${v.id}:${k.id}`) ?? []))]),
+    ),
+  }));
+
+  return {
+    module: { slug: mod.slug, name: mod.name, description: mod.description, homepage: mod.homepage },
+    query,
+    options,
+    versions,
+    series,
+    cells,
+  };
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,47 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { db } from "../db/client";
+import { ingestBodySchema, MAX_RESULTS_PER_REQUEST, type IngestBody } from "../schemas/ingest";
+import { syntheticDemo } from "../synthetic/generate";
+import { recordResults } from "./record-results";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const DEMO_DIR = path.join(root, "data/demo");
+
+/** An ingest body larger than one request allows is stored as several runs: `<id>-part<N>`. */
+export function chunkBody(body: IngestBody, size = MAX_RESULTS_PER_REQUEST): IngestBody[] {
+  if (body.results.length <= size) return [body];
+  const parts: IngestBody[] = [];
+  for (let i = 0; i < body.results.length; i += size) {
+    parts.push({ ...body, run: { ...body.run, id: `${body.run.id}-part${i / size + 1}` }, results: body.results.slice(i, i + size) });
+  }
+  return parts;
+}
+
+export async function loadBody(body: IngestBody): Promise<number> {
+  let stored = 0;
+  for (const part of chunkBody(body)) stored += (await recordResults(part)).stored;
+  return stored;
+}
+
+/**
+ * First start: fill an empty database with the committed demo (real DKMS builds, data/demo/*.json),
+ * or, if there is none, with the clearly labelled synthetic demo. MODCOMPAT_DEMO=none disables it.
+ */
+export async function loadDemoIfEmpty(): Promise<{ file: string; results: number } | null> {
+  const mode = process.env.MODCOMPAT_DEMO ?? "auto";
+  if (mode === "none") return null;
+  if ((await db().run.count()) > 0) return null;
+  const files = existsSync(DEMO_DIR) ? readdirSync(DEMO_DIR).filter((f) => f.endsWith(".json")).sort() : [];
+  if (mode === "synthetic" || files.length === 0) {
+    return { file: "synthetic generator (lib/synthetic/generate.ts)", results: await loadBody(syntheticDemo()) };
+  }
+  let results = 0;
+  for (const f of files) {
+    const parsed = ingestBodySchema.safeParse(JSON.parse(readFileSync(path.join(DEMO_DIR, f), "utf8")));
+    if (!parsed.success) throw new Error(`demo file data/demo/${f} is not a valid ingest body: ${parsed.error.message}`);
+    results += await loadBody(parsed.data);
+  }
+  return { file: files.map((f) => `data/demo/${f}`).join(", "), results };
+}

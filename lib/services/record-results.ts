@@ -1,0 +1,209 @@
+import { createHash } from "node:crypto";
+import { db, type Tx } from "../db/client";
+import { parseKernelVersion, kernelSortKey } from "../domain/kernel-version";
+import { moduleVersionSortKey } from "../domain/module-version";
+import { extractErrorLine, excerptLog } from "../domain/error-line";
+import type { IngestBody, IngestResponse } from "../schemas/ingest";
+import { AppError } from "./errors";
+import { recomputeCells, type CellKey } from "./recompute-cells";
+import { Prisma } from "../generated/prisma/client";
+
+export interface RecordOptions {
+  tokenId?: number | null;
+  /** the time of receipt, for results that carry no time of their own */
+  now?: Date;
+}
+
+/** Stable JSON (sorted keys) so that a replayed body hashes the same whatever its key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const toDate = (s: string | undefined | null) => (s ? new Date(s) : null);
+
+/**
+ * Store one reporter run: modules, versions and kernels are created on the fly, results are
+ * inserted and the affected cell summaries recomputed, all in one transaction. Replaying the same
+ * source + run id with the same body stores nothing and answers the first answer again.
+ */
+export async function recordResults(body: IngestBody, opts: RecordOptions = {}): Promise<IngestResponse> {
+  const bodyHash = createHash("sha256").update(canonical(body)).digest("hex");
+  const now = opts.now ?? new Date();
+  return db().$transaction(
+    async (tx) => {
+      // Ingests are serialised: each one recomputes cells from what is committed, so two
+      // concurrent batches touching the same cell must not interleave.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(727001)`;
+      const existing = await tx.run.findUnique({ where: { source_externalId: { source: body.run.source, externalId: body.run.id } } });
+      if (existing) {
+        if (existing.bodyHash !== bodyHash) {
+          throw new AppError(
+            "conflict",
+            `run "${body.run.id}" of source "${body.run.source}" was already recorded with different content; use a new run id`,
+          );
+        }
+        return { ...(existing.summary as unknown as Omit<IngestResponse, "replayed">), replayed: true };
+      }
+      const created = await ensureEntities(tx, body);
+      const env = body.run.environment ?? {};
+      const run = await tx.run.create({
+        data: {
+          source: body.run.source,
+          externalId: body.run.id,
+          url: body.run.url,
+          startedAt: toDate(body.run.startedAt),
+          finishedAt: toDate(body.run.finishedAt),
+          arch: env.arch,
+          compiler: env.compiler,
+          distro: env.distro,
+          host: env.host,
+          meta: (body.run.meta ?? undefined) as Prisma.InputJsonValue | undefined,
+          resultCount: body.results.length,
+          bodyHash,
+          summary: {},
+          tokenId: opts.tokenId ?? null,
+        },
+      });
+      const fallbackTime = toDate(body.run.finishedAt) ?? toDate(body.run.startedAt) ?? now;
+      const rows = body.results.map((r) => {
+        const moduleVersionId = created.versionIds.get(`${r.module}@${r.moduleVersion}`)!;
+        const kernelId = created.kernelIds.get(r.kernel)!;
+        const cut = r.log ? excerptLog(r.log) : null;
+        return {
+          runId: run.id,
+          moduleVersionId,
+          kernelId,
+          arch: r.arch,
+          stage: r.stage,
+          status: r.status,
+          durationMs: r.durationMs ?? null,
+          logExcerpt: cut?.excerpt ?? null,
+          logTruncated: (r.logTruncated ?? false) || (cut?.truncated ?? false),
+          logUrl: r.logUrl ?? null,
+          errorLine: r.status === "pass" ? null : (r.errorLine ?? extractErrorLine(r.log)),
+          compiler: r.compiler ?? env.compiler ?? null,
+          finishedAt: toDate(r.finishedAt) ?? fallbackTime,
+        };
+      });
+      await tx.result.createMany({ data: rows });
+      const keys = new Map<string, CellKey>();
+      for (const r of rows) keys.set(`${r.moduleVersionId}:${r.kernelId}:${r.arch}`, r);
+      const cellsUpdated = await recomputeCells(tx, [...keys.values()]);
+      const summary: Omit<IngestResponse, "replayed"> = {
+        run: { id: run.id, source: run.source, externalId: run.externalId },
+        stored: rows.length,
+        created: created.counts,
+        cellsUpdated,
+      };
+      await tx.run.update({ where: { id: run.id }, data: { summary } });
+      return { ...summary, replayed: false };
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+async function ensureEntities(tx: Tx, body: IngestBody) {
+  const info = new Map((body.modules ?? []).map((m) => [m.slug, m]));
+  const slugs = [...new Set([...body.results.map((r) => r.module), ...info.keys()])];
+
+  const before = await tx.module.findMany({ where: { slug: { in: slugs } }, select: { slug: true } });
+  const known = new Set(before.map((m) => m.slug));
+  await tx.module.createMany({
+    data: slugs
+      .filter((s) => !known.has(s))
+      .map((slug) => ({ slug, name: info.get(slug)?.name ?? slug, homepage: info.get(slug)?.homepage, description: info.get(slug)?.description })),
+    skipDuplicates: true,
+  });
+  for (const m of info.values()) {
+    if (known.has(m.slug) && (m.name || m.homepage || m.description)) {
+      await tx.module.update({ where: { slug: m.slug }, data: { name: m.name, homepage: m.homepage, description: m.description } });
+    }
+  }
+  const modules = await tx.module.findMany({ where: { slug: { in: slugs } }, select: { id: true, slug: true } });
+  const moduleIds = new Map(modules.map((m) => [m.slug, m.id]));
+
+  const versionInfo = new Map<string, { moduleId: number; version: string; releasedAt?: string; min?: string; max?: string }>();
+  for (const r of body.results) versionInfo.set(`${r.module}@${r.moduleVersion}`, { moduleId: moduleIds.get(r.module)!, version: r.moduleVersion });
+  for (const m of info.values()) {
+    for (const v of m.versions ?? []) {
+      versionInfo.set(`${m.slug}@${v.version}`, {
+        moduleId: moduleIds.get(m.slug)!,
+        version: v.version,
+        releasedAt: v.releasedAt,
+        min: v.declaredKernelMin,
+        max: v.declaredKernelMax,
+      });
+    }
+  }
+  const versionsBefore = await tx.moduleVersion.count({ where: { moduleId: { in: [...moduleIds.values()] } } });
+  await tx.moduleVersion.createMany({
+    data: [...versionInfo.values()].map((v) => ({
+      moduleId: v.moduleId,
+      version: v.version,
+      sortKey: moduleVersionSortKey(v.version),
+      releasedAt: toDate(v.releasedAt),
+      declaredKernelMin: v.min,
+      declaredKernelMax: v.max,
+    })),
+    skipDuplicates: true,
+  });
+  // Declared ranges and release dates sent for a version that already exists update it.
+  for (const v of versionInfo.values()) {
+    if (v.releasedAt || v.min || v.max) {
+      await tx.moduleVersion.update({
+        where: { moduleId_version: { moduleId: v.moduleId, version: v.version } },
+        data: { releasedAt: toDate(v.releasedAt) ?? undefined, declaredKernelMin: v.min, declaredKernelMax: v.max },
+      });
+    }
+  }
+  const versions = await tx.moduleVersion.findMany({
+    where: { moduleId: { in: [...moduleIds.values()] } },
+    select: { id: true, version: true, moduleId: true },
+  });
+  const slugById = new Map(modules.map((m) => [m.id, m.slug]));
+  const versionIds = new Map(versions.map((v) => [`${slugById.get(v.moduleId)}@${v.version}`, v.id]));
+
+  const kernelStrings = [...new Set(body.results.map((r) => r.kernel))];
+  const kernelsBefore = await tx.kernel.findMany({ where: { version: { in: kernelStrings } }, select: { version: true } });
+  const knownKernels = new Set(kernelsBefore.map((k) => k.version));
+  await tx.kernel.createMany({
+    data: kernelStrings
+      .filter((k) => !knownKernels.has(k))
+      .map((version) => {
+        const k = parseKernelVersion(version);
+        return {
+          version,
+          sortKey: kernelSortKey(k),
+          base: k.base,
+          series: k.series,
+          seriesKey: kernelSortKey(k.series),
+          major: k.major,
+          minor: k.minor,
+          patch: k.patch,
+          rc: k.rc,
+          distro: k.distro,
+          distroRelease: k.distroRelease,
+          flavour: k.flavour,
+        };
+      }),
+    skipDuplicates: true,
+  });
+  const kernels = await tx.kernel.findMany({ where: { version: { in: kernelStrings } }, select: { id: true, version: true } });
+
+  return {
+    versionIds,
+    kernelIds: new Map(kernels.map((k) => [k.version, k.id])),
+    counts: {
+      modules: slugs.length - known.size,
+      moduleVersions: versions.length - versionsBefore,
+      kernels: kernelStrings.length - knownKernels.size,
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { createHash, randomBytes } from "node:crypto";
+import { db } from "../db/client";
+import { AppError } from "./errors";
+
+const hash = (token: string) => createHash("sha256").update(token).digest("hex");
+
+export interface CreatedToken {
+  id: number;
+  name: string;
+  token: string;
+}
+
+/** The token is returned once; only its sha256 is stored. */
+export async function createToken(name: string): Promise<CreatedToken> {
+  const clean = name.trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(clean)) {
+    throw new AppError("validation_failed", `invalid token name "${name}": use letters, digits and . _ - (at most 100)`);
+  }
+  const token = `mc_${randomBytes(24).toString("base64url")}`;
+  const existing = await db().apiToken.findUnique({ where: { name: clean } });
+  if (existing) throw new AppError("conflict", `a token named "${clean}" already exists (revoke it or pick another name)`);
+  const row = await db().apiToken.create({ data: { name: clean, hash: hash(token), prefix: token.slice(0, 7) } });
+  return { id: row.id, name: row.name, token };
+}
+
+export async function listTokens() {
+  return db().apiToken.findMany({
+    orderBy: { id: "asc" },
+    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  });
+}
+
+export async function revokeToken(nameOrId: string): Promise<{ id: number; name: string; alreadyRevoked: boolean }> {
+  const where = /^\d+$/.test(nameOrId) ? { id: Number(nameOrId) } : { name: nameOrId };
+  const row = await db().apiToken.findUnique({ where });
+  if (!row) throw new AppError("not_found", `no token with ${"id" in where ? "id" : "name"} "${nameOrId}"`);
+  if (row.revokedAt) return { id: row.id, name: row.name, alreadyRevoked: true };
+  await db().apiToken.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+  return { id: row.id, name: row.name, alreadyRevoked: false };
+}
+
+/** Checks an `Authorization` header value; returns the token's id. */
+export async function authenticate(header: string | null): Promise<number> {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  if (!m) {
+    throw new AppError("unauthorized", "missing bearer token: send `Authorization: Bearer <token>` (create one with `npx modcompat token create --name <name>`)");
+  }
+  const row = await db().apiToken.findUnique({ where: { hash: hash(m[1]) } });
+  if (!row) throw new AppError("unauthorized", "unknown token");
+  if (row.revokedAt) throw new AppError("forbidden", `token "${row.name}" was revoked on ${row.revokedAt.toISOString()}`);
+  await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  return row.id;
+}

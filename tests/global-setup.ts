@@ -1,0 +1,26 @@
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { migrateDeploy } from "../lib/db/migrate";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
+
+/** A private, throw-away PostgreSQL for the integration tests, with the committed migrations. */
+export default async function setup(project: TestProject) {
+  const parent = mkdtempSync(path.join(tmpdir(), "modcompat-test-"));
+  chmodSync(parent, 0o755);
+  const port = Number(process.env.MODCOMPAT_TEST_PG_PORT ?? 54330);
+  const pg = await startEmbeddedPostgres({ dir: path.join(parent, "data"), port, database: "test", persistent: false });
+  migrateDeploy(pg.url);
+  project.provide("databaseUrl", pg.url);
+  return async () => {
+    await pg.stop();
+    rmSync(parent, { recursive: true, force: true });
+  };
+}
