@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerTokenCommands } from "./commands/token";
+import { registerBuildCommand } from "./commands/build";
 
 /**
  * `modcompat` command line. Each command lives in lib/cli/commands/<name>.ts and registers itself
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerTokenCommands(program);
+  registerBuildCommand(program);
   return program;
 }
 

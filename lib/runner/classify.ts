@@ -14,6 +14,7 @@
  */
 import type { Status } from "../domain/status";
 import { extractErrorLine, normaliseQuotes } from "../domain/error-line";
+import { compareKernelToBound } from "./dkms-conf";
 
 export interface BuildFacts {
   kernel: string;
@@ -55,6 +56,15 @@ const DKMS_EXCLUSIVE = /includes a BUILD_EXCLUSIVE directive which does not matc
 /** OpenZFS config/kernel.m4: "*** Cannot build against kernel version X. *** The maximum supported kernel version is Y." */
 const CONFIGURE_REFUSAL = /\*\*\*\s*Cannot build against kernel version\s+(\S+?)\.?\s*$/m;
 const REFUSAL_BOUND = /\*\*\*\s*The (maximum|minimum) supported kernel version is\s+(\S+?)\.?\s*$/m;
+/**
+ * OpenZFS's configure when a kernel interface it probes for is gone: "*** None of the expected
+ * "file_fallocate" interfaces were detected. *** This may be because your kernel version is newer
+ * than what is supported … *** Compatible Kernels: 3.10 - 6.2". Outside the stated range this is the
+ * module declining the kernel (skip); inside it, a genuine incompatibility (fail).
+ */
+const ZFS_INTERFACE = /\*\*\*\s*None of the expected "([^"]+)" interfaces were detected/;
+const ZFS_COMPATIBLE = /\*\*\*\s*Compatible Kernels:\s*(\S+)\s*-\s*(\S+)/;
+
 /** other modules' wording for the same refusal */
 const GENERIC_REFUSAL =
   /^(?:.*?\b(?:kernel(?: version)? [\w.+~-]+ is (?:not supported|too (?:new|old|recent))|unsupported kernel version\b.*|this (?:module|driver) (?:does not|doesn't) support kernel\b.*))$/im;
@@ -171,6 +181,22 @@ export function classifyBuild(f: BuildFacts): Classification {
     const bound = REFUSAL_BOUND.exec(all);
     const tail = bound ? `; the ${bound[1]} supported kernel version is ${bound[2]}` : "";
     return { status: "skip", errorLine: `configure refuses kernel ${refusal[1]}${tail}`, rule: "configure-refusal" };
+  }
+  const iface = ZFS_INTERFACE.exec(all);
+  if (iface) {
+    const range = ZFS_COMPATIBLE.exec(all);
+    if (range) {
+      const below = compareKernelToBound(f.kernel, range[1]);
+      const above = compareKernelToBound(f.kernel, range[2]);
+      if ((below !== null && below < 0) || (above !== null && above > 0)) {
+        return {
+          status: "skip",
+          errorLine: `configure: kernel ${f.kernel} is outside the supported range ${range[1]} - ${range[2]} (no '${iface[1]}' interface)`,
+          rule: "configure-refusal",
+        };
+      }
+    }
+    return { status: "fail", errorLine: `configure: none of the expected '${iface[1]}' interfaces were detected`, rule: "configure-error" };
   }
   const generic = GENERIC_REFUSAL.exec(all);
   if (generic) return { status: "skip", errorLine: clip(normaliseQuotes(generic[0])), rule: "configure-refusal" };

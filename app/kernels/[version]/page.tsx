@@ -1,0 +1,107 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getKernel } from "@/lib/services/get-kernel";
+import { AppError } from "@/lib/services/errors";
+import { StatusBadge } from "@/app/components/StatusBadge";
+import { StatusLegend } from "@/app/components/StatusLegend";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ version: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Kernel ${decodeURIComponent((await params).version)}` };
+}
+
+export default async function KernelPage({ params }: Props) {
+  const version = decodeURIComponent((await params).version);
+  let view;
+  try {
+    view = await getKernel(version);
+  } catch (e) {
+    if (e instanceof AppError && e.code === "not_found") notFound();
+    if (e instanceof AppError && e.code === "validation_failed") {
+      return (
+        <div role="alert" className="rounded border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
+          {e.message}
+        </div>
+      );
+    }
+    throw e;
+  }
+  const k = view.kernel.parsed;
+  const facts: [string, string | null][] = [
+    ["Upstream", k.base],
+    ["Series", k.series],
+    ["Distro", k.distro],
+    ["Distro revision", k.distroRelease],
+    ["Flavour", k.flavour],
+  ];
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="font-mono text-2xl font-semibold">{view.kernel.version}</h1>
+        <nav className="flex gap-4 text-sm" aria-label="Neighbouring kernels">
+          {view.previous && (
+            <Link href={`/kernels/${encodeURIComponent(view.previous)}`} className="underline">
+              ← {view.previous}
+            </Link>
+          )}
+          {view.next && (
+            <Link href={`/kernels/${encodeURIComponent(view.next)}`} className="underline">
+              {view.next} →
+            </Link>
+          )}
+        </nav>
+      </div>
+      <dl className="flex flex-wrap gap-x-6 gap-y-1 text-sm">
+        {facts.map(([label, value]) => (
+          <div key={label}>
+            <dt className="inline text-slate-500">{label}: </dt>
+            <dd className="inline font-mono">{value ?? "—"}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="text-sm">
+        {view.counts.pass} module versions pass, {view.counts.fail} fail, {view.counts.error} could not be tested (environment), {view.counts.skip} decline this kernel.
+      </p>
+      <StatusLegend />
+      <table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm">
+        <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
+          <tr>
+            <th className="px-3 py-2">Module</th>
+            <th className="px-3 py-2">Version</th>
+            <th className="px-3 py-2">Status</th>
+            <th className="px-3 py-2">First error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {view.modules.flatMap((m) =>
+            m.versions.map((v, i) => (
+              <tr key={`${m.slug}@${v.version}`} className="border-t border-slate-100" data-module={m.slug} data-version={v.version}>
+                <td className="px-3 py-1.5">
+                  {i === 0 && (
+                    <Link href={`/modules/${encodeURIComponent(m.slug)}`} className="font-medium text-emerald-800 underline">
+                      {m.name}
+                    </Link>
+                  )}
+                </td>
+                <td className="px-3 py-1.5 font-mono text-xs">
+                  <Link href={`/modules/${encodeURIComponent(m.slug)}?expand=${encodeURIComponent(k.series)}&cell=${encodeURIComponent(`${v.version}@${view.kernel.version}`)}`} className="hover:underline">
+                    {v.version}
+                  </Link>
+                </td>
+                <td className="px-3 py-1.5">
+                  <StatusBadge status={v.status} />
+                  {v.arches.length > 1 && <span className="ml-2 text-xs text-slate-500">{v.arches.map((a) => `${a.arch}: ${a.status}`).join(", ")}</span>}
+                </td>
+                <td className="px-3 py-1.5 font-mono text-xs text-red-900">{v.errorLine ?? ""}</td>
+              </tr>
+            )),
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

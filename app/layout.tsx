@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "ModCompat — out-of-tree kernel module compatibility", template: "%s · ModCompat" },
+  description: "Which versions of out-of-tree Linux kernel modules build on which kernels, from real DKMS builds.",
+};
+
+const NAV = [
+  { href: "/", label: "Modules" },
+  { href: "/check", label: "Pre-upgrade check" },
+  { href: "/regressions", label: "Regressions" },
+  { href: "/api-docs", label: "API" },
+];
+
+export default function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <header className="border-b border-slate-200 bg-white">
+          <nav className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3" aria-label="Main">
+            <Link href="/" className="font-semibold tracking-tight text-slate-900">
+              Mod<span className="text-emerald-700">Compat</span>
+            </Link>
+            {NAV.map((n) => (
+              <Link key={n.href} href={n.href} className="text-sm text-slate-600 hover:text-slate-900">
+                {n.label}
+              </Link>
+            ))}
+          </nav>
+        </header>
+        <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+      </body>
+    </html>
+  );
+}

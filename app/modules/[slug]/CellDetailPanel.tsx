@@ -1,0 +1,108 @@
+import Link from "next/link";
+import { getCell } from "@/lib/services/get-cell";
+import { AppError } from "@/lib/services/errors";
+import { STAGES } from "@/lib/domain/status";
+import { StatusBadge } from "@/app/components/StatusBadge";
+
+/** The detail of one selected cell: status per stage and arch, the error, the logs. */
+export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string; cell: string; closeHref: string }) {
+  const at = cell.indexOf("@");
+  const version = cell.slice(0, at);
+  const kernel = cell.slice(at + 1);
+  let detail;
+  try {
+    if (at <= 0) throw new AppError("not_found", "cell");
+    detail = await getCell({ slug, version, kernel, limit: 20 });
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    return (
+      <section role="alert" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
+        No results for “{cell}”. <Link href={closeHref} className="underline">Close</Link>
+      </section>
+    );
+  }
+  return (
+    <section className="rounded-lg border border-slate-300 bg-white p-4 shadow-sm" aria-label="Cell detail" data-testid="cell-detail">
+      <div className="flex items-start justify-between">
+        <h2 className="text-lg font-semibold">
+          {slug} <span className="font-mono">{detail.version}</span> on{" "}
+          <Link href={`/kernels/${encodeURIComponent(detail.kernel)}`} className="font-mono underline">
+            {detail.kernel}
+          </Link>
+        </h2>
+        <Link href={closeHref} scroll={false} className="text-sm text-slate-600 underline">
+          Close ✕
+        </Link>
+      </div>
+      <table className="mt-3 text-sm">
+        <thead className="text-left text-xs text-slate-500">
+          <tr>
+            <th className="pr-4">Arch</th>
+            <th className="pr-4">Cell</th>
+            {STAGES.map((s) => (
+              <th key={s} className="pr-4">
+                {s}
+              </th>
+            ))}
+            <th className="pr-4">Last result</th>
+            <th>Results</th>
+          </tr>
+        </thead>
+        <tbody>
+          {detail.arches.map((a) => (
+            <tr key={a.arch}>
+              <td className="pr-4 font-mono">{a.arch}</td>
+              <td className="pr-4">
+                <StatusBadge status={a.status} />
+              </td>
+              {STAGES.map((s) => (
+                <td key={s} className="pr-4">
+                  {a.stages[s] ? <StatusBadge status={a.stages[s]} compact /> : <span className="text-slate-300">—</span>}
+                </td>
+              ))}
+              <td className="pr-4 text-xs">{a.lastResultAt.toISOString().replace("T", " ").slice(0, 16)} UTC</td>
+              <td className="text-xs text-slate-600">
+                {a.counts.pass} pass, {a.counts.fail} fail, {a.counts.error} error, {a.counts.skip} skip
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {detail.arches.some((a) => a.errorLine) && (
+        <p className="mt-3 text-sm">
+          First error: <code className="rounded bg-red-50 px-1 text-red-900" data-testid="error-line">{detail.arches.find((a) => a.errorLine)?.errorLine}</code>
+        </p>
+      )}
+      <h3 className="mt-4 text-sm font-semibold">Results (newest first)</h3>
+      <ol className="mt-1 space-y-2">
+        {detail.results.map((r) => (
+          <li key={r.id} className="rounded border border-slate-200 p-2 text-xs">
+            <div className="flex flex-wrap items-center gap-2">
+              <StatusBadge status={r.status} />
+              <span>{r.stage}</span>
+              <span className="font-mono">{r.arch}</span>
+              <span>{r.finishedAt.toISOString().replace("T", " ").slice(0, 16)} UTC</span>
+              {r.durationMs != null && <span>{(r.durationMs / 1000).toFixed(1)} s</span>}
+              {r.compiler && <span className="text-slate-500">{r.compiler}</span>}
+              <span className="text-slate-500">
+                run {r.run.source}/{r.run.externalId}
+              </span>
+              {r.logUrl && (
+                <a href={r.logUrl} className="text-emerald-800 underline" rel="noreferrer">
+                  full log
+                </a>
+              )}
+            </div>
+            {r.errorLine && <div className="mt-1 font-mono text-red-900">{r.errorLine}</div>}
+            {r.logExcerpt && (
+              <details className="mt-1">
+                <summary className="cursor-pointer text-slate-600">log excerpt{r.logTruncated ? " (truncated)" : ""}</summary>
+                <pre className="mt-1 max-h-80 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 text-[11px] text-slate-100">{r.logExcerpt}</pre>
+              </details>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import Link from "next/link";
+import type { MatrixView } from "@/lib/services/get-matrix";
+import { first, hrefWith, type SearchParams } from "./url";
+
+/** Plain GET form: the filters live in the URL and work without JavaScript. */
+export function MatrixFilters({ base, view, current }: { base: string; view: MatrixView; current: SearchParams }) {
+  const select = (name: string, label: string, options: string[], all: string) => (
+    <label className="flex flex-col text-xs text-slate-600">
+      {label}
+      <select name={name} defaultValue={first(current[name]) ?? ""} className="mt-0.5 rounded border border-slate-300 bg-white px-2 py-1 text-sm text-slate-900">
+        <option value="">{all}</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  const allSeries = view.options.series;
+  return (
+    <form action={base} className="flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3" aria-label="Matrix filters">
+      {select("arch", "Architecture", view.options.arches, "all")}
+      {select("distro", "Kernel distro", view.options.distros, "all")}
+      {select("from", "Series from", allSeries, "oldest")}
+      {select("to", "Series to", allSeries, "newest")}
+      {first(current.expand) && <input type="hidden" name="expand" value={first(current.expand)} />}
+      <button className="rounded bg-slate-800 px-3 py-1.5 text-sm text-white">Apply</button>
+      <Link href={base} className="py-1.5 text-sm text-slate-600 underline">
+        Reset
+      </Link>
+      <span className="ml-auto flex gap-3 py-1.5 text-sm">
+        <Link href={hrefWith(base, current, { expand: view.series.map((s) => s.series), cell: null })} className="text-emerald-800 underline">
+          Expand all series
+        </Link>
+        <Link href={hrefWith(base, current, { expand: null, cell: null })} className="text-emerald-800 underline">
+          Collapse all
+        </Link>
+      </span>
+    </form>
+  );
+}

@@ -1,0 +1,105 @@
+import Link from "next/link";
+import { STATUS_SYMBOL, type Status } from "@/lib/domain/status";
+import { countsLabel } from "@/lib/domain/matrix";
+import type { MatrixCell, MatrixView } from "@/lib/services/get-matrix";
+import { HEADLINE_CLASS, STATUS_CLASS } from "@/app/components/status-style";
+import { hrefWith, type SearchParams } from "./url";
+
+const HEADLINE_SYMBOL = { ...STATUS_SYMBOL, mixed: "◐", none: "·" } as const;
+
+/**
+ * Rows are module versions (newest first); columns are kernel series in kernel order, each a
+ * summary that expands into its kernels on demand, so 100 versions × 400 kernels stays readable.
+ */
+export function MatrixTable({ base, view, current, selected }: { base: string; view: MatrixView; current: SearchParams; selected?: string }) {
+  const cells = new Map<string, MatrixCell>(view.cells.map((c) => [`${c.versionId}:${c.kernelId}`, c]));
+  const expanded = new Set(view.series.filter((s) => s.expanded).map((s) => s.series));
+  const toggle = (series: string) => {
+    const next = new Set(expanded);
+    if (next.has(series)) next.delete(series);
+    else next.add(series);
+    return hrefWith(base, current, { expand: [...next], cell: null });
+  };
+  return (
+    <div className="max-h-[75vh] overflow-auto rounded border border-slate-200 bg-white" data-testid="matrix">
+      <table className="border-separate border-spacing-0 text-xs">
+        <thead className="sticky top-0 z-20 bg-white">
+          <tr>
+            <th className="sticky left-0 z-30 border-b border-r border-slate-200 bg-white px-2 py-1 text-left align-bottom">Version \ Kernel</th>
+            {view.series.flatMap((s) => [
+              <th key={s.series} scope="col" className="border-b border-l border-slate-200 bg-slate-100 px-1 py-1 align-bottom">
+                <Link href={toggle(s.series)} scroll={false} className="whitespace-nowrap font-semibold text-slate-800 hover:underline" aria-expanded={s.expanded} title={`${s.kernels.length} kernels in ${s.series}; click to ${s.expanded ? "collapse" : "expand"}`}>
+                  {s.expanded ? "▾" : "▸"} {s.series}
+                  <span className="ml-1 font-normal text-slate-500">({s.kernels.length})</span>
+                </Link>
+              </th>,
+              ...(s.expanded
+                ? s.kernels.map((k) => (
+                    <th key={k.id} scope="col" className="h-40 border-b border-slate-200 px-0.5 py-1 align-bottom font-normal">
+                      <Link href={`/kernels/${encodeURIComponent(k.version)}`} className="inline-block whitespace-nowrap font-mono text-[11px] text-slate-700 [writing-mode:vertical-rl] rotate-180 hover:underline">
+                        {k.version}
+                      </Link>
+                    </th>
+                  ))
+                : []),
+            ])}
+          </tr>
+        </thead>
+        <tbody>
+          {view.versions.map((v) => (
+            <tr key={v.id}>
+              <th scope="row" className="sticky left-0 z-10 whitespace-nowrap border-r border-t border-slate-200 bg-white px-2 py-1 text-left font-mono font-medium">
+                {v.version}
+                {(v.declaredKernelMin || v.declaredKernelMax) && (
+                  <div className="font-sans text-[10px] font-normal text-slate-500" title="kernel range the module version declares">
+                    declares {v.declaredKernelMin ?? "…"}–{v.declaredKernelMax ?? "…"}
+                  </div>
+                )}
+              </th>
+              {view.series.flatMap((s) => {
+                const sum = s.summary[v.id];
+                const summaryCell = (
+                  <td key={s.series} className="border-l border-t border-slate-200 p-0.5">
+                    {sum.total === 0 ? (
+                      <span className={`block rounded border px-1 py-0.5 text-center ${HEADLINE_CLASS.none}`} title="no results">
+                        ·
+                      </span>
+                    ) : (
+                      <Link href={toggle(s.series)} scroll={false} title={`${s.series}: ${countsLabel(sum.counts)}`} data-status={sum.headline} className={`block whitespace-nowrap rounded border px-1 py-0.5 text-center ${HEADLINE_CLASS[sum.headline]}`}>
+                        {HEADLINE_SYMBOL[sum.headline]} {sum.headline === "mixed" ? `${sum.counts.pass}/${sum.total}` : sum.total}
+                      </Link>
+                    )}
+                  </td>
+                );
+                if (!s.expanded) return [summaryCell];
+                return [
+                  summaryCell,
+                  ...s.kernels.map((k) => {
+                    const c = cells.get(`${v.id}:${k.id}`);
+                    const key = `${v.version}@${k.version}`;
+                    if (!c) return <td key={k.id} className="border-t border-slate-100 p-0.5 text-center text-slate-300" title="no result">·</td>;
+                    return (
+                      <td key={k.id} className="border-t border-slate-100 p-0.5">
+                        <Link
+                          href={hrefWith(base, current, { cell: key })}
+                          scroll={false}
+                          data-status={c.status}
+                          data-cell={key}
+                          title={`${v.version} on ${k.version}: ${c.status}${c.errorLine ? ` — ${c.errorLine}` : ""}`}
+                          className={`block rounded border px-1 py-0.5 text-center ${STATUS_CLASS[c.status as Status]} ${selected === key ? "ring-2 ring-slate-900" : ""}`}
+                        >
+                          {STATUS_SYMBOL[c.status]}
+                          <span className="sr-only"> {c.status}</span>
+                        </Link>
+                      </td>
+                    );
+                  }),
+                ];
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import Link from "next/link";
+import { listModules } from "@/lib/services/list-modules";
+import { DataSourceNote } from "./components/DataSourceNote";
+import { Headline } from "./components/Headline";
+
+export const dynamic = "force-dynamic";
+
+export default async function Home({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+  const { q } = await searchParams;
+  const modules = await listModules({ q });
+  return (
+    <div className="space-y-5">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Out-of-tree kernel modules</h1>
+        <p className="mt-1 max-w-3xl text-sm text-slate-600">
+          Which versions of which modules build on which kernels, from real build results. Check before you upgrade a kernel;
+          see when a module broke and when it was fixed.
+        </p>
+      </div>
+      <Headline />
+      <form className="flex gap-2" role="search" action="/">
+        <label htmlFor="q" className="sr-only">
+          Search modules
+        </label>
+        <input
+          id="q"
+          name="q"
+          defaultValue={q ?? ""}
+          placeholder="Search modules (e.g. zfs, v4l2loopback)"
+          className="w-80 rounded border border-slate-300 bg-white px-3 py-1.5 text-sm"
+        />
+        <button className="rounded bg-slate-800 px-3 py-1.5 text-sm text-white">Search</button>
+        {q && (
+          <Link href="/" className="self-center text-sm text-slate-600 underline">
+            clear
+          </Link>
+        )}
+      </form>
+      {modules.length === 0 ? (
+        <p className="rounded border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">
+          {q ? (
+            <>No module matches “{q}”.</>
+          ) : (
+            <>No results stored yet. Post build results to <code>POST /api/v1/results</code> or run <code>npx modcompat build</code>.</>
+          )}
+        </p>
+      ) : (
+        <table className="w-full border-collapse overflow-hidden rounded border border-slate-200 bg-white text-sm">
+          <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
+            <tr>
+              <th className="px-3 py-2">Module</th>
+              <th className="px-3 py-2">Newest version</th>
+              <th className="px-3 py-2">Newest kernel it builds on</th>
+              <th className="px-3 py-2 text-right">Failing cells</th>
+              <th className="px-3 py-2 text-right">Versions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {modules.map((m) => (
+              <tr key={m.slug} className="border-t border-slate-100 hover:bg-slate-50">
+                <td className="px-3 py-2">
+                  <Link href={`/modules/${encodeURIComponent(m.slug)}`} className="font-medium text-emerald-800 underline-offset-2 hover:underline">
+                    {m.name}
+                  </Link>
+                  {m.description && <div className="line-clamp-1 text-xs text-slate-500">{m.description}</div>}
+                </td>
+                <td className="px-3 py-2 font-mono text-xs">{m.newestVersion ?? "—"}</td>
+                <td className="px-3 py-2 font-mono text-xs">{m.newestPassingKernel ?? <span className="text-slate-400">none passes</span>}</td>
+                <td className="px-3 py-2 text-right">
+                  {m.failingCells > 0 ? <span className="font-medium text-red-800">✗ {m.failingCells}</span> : <span className="text-slate-400">0</span>}
+                  <span className="text-slate-400"> / {m.cellCount}</span>
+                </td>
+                <td className="px-3 py-2 text-right">{m.versionCount}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <DataSourceNote />
+    </div>
+  );
+}

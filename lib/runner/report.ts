@@ -1,0 +1,151 @@
+/**
+ * The runner's side of the HTTP API: the ingest body, chunking into ≤ 5000 results per request,
+ * posting with a bearer token, and `GET /api/v1/results/known` for --skip-known.
+ */
+import { z } from "zod";
+import { excerptLog } from "../domain/error-line";
+import {
+  MAX_BODY_BYTES,
+  MAX_RESULTS_PER_REQUEST,
+  ingestBodySchema,
+  type IngestBody,
+  type IngestResult,
+  type IngestRun,
+  type ModuleInfo,
+} from "../schemas/ingest";
+import type { BuildOutcome } from "./build-one";
+import type { ModuleSource } from "./sources";
+
+export function toIngestResult(o: BuildOutcome, logMaxBytes: number): IngestResult {
+  const { excerpt, truncated } = excerptLog(o.log, logMaxBytes);
+  return {
+    module: o.module,
+    moduleVersion: o.moduleVersion,
+    kernel: o.kernel,
+    arch: o.arch,
+    stage: "build",
+    status: o.status,
+    durationMs: Math.max(0, Math.round(o.durationMs)),
+    ...(excerpt ? { log: excerpt } : {}),
+    ...(truncated ? { logTruncated: true } : {}),
+    ...(o.errorLine ? { errorLine: o.errorLine.slice(0, 1000) } : {}),
+    ...(o.compiler ? { compiler: o.compiler.slice(0, 200) } : {}),
+    finishedAt: o.finishedAt,
+  };
+}
+
+/** modules[] with each version's declared kernel range. */
+export function moduleInfos(sources: readonly ModuleSource[]): ModuleInfo[] {
+  const bySlug = new Map<string, ModuleInfo>();
+  for (const s of sources) {
+    const info = bySlug.get(s.slug) ?? { slug: s.slug, name: s.dkmsName.slice(0, 200), versions: [] };
+    const versions = info.versions ?? [];
+    if (!versions.some((v) => v.version === s.version)) {
+      versions.push({
+        version: s.version,
+        ...(s.declaredKernelMin ? { declaredKernelMin: s.declaredKernelMin.slice(0, 50) } : {}),
+        ...(s.declaredKernelMax ? { declaredKernelMax: s.declaredKernelMax.slice(0, 50) } : {}),
+      });
+    }
+    info.versions = versions;
+    bySlug.set(s.slug, info);
+  }
+  return [...bySlug.values()];
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Split a run into request bodies of at most `maxResults` results (and well under the byte cap).
+ * A single body keeps the run id; several get `-part1`, `-part2`, … so each part is idempotent.
+ */
+export function chunkBodies(
+  run: IngestRun,
+  modules: ModuleInfo[] | undefined,
+  results: IngestResult[],
+  maxResults = MAX_RESULTS_PER_REQUEST,
+  maxBytes = Math.floor(MAX_BODY_BYTES * 0.9),
+): IngestBody[] {
+  const chunks: IngestResult[][] = [];
+  let cur: IngestResult[] = [];
+  let bytes = 0;
+  const overhead = encoder.encode(JSON.stringify({ run, modules })).length + 1024;
+  for (const r of results) {
+    const size = encoder.encode(JSON.stringify(r)).length + 1;
+    if (cur.length > 0 && (cur.length >= maxResults || overhead + bytes + size > maxBytes)) {
+      chunks.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(r);
+    bytes += size;
+  }
+  if (cur.length > 0) chunks.push(cur);
+  if (chunks.length <= 1) return chunks.map((c) => ({ run, ...(modules?.length ? { modules } : {}), results: c }));
+  return chunks.map((c, i) => ({
+    run: { ...run, id: `${run.id}-part${i + 1}`.slice(0, 200) },
+    ...(modules?.length ? { modules } : {}),
+    results: c,
+  }));
+}
+
+export function validateBody(body: IngestBody): IngestBody {
+  const parsed = ingestBodySchema.safeParse(body);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 10)
+      .map((i) => `${i.path.join(".")}: ${i.message}`)
+      .join("; ");
+    throw new Error(`the report does not match the ingest schema: ${issues}`);
+  }
+  return parsed.data;
+}
+
+export interface PostOutcome {
+  ok: boolean;
+  status: number;
+  body: unknown;
+}
+
+function authHeaders(token: string | undefined): Record<string, string> {
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+function apiUrl(server: string, p: string): string {
+  return server.replace(/\/+$/, "") + p;
+}
+
+export async function postBody(server: string, token: string | undefined, body: IngestBody): Promise<PostOutcome> {
+  const res = await fetch(apiUrl(server, "/api/v1/results"), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json", ...authHeaders(token) },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* keep text */
+  }
+  return { ok: res.ok, status: res.status, body: parsed };
+}
+
+export const knownResponseSchema = z.object({
+  known: z.array(z.object({ module: z.string(), moduleVersion: z.string(), kernel: z.string(), arch: z.string() })),
+});
+
+export function comboKey(c: { module: string; moduleVersion: string; kernel: string; arch: string }): string {
+  return `${c.module}\u0000${c.moduleVersion}\u0000${c.kernel}\u0000${c.arch}`;
+}
+
+/** Combinations the server already has results for from this source. */
+export async function fetchKnown(server: string, token: string | undefined, source: string): Promise<Set<string>> {
+  const url = apiUrl(server, `/api/v1/results/known?source=${encodeURIComponent(source)}`);
+  const res = await fetch(url, { headers: { Accept: "application/json", ...authHeaders(token) } });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`GET ${url} → HTTP ${res.status}: ${text.slice(0, 500)}`);
+  const parsed = knownResponseSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`GET ${url}: unexpected answer (expected { known: [...] })`);
+  return new Set(parsed.data.known.map(comboKey));
+}

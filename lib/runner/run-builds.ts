@@ -1,0 +1,277 @@
+/**
+ * The whole `modcompat build` run: resolve sources and kernels, drop what the server or the local
+ * state file already has, build the rest with at most `jobs` builds at once, record each result as
+ * soon as it is known, then write and/or report the ingest body.
+ */
+import { appendFileSync, existsSync, promises as fs, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { IngestBody, IngestResult, IngestRun } from "../schemas/ingest";
+import { buildOne } from "./build-one";
+import { cleanupAll, installSignalHandlers, onSignal, registerTempDir, removeTempDir } from "./cleanup";
+import { Progress, formatDuration } from "./progress";
+import { chunkBodies, comboKey, fetchKnown, moduleInfos, postBody, toIngestResult, validateBody } from "./report";
+import { hostArch, installedKernels, resolveKernel, resolveModule, type KernelTarget, type ModuleSource } from "./sources";
+
+export interface RunOptions {
+  modules: string[];
+  kernels: string[];
+  allInstalled: boolean;
+  name?: string;
+  version?: string;
+  jobs: number;
+  timeoutSeconds: number;
+  out?: string;
+  server?: string;
+  token?: string;
+  runId?: string;
+  source: string;
+  skipKnown: boolean;
+  /** JSONL state file: read to resume, appended to as results come in */
+  resume?: string;
+  logMaxBytes: number;
+  /** JSON object merged into run.meta (e.g. from scripts/make-demo.sh) */
+  metaFile?: string;
+  keepTemp?: boolean;
+  tmpDir?: string;
+  quiet?: boolean;
+  /** build nothing: only write/report what the --resume state file already holds */
+  noBuild?: boolean;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_REPORT_FAILED = 3;
+
+interface StateLine {
+  type: "result";
+  result: IngestResult;
+}
+
+function readState(file: string): IngestResult[] {
+  if (!existsSync(file)) return [];
+  const out: IngestResult[] = [];
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const parsed = JSON.parse(line) as StateLine;
+      if (parsed.type === "result" && parsed.result) out.push(parsed.result);
+    } catch {
+      /* a line cut by a crash: ignore */
+    }
+  }
+  return out;
+}
+
+function osRelease(): string | undefined {
+  try {
+    const text = readFileSync("/etc/os-release", "utf8");
+    return /^PRETTY_NAME="?([^"\n]+)"?/m.exec(text)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Run `worker` over `items` with at most `limit` in flight. */
+export async function pool<T>(items: readonly T[], limit: number, worker: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await worker(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+function log(opts: RunOptions, msg: string): void {
+  if (!opts.quiet) process.stderr.write(`${msg}\n`);
+}
+
+export async function runBuilds(opts: RunOptions): Promise<number> {
+  installSignalHandlers();
+  const startedAt = new Date();
+  const arch = hostArch();
+  const tmpBase = opts.tmpDir ?? os.tmpdir();
+  const workRoot = await fs.mkdtemp(path.join(tmpBase, "modcompat-build-"));
+  registerTempDir(workRoot);
+  try {
+    // 1. Sources.
+    const sources: ModuleSource[] = [];
+    const unresolved: Array<{ spec: string; reason: string }> = [];
+    for (const spec of opts.modules) {
+      let src: ModuleSource;
+      try {
+        src = await resolveModule(spec, { workRoot, name: opts.name, version: opts.version });
+      } catch (e) {
+        const reason = e instanceof Error ? e.message : String(e);
+        log(opts, `module ${spec}: cannot use it: ${reason}`);
+        unresolved.push({ spec, reason });
+        continue;
+      }
+      const deb = src.debian ? ` (Debian ${src.debian.package} ${src.debian.version}${src.debian.origin ? `, ${src.debian.origin}` : ""})` : "";
+      log(opts, `module ${src.slug} ${src.version}${deb}: ${src.kind} tree${src.declaredKernelMin || src.declaredKernelMax ? `, declares kernels ${src.declaredKernelMin ?? "?"} … ${src.declaredKernelMax ?? "?"}` : ""}`);
+      if (sources.some((s) => s.slug === src.slug && s.version === src.version)) {
+        log(opts, `  (duplicate of an earlier --module; ignored)`);
+        continue;
+      }
+      sources.push(src);
+    }
+    if (sources.length === 0) throw new Error(`no usable module source (${unresolved.map((u) => u.spec).join(", ")})`);
+    // 2. Kernels.
+    const kernelNames = [...opts.kernels];
+    if (opts.allInstalled) for (const k of await installedKernels()) if (!kernelNames.includes(k)) kernelNames.push(k);
+    if (kernelNames.length === 0) throw new Error("no kernels: pass --kernel <uname -r> (repeatable) or --all-installed");
+    const targets: KernelTarget[] = [];
+    for (const k of kernelNames) {
+      const t = await resolveKernel(k);
+      targets.push(t);
+      log(opts, `kernel ${k}: ${t.headersPresent ? `${t.compiler ?? "compiler unknown"}${t.headerPackage ? `, ${t.headerPackage.package} ${t.headerPackage.version}` : ""}` : "headers NOT installed (→ error results)"}`);
+    }
+    // 3. What is already known.
+    const stateFile = opts.resume;
+    const previous = stateFile ? readState(stateFile) : [];
+    const wanted = new Set<string>();
+    for (const s of sources) for (const t of targets) wanted.add(comboKey({ module: s.slug, moduleVersion: s.version, kernel: t.kernel, arch }));
+    const resumed = previous.filter((r) => wanted.has(comboKey(r)));
+    const done = new Set(resumed.map(comboKey));
+    let known = new Set<string>();
+    if (opts.noBuild && !stateFile) throw new Error("--no-build needs --resume <state file>");
+    if (opts.skipKnown) {
+      if (!opts.server) throw new Error("--skip-known needs --server");
+      known = await fetchKnown(opts.server, opts.token, opts.source);
+      log(opts, `server already has ${known.size} combination(s) from source ${opts.source}`);
+    }
+    const jobs: Array<{ src: ModuleSource; target: KernelTarget }> = [];
+    let skippedKnown = 0;
+    for (const src of sources) {
+      for (const target of targets) {
+        const key = comboKey({ module: src.slug, moduleVersion: src.version, kernel: target.kernel, arch });
+        if (done.has(key) || opts.noBuild) continue;
+        if (known.has(key)) {
+          skippedKnown++;
+          continue;
+        }
+        jobs.push({ src, target });
+      }
+    }
+    log(
+      opts,
+      `${sources.length} module version(s) × ${targets.length} kernel(s): ${jobs.length} to build` +
+        (resumed.length ? `, ${resumed.length} resumed from ${stateFile}` : "") +
+        (skippedKnown ? `, ${skippedKnown} already known to the server` : "") +
+        `; ${opts.jobs} at once, time limit ${opts.timeoutSeconds} s each`,
+    );
+
+    // 4. Build.
+    const results: IngestResult[] = [...resumed];
+    const progress = new Progress(jobs.length + resumed.length, process.stderr, !opts.quiet && Boolean(process.stderr.isTTY));
+    progress.preload(resumed.map((r) => ({ ...r, durationMs: r.durationMs ?? 0 })));
+    onSignal(() => progress.stop());
+    await pool(jobs, opts.jobs, async ({ src, target }) => {
+      const outcome = await buildOne(src, target, {
+        arch,
+        timeoutMs: opts.timeoutSeconds * 1000,
+        workRoot,
+        keep: opts.keepTemp,
+      });
+      const result = toIngestResult(outcome, opts.logMaxBytes);
+      results.push(result);
+      if (stateFile) appendFileSync(stateFile, JSON.stringify({ type: "result", result } satisfies StateLine) + "\n");
+      progress.tick({ ...outcome });
+    });
+    progress.stop();
+    const finishedAt = new Date();
+    log(opts, `done in ${formatDuration(finishedAt.getTime() - startedAt.getTime())}: ${progress.summary()}`);
+
+    if (results.length === 0) {
+      log(opts, "nothing to report (every combination is already known)");
+      return EXIT_OK;
+    }
+
+    // 5. The ingest body.
+    const extraMeta = opts.metaFile ? (JSON.parse(await fs.readFile(opts.metaFile, "utf8")) as Record<string, unknown>) : {};
+    const compilers = [...new Set(targets.map((t) => t.compiler).filter((c): c is string => Boolean(c)))];
+    const distro = osRelease();
+    const run: IngestRun = {
+      source: opts.source,
+      id: opts.runId ?? `${opts.source}-${startedAt.toISOString().replace(/[:.]/g, "-")}`,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      environment: {
+        arch,
+        ...(compilers.length === 1 ? { compiler: compilers[0] } : {}),
+        ...(distro ? { distro: distro.slice(0, 100) } : {}),
+      },
+      meta: JSON.parse(
+        JSON.stringify({
+          runner: "modcompat build",
+          date: startedAt.toISOString(),
+          hostArch: arch,
+          ...(distro ? { distro } : {}),
+          dkms: await dkmsVersion(),
+          options: { jobs: opts.jobs, timeoutSeconds: opts.timeoutSeconds, logMaxBytes: opts.logMaxBytes },
+          modules: sources.map((s) => ({
+            module: s.slug,
+            version: s.version,
+            dkmsName: s.dkmsName,
+            dkmsVersion: s.dkmsVersion,
+            kind: s.kind,
+            ...(s.debian ? { debianPackage: s.debian.package, debianVersion: s.debian.version, ...(s.debian.origin ? { debianOrigin: s.debian.origin } : {}) } : {}),
+            ...(s.declaredKernelMin ? { declaredKernelMin: s.declaredKernelMin } : {}),
+            ...(s.declaredKernelMax ? { declaredKernelMax: s.declaredKernelMax } : {}),
+          })),
+          kernels: targets.map((t) => ({
+            kernel: t.kernel,
+            headersInstalled: t.headersPresent,
+            ...(t.headerPackage ? { headerPackage: t.headerPackage.package, headerVersion: t.headerPackage.version } : {}),
+            ...(t.compiler ? { compiler: t.compiler } : {}),
+          })),
+          compilers,
+          ...(unresolved.length ? { unresolved } : {}),
+          ...extraMeta,
+        }),
+      ),
+    };
+    results.sort(
+      (a, b) =>
+        a.module.localeCompare(b.module) ||
+        a.moduleVersion.localeCompare(b.moduleVersion) ||
+        a.kernel.localeCompare(b.kernel, "en", { numeric: true }) ||
+        a.arch.localeCompare(b.arch),
+    );
+    const modules = moduleInfos(sources);
+    const bodies = chunkBodies(run, modules, results).map(validateBody);
+
+    if (opts.out) {
+      // One file holds the whole run when it fits one request; otherwise a JSON array of parts.
+      const content = bodies.length === 1 ? bodies[0] : bodies;
+      await fs.mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
+      await fs.writeFile(opts.out, JSON.stringify(content, null, 1) + "\n");
+      const size = (await fs.stat(opts.out)).size;
+      log(opts, `wrote ${opts.out} (${results.length} results, ${(size / 1024).toFixed(0)} KiB)`);
+    }
+    if (opts.server) {
+      for (const body of bodies) {
+        const res = await postBody(opts.server, opts.token, body);
+        process.stdout.write(`POST ${opts.server.replace(/\/+$/, "")}/api/v1/results (run ${body.run.id}, ${body.results.length} results) → HTTP ${res.status}\n`);
+        process.stdout.write(`${typeof res.body === "string" ? res.body : JSON.stringify(res.body, null, 2)}\n`);
+        if (!res.ok) return EXIT_REPORT_FAILED;
+      }
+    }
+    return EXIT_OK;
+  } finally {
+    if (!opts.keepTemp) {
+      removeTempDir(workRoot);
+      cleanupAll();
+    }
+  }
+}
+
+async function dkmsVersion(): Promise<string | undefined> {
+  try {
+    const { execFileSync } = await import("node:child_process");
+    return execFileSync("dkms", ["--version"], { encoding: "utf8" }).trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,38 @@
+import { db } from "../db/client";
+import { computeHeadline, type Headline } from "../domain/headline";
+import type { Status } from "../domain/status";
+
+/**
+ * The landing page's headline: compare the newest kernel of the oldest and of the newest series
+ * among the most-tested distro's kernels (for the demo: Debian 12's 6.1 vs 6.12).
+ */
+export async function getHeadline(): Promise<(Headline & { distro: string }) | null> {
+  const kernels = await db().kernel.findMany({
+    where: { cells: { some: {} } },
+    select: { id: true, version: true, sortKey: true, seriesKey: true, distro: true, flavour: true, _count: { select: { cells: true } } },
+  });
+  if (kernels.length < 2) return null;
+  const weight = new Map<string, number>();
+  for (const k of kernels) weight.set(k.distro, (weight.get(k.distro) ?? 0) + k._count.cells);
+  const distro = [...weight.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  // Compare like with like: the most common flavour of that distro (e.g. amd64, not rt).
+  const flavours = new Map<string | null, number>();
+  for (const k of kernels) if (k.distro === distro) flavours.set(k.flavour, (flavours.get(k.flavour) ?? 0) + k._count.cells);
+  const flavour = [...flavours.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const line = kernels.filter((k) => k.distro === distro && k.flavour === flavour).sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1));
+  const oldestSeries = line[0].seriesKey;
+  const newestSeries = line[line.length - 1].seriesKey;
+  if (oldestSeries === newestSeries) return null;
+  const from = line.filter((k) => k.seriesKey === oldestSeries).at(-1)!;
+  const to = line.at(-1)!;
+  const cells = await db().cell.findMany({
+    where: { kernelId: { in: [from.id, to.id] } },
+    select: { status: true, kernel: { select: { version: true } }, module: { select: { slug: true } } },
+  });
+  const h = computeHeadline(
+    cells.map((c) => ({ module: c.module.slug, kernel: c.kernel.version, status: c.status as Status })),
+    from.version,
+    to.version,
+  );
+  return { ...h, distro };
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Debian packages the browser and DKMS tests need: chromium, dkms and two real kernel header sets
+# (Debian 12's 6.1.0-56 and 6.12.107). Installs them when root with apt; otherwise says what is
+# missing, and the tests that need them report themselves as skipped.
+set -uo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v dkms >/dev/null 2>&1 || need+=(dkms)
+for k in 6.1.0-56-amd64 6.12.107+deb12-amd64; do
+  [ -e "/lib/modules/$k/build" ] || need+=("linux-headers-$k")
+done
+if [ ${#need[@]} -eq 0 ]; then
+  echo "all present"
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "missing (no apt-get here): ${need[*]}"
+  exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "missing (not root, not installing): ${need[*]}"
+  exit 1
+fi
+echo "installing: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq || true
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/tmp/modcompat-apt.log 2>&1 || { tail -20 /tmp/modcompat-apt.log; exit 1; }
+echo "installed"
