@@ -200,7 +200,7 @@ export function parseKernelVersion(input: string): KernelVersion {
   if (rest !== "") {
     const hit = matchDistro(rest);
     if (hit) {
-      ({ distro } = hit.pattern);
+      distro = hit.pattern.distro;
       distroRelease = hit.release;
       flavour = hit.flavour;
       const embeddedRc = hit.pattern.rcInRelease && hit.release ? hit.pattern.rcInRelease.exec(hit.release) : null;

@@ -11,7 +11,7 @@ import { buildOne } from "./build-one";
 import { cleanupAll, installSignalHandlers, onSignal, registerTempDir, removeTempDir } from "./cleanup";
 import { Progress, formatDuration } from "./progress";
 import { chunkBodies, comboKey, fetchKnown, moduleInfos, postBody, toIngestResult, validateBody } from "./report";
-import { hostArch, installedKernels, resolveKernel, resolveModule, type KernelTarget, type ModuleSource } from "./sources";
+import { hostArch, installedKernels, resolveKernel, resolveModules, type KernelTarget, type ModuleSource } from "./sources";
 
 export interface RunOptions {
   modules: string[];
@@ -98,14 +98,13 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
     // 1. Sources.
     const sources: ModuleSource[] = [];
     const unresolved: Array<{ spec: string; reason: string }> = [];
-    for (const spec of opts.modules) {
-      let src: ModuleSource;
-      try {
-        src = await resolveModule(spec, { workRoot, name: opts.name, version: opts.version });
-      } catch (e) {
-        const reason = e instanceof Error ? e.message : String(e);
-        log(opts, `module ${spec}: cannot use it: ${reason}`);
-        unresolved.push({ spec, reason });
+    const resolved = await resolveModules(opts.modules, { workRoot, name: opts.name, version: opts.version });
+    for (let i = 0; i < opts.modules.length; i++) {
+      const spec = opts.modules[i];
+      const src = resolved[i];
+      if (src instanceof Error) {
+        log(opts, `module ${spec}: cannot use it: ${src.message}`);
+        unresolved.push({ spec, reason: src.message });
         continue;
       }
       const deb = src.debian ? ` (Debian ${src.debian.package} ${src.debian.version}${src.debian.origin ? `, ${src.debian.origin}` : ""})` : "";

@@ -120,28 +120,94 @@ async function aptOrigin(pkg: string, version: string): Promise<string | undefin
   return undefined;
 }
 
-async function fromDebianPackage(spec: string, workRoot: string): Promise<ModuleSource> {
-  const parsed = parsePackageSpec(spec);
-  if (!parsed) throw new SourceError(`"${spec}" is neither a directory nor a Debian package name`);
-  const dir = await fs.mkdtemp(path.join(workRoot, `pkg-${parsed.pkg}-`));
-  registerTempDir(dir);
-  // apt drops privileges to _apt for downloads; let it write here.
-  await fs.chmod(dir, 0o777);
-  await run("apt-get", ["download", "-q", parsed.version ? `${parsed.pkg}=${parsed.version}` : parsed.pkg], { cwd: dir });
-  const debs = (await fs.readdir(dir)).filter((f) => f.endsWith(".deb"));
-  if (debs.length !== 1) throw new SourceError(`apt-get download ${spec}: expected one .deb, found ${debs.length}`);
-  const deb = path.join(dir, debs[0]);
+async function fromDebFile(spec: string, pkg: string, deb: string, origins: Map<string, string>): Promise<ModuleSource> {
   const version = (await run("dpkg-deb", ["-f", deb, "Version"])).trim();
-  const unpacked = path.join(dir, "root");
+  const unpacked = path.join(path.dirname(deb), `root-${path.basename(deb, ".deb")}`);
   await run("dpkg", ["-x", deb, unpacked]);
   const srcRoot = path.join(unpacked, "usr", "src");
   const candidates: string[] = [];
   for (const entry of existsSync(srcRoot) ? await fs.readdir(srcRoot) : []) {
     if (existsSync(path.join(srcRoot, entry, "dkms.conf"))) candidates.push(path.join(srcRoot, entry));
   }
-  if (candidates.length === 0) throw new SourceError(`${debs[0]} has no usr/src/<name>-<version>/dkms.conf`);
-  const origin = await aptOrigin(parsed.pkg, version);
-  return fromDkmsDir(spec, candidates.sort()[0], { package: parsed.pkg, version, ...(origin ? { origin } : {}) });
+  if (candidates.length === 0) throw new SourceError(`${path.basename(deb)} has no usr/src/<name>-<version>/dkms.conf`);
+  const origin = origins.get(`${pkg}=${version}`);
+  return fromDkmsDir(spec, candidates.sort()[0], { package: pkg, version, ...(origin ? { origin } : {}) });
+}
+
+/** `apt-cache madison` for many packages at once: "pkg=version" → "bookworm-backports/contrib amd64". */
+async function aptOrigins(pkgs: string[]): Promise<Map<string, string>> {
+  const map = new Map<string, string>();
+  if (pkgs.length === 0) return map;
+  try {
+    const out = await run("apt-cache", ["madison", ...pkgs]);
+    for (const line of out.split("\n")) {
+      const cols = line.split("|").map((c) => c.trim());
+      if (cols.length < 3) continue;
+      const key = `${cols[0]}=${cols[1]}`;
+      const origin = cols[2].split(/\s+/).slice(1).join(" ").replace(/\s+Packages$/, "");
+      if (origin && !map.has(key)) map.set(key, origin);
+    }
+  } catch {
+    /* provenance only */
+  }
+  return map;
+}
+
+/** Debian file names escape ':' (epochs) as %3a and drop the epoch; match by package name. */
+function debFor(files: string[], pkg: string, version: string | undefined): string | undefined {
+  const plain = version?.replace(/^\d+:/, "");
+  return files.find((f) => f.startsWith(`${pkg}_`) && (!plain || decodeURIComponent(f).startsWith(`${pkg}_${plain}_`)));
+}
+
+/**
+ * Fetch many Debian packages with one `apt-get download` (apt's start-up dominates when it runs once
+ * per package); if that fails, fall back to one call per package to tell which one is unavailable.
+ */
+async function fromDebianPackages(specs: string[], workRoot: string): Promise<Array<ModuleSource | SourceError>> {
+  const parsed = specs.map((spec) => ({ spec, p: parsePackageSpec(spec) }));
+  const dir = await fs.mkdtemp(path.join(workRoot, "pkgs-"));
+  registerTempDir(dir);
+  await fs.chmod(dir, 0o777); // apt drops privileges to _apt for downloads
+  const args = parsed.filter((x) => x.p).map((x) => (x.p!.version ? `${x.p!.pkg}=${x.p!.version}` : x.p!.pkg));
+  const failedOne = new Map<string, string>();
+  if (args.length > 0) {
+    try {
+      await run("apt-get", ["download", "-q", ...args], { cwd: dir });
+    } catch {
+      for (const a of args) {
+        try {
+          await run("apt-get", ["download", "-q", a], { cwd: dir });
+        } catch (e) {
+          failedOne.set(a, e instanceof Error ? e.message : String(e));
+        }
+      }
+    }
+  }
+  const files = (await fs.readdir(dir)).filter((f) => f.endsWith(".deb"));
+  const origins = await aptOrigins([...new Set(parsed.filter((x) => x.p).map((x) => x.p!.pkg))]);
+  const out: Array<ModuleSource | SourceError> = [];
+  for (const { spec, p } of parsed) {
+    if (!p) {
+      out.push(new SourceError(`"${spec}" is neither a directory nor a Debian package name`));
+      continue;
+    }
+    const failed = failedOne.get(p.version ? `${p.pkg}=${p.version}` : p.pkg);
+    if (failed) {
+      out.push(new SourceError(failed));
+      continue;
+    }
+    const deb = debFor(files, p.pkg, p.version);
+    if (!deb) {
+      out.push(new SourceError(`apt-get download ${spec}: no .deb found`));
+      continue;
+    }
+    try {
+      out.push(await fromDebFile(spec, p.pkg, path.join(dir, deb), origins));
+    } catch (e) {
+      out.push(e instanceof SourceError ? e : new SourceError(String(e)));
+    }
+  }
+  return out;
 }
 
 export interface ResolveOptions {
@@ -152,27 +218,43 @@ export interface ResolveOptions {
   workRoot: string;
 }
 
-export async function resolveModule(spec: string, opts: ResolveOptions): Promise<ModuleSource> {
-  const asPath = path.resolve(spec);
-  if (existsSync(asPath) && statSync(asPath).isDirectory()) {
-    if (existsSync(path.join(asPath, "dkms.conf"))) return fromDkmsDir(spec, asPath);
-    if (!opts.name || !opts.version) {
-      throw new SourceError(`${spec} has no dkms.conf: pass --name and --version to build it as a plain Kbuild tree`);
-    }
-    if (!isValidModuleVersion(opts.version)) throw new SourceError(`--version "${opts.version}" is not a valid module version`);
-    return {
-      spec,
-      kind: "kbuild",
-      dkmsName: opts.name,
-      dkmsVersion: opts.version,
-      slug: moduleSlugFromName(opts.name),
-      version: opts.version,
-      dir: asPath,
-      conf: null,
-    };
+function resolveDirectory(spec: string, asPath: string, opts: ResolveOptions): Promise<ModuleSource> {
+  if (existsSync(path.join(asPath, "dkms.conf"))) return fromDkmsDir(spec, asPath);
+  if (!opts.name || !opts.version) {
+    throw new SourceError(`${spec} has no dkms.conf: pass --name and --version to build it as a plain Kbuild tree`);
   }
-  if (spec.includes("/")) throw new SourceError(`${spec}: no such directory`);
-  return fromDebianPackage(spec, opts.workRoot);
+  if (!isValidModuleVersion(opts.version)) throw new SourceError(`--version "${opts.version}" is not a valid module version`);
+  return Promise.resolve({
+    spec,
+    kind: "kbuild",
+    dkmsName: opts.name,
+    dkmsVersion: opts.version,
+    slug: moduleSlugFromName(opts.name),
+    version: opts.version,
+    dir: asPath,
+    conf: null,
+  });
+}
+
+/** Resolve every --module argument, in order; failures come back as SourceError values. */
+export async function resolveModules(specs: string[], opts: ResolveOptions): Promise<Array<ModuleSource | SourceError>> {
+  const out = new Array<ModuleSource | SourceError>(specs.length);
+  const debIdx: number[] = [];
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i];
+    const asPath = path.resolve(spec);
+    if (existsSync(asPath) && statSync(asPath).isDirectory()) {
+      try {
+        out[i] = await resolveDirectory(spec, asPath, opts);
+      } catch (e) {
+        out[i] = e instanceof SourceError ? e : new SourceError(String(e));
+      }
+    } else if (spec.includes("/")) out[i] = new SourceError(`${spec}: no such directory`);
+    else debIdx.push(i);
+  }
+  const debs = await fromDebianPackages(debIdx.map((i) => specs[i]), opts.workRoot);
+  debIdx.forEach((i, j) => (out[i] = debs[j]));
+  return out;
 }
 
 export interface KernelTarget {

@@ -99,7 +99,7 @@ describe("ingestBodySchema rejects", () => {
     ["an unknown key in a result", { exitCode: 10 }, "results[0]"],
   ])("%s", (_name, over, path) => {
     const issues = issuesOf(body([result(over)]));
-    expect(issues.map((i) => i.path)).toEqual([path]);
+    expect([...new Set(issues.map((i) => i.path))]).toEqual([path]);
     expect(issues[0].message.length).toBeGreaterThan(0);
   });
 

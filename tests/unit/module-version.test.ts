@@ -40,6 +40,7 @@ const KNOWN_ORDER = [
   "5.4-1",
   "5.4-2",
   "5.4-10",
+  "5.4-git20230101", // within a suffix, numbers before words
   "5.4.1",
   "20231005",
   "20240101",
@@ -117,6 +118,8 @@ describe("compareModuleVersions", () => {
     ["1.14.0", "2.2.0-rc1"],
     ["9.9", "20231005"],
     ["2.2.0rc1", "2.2.0"],
+    ["5.4-1", "5.4-git20230101"],
+    ["2.2.0-rc.1", "2.2.0-rc.x"],
   ])("%s < %s", (a, b) => {
     expect(compareModuleVersions(a, b)).toBeLessThan(0);
     expect(compareModuleVersions(b, a)).toBeGreaterThan(0);

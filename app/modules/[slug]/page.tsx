@@ -2,13 +2,17 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { matrixQuerySchema } from "@/lib/schemas/query";
+import { Suspense } from "react";
 import { getMatrix } from "@/lib/services/get-matrix";
+import { getModule } from "@/lib/services/get-module";
 import { AppError } from "@/lib/services/errors";
+import type { MatrixQuery } from "@/lib/schemas/query";
 import { StatusLegend } from "@/app/components/StatusLegend";
 import { DataSourceNote } from "@/app/components/DataSourceNote";
 import { MatrixFilters } from "./MatrixFilters";
 import { MatrixTable } from "./MatrixTable";
 import { CellDetailPanel } from "./CellDetailPanel";
+import { MatrixSkeleton } from "./MatrixSkeleton";
 import { first, type SearchParams } from "./url";
 
 export const dynamic = "force-dynamic";
@@ -24,24 +28,26 @@ export default async function ModulePage({ params, searchParams }: Props) {
   const sp = await searchParams;
   const parsed = matrixQuerySchema.safeParse({ arch: first(sp.arch), distro: first(sp.distro), from: first(sp.from), to: first(sp.to), expand: first(sp.expand) });
   const query = parsed.success ? parsed.data : {};
-  let view;
+  // Resolve the module before anything streams, so an unknown slug is a real 404.
+  let mod;
   try {
-    view = await getMatrix(slug, query);
+    mod = await getModule(slug);
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") notFound();
     throw e;
   }
   const base = `/modules/${encodeURIComponent(slug)}`;
   const cell = first(sp.cell);
+  const closeHref = `${base}?${new URLSearchParams(Object.entries(sp).flatMap(([k, v]) => (k === "cell" || v == null ? [] : [[k, String(v)]]))).toString()}`;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <div>
-          <h1 className="text-2xl font-semibold tracking-tight">{view.module.name}</h1>
-          {view.module.description && <p className="max-w-3xl text-sm text-slate-600">{view.module.description}</p>}
-          {view.module.homepage && (
-            <a href={view.module.homepage} className="text-xs text-emerald-800 underline" rel="noreferrer">
-              {view.module.homepage}
+          <h1 className="text-2xl font-semibold tracking-tight">{mod.name}</h1>
+          {mod.description && <p className="max-w-3xl text-sm text-slate-600">{mod.description}</p>}
+          {mod.homepage && (
+            <a href={mod.homepage} className="text-xs text-emerald-800 underline" rel="noreferrer">
+              {mod.homepage}
             </a>
           )}
         </div>
@@ -56,17 +62,36 @@ export default async function ModulePage({ params, searchParams }: Props) {
           Ignored invalid filters: {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}
         </p>
       )}
-      <MatrixFilters base={base} view={view} current={sp} />
       <StatusLegend withMixed />
-      {view.versions.length === 0 || view.series.length === 0 ? (
-        <p className="rounded border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">
-          No results match these filters. <Link href={base} className="underline">Clear the filters</Link>.
-        </p>
-      ) : (
-        <MatrixTable base={base} view={view} current={sp} selected={cell} />
+      <Suspense key={JSON.stringify(query)} fallback={<MatrixSkeleton />}>
+        <MatrixSection slug={slug} base={base} query={query} current={sp} cell={cell} />
+      </Suspense>
+      {cell && (
+        <Suspense fallback={<p className="text-sm text-slate-500">Loading the cell…</p>}>
+          <CellDetailPanel slug={slug} cell={cell} closeHref={closeHref} />
+        </Suspense>
       )}
-      {cell && <CellDetailPanel slug={slug} cell={cell} closeHref={`${base}?${new URLSearchParams(Object.entries(sp).flatMap(([k, v]) => (k === "cell" || v == null ? [] : [[k, String(v)]]))).toString()}`} />}
       <DataSourceNote />
     </div>
+  );
+}
+
+async function MatrixSection(props: { slug: string; base: string; query: MatrixQuery; current: SearchParams; cell?: string }) {
+  const view = await getMatrix(props.slug, props.query);
+  return (
+    <>
+      <MatrixFilters base={props.base} view={view} current={props.current} />
+      {view.versions.length === 0 || view.series.length === 0 ? (
+        <p className="rounded border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">
+          No results match these filters.{" "}
+          <Link href={props.base} className="underline">
+            Clear the filters
+          </Link>
+          .
+        </p>
+      ) : (
+        <MatrixTable base={props.base} view={view} current={props.current} selected={props.cell} />
+      )}
+    </>
   );
 }

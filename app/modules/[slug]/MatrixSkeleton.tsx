@@ -1,4 +1,5 @@
-export default function Loading() {
+/** Shown while the matrix streams in. */
+export function MatrixSkeleton() {
   return (
     <div className="space-y-3" role="status" aria-label="Loading the matrix">
       <div className="h-7 w-48 animate-pulse rounded bg-slate-200" />

@@ -1,0 +1,113 @@
+/**
+ * Linux mainline release dates: one row per series, from 2.6.32 to 7.2. These are facts kept in the
+ * project and may be edited or extended by hand (add a row when a new mainline release comes out).
+ *
+ * Derived once from the public sources listed in the project's shared data notes: the date of the
+ * bare `X.Y` tag (endoflife-date/release-data, releases/linux-kernel.json) and the longterm flag
+ * (endoflife.date products/linux-kernel.md and the kernel.org "Longterm release kernels" table).
+ * `lts: null` means the sources do not say. Dates are tag dates and can differ by a day from
+ * announcement dates because of time zones.
+ */
+
+export interface LinuxRelease {
+  /** mainline series as lib/domain/kernel-version.ts seriesOf() names it: "6.8", "2.6.32" */
+  series: string;
+  /** YYYY-MM-DD, the day the bare X.Y release was tagged */
+  releasedOn: string;
+  lts: boolean | null;
+}
+
+export const LINUX_RELEASES: readonly LinuxRelease[] = [
+  { series: "2.6.32", releasedOn: "2009-12-03", lts: true },
+  { series: "2.6.33", releasedOn: "2010-02-24", lts: null },
+  { series: "2.6.34", releasedOn: "2010-05-16", lts: true },
+  { series: "2.6.35", releasedOn: "2010-08-01", lts: true },
+  { series: "2.6.36", releasedOn: "2010-10-20", lts: false },
+  { series: "2.6.37", releasedOn: "2011-01-05", lts: false },
+  { series: "2.6.38", releasedOn: "2011-03-15", lts: false },
+  { series: "2.6.39", releasedOn: "2011-05-19", lts: false },
+  { series: "3.0", releasedOn: "2011-07-22", lts: true },
+  { series: "3.1", releasedOn: "2011-10-24", lts: false },
+  { series: "3.2", releasedOn: "2012-01-04", lts: true },
+  { series: "3.3", releasedOn: "2012-03-18", lts: false },
+  { series: "3.4", releasedOn: "2012-05-20", lts: true },
+  { series: "3.5", releasedOn: "2012-07-21", lts: false },
+  { series: "3.6", releasedOn: "2012-09-30", lts: false },
+  { series: "3.7", releasedOn: "2012-12-11", lts: false },
+  { series: "3.8", releasedOn: "2013-02-18", lts: false },
+  { series: "3.9", releasedOn: "2013-04-29", lts: false },
+  { series: "3.10", releasedOn: "2013-06-30", lts: true },
+  { series: "3.11", releasedOn: "2013-09-02", lts: false },
+  { series: "3.12", releasedOn: "2013-11-03", lts: true },
+  { series: "3.13", releasedOn: "2014-01-20", lts: false },
+  { series: "3.14", releasedOn: "2014-03-31", lts: true },
+  { series: "3.15", releasedOn: "2014-06-08", lts: false },
+  { series: "3.16", releasedOn: "2014-08-03", lts: true },
+  { series: "3.17", releasedOn: "2014-10-05", lts: false },
+  { series: "3.18", releasedOn: "2014-12-07", lts: true },
+  { series: "3.19", releasedOn: "2015-02-09", lts: false },
+  { series: "4.0", releasedOn: "2015-04-12", lts: false },
+  { series: "4.1", releasedOn: "2015-06-22", lts: true },
+  { series: "4.2", releasedOn: "2015-08-30", lts: false },
+  { series: "4.3", releasedOn: "2015-11-02", lts: false },
+  { series: "4.4", releasedOn: "2016-01-10", lts: true },
+  { series: "4.5", releasedOn: "2016-03-14", lts: false },
+  { series: "4.6", releasedOn: "2016-05-15", lts: false },
+  { series: "4.7", releasedOn: "2016-07-24", lts: false },
+  { series: "4.8", releasedOn: "2016-10-02", lts: false },
+  { series: "4.9", releasedOn: "2016-12-11", lts: true },
+  { series: "4.10", releasedOn: "2017-02-19", lts: false },
+  { series: "4.11", releasedOn: "2017-05-01", lts: false },
+  { series: "4.12", releasedOn: "2017-07-02", lts: false },
+  { series: "4.13", releasedOn: "2017-09-03", lts: false },
+  { series: "4.14", releasedOn: "2017-11-12", lts: true },
+  { series: "4.15", releasedOn: "2018-01-28", lts: false },
+  { series: "4.16", releasedOn: "2018-04-01", lts: false },
+  { series: "4.17", releasedOn: "2018-06-03", lts: false },
+  { series: "4.18", releasedOn: "2018-08-12", lts: false },
+  { series: "4.19", releasedOn: "2018-10-22", lts: true },
+  { series: "4.20", releasedOn: "2018-12-23", lts: false },
+  { series: "5.0", releasedOn: "2019-03-03", lts: false },
+  { series: "5.1", releasedOn: "2019-05-06", lts: false },
+  { series: "5.2", releasedOn: "2019-07-07", lts: false },
+  { series: "5.3", releasedOn: "2019-09-15", lts: false },
+  { series: "5.4", releasedOn: "2019-11-25", lts: true },
+  { series: "5.5", releasedOn: "2020-01-27", lts: false },
+  { series: "5.6", releasedOn: "2020-03-29", lts: false },
+  { series: "5.7", releasedOn: "2020-05-31", lts: false },
+  { series: "5.8", releasedOn: "2020-08-02", lts: false },
+  { series: "5.9", releasedOn: "2020-10-11", lts: false },
+  { series: "5.10", releasedOn: "2020-12-13", lts: true },
+  { series: "5.11", releasedOn: "2021-02-14", lts: false },
+  { series: "5.12", releasedOn: "2021-04-25", lts: false },
+  { series: "5.13", releasedOn: "2021-06-27", lts: false },
+  { series: "5.14", releasedOn: "2021-08-29", lts: false },
+  { series: "5.15", releasedOn: "2021-10-31", lts: true },
+  { series: "5.16", releasedOn: "2022-01-09", lts: false },
+  { series: "5.17", releasedOn: "2022-03-20", lts: false },
+  { series: "5.18", releasedOn: "2022-05-22", lts: false },
+  { series: "5.19", releasedOn: "2022-07-31", lts: false },
+  { series: "6.0", releasedOn: "2022-10-02", lts: false },
+  { series: "6.1", releasedOn: "2022-12-11", lts: true },
+  { series: "6.2", releasedOn: "2023-02-19", lts: false },
+  { series: "6.3", releasedOn: "2023-04-23", lts: false },
+  { series: "6.4", releasedOn: "2023-06-25", lts: false },
+  { series: "6.5", releasedOn: "2023-08-27", lts: false },
+  { series: "6.6", releasedOn: "2023-10-30", lts: true },
+  { series: "6.7", releasedOn: "2024-01-07", lts: false },
+  { series: "6.8", releasedOn: "2024-03-10", lts: false },
+  { series: "6.9", releasedOn: "2024-05-12", lts: false },
+  { series: "6.10", releasedOn: "2024-07-14", lts: false },
+  { series: "6.11", releasedOn: "2024-09-15", lts: false },
+  { series: "6.12", releasedOn: "2024-11-17", lts: true },
+  { series: "6.13", releasedOn: "2025-01-19", lts: false },
+  { series: "6.14", releasedOn: "2025-03-24", lts: false },
+  { series: "6.15", releasedOn: "2025-05-25", lts: false },
+  { series: "6.16", releasedOn: "2025-07-27", lts: false },
+  { series: "6.17", releasedOn: "2025-09-28", lts: false },
+  { series: "6.18", releasedOn: "2025-11-30", lts: true },
+  { series: "6.19", releasedOn: "2026-02-08", lts: false },
+  { series: "7.0", releasedOn: "2026-04-12", lts: false },
+  { series: "7.1", releasedOn: "2026-06-14", lts: false },
+  { series: "7.2", releasedOn: "2026-08-16", lts: false },
+];

@@ -1,0 +1,489 @@
+import { compareKernels, parseKernelVersion, type KernelVersion } from "./kernel-version";
+import { compareModuleVersions } from "./module-version";
+import { isDevelopmentSnapshot } from "./module-release";
+import { extractSignature, type Signature } from "./signature";
+import type { Status } from "./status";
+
+/**
+ * Regression detection: when did a module break, on which kernel, with which error, and when and
+ * how was it fixed. Pure; the services feed it the raw results of one module and store its output.
+ *
+ * Kernel lines. "The previous kernel" only means something within one line of kernels built the same
+ * way: the same distro and flavour (debian/amd64, debian/cloud-amd64, ubuntu/generic, mainline/…),
+ * custom builds per local suffix, and linux-next on its own. A Debian 6.12 kernel is compared with
+ * the Debian kernels before it, never with an Ubuntu or a mainline one, so a regression that only a
+ * distro patch causes shows up on that distro's line alone. Within a line, kernels are walked in
+ * compareKernels order and module versions in compareModuleVersions order.
+ *
+ * Verdicts. Only `pass` and `fail` are verdicts. `error` (the environment broke) and `skip` (the
+ * module declines the kernel) never open or close an incident; they are stepped over.
+ *
+ * Observations and flakiness. The results of one run for one version × kernel × arch are one
+ * observation (fail if any stage failed, else pass if any passed). When a failure is later followed
+ * by a pass on the very same version × kernel × arch, neither the module nor the kernel changed, so
+ * the failure was not caused by them: the combination is flaky and takes no part in detection.
+ */
+
+export const VERDICTS = ["pass", "fail"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export function verdictOf(status: Status): Verdict | null {
+  return status === "pass" || status === "fail" ? status : null;
+}
+
+/** What happens between two consecutive verdicts (on neighbouring kernels, or neighbouring versions). */
+export const TRANSITIONS = ["new-failure", "regression", "still-failing", "fixed", "new-pass", "still-passing"] as const;
+export type Transition = (typeof TRANSITIONS)[number];
+
+export const TRANSITION_LABEL: Record<Transition, string> = {
+  "new-failure": "new failure (nothing known before)",
+  regression: "regression (passed on the previous one)",
+  "still-failing": "still failing",
+  fixed: "fixed (failed on the previous one)",
+  "new-pass": "new pass (nothing known before)",
+  "still-passing": "still passing",
+};
+
+const TRANSITION_TABLE: Record<Verdict | "none", Record<Verdict, Transition>> = {
+  none: { fail: "new-failure", pass: "new-pass" },
+  pass: { fail: "regression", pass: "still-passing" },
+  fail: { fail: "still-failing", pass: "fixed" },
+};
+
+export function classifyTransition(prev: Verdict | null, cur: Verdict): Transition {
+  return TRANSITION_TABLE[prev ?? "none"][cur];
+}
+
+export const CELL_STATES = ["pass", "fail", "flaky"] as const;
+export type CellState = (typeof CELL_STATES)[number];
+
+export const INCIDENT_STATUSES = ["open", "fixed"] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/**
+ * Where fixedAt comes from: the fixing release's publication date, the first passing build of the
+ * fixing release we observed (when its release date is unknown), or the first passing build on a
+ * later kernel of the line (the kernel side undid the change).
+ */
+export const FIX_BASES = ["release-date", "first-pass-observed", "kernel"] as const;
+export type FixBasis = (typeof FIX_BASES)[number];
+
+export interface ResultInput {
+  id: number;
+  runId: number;
+  version: string;
+  kernel: string;
+  arch: string;
+  status: Status;
+  finishedAt: Date;
+  errorLine: string | null;
+}
+
+export interface VersionInput {
+  version: string;
+  releasedAt: Date | null;
+}
+
+export interface ResultRef {
+  resultId: number;
+  runId: number;
+  at: Date;
+}
+
+export interface Observation extends ResultRef {
+  verdict: Verdict;
+  errorLine: string | null;
+}
+
+export interface CellHistory {
+  version: string;
+  kernel: string;
+  arch: string;
+  state: CellState;
+  observations: Observation[];
+  firstFail: Observation | null;
+  firstPass: Observation | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernel lines
+
+export function kernelLine(k: KernelVersion | string): string {
+  const kv = typeof k === "string" ? parseKernelVersion(k) : k;
+  if (kv.series === "next") return `next/${kv.localSuffix ?? ""}`;
+  if (kv.distro === "custom") return `custom/${kv.localSuffix ?? ""}`;
+  return `${kv.distro}/${kv.flavour ?? ""}`;
+}
+
+/** "debian/amd64" → "debian amd64"; "mainline/" → "mainline". */
+export function lineLabel(line: string): string {
+  return line.replace(/\/$/, "").replace("/", " ");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cells
+
+const byTime = (a: ResultRef, b: ResultRef) => a.at.getTime() - b.at.getTime() || a.runId - b.runId || a.resultId - b.resultId;
+
+/** Fold the results of one version × kernel × arch into observations (one per run) and a state. */
+export function observeCell(results: readonly ResultInput[]): CellHistory | null {
+  if (results.length === 0) return null;
+  const runs = new Map<number, ResultInput[]>();
+  for (const r of results) runs.set(r.runId, [...(runs.get(r.runId) ?? []), r]);
+  const observations: Observation[] = [];
+  for (const rs of runs.values()) {
+    const fails = rs.filter((r) => r.status === "fail");
+    const decisive = fails.length > 0 ? fails : rs.filter((r) => r.status === "pass");
+    if (decisive.length === 0) continue;
+    const first = [...decisive].sort((a, b) => a.finishedAt.getTime() - b.finishedAt.getTime() || a.id - b.id)[0];
+    observations.push({
+      resultId: first.id,
+      runId: first.runId,
+      at: first.finishedAt,
+      verdict: fails.length > 0 ? "fail" : "pass",
+      errorLine: fails.length > 0 ? first.errorLine : null,
+    });
+  }
+  if (observations.length === 0) return null;
+  observations.sort(byTime);
+  const firstFail = observations.find((o) => o.verdict === "fail") ?? null;
+  const firstPass = observations.find((o) => o.verdict === "pass") ?? null;
+  const lastPass = observations.findLast((o) => o.verdict === "pass") ?? null;
+  let state: CellState;
+  if (!firstFail) state = "pass";
+  else if (!lastPass) state = "fail";
+  else state = byTime(firstFail, lastPass) < 0 ? "flaky" : "fail";
+  const { version, kernel, arch } = results[0];
+  return { version, kernel, arch, state, observations, firstFail, firstPass };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grids: one per arch × kernel line
+
+export interface LineGrid {
+  arch: string;
+  line: string;
+  /** kernel order */
+  kernels: string[];
+  /** version order */
+  versions: string[];
+  /** version → kernel → cell */
+  cells: Map<string, Map<string, CellHistory>>;
+}
+
+export function buildLineGrids(results: readonly ResultInput[]): LineGrid[] {
+  const parsed = new Map<string, KernelVersion>();
+  const byCell = new Map<string, ResultInput[]>();
+  for (const r of results) {
+    if (!parsed.has(r.kernel)) parsed.set(r.kernel, parseKernelVersion(r.kernel));
+    const key = JSON.stringify([r.arch, r.version, r.kernel]);
+    const list = byCell.get(key);
+    if (list) list.push(r);
+    else byCell.set(key, [r]);
+  }
+  const grids = new Map<string, LineGrid>();
+  for (const rs of byCell.values()) {
+    const cell = observeCell(rs);
+    if (!cell) continue;
+    const line = kernelLine(parsed.get(cell.kernel)!);
+    const gridKey = `${cell.arch}|${line}`;
+    let grid = grids.get(gridKey);
+    if (!grid) {
+      grid = { arch: cell.arch, line, kernels: [], versions: [], cells: new Map() };
+      grids.set(gridKey, grid);
+    }
+    let row = grid.cells.get(cell.version);
+    if (!row) {
+      row = new Map();
+      grid.cells.set(cell.version, row);
+    }
+    row.set(cell.kernel, cell);
+  }
+  for (const g of grids.values()) {
+    const kernels = new Set<string>();
+    for (const row of g.cells.values()) for (const k of row.keys()) kernels.add(k);
+    g.kernels = [...kernels].sort((a, b) => compareKernels(parsed.get(a)!, parsed.get(b)!));
+    g.versions = [...g.cells.keys()].sort(compareModuleVersions);
+  }
+  return [...grids.values()].sort((a, b) => (a.arch === b.arch ? cmpText(a.line, b.line) : cmpText(a.arch, b.arch)));
+}
+
+const cmpText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The verdict a cell contributes to detection: none for flaky or unknown cells. */
+export function gridVerdict(grid: LineGrid, version: string, kernel: string): Verdict | null {
+  const cell = grid.cells.get(version)?.get(kernel);
+  return cell && cell.state !== "flaky" ? cell.state : null;
+}
+
+export interface KernelStep {
+  kernel: string;
+  verdict: Verdict;
+  /** the previous kernel of the line that has a verdict for this version */
+  previousKernel: string | null;
+  transition: Transition;
+}
+
+/** One version walked along its line's kernels, stepping over kernels without a verdict. */
+export function walkKernels(grid: LineGrid, version: string): KernelStep[] {
+  const steps: KernelStep[] = [];
+  let prev: { kernel: string; verdict: Verdict } | null = null;
+  for (const kernel of grid.kernels) {
+    const verdict = gridVerdict(grid, version, kernel);
+    if (!verdict) continue;
+    steps.push({ kernel, verdict, previousKernel: prev?.kernel ?? null, transition: classifyTransition(prev?.verdict ?? null, verdict) });
+    prev = { kernel, verdict };
+  }
+  return steps;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incidents
+
+export interface DetectedIncident {
+  /** stable identity across recomputations of the same data: arch|line|first bad kernel */
+  key: string;
+  arch: string;
+  line: string;
+  lastGoodKernel: string;
+  firstBadKernel: string;
+  /** series of the first bad kernel */
+  series: string;
+  /** version order */
+  affectedVersions: string[];
+  errorLine: string | null;
+  signature: Signature | null;
+  openedAt: Date;
+  openedBy: ResultRef;
+  status: IncidentStatus;
+  /** the first release (not a snapshot) newer than the broken ones that passes where they failed */
+  fixedIn: string | null;
+  /** a later kernel of the line on which the broken versions pass again */
+  fixedInKernel: string | null;
+  fixedAt: Date | null;
+  fixedAtBasis: FixBasis | null;
+  fixedBy: ResultRef | null;
+  /** a development snapshot that passed before any release did ("fixed on master") */
+  fixedOnSnapshot: { version: string; at: Date } | null;
+  /** null while open, and when the fix was first seen in the same run as the failure */
+  timeToFixDays: number | null;
+}
+
+export interface FlakyCell {
+  version: string;
+  kernel: string;
+  arch: string;
+  line: string;
+  passes: number;
+  fails: number;
+  lastVerdict: Verdict;
+  lastAt: Date;
+}
+
+export interface Detection {
+  incidents: DetectedIncident[];
+  flaky: FlakyCell[];
+}
+
+const DAY_MS = 86_400_000;
+
+interface Seed {
+  version: string;
+  k0: number;
+  k1: number;
+}
+
+/** Seeds whose (last good, first bad] windows overlap are one breakage seen by several versions. */
+function groupSeeds(seeds: Seed[]): { k0: number; k1: number; seeds: Seed[] }[] {
+  const groups: { k0: number; k1: number; seeds: Seed[] }[] = [];
+  for (const s of [...seeds].sort((a, b) => a.k1 - b.k1 || a.k0 - b.k0)) {
+    // Joining narrows the group's window to the intersection, so last good < first bad always holds.
+    const g = groups.find((x) => s.k0 < x.k1 && x.k0 < s.k1);
+    if (g) {
+      g.k0 = Math.max(g.k0, s.k0);
+      g.k1 = Math.min(g.k1, s.k1);
+      g.seeds.push(s);
+    } else {
+      groups.push({ k0: s.k0, k1: s.k1, seeds: [s] });
+    }
+  }
+  return groups.sort((a, b) => a.k1 - b.k1);
+}
+
+const ref = (o: Observation): ResultRef => ({ resultId: o.resultId, runId: o.runId, at: o.at });
+const later = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
+
+function detectInGrid(grid: LineGrid, releasedAt: ReadonlyMap<string, Date | null>): DetectedIncident[] {
+  const K = grid.kernels;
+  const cell = (v: string, ki: number) => grid.cells.get(v)?.get(K[ki]);
+  const verdict = (v: string, ki: number) => gridVerdict(grid, v, K[ki]);
+
+  const seeds: Seed[] = [];
+  for (const v of grid.versions) {
+    for (const step of walkKernels(grid, v)) {
+      if (step.transition === "regression") seeds.push({ version: v, k0: K.indexOf(step.previousKernel!), k1: K.indexOf(step.kernel) });
+    }
+  }
+  const groups = groupSeeds(seeds);
+  const incidents: DetectedIncident[] = [];
+
+  groups.forEach((group, gi) => {
+    const { k0: K0, k1: K1 } = group;
+    const seedVersions = new Set(group.seeds.map((s) => s.version));
+    // A failure first seen at or after the next breakage of the line cannot be told apart from it.
+    const nextBreak = groups[gi + 1]?.k1 ?? K.length;
+
+    // The kernel side undid the change when every broken version with a verdict passes again.
+    let kr: number | null = null;
+    for (let ki = K1 + 1; ki < K.length && kr === null; ki++) {
+      const vs = [...seedVersions].map((v) => verdict(v, ki)).filter((x): x is Verdict => x !== null);
+      if (vs.length > 0 && vs.every((x) => x === "pass")) kr = ki;
+    }
+    const end = kr ?? K.length;
+
+    const seedCells = group.seeds.map((s) => cell(s.version, s.k1)!).sort((a, b) => byTime(a.firstFail!, b.firstFail!));
+    const seedSymbols = new Set(seedCells.flatMap((c) => extractSignature(c.firstFail?.errorLine)?.symbol ?? []));
+
+    const affected: { version: string; cell: CellHistory }[] = [];
+    let fixed: { version: string; cell: CellHistory } | null = null;
+    let snapshot: { version: string; at: Date } | null = null;
+    for (const v of grid.versions) {
+      let probe: number | null = null;
+      for (let ki = K1; ki < end && probe === null; ki++) if (verdict(v, ki)) probe = ki;
+      if (probe === null) continue;
+      const c = cell(v, probe)!;
+      if (c.state === "fail") {
+        if (seedVersions.has(v)) {
+          affected.push({ version: v, cell: c });
+          continue;
+        }
+        if (probe >= nextBreak || verdict(v, K0) === "fail") continue;
+        const symbol = extractSignature(c.firstFail?.errorLine)?.symbol;
+        if (seedSymbols.size > 0 && symbol && !seedSymbols.has(symbol)) continue;
+        affected.push({ version: v, cell: c });
+      } else if (affected.length > 0) {
+        if (isDevelopmentSnapshot(v)) snapshot ??= { version: v, at: c.firstPass!.at };
+        else {
+          fixed = { version: v, cell: c };
+          break;
+        }
+      }
+    }
+
+    const representative = seedCells[0];
+    const opened = affected.map((a) => a.cell.firstFail!).sort(byTime)[0];
+    const openedAt = opened.at;
+
+    let fix: { at: Date; basis: FixBasis; by: ResultRef } | null = null;
+    if (fixed) {
+      const rel = releasedAt.get(fixed.version) ?? null;
+      const by = ref(fixed.cell.firstPass!);
+      fix = rel ? { at: later(rel, openedAt), basis: "release-date", by } : { at: later(by.at, openedAt), basis: "first-pass-observed", by };
+    }
+    if (kr !== null) {
+      const passes = [...seedVersions].flatMap((v) => (verdict(v, kr) === "pass" ? [cell(v, kr)!.firstPass!] : [])).sort(byTime);
+      const at = later(passes[0].at, openedAt);
+      if (!fix || at.getTime() < fix.at.getTime()) fix = { at, basis: "kernel", by: ref(passes[0]) };
+    }
+    const sameRun = fix !== null && fix.basis !== "release-date" && fix.by.runId === opened.runId;
+
+    incidents.push({
+      key: `${grid.arch}|${grid.line}|${K[K1]}`,
+      arch: grid.arch,
+      line: grid.line,
+      lastGoodKernel: K[K0],
+      firstBadKernel: K[K1],
+      series: parseKernelVersion(K[K1]).series,
+      affectedVersions: affected.map((a) => a.version),
+      errorLine: representative.firstFail!.errorLine,
+      signature: extractSignature(representative.firstFail!.errorLine),
+      openedAt,
+      openedBy: ref(opened),
+      status: fix ? "fixed" : "open",
+      fixedIn: fixed?.version ?? null,
+      fixedInKernel: kr === null ? null : K[kr],
+      fixedAt: fix?.at ?? null,
+      fixedAtBasis: fix?.basis ?? null,
+      fixedBy: fix?.by ?? null,
+      fixedOnSnapshot: snapshot,
+      timeToFixDays: fix && !sameRun ? (fix.at.getTime() - openedAt.getTime()) / DAY_MS : null,
+    });
+  });
+  return incidents;
+}
+
+/**
+ * Every incident of one module: per arch and kernel line, each pass → fail step along the kernels
+ * seeds an incident; seeds of several versions whose windows overlap are the same breakage.
+ * Affected are the versions that fail from the first bad kernel on (and did not already fail on the
+ * last good one); the fix is the first newer release that passes there.
+ */
+export function detectIncidents(input: { results: readonly ResultInput[]; versions?: readonly VersionInput[] }): Detection {
+  const releasedAt = new Map((input.versions ?? []).map((v) => [v.version, v.releasedAt]));
+  const grids = buildLineGrids(input.results);
+  const incidents = grids
+    .flatMap((g) => detectInGrid(g, releasedAt))
+    .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || cmpText(a.key, b.key));
+  const flaky: FlakyCell[] = grids.flatMap((g) =>
+    [...g.cells.values()].flatMap((row) =>
+      [...row.values()]
+        .filter((c) => c.state === "flaky")
+        .map((c) => {
+          const last = c.observations[c.observations.length - 1];
+          return {
+            version: c.version,
+            kernel: c.kernel,
+            arch: c.arch,
+            line: g.line,
+            passes: c.observations.filter((o) => o.verdict === "pass").length,
+            fails: c.observations.filter((o) => o.verdict === "fail").length,
+            lastVerdict: last.verdict,
+            lastAt: last.at,
+          };
+        }),
+    ),
+  );
+  return { incidents, flaky };
+}
+
+/** Age of an open incident, or its time to fix; null when unknown. */
+export function incidentDays(i: Pick<DetectedIncident, "status" | "openedAt" | "timeToFixDays">, now: Date): number | null {
+  return i.status === "open" ? Math.max(0, (now.getTime() - i.openedAt.getTime()) / DAY_MS) : i.timeToFixDays;
+}
+
+export interface NeighbourRow {
+  version: string;
+  role: "affected" | "fix";
+  cells: { kernel: string; state: CellState | null; transition: Transition | null }[];
+}
+
+/**
+ * Evidence around an incident: the kernels of its line just before the last good and after the first
+ * bad kernel, with the state of the affected versions and of the fixing one.
+ */
+export function incidentNeighbourhood(
+  grid: LineGrid,
+  incident: Pick<DetectedIncident, "lastGoodKernel" | "firstBadKernel" | "affectedVersions" | "fixedIn" | "fixedInKernel">,
+  radius = 2,
+): { kernels: string[]; rows: NeighbourRow[] } {
+  const i0 = grid.kernels.indexOf(incident.lastGoodKernel);
+  const i1 = grid.kernels.indexOf(incident.firstBadKernel);
+  if (i0 < 0 || i1 < 0) return { kernels: [], rows: [] };
+  const picked = new Set(grid.kernels.slice(Math.max(0, i0 - radius), i1 + radius + 1));
+  if (incident.fixedInKernel) picked.add(incident.fixedInKernel);
+  const kernels = grid.kernels.filter((k) => picked.has(k));
+  const versions = [...incident.affectedVersions, ...(incident.fixedIn ? [incident.fixedIn] : [])];
+  const rows = versions.map((version): NeighbourRow => {
+    const steps = new Map(walkKernels(grid, version).map((s) => [s.kernel, s.transition]));
+    return {
+      version,
+      role: version === incident.fixedIn ? "fix" : "affected",
+      cells: kernels.map((kernel) => ({
+        kernel,
+        state: grid.cells.get(version)?.get(kernel)?.state ?? null,
+        transition: steps.get(kernel) ?? null,
+      })),
+    };
+  });
+  return { kernels, rows };
+}

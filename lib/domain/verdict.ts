@@ -1,0 +1,393 @@
+import {
+  compareKernels,
+  sameUpstreamAndRevision,
+  tryParseKernelVersion,
+  type Distro,
+  type KernelVersion,
+} from "./kernel-version";
+import { foldArches } from "./matrix";
+import { compareModuleVersions } from "./module-version";
+import { isMeaningful, type Status } from "./status";
+
+/**
+ * The pre-upgrade verdict: will this module version work on that kernel? Declared once here; the
+ * API, the page, the CLI, the kernel hook and the badges all show these words.
+ *
+ * Rules (judgeVersion), first match wins:
+ *  1. a pass / fail / skip on the exact kernel → works / broken / unsupported;
+ *  2. the same on a kernel of the same upstream version and distro revision (another flavour of
+ *     the same build, e.g. 6.1.0-56-cloud-amd64 for 6.1.0-56-amd64): fail → broken, skip →
+ *     unsupported, pass → works (a failure outweighs a pass there);
+ *  3. a declared kernel range (dkms.conf BUILD_EXCLUSIVE_*, OpenZFS META) that excludes the kernel
+ *     → unsupported;
+ *  4. the nearest kernels of the same series on either side (same distro when the series has any
+ *     result of that distro) all pass → likely; if one of them fails or skips, the evidence
+ *     contradicts itself → unknown, and the reason says which kernel disagrees;
+ *  5. a declared range that includes the kernel, with nothing of rule 4 against it → likely;
+ *  6. otherwise unknown. `error` results are never a verdict (the environment broke); they are
+ *     shown as evidence only.
+ */
+export const VERDICTS = ["works", "likely", "broken", "unsupported", "unknown"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const VERDICT_MEANING: Record<Verdict, string> = {
+  works: "passes on this kernel, or on another flavour of the same upstream version and distro revision",
+  likely: "no result on this kernel, but it passes on the nearest kernels of the same series or the module declares support",
+  broken: "fails to build, load or test on this kernel",
+  unsupported: "the module itself declines this kernel (a skip result or a declared kernel range that excludes it)",
+  unknown: "no usable evidence for this kernel",
+};
+
+/** Printed next to the colour, so a verdict is never conveyed by colour alone. */
+export const VERDICT_SYMBOL: Record<Verdict, string> = {
+  works: "✓",
+  likely: "≈",
+  broken: "✗",
+  unsupported: "⊘",
+  unknown: "?",
+};
+
+/** The verdict as a predicate, for sentences: "2.3.2 likely works on this kernel". */
+export const VERDICT_PHRASE: Record<Verdict, string> = {
+  works: "works",
+  likely: "likely works",
+  broken: "is broken",
+  unsupported: "is unsupported",
+  unknown: "has no verdict",
+};
+
+/** What a set of verdicts means for the upgrade as a whole. */
+export const CHECK_OUTCOMES = ["ok", "blocked", "uncertain"] as const;
+export type CheckOutcome = (typeof CHECK_OUTCOMES)[number];
+
+const OUTCOME_OF: Record<Verdict, CheckOutcome> = {
+  works: "ok",
+  likely: "ok",
+  broken: "blocked",
+  unsupported: "blocked",
+  unknown: "uncertain",
+};
+
+/** blocked if any module is broken or unsupported, else uncertain if any is unknown, else ok. */
+export function checkOutcome(verdicts: readonly Verdict[]): CheckOutcome {
+  const outcomes = verdicts.map((v) => OUTCOME_OF[v]);
+  if (outcomes.includes("blocked")) return "blocked";
+  if (outcomes.includes("uncertain")) return "uncertain";
+  return "ok";
+}
+
+/** How a piece of evidence relates to the kernel asked about. */
+export const EVIDENCE_RELATIONS = ["exact", "same-revision", "series-neighbour", "last-pass", "first-fail"] as const;
+export type EvidenceRelation = (typeof EVIDENCE_RELATIONS)[number];
+
+/** One module version on one kernel and arch: a row of the Cell table. */
+export interface KernelCell {
+  kernel: KernelVersion;
+  arch: string;
+  status: Status;
+  errorLine: string | null;
+  logUrl: string | null;
+  lastResultAt: Date;
+}
+
+export interface VersionFacts {
+  version: string;
+  declaredKernelMin: string | null;
+  declaredKernelMax: string | null;
+  /** cells of this version; rules 1–5 only look at kernels of the target's series */
+  cells: readonly KernelCell[];
+}
+
+/** A version's state on one kernel, arches folded (worst meaningful status wins). */
+export interface KernelState {
+  kernel: KernelVersion;
+  status: Status;
+  arches: { arch: string; status: Status }[];
+  errorLine: string | null;
+  logUrl: string | null;
+  lastResultAt: Date;
+}
+
+export interface EvidenceItem {
+  relation: EvidenceRelation;
+  version: string;
+  kernel: string;
+  status: Status;
+  arches: { arch: string; status: Status }[];
+  errorLine: string | null;
+  logUrl: string | null;
+  lastResultAt: Date;
+}
+
+export interface VersionVerdict {
+  verdict: Verdict;
+  /** one sentence a sysadmin can act on */
+  reason: string;
+  errorLine: string | null;
+  /** broken only: where the current run of failures began, and the last pass before it */
+  since: { kernel: string; lastPass: string | null } | null;
+  /** broken only: the oldest other version that works (else is likely to) on this kernel */
+  fixedIn: { version: string; verdict: "works" | "likely" } | null;
+  /** unsupported only: the newest other version that accepts this kernel */
+  newestAccepting: { version: string; verdict: Verdict } | null;
+  declaredRange: { min: string | null; max: string | null } | null;
+  evidence: EvidenceItem[];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Fold a version's cells per kernel, in kernel order. */
+export function foldByKernel(cells: readonly KernelCell[]): KernelState[] {
+  const byKernel = new Map<string, KernelCell[]>();
+  for (const c of cells) {
+    const list = byKernel.get(c.kernel.raw);
+    if (list) list.push(c);
+    else byKernel.set(c.kernel.raw, [c]);
+  }
+  const states: KernelState[] = [];
+  for (const group of byKernel.values()) {
+    const status = foldArches(group.map((g) => g.status)) ?? "error";
+    const decisive = group.find((g) => g.status === status) ?? group[0];
+    states.push({
+      kernel: group[0].kernel,
+      status,
+      arches: group.map((g) => ({ arch: g.arch, status: g.status })).sort((a, b) => (a.arch < b.arch ? -1 : a.arch > b.arch ? 1 : 0)),
+      errorLine: status === "pass" ? null : decisive.errorLine,
+      logUrl: decisive.logUrl,
+      lastResultAt: new Date(Math.max(...group.map((g) => g.lastResultAt.getTime()))),
+    });
+  }
+  return states.sort((a, b) => compareKernels(a.kernel, b.kernel));
+}
+
+export type RangeFit = "inside" | "outside" | "undeclared";
+
+function upstreamParts(k: KernelVersion): number[] {
+  return [k.major, k.minor, k.patch ?? 0, k.sub ?? 0];
+}
+
+/**
+ * Compare a kernel with a declared bound at the bound's own precision: a bound "6.8" means the
+ * whole 6.8 series (6.8.12 is not past a maximum of 6.8), a bound "6.8.5" means that release.
+ * Distro revisions are ignored: modules declare upstream versions.
+ */
+function compareToBound(k: KernelVersion, bound: KernelVersion): number {
+  if (k.series === "next" || bound.series === "next") return k.series === bound.series ? 0 : k.series === "next" ? 1 : -1;
+  const a = upstreamParts(k);
+  const b = upstreamParts(bound);
+  const depth = bound.sub !== null ? 4 : bound.patch !== null ? 3 : 2;
+  for (let i = 0; i < depth; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+
+/** Whether a module's declared kernel range admits the kernel; a bound that cannot be parsed is ignored. */
+export function declaredRangeFit(kernel: KernelVersion, min: string | null, max: string | null): RangeFit {
+  const lo = min ? tryParseKernelVersion(min) : null;
+  const hi = max ? tryParseKernelVersion(max) : null;
+  const loOk = lo?.ok ? lo.value : null;
+  const hiOk = hi?.ok ? hi.value : null;
+  if (!loOk && !hiOk) return "undeclared";
+  if (loOk && compareToBound(kernel, loOk) < 0) return "outside";
+  if (hiOk && compareToBound(kernel, hiOk) > 0) return "outside";
+  return "inside";
+}
+
+function describeRange(min: string | null, max: string | null): string {
+  if (min && max) return `kernels ${min} to ${max}`;
+  if (min) return `kernels ${min} and newer`;
+  return `kernels up to ${max}`;
+}
+
+const evidenceOf = (relation: EvidenceRelation, version: string, s: KernelState): EvidenceItem => ({
+  relation,
+  version,
+  kernel: s.kernel.raw,
+  status: s.status,
+  arches: s.arches,
+  errorLine: s.errorLine,
+  logUrl: s.logUrl,
+  lastResultAt: s.lastResultAt,
+});
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const withError = (s: KernelState) => (s.errorLine ? `: ${s.errorLine}` : "");
+
+interface BaseVerdict {
+  verdict: Verdict;
+  reason: string;
+  errorLine: string | null;
+  /** the state that decided a broken verdict */
+  decisive: KernelState | null;
+  evidence: EvidenceItem[];
+}
+
+/** Rules 1–6 for one version, without looking at other versions. */
+function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
+  const v = facts.version;
+  const states = foldByKernel(facts.cells.filter((c) => c.kernel.series === target.series));
+  const exact = states.find((s) => s.kernel.raw === target.raw) ?? null;
+  const evidence: EvidenceItem[] = exact ? [evidenceOf("exact", v, exact)] : [];
+
+  if (exact && isMeaningful(exact.status)) {
+    const when = `(last result ${day(exact.lastResultAt)})`;
+    if (exact.status === "pass") return { verdict: "works", reason: `${v} passes on ${target.raw} ${when}`, errorLine: null, decisive: null, evidence };
+    if (exact.status === "fail") {
+      return { verdict: "broken", reason: `${v} fails on ${target.raw}${withError(exact)}`, errorLine: exact.errorLine, decisive: exact, evidence };
+    }
+    return { verdict: "unsupported", reason: `${v} declines ${target.raw} (skipped by its own rules) ${when}`, errorLine: exact.errorLine, decisive: null, evidence };
+  }
+
+  const sameRevision = states.filter((s) => s.kernel.raw !== target.raw && isMeaningful(s.status) && sameUpstreamAndRevision(s.kernel, target));
+  evidence.push(...sameRevision.map((s) => evidenceOf("same-revision", v, s)));
+  const failing = sameRevision.find((s) => s.status === "fail");
+  if (failing) {
+    return {
+      verdict: "broken",
+      reason: `${v} fails on ${failing.kernel.raw}, the same upstream version and revision as ${target.raw}${withError(failing)}`,
+      errorLine: failing.errorLine,
+      decisive: failing,
+      evidence,
+    };
+  }
+  const skipped = sameRevision.find((s) => s.status === "skip");
+  if (skipped) {
+    return { verdict: "unsupported", reason: `${v} declines ${skipped.kernel.raw}, the same upstream version and revision as ${target.raw}`, errorLine: null, decisive: null, evidence };
+  }
+  const passing = sameRevision.find((s) => s.status === "pass");
+  if (passing) {
+    return { verdict: "works", reason: `${v} passes on ${passing.kernel.raw}, the same upstream version and revision as ${target.raw}`, errorLine: null, decisive: null, evidence };
+  }
+
+  const fit = declaredRangeFit(target, facts.declaredKernelMin, facts.declaredKernelMax);
+  const range = describeRange(facts.declaredKernelMin, facts.declaredKernelMax);
+  if (fit === "outside") {
+    return { verdict: "unsupported", reason: `${v} declares support for ${range}, which excludes ${target.raw}`, errorLine: null, decisive: null, evidence };
+  }
+
+  const others = states.filter((s) => s.kernel.raw !== target.raw && isMeaningful(s.status) && !sameUpstreamAndRevision(s.kernel, target));
+  const ownDistro = others.filter((s) => s.kernel.distro === target.distro);
+  const pool = ownDistro.length > 0 ? ownDistro : others;
+  const below = pool.filter((s) => compareKernels(s.kernel, target) < 0).at(-1);
+  const above = pool.find((s) => compareKernels(s.kernel, target) > 0);
+  const nearest = [below, above].filter((s): s is KernelState => s !== undefined);
+  evidence.push(...nearest.map((s) => evidenceOf("series-neighbour", v, s)));
+  const onlyErrors = exact ? ` (only environment errors on ${target.raw} itself)` : "";
+  if (nearest.length > 0) {
+    const against = nearest.find((s) => s.status !== "pass");
+    if (!against) {
+      const names = nearest.map((s) => s.kernel.raw).join(" and ");
+      return {
+        verdict: "likely",
+        reason: `no result for ${v} on ${target.raw}${onlyErrors}; it passes on ${names}, the nearest ${target.series} kernel${nearest.length > 1 ? "s" : ""}`,
+        errorLine: null,
+        decisive: null,
+        evidence,
+      };
+    }
+    const what = against.status === "fail" ? `fails on ${against.kernel.raw}${withError(against)}` : `declines ${against.kernel.raw}`;
+    return {
+      verdict: "unknown",
+      reason: `no result for ${v} on ${target.raw}${onlyErrors}, and the nearest ${target.series} kernel disagrees: it ${what}`,
+      errorLine: against.errorLine,
+      decisive: null,
+      evidence,
+    };
+  }
+  if (fit === "inside") {
+    return { verdict: "likely", reason: `no result for ${v} on ${target.raw}${onlyErrors}; it declares support for ${range}`, errorLine: null, decisive: null, evidence };
+  }
+  return { verdict: "unknown", reason: `no result for ${v} on ${target.raw} or any other ${target.series} kernel${onlyErrors}`, errorLine: null, decisive: null, evidence };
+}
+
+/**
+ * Where the current run of failures began: walking back from the failing kernel through kernels
+ * of its distro, the oldest failure after the last pass (errors and skips do not break the run).
+ */
+function failureRun(version: string, cells: readonly KernelCell[], failing: KernelState): { since: VersionVerdict["since"]; evidence: EvidenceItem[] } {
+  const states = foldByKernel(cells.filter((c) => c.kernel.distro === failing.kernel.distro)).filter(
+    (s) => (s.status === "pass" || s.status === "fail") && compareKernels(s.kernel, failing.kernel) <= 0,
+  );
+  let first = failing;
+  let lastPass: KernelState | null = null;
+  for (let i = states.length - 1; i >= 0; i--) {
+    if (states[i].status === "pass") {
+      lastPass = states[i];
+      break;
+    }
+    first = states[i];
+  }
+  const evidence: EvidenceItem[] = [];
+  if (first.kernel.raw !== failing.kernel.raw) evidence.push(evidenceOf("first-fail", version, first));
+  if (lastPass) evidence.push(evidenceOf("last-pass", version, lastPass));
+  return { since: { kernel: first.kernel.raw, lastPass: lastPass?.kernel.raw ?? null }, evidence };
+}
+
+/**
+ * The verdict for one module version on a target kernel. `others` are the module's other versions
+ * (their cells on the target's series suffice); they answer "which version would work instead".
+ */
+export function judgeVersion(target: KernelVersion, facts: VersionFacts, others: readonly VersionFacts[] = []): VersionVerdict {
+  const base = baseVerdict(target, facts);
+  const declared = facts.declaredKernelMin || facts.declaredKernelMax ? { min: facts.declaredKernelMin, max: facts.declaredKernelMax } : null;
+  const out: VersionVerdict = {
+    verdict: base.verdict,
+    reason: base.reason,
+    errorLine: base.errorLine,
+    since: null,
+    fixedIn: null,
+    newestAccepting: null,
+    declaredRange: declared,
+    evidence: base.evidence,
+  };
+  const alternatives = others
+    .filter((o) => o.version !== facts.version)
+    .map((o) => ({ version: o.version, verdict: baseVerdict(target, o).verdict }));
+  const oldestFirst = (a: { version: string }, b: { version: string }) => compareModuleVersions(a.version, b.version);
+
+  if (base.verdict === "broken" && base.decisive) {
+    const run = failureRun(facts.version, facts.cells, base.decisive);
+    out.since = run.since;
+    out.evidence.push(...run.evidence);
+    if (run.since && run.since.kernel !== base.decisive.kernel.raw) out.reason += ` (failing since ${run.since.kernel})`;
+    const fix =
+      alternatives.filter((a) => a.verdict === "works").sort(oldestFirst)[0] ?? alternatives.filter((a) => a.verdict === "likely").sort(oldestFirst)[0];
+    if (fix) {
+      out.fixedIn = { version: fix.version, verdict: fix.verdict as "works" | "likely" };
+      out.reason += `; ${fix.version} ${fix.verdict === "works" ? "works" : "likely works"} there`;
+    }
+  }
+  if (base.verdict === "unsupported") {
+    const newestFirst = (a: { version: string }, b: { version: string }) => compareModuleVersions(b.version, a.version);
+    const accepting =
+      alternatives.filter((a) => a.verdict === "works" || a.verdict === "likely").sort(newestFirst)[0] ??
+      alternatives.filter((a) => a.verdict === "broken").sort(newestFirst)[0];
+    if (accepting) {
+      out.newestAccepting = accepting;
+      out.reason += `; ${accepting.version} accepts it (${accepting.verdict})`;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface SafeKernels {
+  overall: KernelVersion | null;
+  /** null when no distro was given */
+  inDistro: KernelVersion | null;
+}
+
+/**
+ * The newest kernel on which every one of the given module versions passes. Each entry lists the
+ * kernels where one version passes (arches already folded). No versions, no answer.
+ */
+export function newestCommonPass(passing: readonly (readonly KernelVersion[])[], distro: Distro | null): SafeKernels {
+  if (passing.length === 0) return { overall: null, inDistro: null };
+  const sets = passing.map((list) => new Set(list.map((k) => k.raw)));
+  const common = passing[0].filter((k) => sets.every((s) => s.has(k.raw)));
+  const newest = (list: KernelVersion[]) => list.reduce<KernelVersion | null>((best, k) => (!best || compareKernels(k, best) > 0 ? k : best), null);
+  return {
+    overall: newest(common),
+    inDistro: distro ? newest(common.filter((k) => k.distro === distro)) : null,
+  };
+}
