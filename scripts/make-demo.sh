@@ -167,6 +167,7 @@ modcompat() { (cd "$ROOT" && npx --no-install modcompat "$@"); }
 kernel_args() { for k in "$@"; do printf -- '--kernel\n%s\n' "$k"; done; }
 module_args() { for m in "$@"; do printf -- '--module\n%s\n' "$m"; done; }
 common=(--jobs "$JOBS" --timeout "$TIMEOUT" --resume "$STATE" --log-max-bytes 4096 --source debian12-dkms --run-id "$RUN_ID" --meta "$META")
+build_only=(--logs-dir "$(dirname "$STATE")/logs")
 
 merge() {
   log "merge: writing $OUT from $STATE"
@@ -180,17 +181,17 @@ for phase in ${PHASES//,/ }; do
     fast)
       log "phase fast: ${#fast_specs[@]} module versions × $(wc -w <<<"$FAST_KERNELS") kernels"
       mapfile -t args < <(module_args "${fast_specs[@]}"; kernel_args $FAST_KERNELS)
-      modcompat build "${args[@]}" "${common[@]}"
+      modcompat build "${args[@]}" "${common[@]}" "${build_only[@]}"
       merge ;;
     slow)
       log "phase slow: ${#slow_specs[@]} module versions × $(wc -w <<<"$SLOW_KERNELS") kernels"
       mapfile -t args < <(module_args "${slow_specs[@]}"; kernel_args $SLOW_KERNELS)
-      modcompat build "${args[@]}" "${common[@]}"
+      modcompat build "${args[@]}" "${common[@]}" "${build_only[@]}"
       merge ;;
     extra)
       log "phase extra: ${#fast_specs[@]} module versions × $(wc -w <<<"$EXTRA_KERNELS") kernels"
       mapfile -t args < <(module_args "${fast_specs[@]}"; kernel_args $EXTRA_KERNELS)
-      modcompat build "${args[@]}" "${common[@]}"
+      modcompat build "${args[@]}" "${common[@]}" "${build_only[@]}"
       merge ;;
     merge) merge ;;
     *) echo "make-demo.sh: unknown phase $phase" >&2; exit 2 ;;

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerTokenCommands } from "./commands/token";
 import { registerBuildCommand } from "./commands/build";
+import { registerCheckCommand } from "./commands/check";
 
 /**
  * `modcompat` command line. Each command lives in lib/cli/commands/<name>.ts and registers itself
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerTokenCommands(program);
   registerBuildCommand(program);
+  registerCheckCommand(program);
   return program;
 }
 

@@ -17,6 +17,7 @@ export function normaliseQuotes(s: string): string {
 
 function stripNoise(msg: string): string {
   return normaliseQuotes(msg)
+    .replaceAll("\u0000", "") // PostgreSQL text cannot hold NUL
     .replace(/\s*\[-W[^\]]*\]\s*$/, "") // [-Werror=implicit-function-declaration]
     .replace(/;\s*did you mean '[^']*'\??\s*$/, "") // gcc's suggestion varies between versions
     .replace(/;\s*ISO C99 and later do not support implicit function declarations\s*$/, "")
@@ -83,7 +84,9 @@ const TRUNCATION_MARK = "\n[… log truncated by ModCompat …]\n";
  * Cap a log at maxBytes (UTF-8). When it must be cut, keep the part around the first error,
  * because that is what a reader needs, plus the tail where make reports the final status.
  */
-export function excerptLog(log: string, maxBytes = LOG_EXCERPT_MAX_BYTES): { excerpt: string; truncated: boolean } {
+export function excerptLog(rawLog: string, maxBytes = LOG_EXCERPT_MAX_BYTES): { excerpt: string; truncated: boolean } {
+  // Build output can contain NUL bytes (binary garbage); PostgreSQL text cannot store them.
+  const log = rawLog.replaceAll("\u0000", "");
   if (byteLength(log) <= maxBytes) return { excerpt: log, truncated: false };
   const lines = log.split("\n");
   const firstErr = findErrorLine(lines)?.index ?? -1;

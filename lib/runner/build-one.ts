@@ -34,6 +34,8 @@ export interface BuildOutcome extends Classification {
   /** full combined log (dkms output + make.log); the caller cuts it */
   log: string;
   compiler?: string;
+  /** exit code of the build command, for the raw log files (null: not run or killed) */
+  exitCode?: number | null;
 }
 
 interface ProcResult {
@@ -109,9 +111,9 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
     startedAt: new Date(started).toISOString(),
     ...(target.compiler ? { compiler: target.compiler } : {}),
   };
-  const finish = (c: Classification, log: string): BuildOutcome => {
+  const finish = (c: Classification, log: string, exitCode: number | null = null): BuildOutcome => {
     const now = Date.now();
-    return { ...base, ...c, log, durationMs: now - started, finishedAt: new Date(now).toISOString() };
+    return { ...base, ...c, log, exitCode, durationMs: now - started, finishedAt: new Date(now).toISOString() };
   };
 
   if (!target.headersPresent) {
@@ -149,7 +151,7 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
         output: r.output,
         runnerError: r.spawnError ?? null,
       });
-      return finish(c, r.output);
+      return finish(c, r.output, r.code);
     }
 
     const common = ["--dkmstree", dkmsTree, "--sourcetree", srcTree, "-m", src.dkmsName, "-v", src.dkmsVersion];
@@ -164,7 +166,7 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
         output: add.output,
         runnerError: add.spawnError ?? `dkms add exited with code ${add.code}: ${tidyDkmsOutput(add.output).split("\n").slice(-2).join(" ")}`,
       });
-      return finish(c, tidyDkmsOutput(add.output));
+      return finish(c, tidyDkmsOutput(add.output), add.code);
     }
     const build = await runInGroup("dkms", ["build", ...common, "-k", target.kernel, "-a", opts.arch], {
       timeoutMs: Math.max(1000, deadline - Date.now()),
@@ -182,7 +184,7 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
       runnerError: build.spawnError ?? null,
     });
     const log = makeLog ? `${output}\n\n==> make.log <==\n${makeLog}` : output;
-    return finish(c, log);
+    return finish(c, log, build.code);
   } catch (e) {
     const c = classifyBuild({
       kernel: target.kernel,

@@ -37,6 +37,8 @@ export interface RunOptions {
   quiet?: boolean;
   /** build nothing: only write/report what the --resume state file already holds */
   noBuild?: boolean;
+  /** keep every build's full log (dkms output + make.log) in this directory */
+  logsDir?: string;
 }
 
 export const EXIT_OK = 0;
@@ -174,6 +176,12 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
         keep: opts.keepTemp,
       });
       const result = toIngestResult(outcome, opts.logMaxBytes);
+      if (opts.logsDir) {
+        const name = `${outcome.module}_${outcome.moduleVersion}_${outcome.kernel}_${outcome.arch}.log`.replace(/[^\w.+~=-]/g, "_");
+        const header = `# ${outcome.module} ${outcome.moduleVersion} × ${outcome.kernel} (${outcome.arch}): ${outcome.status} [${outcome.rule}] exit=${outcome.exitCode ?? "-"} ${outcome.durationMs} ms\n# ${outcome.errorLine ?? ""}\n`;
+        await fs.mkdir(opts.logsDir, { recursive: true });
+        await fs.writeFile(path.join(opts.logsDir, name), header + outcome.log);
+      }
       results.push(result);
       if (stateFile) appendFileSync(stateFile, JSON.stringify({ type: "result", result } satisfies StateLine) + "\n");
       progress.tick({ ...outcome });

@@ -28,7 +28,9 @@ export const moduleRefString = z
     }
   });
 
-const oneOrMany = z.union([moduleRefString, z.array(moduleRefString).max(MAX_CHECK_MODULES)]);
+const oneOrMany = z.union([moduleRefString, z.array(moduleRefString).min(1).max(MAX_CHECK_MODULES)], {
+  error: (iss) => (iss.input === undefined ? "give at least one module as name@version, e.g. module=zfs@2.2.4" : undefined),
+});
 
 /** GET /api/v1/check?kernel=…&module=zfs@2.2.4&module=…&arch=x86_64 */
 export const checkQuerySchema = z.object({

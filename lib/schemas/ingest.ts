@@ -19,7 +19,7 @@ export const moduleVersionString = z.string().superRefine((value, ctx) => {
   }
 });
 
-export const kernelVersionString = z.string().superRefine((value, ctx) => {
+export const kernelVersionString = z.string().trim().superRefine((value, ctx) => {
   const parsed = tryParseKernelVersion(value);
   if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
 });

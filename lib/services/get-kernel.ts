@@ -42,7 +42,10 @@ export async function getKernel(version: string): Promise<KernelView> {
       entry.versions.push(v);
     }
     v.arches.push({ arch: c.arch, status: c.status as Status });
-    v.status = foldArches(v.arches.map((a) => a.status))!;
+    const folded = foldArches(v.arches.map((a) => a.status))!;
+    // The error line must come from an arch whose status is the folded one.
+    if (folded !== v.status) v.errorLine = null;
+    v.status = folded;
     if (c.status === v.status && c.errorLine) v.errorLine = c.errorLine;
   }
   const counts: Record<Status, number> = { pass: 0, fail: 0, error: 0, skip: 0 };

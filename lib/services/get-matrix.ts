@@ -45,23 +45,23 @@ export interface MatrixView {
 export async function getMatrix(slug: string, query: MatrixQuery = {}): Promise<MatrixView> {
   const mod = await db().module.findUnique({ where: { slug } });
   if (!mod) throw notFound(`module "${slug}"`);
-  const [versions, rawCells] = await Promise.all([
+  // Raw SQL with a compact row shape: at 100 versions × 400 kernels this reads 40,000 cells, and
+  // Prisma's per-row join of the kernel costs several times the query itself.
+  const [versions, cellRows] = await Promise.all([
     db().moduleVersion.findMany({
       where: { moduleId: mod.id },
       orderBy: { sortKey: "desc" },
       select: { id: true, version: true, releasedAt: true, declaredKernelMin: true, declaredKernelMax: true },
     }),
-    db().cell.findMany({
-      where: { moduleId: mod.id },
-      select: {
-        moduleVersionId: true,
-        arch: true,
-        status: true,
-        errorLine: true,
-        kernel: { select: { id: true, version: true, sortKey: true, series: true, seriesKey: true, distro: true, flavour: true } },
-      },
-    }),
+    db().$queryRaw<{ mv: number; k: number; arch: string; status: string; errorLine: string | null }[]>`
+      SELECT "moduleVersionId" AS mv, "kernelId" AS k, arch, status, "errorLine" FROM "Cell" WHERE "moduleId" = ${mod.id}`,
   ]);
+  const kernelRows = await db().kernel.findMany({
+    where: { id: { in: [...new Set(cellRows.map((c) => c.k))] } },
+    select: { id: true, version: true, sortKey: true, series: true, seriesKey: true, distro: true, flavour: true },
+  });
+  const kernelById = new Map(kernelRows.map((k) => [k.id, k]));
+  const rawCells = cellRows.map((c) => ({ moduleVersionId: c.mv, arch: c.arch, status: c.status, errorLine: c.errorLine, kernel: kernelById.get(c.k)! }));
   const options = {
     arches: [...new Set(rawCells.map((c) => c.arch))].sort(),
     distros: [...new Set(rawCells.map((c) => c.kernel.distro))].sort(),
@@ -80,7 +80,9 @@ export async function getMatrix(slug: string, query: MatrixQuery = {}): Promise<
   const byCell = new Map<string, typeof selected>();
   for (const c of selected) {
     const k = `${c.moduleVersionId}:${c.kernel.id}`;
-    byCell.set(k, [...(byCell.get(k) ?? []), c]);
+    const group = byCell.get(k);
+    if (group) group.push(c);
+    else byCell.set(k, [c]);
   }
   const cells: MatrixCell[] = [...byCell.values()].map((group) => {
     const status = foldArches(group.map((g) => g.status as Status))!;
@@ -96,7 +98,11 @@ export async function getMatrix(slug: string, query: MatrixQuery = {}): Promise<
   const kernels = [...new Map(selected.map((c) => [c.kernel.id, c.kernel])).values()].sort((a, b) => cmp(a.sortKey, b.sortKey));
   const expand = new Set(query.expand ?? []);
   const seriesMap = new Map<string, typeof kernels>();
-  for (const k of kernels) seriesMap.set(k.series, [...(seriesMap.get(k.series) ?? []), k]);
+  for (const k of kernels) {
+    const list = seriesMap.get(k.series);
+    if (list) list.push(k);
+    else seriesMap.set(k.series, [k]);
+  }
   const statusAt = new Map(cells.map((c) => [`${c.versionId}:${c.kernelId}`, c.status]));
   const series: MatrixSeries[] = [...seriesMap.entries()].map(([name, ks]) => ({
     series: name,

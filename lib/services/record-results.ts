@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { db, type Tx } from "../db/client";
-import { parseKernelVersion, kernelSortKey } from "../domain/kernel-version";
+import { parseKernelVersion, kernelSortKey, seriesSortKey } from "../domain/kernel-version";
 import { moduleVersionSortKey } from "../domain/module-version";
 import { extractErrorLine, excerptLog } from "../domain/error-line";
 import type { IngestBody, IngestResponse } from "../schemas/ingest";
@@ -183,7 +183,7 @@ async function ensureEntities(tx: Tx, body: IngestBody) {
           sortKey: kernelSortKey(k),
           base: k.base,
           series: k.series,
-          seriesKey: kernelSortKey(k.series),
+          seriesKey: seriesSortKey(k.series),
           major: k.major,
           minor: k.minor,
           patch: k.patch,

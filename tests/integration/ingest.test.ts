@@ -137,6 +137,15 @@ describe("POST /api/v1/results: happy path", () => {
     expect(r.errorLine).toBe("implicit declaration of function 'strlcpy'");
   });
 
+  it("accepts a log that contains NUL bytes (stored without them)", async () => {
+    const mod = newModule();
+    const log = `binary\u0000garbage\n${GCC_STRLCPY_LOG.replace("error:", "error:\u0000")}`;
+    await ingest(ingestBody(source, runId(), [result({ module: mod, kernel: K_612, status: "fail", log })]));
+    const r = await db().result.findFirstOrThrow({ where: { moduleVersion: { module: { slug: mod } } } });
+    expect(r.logExcerpt).toBe(log.replaceAll("\u0000", ""));
+    expect(r.errorLine).toBe("implicit declaration of function 'strlcpy'");
+  });
+
   it("counts only what is new: a second run over known modules, versions and kernels creates none", async () => {
     const mod = newModule();
     await ingest(ingestBody(source, runId(), [result({ module: mod, kernel: K_61 })]));

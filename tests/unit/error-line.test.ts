@@ -181,6 +181,12 @@ describe("excerptLog", () => {
     expect(excerpt.endsWith("THE-END")).toBe(true);
   });
 
+  it("drops NUL bytes, which PostgreSQL text cannot store, from short and long logs", () => {
+    expect(excerptLog("make\u0000 ok")).toEqual({ excerpt: "make ok", truncated: false });
+    expect(excerptLog("\u0000".repeat(100_000) + "end").excerpt).not.toContain("\u0000");
+    expect(extractErrorLine("x.c:1:2: error: bad\u0000 thing")).toBe("bad thing");
+  });
+
   it("counts bytes, not characters, and never splits a multi-byte character", () => {
     const log = Array.from({ length: 20_000 }, (_, i) => `‘ü’ ${i} ‘strlcpy’`).join("\n");
     const { excerpt } = excerptLog(log, 1000);

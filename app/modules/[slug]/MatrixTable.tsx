@@ -65,9 +65,11 @@ export function MatrixTable({ base, view, current, selected }: { base: string; v
                         ·
                       </span>
                     ) : (
-                      <Link href={toggle(s.series)} scroll={false} title={`${s.series}: ${countsLabel(sum.counts)}`} data-status={sum.headline} className={`block whitespace-nowrap rounded border px-1 py-0.5 text-center ${HEADLINE_CLASS[sum.headline]}`}>
+                      // A plain span, not a link: at 100 versions × 40 series the page stays light;
+                      // the series header above expands the column.
+                      <span title={`${s.series}: ${countsLabel(sum.counts)}`} data-status={sum.headline} className={`block whitespace-nowrap rounded border px-1 py-0.5 text-center ${HEADLINE_CLASS[sum.headline]}`}>
                         {HEADLINE_SYMBOL[sum.headline]} {sum.headline === "mixed" ? `${sum.counts.pass}/${sum.total}` : sum.total}
-                      </Link>
+                      </span>
                     )}
                   </td>
                 );

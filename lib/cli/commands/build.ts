@@ -44,6 +44,7 @@ interface BuildCliOptions {
   tmpDir?: string;
   quiet?: boolean;
   build: boolean;
+  logsDir?: string;
 }
 
 /** `modcompat build`: build module sources against kernel headers in private DKMS trees and report. */
@@ -70,6 +71,7 @@ export function registerBuildCommand(program: Command): void {
     .option("--resume <file>", "JSONL state file: results are appended as they finish; combinations already in it are not rebuilt")
     .option("--log-max-bytes <n>", "cap of each log excerpt", positiveInt("--log-max-bytes"), LOG_EXCERPT_MAX_BYTES)
     .option("--meta <file>", "JSON object merged into run.meta (provenance)")
+    .option("--logs-dir <dir>", "also keep every build's full log in this directory")
     .option("--tmp-dir <dir>", "where the throw-away build trees go (default: the OS temp dir)")
     .option("--keep-temp", "keep the build trees (debugging)")
     .option("--no-build", "build nothing; write/report only the results already in the --resume file (merging several runs)")
@@ -106,6 +108,7 @@ Example:
         tmpDir: o.tmpDir,
         quiet: o.quiet,
         noBuild: !o.build,
+        logsDir: o.logsDir,
       });
     });
 }

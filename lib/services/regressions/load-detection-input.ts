@@ -1,0 +1,43 @@
+import type { Tx } from "../../db/client";
+import type { ResultInput, VersionInput } from "../../domain/regressions";
+import type { Status } from "../../domain/status";
+
+type Reader = Pick<Tx, "result" | "moduleVersion" | "kernel">;
+
+export interface DetectionInput {
+  results: ResultInput[];
+  versions: VersionInput[];
+  /** version string → ModuleVersion id, kernel string → Kernel id, for storing what was detected */
+  versionIds: Map<string, number>;
+  kernelIds: Map<string, number>;
+}
+
+/**
+ * Everything detection needs about one module, optionally narrowed to one arch. Only the columns
+ * the rules read are loaded; version and kernel strings are joined in memory.
+ */
+export async function loadDetectionInput(tx: Reader, moduleId: number, opts: { arch?: string } = {}): Promise<DetectionInput> {
+  const versions = await tx.moduleVersion.findMany({ where: { moduleId }, select: { id: true, version: true, releasedAt: true } });
+  const rows = await tx.result.findMany({
+    where: { moduleVersionId: { in: versions.map((v) => v.id) }, ...(opts.arch ? { arch: opts.arch } : {}) },
+    select: { id: true, runId: true, moduleVersionId: true, kernelId: true, arch: true, status: true, finishedAt: true, errorLine: true },
+  });
+  const kernels = await tx.kernel.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.kernelId))] } }, select: { id: true, version: true } });
+  const versionOf = new Map(versions.map((v) => [v.id, v.version]));
+  const kernelOf = new Map(kernels.map((k) => [k.id, k.version]));
+  return {
+    results: rows.map((r) => ({
+      id: r.id,
+      runId: r.runId,
+      version: versionOf.get(r.moduleVersionId)!,
+      kernel: kernelOf.get(r.kernelId)!,
+      arch: r.arch,
+      status: r.status as Status,
+      finishedAt: r.finishedAt,
+      errorLine: r.errorLine,
+    })),
+    versions: versions.map((v) => ({ version: v.version, releasedAt: v.releasedAt })),
+    versionIds: new Map(versions.map((v) => [v.version, v.id])),
+    kernelIds: new Map(kernels.map((k) => [k.version, k.id])),
+  };
+}

@@ -1,0 +1,83 @@
+import type { Tx } from "../../db/client";
+import { seriesSortKey } from "../../domain/kernel-version";
+import { detectIncidents, type DetectedIncident } from "../../domain/regressions";
+import { loadDetectionInput } from "./load-detection-input";
+
+export interface IncidentUpdate {
+  modules: number;
+  incidents: number;
+  open: number;
+  removed: number;
+}
+
+/**
+ * Recompute the incidents of the given modules from all their results and store them: an incident
+ * whose key is detected again keeps its row and id, new ones are added, vanished ones deleted.
+ * Called inside the ingest transaction (for the modules it touched) and by the full recompute, so
+ * both go through the same code and the same pure rules.
+ */
+export async function updateIncidents(tx: Tx, scope: { moduleIds?: readonly number[]; moduleVersionIds?: readonly number[] }): Promise<IncidentUpdate> {
+  const ids = new Set(scope.moduleIds ?? []);
+  if (scope.moduleVersionIds?.length) {
+    const versions = await tx.moduleVersion.findMany({ where: { id: { in: [...scope.moduleVersionIds] } }, select: { moduleId: true } });
+    for (const v of versions) ids.add(v.moduleId);
+  }
+  const total: IncidentUpdate = { modules: 0, incidents: 0, open: 0, removed: 0 };
+  for (const moduleId of [...ids].sort((a, b) => a - b)) {
+    const r = await updateModuleIncidents(tx, moduleId);
+    total.modules += 1;
+    total.incidents += r.incidents;
+    total.open += r.open;
+    total.removed += r.removed;
+  }
+  return total;
+}
+
+async function updateModuleIncidents(tx: Tx, moduleId: number) {
+  const input = await loadDetectionInput(tx, moduleId);
+  const { incidents } = detectIncidents(input);
+  const existing = await tx.incident.findMany({ where: { moduleId }, select: { id: true, key: true } });
+  const keep = new Set(incidents.map((i) => i.key));
+  const stale = existing.filter((e) => !keep.has(e.key)).map((e) => e.id);
+  if (stale.length > 0) await tx.incident.deleteMany({ where: { id: { in: stale } } });
+
+  for (const i of incidents) {
+    const data = toRow(i, input.versionIds, input.kernelIds);
+    const row = await tx.incident.upsert({
+      where: { moduleId_key: { moduleId, key: i.key } },
+      create: { moduleId, key: i.key, ...data },
+      update: data,
+      select: { id: true },
+    });
+    await tx.incidentVersion.deleteMany({ where: { incidentId: row.id } });
+    await tx.incidentVersion.createMany({
+      data: i.affectedVersions.map((v) => ({ incidentId: row.id, moduleVersionId: input.versionIds.get(v)! })),
+    });
+  }
+  return { incidents: incidents.length, open: incidents.filter((i) => i.status === "open").length, removed: stale.length };
+}
+
+function toRow(i: DetectedIncident, versionIds: Map<string, number>, kernelIds: Map<string, number>) {
+  return {
+    arch: i.arch,
+    line: i.line,
+    lastGoodKernelId: kernelIds.get(i.lastGoodKernel)!,
+    firstBadKernelId: kernelIds.get(i.firstBadKernel)!,
+    series: i.series,
+    seriesKey: seriesSortKey(i.series),
+    status: i.status,
+    errorLine: i.errorLine,
+    signature: i.signature?.symbol ?? null,
+    signatureKind: i.signature?.kind ?? null,
+    openedAt: i.openedAt,
+    openedResultId: i.openedBy.resultId,
+    fixedInVersionId: i.fixedIn ? versionIds.get(i.fixedIn)! : null,
+    fixedInKernelId: i.fixedInKernel ? kernelIds.get(i.fixedInKernel)! : null,
+    fixedAt: i.fixedAt,
+    fixedAtBasis: i.fixedAtBasis,
+    fixedResultId: i.fixedBy?.resultId ?? null,
+    fixedOnSnapshotVersionId: i.fixedOnSnapshot ? versionIds.get(i.fixedOnSnapshot.version)! : null,
+    fixedOnSnapshotAt: i.fixedOnSnapshot?.at ?? null,
+    timeToFixDays: i.timeToFixDays,
+  };
+}

@@ -1,0 +1,384 @@
+import { describe, expect, it } from "vitest";
+import {
+  buildLineGrids,
+  classifyTransition,
+  detectIncidents,
+  incidentDays,
+  incidentNeighbourhood,
+  kernelLine,
+  observeCell,
+  walkKernels,
+  type ResultInput,
+  type Transition,
+  type Verdict,
+} from "../../lib/domain/regressions";
+import { isDevelopmentSnapshot } from "../../lib/domain/module-release";
+import type { Status } from "../../lib/domain/status";
+
+// ---------------------------------------------------------------------------------------------
+// Fixture helpers: one result per call; results of the same day share a run unless told otherwise.
+
+let nextId = 1;
+const day = (d: string) => new Date(`${d}T12:00:00Z`);
+function r(
+  version: string,
+  kernel: string,
+  status: Status,
+  on: string,
+  opts: { run?: number; arch?: string; error?: string | null } = {},
+): ResultInput {
+  return {
+    id: nextId++,
+    runId: opts.run ?? Number(on.replaceAll("-", "")),
+    version,
+    kernel,
+    arch: opts.arch ?? "x86_64",
+    status,
+    finishedAt: day(on),
+    errorLine: status === "fail" ? (opts.error === undefined ? "implicit declaration of function 'strlcpy'" : opts.error) : null,
+  };
+}
+
+const STRLCPY = "implicit declaration of function 'strlcpy'";
+const BD_INODE = "'struct block_device' has no member named 'bd_inode'";
+
+describe("classifyTransition", () => {
+  const table: [Verdict | null, Verdict, Transition][] = [
+    [null, "fail", "new-failure"],
+    [null, "pass", "new-pass"],
+    ["pass", "fail", "regression"],
+    ["pass", "pass", "still-passing"],
+    ["fail", "fail", "still-failing"],
+    ["fail", "pass", "fixed"],
+  ];
+  it.each(table)("%s → %s is %s", (prev, cur, want) => {
+    expect(classifyTransition(prev, cur)).toBe(want);
+  });
+});
+
+describe("kernelLine: previous kernel only within one distro + flavour line", () => {
+  it.each([
+    ["6.1.0-56-amd64", "debian/amd64"],
+    ["6.12.107+deb12-amd64", "debian/amd64"],
+    ["6.1.0-56-cloud-amd64", "debian/cloud-amd64"],
+    ["6.1.0-56-rt-amd64", "debian/rt-amd64"],
+    ["6.8.0-45-generic", "ubuntu/generic"],
+    ["6.8.0-1012-aws", "ubuntu/aws"],
+    ["6.9.3", "mainline/"],
+    ["6.10-rc1", "mainline/"],
+    ["next-20240610", "next/"],
+    ["6.9.0-custom", "custom/-custom"],
+  ])("%s is on line %s", (kernel, line) => {
+    expect(kernelLine(kernel)).toBe(line);
+  });
+});
+
+describe("observeCell", () => {
+  it("one run is one observation: a failing stage makes it a failure", () => {
+    const c = observeCell([
+      { ...r("1.0", "6.8", "pass", "2024-03-01"), id: 900 },
+      { ...r("1.0", "6.8", "fail", "2024-03-01", { error: "load failed" }), id: 901 },
+    ])!;
+    expect(c.state).toBe("fail");
+    expect(c.observations).toHaveLength(1);
+    expect(c.firstFail?.errorLine).toBe("load failed");
+  });
+  it("pass → fail → pass on the same combination is flaky", () => {
+    const c = observeCell([r("1.0", "6.8", "pass", "2024-03-01"), r("1.0", "6.8", "fail", "2024-03-02"), r("1.0", "6.8", "pass", "2024-03-03")])!;
+    expect(c.state).toBe("flaky");
+  });
+  it("a failure that later goes away on the same combination is flaky", () => {
+    expect(observeCell([r("1.0", "6.8", "fail", "2024-03-01"), r("1.0", "6.8", "pass", "2024-03-02")])!.state).toBe("flaky");
+  });
+  it("pass then a lasting failure is a failure", () => {
+    expect(observeCell([r("1.0", "6.8", "pass", "2024-03-01"), r("1.0", "6.8", "fail", "2024-03-02")])!.state).toBe("fail");
+  });
+  it("errors and skips are no verdict", () => {
+    expect(observeCell([r("1.0", "6.8", "error", "2024-03-01"), r("1.0", "6.8", "skip", "2024-03-02")])).toBeNull();
+    expect(observeCell([r("1.0", "6.8", "pass", "2024-03-01"), r("1.0", "6.8", "error", "2024-03-02")])!.state).toBe("pass");
+  });
+});
+
+describe("walkKernels steps over kernels without a verdict", () => {
+  it("names each step", () => {
+    const [grid] = buildLineGrids([
+      r("1.0", "6.6", "pass", "2024-01-01"),
+      r("1.0", "6.7", "error", "2024-01-01"),
+      r("1.0", "6.8", "fail", "2024-01-01"),
+      r("1.0", "6.9", "fail", "2024-01-01"),
+      r("1.0", "6.10", "pass", "2024-01-01"),
+    ]);
+    expect(walkKernels(grid, "1.0").map((s) => [s.kernel, s.previousKernel, s.transition])).toEqual([
+      ["6.6", null, "new-pass"],
+      ["6.8", "6.6", "regression"],
+      ["6.9", "6.8", "still-failing"],
+      ["6.10", "6.9", "fixed"],
+    ]);
+  });
+});
+
+describe("detectIncidents on histories shaped like real ones", () => {
+  it("breaks on an rc, fixed two releases later", () => {
+    const { incidents } = detectIncidents({
+      results: [
+        r("0.12.5", "6.7", "pass", "2024-01-08"),
+        r("0.12.5", "6.8-rc1", "fail", "2024-01-22"),
+        r("0.12.5", "6.8-rc5", "fail", "2024-02-19"),
+        r("0.12.5", "6.8", "fail", "2024-03-11"),
+        r("0.12.6", "6.7", "pass", "2024-02-19"),
+        r("0.12.6", "6.8-rc5", "fail", "2024-02-19"),
+        r("0.12.6", "6.8", "fail", "2024-03-11"),
+        r("0.12.7", "6.8", "pass", "2024-04-02"),
+        r("0.12.7", "6.9", "pass", "2024-05-13"),
+      ],
+      versions: [
+        { version: "0.12.5", releasedAt: day("2023-11-01") },
+        { version: "0.12.6", releasedAt: day("2024-02-10") },
+        { version: "0.12.7", releasedAt: day("2024-04-01") },
+      ],
+    });
+    expect(incidents).toHaveLength(1);
+    const [i] = incidents;
+    expect(i).toMatchObject({
+      arch: "x86_64",
+      line: "mainline/",
+      lastGoodKernel: "6.7",
+      firstBadKernel: "6.8-rc1",
+      series: "6.8",
+      affectedVersions: ["0.12.5", "0.12.6"],
+      status: "fixed",
+      fixedIn: "0.12.7",
+      fixedInKernel: null,
+      fixedAtBasis: "release-date",
+      errorLine: STRLCPY,
+      signature: { symbol: "strlcpy", kind: "function" },
+    });
+    expect(i.openedAt).toEqual(day("2024-01-22"));
+    expect(i.fixedAt).toEqual(day("2024-04-01"));
+    expect(i.timeToFixDays).toBeCloseTo(70, 5);
+  });
+
+  it("fixed on master early, released months later: users waited for the release", () => {
+    const { incidents } = detectIncidents({
+      results: [
+        r("2.2.2", "6.7.12", "pass", "2024-01-10"),
+        r("2.2.2", "6.8.1", "fail", "2024-03-20", { error: BD_INODE }),
+        r("2.2.2+git20240325", "6.8.1", "pass", "2024-03-26"),
+        r("2.2.3", "6.8.1", "pass", "2024-06-02"),
+      ],
+      versions: [
+        { version: "2.2.2", releasedAt: day("2023-12-01") },
+        { version: "2.2.2+git20240325", releasedAt: null },
+        { version: "2.2.3", releasedAt: day("2024-06-01") },
+      ],
+    });
+    expect(incidents).toHaveLength(1);
+    const [i] = incidents;
+    expect(i.fixedIn).toBe("2.2.3");
+    expect(i.fixedOnSnapshot).toEqual({ version: "2.2.2+git20240325", at: day("2024-03-26") });
+    expect(i.fixedAt).toEqual(day("2024-06-01"));
+    expect(i.signature).toEqual({ symbol: "struct block_device::bd_inode", kind: "member" });
+    expect(Math.round(i.timeToFixDays!)).toBe(73);
+  });
+
+  it("breaks only on one distro kernel: the incident is on that line alone, and the distro's next ABI undoes it", () => {
+    const { incidents } = detectIncidents({
+      results: [
+        r("1.0", "6.8.9", "pass", "2024-08-01"),
+        r("1.0", "6.8.12", "pass", "2024-09-01"),
+        r("1.0", "6.8.0-40-generic", "pass", "2024-08-01"),
+        r("1.0", "6.8.0-45-generic", "fail", "2024-09-01", { error: "too few arguments to function 'blk_alloc_disk'" }),
+        r("1.0", "6.8.0-47-generic", "pass", "2024-10-01"),
+        // A Debian kernel is never "previous" for an Ubuntu one, and vice versa.
+        r("1.0", "6.12.107+deb12-amd64", "fail", "2024-09-01"),
+      ],
+    });
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({
+      line: "ubuntu/generic",
+      lastGoodKernel: "6.8.0-40-generic",
+      firstBadKernel: "6.8.0-45-generic",
+      affectedVersions: ["1.0"],
+      status: "fixed",
+      fixedIn: null,
+      fixedInKernel: "6.8.0-47-generic",
+      fixedAtBasis: "kernel",
+      signature: { symbol: "blk_alloc_disk", kind: "function" },
+    });
+    expect(incidents[0].fixedAt).toEqual(day("2024-10-01"));
+  });
+
+  it("a failure that comes and goes on the same combination is flaky, not an incident", () => {
+    const { incidents, flaky } = detectIncidents({
+      results: [
+        r("1.0", "6.7", "pass", "2024-03-01"),
+        r("1.0", "6.8", "pass", "2024-03-01"),
+        r("1.0", "6.8", "fail", "2024-03-02", { error: "modpost: 'foo' undefined!" }),
+        r("1.0", "6.8", "pass", "2024-03-03"),
+      ],
+    });
+    expect(incidents).toEqual([]);
+    expect(flaky).toEqual([
+      { version: "1.0", kernel: "6.8", arch: "x86_64", line: "mainline/", passes: 2, fails: 1, lastVerdict: "pass", lastAt: day("2024-03-03") },
+    ]);
+  });
+
+  it("error and skip never open or close an incident", () => {
+    const { incidents } = detectIncidents({
+      results: [
+        r("1.0", "6.7", "pass", "2024-01-01"),
+        r("1.0", "6.8", "error", "2024-01-01"),
+        r("1.0", "6.9", "fail", "2024-01-01"),
+        r("1.0", "6.10", "skip", "2024-01-01"),
+        r("1.1", "6.9", "skip", "2024-02-01"),
+        r("1.1", "6.10", "error", "2024-02-01"),
+      ],
+    });
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({ lastGoodKernel: "6.7", firstBadKernel: "6.9", status: "open", fixedIn: null, fixedAt: null });
+    expect(incidentDays(incidents[0], day("2024-01-11"))).toBeCloseTo(10, 5);
+  });
+
+  it("no earlier pass means no regression (a version that never built is a new failure, not an incident)", () => {
+    const { incidents } = detectIncidents({ results: [r("1.0", "6.8", "fail", "2024-01-01"), r("1.0", "6.9", "fail", "2024-01-01")] });
+    expect(incidents).toEqual([]);
+  });
+
+  it("the Debian 12 demo shape: one run, no release dates, so the fix is known but not how long it took", () => {
+    const kernels6_1 = ["6.1.0-47-amd64", "6.1.0-56-amd64"];
+    const kernels6_12 = ["6.12.95+deb12-amd64", "6.12.107+deb12-amd64"];
+    const results = [
+      ...kernels6_1.map((k) => r("0.12.7", k, "pass", "2026-11-26", { run: 1 })),
+      ...kernels6_12.map((k) => r("0.12.7", k, "fail", "2026-11-26", { run: 1 })),
+      ...[...kernels6_1, ...kernels6_12].map((k) => r("0.13.2", k, "pass", "2026-11-26", { run: 1 })),
+      // cloud kernels are their own line; here the module was only built on 6.12 there
+      r("0.12.7", "6.12.107+deb12-cloud-amd64", "fail", "2026-11-26", { run: 1 }),
+    ];
+    const { incidents } = detectIncidents({ results, versions: [{ version: "0.12.7", releasedAt: null }, { version: "0.13.2", releasedAt: null }] });
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({
+      line: "debian/amd64",
+      lastGoodKernel: "6.1.0-56-amd64",
+      firstBadKernel: "6.12.95+deb12-amd64",
+      series: "6.12",
+      affectedVersions: ["0.12.7"],
+      status: "fixed",
+      fixedIn: "0.13.2",
+      fixedAtBasis: "first-pass-observed",
+      timeToFixDays: null,
+    });
+  });
+
+  it("versions whose windows overlap are one incident, at the earliest known bad kernel", () => {
+    const { incidents } = detectIncidents({
+      results: [
+        r("1.0", "6.7", "pass", "2024-01-01"),
+        r("1.0", "6.8-rc1", "fail", "2024-01-15"),
+        r("1.1", "6.7", "pass", "2024-02-01"),
+        r("1.1", "6.8-rc3", "fail", "2024-02-01"),
+      ],
+    });
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({ lastGoodKernel: "6.7", firstBadKernel: "6.8-rc1", affectedVersions: ["1.0", "1.1"] });
+    expect(incidents[0].openedAt).toEqual(day("2024-01-15"));
+  });
+
+  it("two breakages on one line stay apart, and an older break does not swallow a newer one", () => {
+    const results: ResultInput[] = [];
+    for (const k of ["6.7", "6.8", "6.9", "6.10", "6.11"]) {
+      const old = k === "6.7";
+      results.push(r("1.0", k, old ? "pass" : "fail", "2024-06-01", { error: STRLCPY }));
+      results.push(r("1.1", k, ["6.10", "6.11"].includes(k) ? "fail" : "pass", "2024-07-01", { error: BD_INODE }));
+      results.push(r("1.2", k, "pass", "2024-08-01"));
+    }
+    // built only after the second break, with no error line: it cannot be blamed on the first one
+    results.push(r("1.0.1", "6.11", "fail", "2024-07-01", { error: null }));
+    const { incidents } = detectIncidents({ results });
+    expect(incidents.map((i) => [i.firstBadKernel, i.affectedVersions, i.fixedIn, i.signature?.symbol])).toEqual([
+      ["6.8", ["1.0"], "1.1", "strlcpy"],
+      ["6.10", ["1.0.1", "1.1"], "1.2", "struct block_device::bd_inode"],
+    ]);
+  });
+
+  it("an older version tested only after the break, with the same error, is affected too", () => {
+    const { incidents } = detectIncidents({
+      results: [
+        r("0.9", "6.9", "fail", "2024-06-01"),
+        r("1.0", "6.7", "pass", "2024-06-01"),
+        r("1.0", "6.8", "fail", "2024-06-01"),
+        r("1.0", "6.9", "fail", "2024-06-01"),
+        r("1.1", "6.9", "fail", "2024-06-01", { error: "'foo' undeclared (first use in this function)" }),
+      ],
+    });
+    expect(incidents).toHaveLength(1);
+    // 1.1 fails with another error: a different problem, not evidence for this incident
+    expect(incidents[0].affectedVersions).toEqual(["0.9", "1.0"]);
+  });
+
+  it("arches are detected separately", () => {
+    const { incidents } = detectIncidents({
+      results: [
+        r("1.0", "6.7", "pass", "2024-01-01", { arch: "aarch64" }),
+        r("1.0", "6.8", "fail", "2024-01-01", { arch: "aarch64" }),
+        r("1.0", "6.7", "pass", "2024-01-01"),
+        r("1.0", "6.8", "pass", "2024-01-01"),
+      ],
+    });
+    expect(incidents.map((i) => i.key)).toEqual(["aarch64|mainline/|6.8"]);
+  });
+
+  it("a fix released before the break was seen counts as no wait at all", () => {
+    const { incidents } = detectIncidents({
+      results: [r("1.0", "6.7", "pass", "2024-03-01"), r("1.0", "6.8", "fail", "2024-03-20"), r("1.1", "6.8", "pass", "2024-03-20")],
+      versions: [{ version: "1.1", releasedAt: day("2024-02-01") }],
+    });
+    expect(incidents[0].fixedAt).toEqual(day("2024-03-20"));
+    expect(incidents[0].timeToFixDays).toBe(0);
+  });
+
+  it("is independent of input order", () => {
+    const results = [
+      r("1.0", "6.7", "pass", "2024-01-01"),
+      r("1.0", "6.8", "fail", "2024-01-02"),
+      r("1.1", "6.8", "pass", "2024-01-03"),
+      r("1.0", "6.8.0-45-generic", "fail", "2024-01-02"),
+      r("1.0", "6.8.0-40-generic", "pass", "2024-01-01"),
+    ];
+    expect(detectIncidents({ results: [...results].reverse() })).toEqual(detectIncidents({ results }));
+  });
+});
+
+describe("incidentNeighbourhood", () => {
+  it("shows the kernels around the break for the affected and the fixing versions", () => {
+    const results = ["6.5", "6.6", "6.7", "6.8", "6.9", "6.10", "6.11"].flatMap((k) => [
+      r("1.0", k, ["6.5", "6.6", "6.7"].includes(k) ? "pass" : "fail", "2024-01-01"),
+      r("1.1", k, "pass", "2024-02-01"),
+    ]);
+    const [grid] = buildLineGrids(results);
+    const [incident] = detectIncidents({ results }).incidents;
+    const n = incidentNeighbourhood(grid, incident, 1);
+    expect(n.kernels).toEqual(["6.6", "6.7", "6.8", "6.9"]);
+    expect(n.rows.map((row) => [row.version, row.role, row.cells.map((c) => c.state)])).toEqual([
+      ["1.0", "affected", ["pass", "pass", "fail", "fail"]],
+      ["1.1", "fix", ["pass", "pass", "pass", "pass"]],
+    ]);
+    expect(n.rows[0].cells[2].transition).toBe("regression");
+  });
+});
+
+describe("isDevelopmentSnapshot", () => {
+  it.each([
+    ["0.12.7", false],
+    ["2.3.0-rc1", false],
+    ["5.4-1", false],
+    ["1.6.1+git20230101", true],
+    ["0.12.7+20240115", true],
+    ["2.2.99-123-g1a2b3c4d", true],
+    ["2.2.99", true],
+    ["1.2~git2024", true],
+    ["1.0-master", true],
+    ["1.2.990", false],
+  ])("%s → %s", (v, want) => {
+    expect(isDevelopmentSnapshot(v)).toBe(want);
+  });
+});
