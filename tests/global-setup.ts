@@ -1,5 +1,6 @@
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import net from "node:net";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
@@ -15,7 +16,8 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const parent = mkdtempSync(path.join(tmpdir(), "modcompat-test-"));
   chmodSync(parent, 0o755);
-  const port = Number(process.env.MODCOMPAT_TEST_PG_PORT ?? 54330);
+  // A free port, so that several test runs on one machine (or a dev server) never collide.
+  const port = Number(process.env.MODCOMPAT_TEST_PG_PORT ?? (await freePort()));
   const pg = await startEmbeddedPostgres({ dir: path.join(parent, "data"), port, database: "test", persistent: false });
   migrateDeploy(pg.url);
   project.provide("databaseUrl", pg.url);
@@ -23,4 +25,15 @@ export default async function setup(project: TestProject) {
     await pg.stop();
     rmSync(parent, { recursive: true, force: true });
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
 }

@@ -81,3 +81,29 @@ export function timeToFixHistogram(incidents: readonly { status: "open" | "fixed
   }
   return { buckets, unknown, open };
 }
+
+export interface TimelineBar {
+  id: number;
+  /** "6.12.95+deb12-amd64 · x86_64" */
+  label: string;
+  start: number;
+  /** fixedAt, or now for open incidents */
+  end: number;
+  status: "open" | "fixed";
+}
+
+/** One bar per incident, oldest first; open ones run to `now`. */
+export function timelineBars(
+  incidents: readonly { id: number; firstBadKernel: string; arch: string; status: "open" | "fixed"; openedAt: Date; fixedAt: Date | null }[],
+  now: Date,
+): TimelineBar[] {
+  return [...incidents]
+    .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || a.id - b.id)
+    .map((i) => ({
+      id: i.id,
+      label: `${i.firstBadKernel} · ${i.arch}`,
+      start: i.openedAt.getTime(),
+      end: Math.max(i.openedAt.getTime(), (i.status === "open" || !i.fixedAt ? now : i.fixedAt).getTime()),
+      status: i.status,
+    }));
+}

@@ -487,3 +487,14 @@ export function incidentNeighbourhood(
   });
   return { kernels, rows };
 }
+
+/** The observations of one cell at which its verdict changed (the first one counts as a change). */
+export function verdictChanges(cell: Pick<CellHistory, "observations">): (Observation & { previous: Verdict | null })[] {
+  const out: (Observation & { previous: Verdict | null })[] = [];
+  let previous: Verdict | null = null;
+  for (const o of cell.observations) {
+    if (o.verdict !== previous) out.push({ ...o, previous });
+    previous = o.verdict;
+  }
+  return out;
+}

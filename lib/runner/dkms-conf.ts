@@ -117,7 +117,7 @@ export function unquoteShellWord(raw: string): string {
       for (; i < raw.length; i++) {
         const c = raw[i];
         if (c === "\\" && depth === 0 && /["\\$`\n]/.test(raw[i + 1] ?? "")) {
-          out += raw[i + 1];
+          if (raw[i + 1] !== "\n") out += raw[i + 1]; // backslash-newline is a line continuation
           i++;
         } else if (c === "$" && raw[i + 1] === "(") {
           depth++;

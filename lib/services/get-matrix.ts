@@ -1,5 +1,5 @@
 import { db } from "../db/client";
-import { kernelSortKey } from "../domain/kernel-version";
+import { seriesSortKey } from "../domain/kernel-version";
 import { foldArches, summariseGroup, type GroupSummary } from "../domain/matrix";
 import type { Status } from "../domain/status";
 import type { MatrixQuery } from "../schemas/query";
@@ -67,8 +67,9 @@ export async function getMatrix(slug: string, query: MatrixQuery = {}): Promise<
     distros: [...new Set(rawCells.map((c) => c.kernel.distro))].sort(),
     series: [...new Map(rawCells.map((c) => [c.kernel.series, c.kernel.seriesKey])).entries()].sort((a, b) => cmp(a[1], b[1])).map(([s]) => s),
   };
-  const fromKey = query.from ? kernelSortKey(query.from) : null;
-  const toKey = query.to ? kernelSortKey(query.to) : null;
+  // Kernel.seriesKey is written with seriesSortKey (record-results.ts); compare like with like.
+  const fromKey = query.from ? seriesSortKey(query.from) : null;
+  const toKey = query.to ? seriesSortKey(query.to) : null;
   const selected = rawCells.filter(
     (c) =>
       (!query.arch || c.arch === query.arch) &&

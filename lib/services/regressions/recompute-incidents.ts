@@ -12,7 +12,7 @@ export async function recomputeIncidents(opts: { onModule?: (slug: string, done:
   for (const [n, m] of modules.entries()) {
     const r = await db().$transaction(
       async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INGEST_LOCK})`;
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INGEST_LOCK}::bigint)`;
         return updateIncidents(tx, { moduleIds: [m.id] });
       },
       { timeout: 300_000, maxWait: 60_000 },

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { INCIDENT_STATUSES } from "../domain/regressions";
+import { archString, kernelVersionString, moduleSlug, moduleVersionString } from "./ingest";
+
+const series = z.string().regex(/^\d+\.\d+(?:\.\d+)?$/, "must be a kernel series such as 6.1 or 6.12");
+const emptyToUndefined = (v: unknown) => (v === "" ? undefined : v);
+
+/** GET /api/v1/regressions and the /regressions page share these filters. */
+export const regressionsQuerySchema = z.object({
+  module: z.preprocess(emptyToUndefined, moduleSlug.optional()),
+  status: z.preprocess(emptyToUndefined, z.enum(INCIDENT_STATUSES).optional()),
+  series: z.preprocess(emptyToUndefined, series.optional()),
+  signature: z.preprocess(emptyToUndefined, z.string().min(1).max(200).optional()),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type RegressionsQuery = z.infer<typeof regressionsQuerySchema>;
+
+export const incidentIdSchema = z.coerce.number().int().min(1).max(2_147_483_647);
+
+export const feedQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/**
+ * The watched-cell feed: one module, optionally one version (exact, or a prefix such as "2.2" for
+ * every 2.2.x), and a kernel given exactly ("6.12.107+deb12-amd64") or as a series ("6.12").
+ */
+export const watchQuerySchema = z.object({
+  module: moduleSlug,
+  version: z.preprocess(emptyToUndefined, moduleVersionString.optional()),
+  kernel: z.union([series, kernelVersionString]),
+  arch: z.preprocess(emptyToUndefined, archString.optional()),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type WatchQuery = z.infer<typeof watchQuerySchema>;
+
+export const cellHistoryQuerySchema = z.object({
+  arch: z.preprocess(emptyToUndefined, archString.optional()),
+});

@@ -1,0 +1,51 @@
+import { db } from "../../db/client";
+import { declaredDisagreement, declaredPosition, type Disagreement } from "../../domain/declared-range";
+import { compareKernels } from "../../domain/kernel-version";
+import { compareModuleVersions } from "../../domain/module-version";
+import type { Status } from "../../domain/status";
+
+export interface DeclaredMismatch {
+  versionId: number;
+  version: string;
+  kernelId: number;
+  kernel: string;
+  arch: string;
+  status: Status;
+  declaredKernelMin: string | null;
+  declaredKernelMax: string | null;
+  kind: Disagreement;
+}
+
+/**
+ * Cells whose current status contradicts the kernel range their version declares: declared
+ * supported but failing, or declared unsupported but passing. Versions without a range are skipped.
+ */
+export async function listDeclaredMismatches(moduleId: number): Promise<{ declaredVersions: number; mismatches: DeclaredMismatch[] }> {
+  const versions = await db().moduleVersion.findMany({
+    where: { moduleId, OR: [{ declaredKernelMin: { not: null } }, { declaredKernelMax: { not: null } }] },
+    select: { id: true, version: true, declaredKernelMin: true, declaredKernelMax: true },
+  });
+  if (versions.length === 0) return { declaredVersions: 0, mismatches: [] };
+  const cells = await db().cell.findMany({
+    where: { moduleVersionId: { in: versions.map((v) => v.id) }, status: { in: ["pass", "fail"] } },
+    select: { moduleVersionId: true, kernelId: true, arch: true, status: true, kernel: { select: { version: true } } },
+  });
+  const byId = new Map(versions.map((v) => [v.id, v]));
+  const mismatches = cells.flatMap((c): DeclaredMismatch[] => {
+    const v = byId.get(c.moduleVersionId)!;
+    const status = c.status as Status;
+    const kind = declaredDisagreement(declaredPosition(c.kernel.version, { min: v.declaredKernelMin, max: v.declaredKernelMax }), status);
+    if (!kind) return [];
+    return [{ versionId: v.id, version: v.version, kernelId: c.kernelId, kernel: c.kernel.version, arch: c.arch, status, declaredKernelMin: v.declaredKernelMin, declaredKernelMax: v.declaredKernelMax, kind }];
+  });
+  mismatches.sort((a, b) => compareModuleVersions(b.version, a.version) || compareKernels(a.kernel, b.kernel) || (a.arch < b.arch ? -1 : 1));
+  return { declaredVersions: versions.length, mismatches };
+}
+
+/** For the matrix: "versionId:kernelId" → disagreement, arches folded (any disagreeing arch marks the cell). */
+export async function declaredMismatchIndex(slug: string): Promise<Map<string, Disagreement>> {
+  const mod = await db().module.findUnique({ where: { slug }, select: { id: true } });
+  if (!mod) return new Map();
+  const { mismatches } = await listDeclaredMismatches(mod.id);
+  return new Map(mismatches.map((m) => [`${m.versionId}:${m.kernelId}`, m.kind]));
+}

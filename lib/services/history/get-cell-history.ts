@@ -1,0 +1,98 @@
+import { db } from "../../db/client";
+import { compareKernels } from "../../domain/kernel-version";
+import { kernelLine, lineLabel, observeCell, verdictChanges, type CellState, type Verdict } from "../../domain/regressions";
+import type { Stage, Status } from "../../domain/status";
+import { notFound } from "../errors";
+
+export interface CellHistoryArch {
+  arch: string;
+  /** pass / fail / flaky over all observations; null when only errors and skips were reported */
+  state: CellState | null;
+  changes: { at: Date; verdict: Verdict; previous: Verdict | null; resultId: number; errorLine: string | null }[];
+}
+
+export interface CellHistoryView {
+  module: { slug: string; name: string };
+  version: string;
+  kernel: string;
+  line: string;
+  lineLabel: string;
+  arches: CellHistoryArch[];
+  /** neighbouring kernels of the same line on which this version has results */
+  previousKernel: string | null;
+  nextKernel: string | null;
+  results: {
+    id: number;
+    arch: string;
+    stage: Stage;
+    status: Status;
+    finishedAt: Date;
+    durationMs: number | null;
+    errorLine: string | null;
+    logExcerpt: string | null;
+    logTruncated: boolean;
+    logUrl: string | null;
+    compiler: string | null;
+    run: { id: number; source: string; externalId: string; url: string | null };
+  }[];
+}
+
+/** Every result for one module version × kernel (× arch) over time, newest first. */
+export async function getCellHistory(opts: { slug: string; version: string; kernel: string; arch?: string; limit?: number }): Promise<CellHistoryView> {
+  const mv = await db().moduleVersion.findFirst({
+    where: { version: opts.version, module: { slug: opts.slug } },
+    select: { id: true, module: { select: { slug: true, name: true } } },
+  });
+  if (!mv) throw notFound(`version ${opts.version} of module "${opts.slug}"`);
+  const kernel = await db().kernel.findUnique({ where: { version: opts.kernel }, select: { id: true, version: true } });
+  if (!kernel) throw notFound(`kernel "${opts.kernel}"`);
+  const rows = await db().result.findMany({
+    where: { moduleVersionId: mv.id, kernelId: kernel.id, ...(opts.arch ? { arch: opts.arch } : {}) },
+    include: { run: { select: { id: true, source: true, externalId: true, url: true } } },
+    orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
+    take: opts.limit ?? 500,
+  });
+  if (rows.length === 0) throw notFound(`results for ${opts.slug} ${opts.version} on ${opts.kernel}${opts.arch ? ` (${opts.arch})` : ""}`);
+
+  const arches = [...new Set(rows.map((r) => r.arch))].sort().map((arch): CellHistoryArch => {
+    const cell = observeCell(
+      rows
+        .filter((r) => r.arch === arch)
+        .map((r) => ({ id: r.id, runId: r.runId, version: opts.version, kernel: kernel.version, arch, status: r.status as Status, finishedAt: r.finishedAt, errorLine: r.errorLine })),
+    );
+    return {
+      arch,
+      state: cell?.state ?? null,
+      changes: cell ? verdictChanges(cell).map((c) => ({ at: c.at, verdict: c.verdict, previous: c.previous, resultId: c.resultId, errorLine: c.errorLine })) : [],
+    };
+  });
+
+  const line = kernelLine(kernel.version);
+  const siblings = await db().cell.findMany({ where: { moduleVersionId: mv.id }, select: { kernel: { select: { version: true } } }, distinct: ["kernelId"] });
+  const sameLine = siblings.map((s) => s.kernel.version).filter((k) => kernelLine(k) === line).sort(compareKernels);
+  const at = sameLine.indexOf(kernel.version);
+  return {
+    module: mv.module,
+    version: opts.version,
+    kernel: kernel.version,
+    line,
+    lineLabel: lineLabel(line),
+    arches,
+    previousKernel: at > 0 ? sameLine[at - 1] : null,
+    nextKernel: at >= 0 && at < sameLine.length - 1 ? sameLine[at + 1] : null,
+    results: rows.map((r) => ({
+      id: r.id,
+      arch: r.arch,
+      stage: r.stage as Stage,
+      status: r.status as Status,
+      finishedAt: r.finishedAt,
+      durationMs: r.durationMs,
+      errorLine: r.errorLine,
+      logExcerpt: r.logExcerpt,
+      logTruncated: r.logTruncated,
+      logUrl: r.logUrl,
+      compiler: r.compiler,
+      run: r.run,
+    })),
+  };
+}
