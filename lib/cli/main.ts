@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerTokenCommands } from "./commands/token";
 import { registerBuildCommand } from "./commands/build";
+import { registerRegressionsCommand } from "./commands/regressions";
 import { registerCheckCommand } from "./commands/check";
 
 /**
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerTokenCommands(program);
   registerBuildCommand(program);
+  registerRegressionsCommand(program);
   registerCheckCommand(program);
   return program;
 }

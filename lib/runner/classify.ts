@@ -48,7 +48,7 @@ export interface Classification {
 const KERNEL_HEADER_PREFIX =
   /^(?:linux|asm|asm-generic|uapi|generated|net|crypto|media|drm|sound|scsi|trace|acpi|video|xen|rdma|keys|clocksource|dt-bindings|vdso|soc|kunit|pcmcia|misc|math-emu|ras|target|kvm|memory|ufs|pci)\//;
 
-const MISSING_HEADER = /^(?:\S+?:\d+(?::\d+)?:\s*)?fatal error:\s*[‘'"`]?([^‘'"`:\s]+)[’'"`]?:\s*No such file or directory/;
+const MISSING_HEADER = /^(?:\S+?:\d+(?::\d+)?:\s*)?fatal error:\s*[‘'"`]?([^‘’'"`:\s]+)[’'"`]?:\s*No such file or directory/;
 
 /** dkms 3's message when a BUILD_EXCLUSIVE rule evaluated inside dkms.conf excludes the kernel. */
 const DKMS_EXCLUSIVE = /includes a BUILD_EXCLUSIVE directive which does not match this kernel\/arch\/config/;
@@ -84,7 +84,7 @@ const ENV_PATTERNS: EnvPattern[] = [
   { re: /^Package (\S+) was not found in the pkg-config search path/, reason: (m) => `missing pkg-config package: ${m[1]}` },
   { re: /pkg-config:\s*(?:command )?not found/, reason: () => "missing tool: pkg-config" },
   { re: /^configure: error: (?:no acceptable C compiler|C compiler cannot create executables)/, reason: (m) => `configure: ${m[0].replace(/^configure: error:\s*/, "")}` },
-  { re: /^configure: error: .*\b(?:not found|is required|cannot find|could not find|missing)\b/i, reason: (m) => normaliseQuotes(m[0]).replace(/^configure: error:\s*/, "configure: ") },
+  { re: /^configure: error: .*\b(?:not found|is required|cannot find|could not find|missing)\b.*$/i, reason: (m) => normaliseQuotes(m[0]).replace(/^configure: error:\s*/, "configure: ") },
   { re: /^\s*\*\*\* Unable to build an empty module\.?/, reason: () => "configure: unable to build an empty module (kernel headers or compiler broken)" },
   { re: /^ERROR: Kernel configuration is invalid\./, reason: () => "kernel headers incomplete (kernel configuration is invalid)" },
   { re: /^\/bin\/sh: \d+: (\S+): Permission denied/, reason: (m) => `cannot execute ${m[1]} (permission denied)` },

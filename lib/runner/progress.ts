@@ -35,8 +35,9 @@ export class Progress {
     private readonly total: number,
     private readonly stream: NodeJS.WriteStream = process.stderr,
     tty = Boolean(process.stderr.isTTY),
+    private readonly silent = false,
   ) {
-    if (tty && total > 0) {
+    if (tty && !silent && total > 0) {
       this.bar = new cliProgress.SingleBar(
         {
           stream,
@@ -83,6 +84,7 @@ export class Progress {
       this.bar.update(this.done, this.payload(what.slice(0, 80)));
       return;
     }
+    if (this.silent) return;
     const why = it.status !== "pass" && it.errorLine ? ` — ${it.errorLine.slice(0, 160)}` : "";
     this.stream.write(
       `[${this.done}/${this.total}] ${what}${why} | ${this.summary()} | ${formatDuration(Date.now() - this.started)} elapsed, ETA ${this.eta()}\n`,

@@ -165,7 +165,7 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
 
     // 4. Build.
     const results: IngestResult[] = [...resumed];
-    const progress = new Progress(jobs.length + resumed.length, process.stderr, !opts.quiet && Boolean(process.stderr.isTTY));
+    const progress = new Progress(jobs.length + resumed.length, process.stderr, Boolean(process.stderr.isTTY), Boolean(opts.quiet));
     progress.preload(resumed.map((r) => ({ ...r, durationMs: r.durationMs ?? 0 })));
     onSignal(() => progress.stop());
     await pool(jobs, opts.jobs, async ({ src, target }) => {

@@ -99,13 +99,28 @@ export const moduleInfoSchema = z
   })
   .strict();
 
+/** PostgreSQL text cannot hold NUL; name every field that has one instead of failing at insert. */
+function rejectNul(value: unknown, path: (string | number)[], ctx: z.RefinementCtx): void {
+  if (typeof value === "string") {
+    if (value.includes("\0")) ctx.addIssue({ code: "custom", path, message: "contains a NUL character (\\u0000), which cannot be stored" });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => rejectNul(v, [...path, i], ctx));
+  } else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      // Logs are cleaned instead: a binary byte in a build log is no reason to lose the result.
+      if (k !== "log") rejectNul(v, [...path, k], ctx);
+    }
+  }
+}
+
 export const ingestBodySchema = z
   .object({
     run: runSchema,
     modules: z.array(moduleInfoSchema).max(1000).optional(),
     results: z.array(resultSchema).min(1).max(MAX_RESULTS_PER_REQUEST),
   })
-  .strict();
+  .strict()
+  .superRefine((body, ctx) => rejectNul(body, [], ctx));
 
 export type IngestBody = z.infer<typeof ingestBodySchema>;
 export type IngestResult = z.infer<typeof resultSchema>;

