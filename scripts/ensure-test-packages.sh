@@ -9,7 +9,10 @@ command -v dkms >/dev/null 2>&1 || need+=(dkms)
 for k in 6.1.0-56-amd64 6.12.107+deb12-amd64; do
   [ -e "/lib/modules/$k/build" ] || need+=("linux-headers-$k")
 done
-if [ ${#need[@]} -eq 0 ]; then
+# The DKMS test downloads the v4l2loopback-dkms source with `apt-get download`: it needs apt lists.
+lists_ok=1
+command -v apt-cache >/dev/null 2>&1 && ! apt-cache policy v4l2loopback-dkms 2>/dev/null | grep -q 'Candidate: [0-9]' && lists_ok=0
+if [ ${#need[@]} -eq 0 ] && [ $lists_ok = 1 ]; then
   echo "all present"
   exit 0
 fi
@@ -21,8 +24,9 @@ if [ "$(id -u)" != 0 ]; then
   echo "missing (not root, not installing): ${need[*]}"
   exit 1
 fi
-echo "installing: ${need[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq || true
+[ ${#need[@]} -eq 0 ] && { echo "apt lists updated"; exit 0; }
+echo "installing: ${need[*]}"
 apt-get install -y -qq --no-install-recommends "${need[@]}" >/tmp/modcompat-apt.log 2>&1 || { tail -20 /tmp/modcompat-apt.log; exit 1; }
 echo "installed"

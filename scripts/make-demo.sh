@@ -22,7 +22,7 @@ Options:
   --all-headers       install every installable linux-headers-6.1.0-NN-amd64 and
                       linux-headers-6.12.*+deb12-amd64 (the runs still use the selection below)
   --jobs N            builds at once (default 2)
-  --timeout MIN       time limit per build in minutes (default 12)
+  --timeout MIN       time limit per build in minutes (default 20)
   --phases LIST       comma-separated subset of fast,slow,extra,merge (default: all four, in order)
   --out FILE          default data/demo/debian12-dkms.json
   --state FILE        JSONL state; results are appended as they finish and a rerun resumes from it
@@ -34,8 +34,10 @@ take 2–10 s per build, OpenZFS 3–8 min, OpenAFS about 4 min per kernel):
   fast phase: every module except the slow ones × FAST_KERNELS, every Debian 12 amd64 ABI the
       archive still serves: 6.1.0-47, -50, -53, -54, -55, -56 (-amd64) and 6.12.95, .107, .111,
       .113, .115, .117 (+deb12-amd64), plus 6.1.0-56-rt-amd64 and 6.12.107+deb12-cloud-amd64
-  slow phase: zfs-dkms, openafs-modules-dkms, nvidia-open-kernel-dkms, lttng-modules-dkms (minutes
-      per kernel) × SLOW_KERNELS: 6.1.0-56-amd64, 6.12.107+deb12-amd64, 6.1.0-56-rt-amd64
+  slow phase: zfs-dkms, openafs-modules-dkms, lttng-modules-dkms, nvidia-open-kernel-dkms,
+      ezurio-qcacld-2.0-dkms (minutes per kernel; qcacld about 10) × SLOW_KERNELS:
+      6.1.0-56-amd64, 6.12.107+deb12-amd64, 6.1.0-56-rt-amd64 (in that package order, so the
+      most wanted ones finish first)
   extra phase: the slow modules × EXTRA_KERNELS (6.1.0-47-amd64, 6.12.117+deb12-amd64) when time allows
   merge phase: writes one ingest body holding every result in the state file (run after each phase too).
 Override with the environment variables FAST_KERNELS, SLOW_KERNELS, EXTRA_KERNELS, SLOW_PACKAGES.
@@ -46,7 +48,7 @@ ADD_SOURCES=0
 INSTALL=1
 ALL_HEADERS=0
 JOBS=2
-TIMEOUT=12
+TIMEOUT=20
 PHASES="fast,slow,extra,merge"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/data/demo/debian12-dkms.json"
@@ -76,7 +78,7 @@ fi
 FAST_KERNELS=${FAST_KERNELS:-"6.1.0-47-amd64 6.1.0-50-amd64 6.1.0-53-amd64 6.1.0-54-amd64 6.1.0-55-amd64 6.1.0-56-amd64 6.12.95+deb12-amd64 6.12.107+deb12-amd64 6.12.111+deb12-amd64 6.12.113+deb12-amd64 6.12.115+deb12-amd64 6.12.117+deb12-amd64 6.1.0-56-rt-amd64 6.12.107+deb12-cloud-amd64"}
 SLOW_KERNELS=${SLOW_KERNELS:-"6.1.0-56-amd64 6.12.107+deb12-amd64 6.1.0-56-rt-amd64"}
 EXTRA_KERNELS=${EXTRA_KERNELS:-"6.1.0-47-amd64 6.12.117+deb12-amd64"}
-SLOW_PACKAGES=${SLOW_PACKAGES:-"zfs-dkms openafs-modules-dkms nvidia-open-kernel-dkms lttng-modules-dkms"}
+SLOW_PACKAGES=${SLOW_PACKAGES:-"zfs-dkms openafs-modules-dkms lttng-modules-dkms nvidia-open-kernel-dkms ezurio-qcacld-2.0-dkms"}
 export DEBIAN_FRONTEND=noninteractive CHECKPOINT_DISABLE=1
 
 log() { echo "[make-demo $(date -u +%H:%M:%S)] $*" >&2; }
@@ -127,12 +129,15 @@ if [[ $INSTALL -eq 1 ]]; then
 fi
 
 # Every *-dkms package version apt offers (dh-dkms is the debhelper add-on, not a module).
+versions_of() { apt-cache madison "$1" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -u; }
 fast_specs=()
 slow_specs=()
 for p in $(apt-cache search --names-only -- '-dkms$' | awk '{ print $1 }' | grep -vx dh-dkms | sort); do
-  for v in $(apt-cache madison "$p" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -u); do
-    if [[ " $SLOW_PACKAGES " == *" $p "* ]]; then slow_specs+=("$p=$v"); else fast_specs+=("$p=$v"); fi
-  done
+  [[ " $SLOW_PACKAGES " == *" $p "* ]] && continue
+  for v in $(versions_of "$p"); do fast_specs+=("$p=$v"); done
+done
+for p in $SLOW_PACKAGES; do
+  for v in $(versions_of "$p"); do slow_specs+=("$p=$v"); done
 done
 log "${#fast_specs[@]} fast and ${#slow_specs[@]} slow module package versions"
 
@@ -156,7 +161,7 @@ cat >"$META" <<EOF
     "slowModules": [$(words_json $SLOW_KERNELS)],
     "extra": [$(words_json $EXTRA_KERNELS)],
     "slowPackages": [$(words_json $SLOW_PACKAGES)],
-    "why": "2-core build host and a one-hour budget: the fast modules run on every Debian 12 amd64 header ABI still served plus one rt and one cloud flavour; the slow ones (OpenZFS, OpenAFS, NVIDIA open, LTTng: minutes per kernel) on fewer kernels"
+    "why": "2-core build host and a one-hour budget: the fast modules run on every Debian 12 amd64 header ABI still served plus one rt and one cloud flavour; the slow ones (OpenZFS, OpenAFS, LTTng, NVIDIA open, Ezurio qcacld: minutes per kernel) on fewer kernels"
   },
   "headerPackages": [$header_json],
   "timeoutMinutes": $TIMEOUT,

@@ -1,0 +1,196 @@
+/**
+ * `npm run bench`: the pre-upgrade check at scale. Starts a private embedded PostgreSQL (temp dir,
+ * free port), applies the migrations, stores ~1,000,000 synthetic results through the real ingest
+ * path (recordResults, which also computes the cells), then times check requests three ways: the
+ * service function, the route handler in-process, and over a real HTTP socket.
+ *
+ * Budget (issue 5): p95 under 20 ms with a million stored results on a 2-core machine.
+ * Env: BENCH_RESULTS (default 1000000), BENCH_REQUESTS (default 1000), BENCH_SEED (default 7),
+ *      BENCH_STRICT=1 exits 1 when the service p95 is over budget.
+ */
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import net, { type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { migrateDeploy } from "../lib/db/migrate";
+
+const RESULTS = Number(process.env.BENCH_RESULTS ?? 1_000_000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
+const SEED = Number(process.env.BENCH_SEED ?? 7);
+const BUDGET_MS = 20;
+
+// Shape of the synthetic data: 13 series × 20 kernels, 4 arches, 20 versions per module; the
+// module count is what scales to the requested number of results (one result per cell, the
+// worst case for the Cell table the check reads).
+const SERIES = ["5.15", "6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7", "6.8", "6.9", "6.10", "6.11", "6.12"];
+const PATCHES = 20;
+const ARCHES = ["x86_64", "aarch64", "ppc64le", "s390x"];
+const VERSIONS = 20;
+const MODULES = Math.max(1, Math.round(RESULTS / (SERIES.length * PATCHES * ARCHES.length * VERSIONS)));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function percentiles(samples: number[]): { p50: number; p95: number; p99: number; max: number; mean: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: s[s.length - 1], mean: s.reduce((a, b) => a + b, 0) / s.length };
+}
+
+const fmt = (n: number) => `${n.toFixed(2)} ms`;
+const line = (label: string, p: ReturnType<typeof percentiles>) =>
+  console.log(`${label.padEnd(28)} p50 ${fmt(p.p50).padStart(9)}  p95 ${fmt(p.p95).padStart(9)}  p99 ${fmt(p.p99).padStart(9)}  max ${fmt(p.max).padStart(9)}`);
+
+async function main(): Promise<number> {
+  const parent = mkdtempSync(path.join(tmpdir(), "modcompat-bench-"));
+  chmodSync(parent, 0o755);
+  const port = await freePort();
+  console.log(`[bench] embedded PostgreSQL on 127.0.0.1:${port} in ${parent}`);
+  const pg = await startEmbeddedPostgres({ dir: path.join(parent, "data"), port, database: "bench", persistent: false });
+  let httpServer: Server | null = null;
+  try {
+    migrateDeploy(pg.url);
+    process.env.DATABASE_URL = pg.url;
+    // Imported after DATABASE_URL is set: the Prisma client is created on first use from it.
+    const { db } = await import("../lib/db/client");
+    const { recordResults } = await import("../lib/services/record-results");
+    const { syntheticBodies, syntheticKernels } = await import("../lib/synthetic/generate");
+    const { checkModules } = await import("../lib/services/check/check-modules");
+    const { GET, POST } = await import("../app/api/v1/check/route");
+
+    // ---- seed -------------------------------------------------------------------------------
+    const expected = MODULES * VERSIONS * SERIES.length * PATCHES * ARCHES.length;
+    console.log(`[bench] seeding ${expected.toLocaleString("en")} results: ${MODULES} modules × ${VERSIONS} versions × ${SERIES.length * PATCHES} kernels × ${ARCHES.length} arches`);
+    const t0 = performance.now();
+    let stored = 0;
+    let nextReport = 0.1;
+    for (const body of syntheticBodies({ seed: SEED, modules: MODULES, versionsPerModule: VERSIONS, series: SERIES, patchesPerSeries: PATCHES, arches: ARCHES, source: "bench" })) {
+      stored += (await recordResults(body)).stored;
+      if (stored / expected >= nextReport) {
+        const s = (performance.now() - t0) / 1000;
+        console.log(`[bench]   ${stored.toLocaleString("en")} results stored (${Math.round((100 * stored) / expected)}%), ${s.toFixed(0)} s, ${Math.round(stored / s).toLocaleString("en")} results/s`);
+        nextReport += 0.1;
+      }
+    }
+    const seedSeconds = (performance.now() - t0) / 1000;
+    await db().$executeRawUnsafe("ANALYZE");
+    const [counts] = await db().$queryRaw<{ results: bigint; cells: bigint; kernels: bigint; versions: bigint }[]>`
+      SELECT (SELECT count(*) FROM "Result") AS results, (SELECT count(*) FROM "Cell") AS cells,
+             (SELECT count(*) FROM "Kernel") AS kernels, (SELECT count(*) FROM "ModuleVersion") AS versions`;
+    console.log(
+      `[bench] seeded in ${seedSeconds.toFixed(1)} s: ${Number(counts.results).toLocaleString("en")} results, ${Number(counts.cells).toLocaleString("en")} cells, ` +
+        `${counts.kernels} kernels, ${counts.versions} module versions`,
+    );
+
+    // ---- requests ---------------------------------------------------------------------------
+    // What sysadmins send: 1–8 modules (a version each, as dkms status lists them), a target that
+    // is mostly a known kernel and sometimes a newer, not yet seen one, usually one arch.
+    const rnd = mulberry32(SEED + 1);
+    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+    const kernels = syntheticKernels(SERIES, PATCHES);
+    const versionOf = (v: number, m: number) => `${1 + Math.floor(v / 10)}.${v % 10}.${m % 3}`;
+    type Req = { kernel: string; modules: string[]; arch?: string; dkms: boolean };
+    const makeRequest = (): Req => {
+      const n = 1 + Math.floor(rnd() * 8);
+      const mods = new Set<number>();
+      while (mods.size < Math.min(n, MODULES)) mods.add(Math.floor(rnd() * MODULES));
+      const known = rnd() < 0.8;
+      const kernel = known ? pick(kernels) : `${pick(SERIES)}.${200 + Math.floor(rnd() * 50)}`;
+      return {
+        kernel,
+        modules: [...mods].map((m) => `synthetic-mod-${m + 1}@${versionOf(Math.floor(rnd() * VERSIONS), m)}`),
+        arch: rnd() < 0.75 ? "x86_64" : undefined,
+        dkms: rnd() < 0.5,
+      };
+    };
+    const dkmsText = (r: Req) => r.modules.map((m) => m.replace("@", "/") + `, 6.1.0-56-amd64, ${r.arch ?? "x86_64"}: installed`).join("\n");
+    const requests = Array.from({ length: REQUESTS }, makeRequest);
+    const warmup = Array.from({ length: 50 }, makeRequest);
+
+    const service = (r: Req) =>
+      r.dkms ? checkModules({ kernel: r.kernel, dkmsStatus: dkmsText(r), arch: r.arch }) : checkModules({ kernel: r.kernel, modules: r.modules, arch: r.arch });
+    const ctx = { params: Promise.resolve({}) };
+    const handler = (r: Req, origin: string) =>
+      r.dkms
+        ? POST(new Request(`${origin}/api/v1/check`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kernel: r.kernel, dkmsStatus: dkmsText(r), arch: r.arch }) }), ctx)
+        : GET(new Request(`${origin}/api/v1/check?${new URLSearchParams([["kernel", r.kernel], ...r.modules.map((m) => ["module", m]), ...(r.arch ? [["arch", r.arch]] : [])])}`), ctx);
+
+    httpServer = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const headers = new Headers();
+      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+      const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
+      const response = await (req.method === "POST" ? POST : GET)(request, ctx);
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => httpServer!.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+    const overHttp = async (r: Req) => {
+      const res = r.dkms
+        ? await fetch(`${origin}/api/v1/check`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kernel: r.kernel, dkmsStatus: dkmsText(r), arch: r.arch }) })
+        : await fetch(`${origin}/api/v1/check?${new URLSearchParams([["kernel", r.kernel], ...r.modules.map((m) => ["module", m]), ...(r.arch ? [["arch", r.arch]] : [])])}`);
+      if (res.status !== 200) throw new Error(`check answered ${res.status}: ${await res.text()}`);
+      return res.json();
+    };
+
+    const time = async (fn: (r: Req) => Promise<unknown>) => {
+      for (const r of warmup) await fn(r);
+      const samples: number[] = [];
+      for (const r of requests) {
+        const s = performance.now();
+        await fn(r);
+        samples.push(performance.now() - s);
+      }
+      return percentiles(samples);
+    };
+
+    const verdicts: Record<string, number> = {};
+    for (const r of requests.slice(0, 200)) for (const m of (await service(r)).modules) verdicts[m.verdict] = (verdicts[m.verdict] ?? 0) + 1;
+    console.log(`[bench] verdict mix of the first 200 requests: ${JSON.stringify(verdicts)}`);
+    console.log(`[bench] ${REQUESTS} check requests each (after 50 warm-up), 1–8 modules, 80% known kernels, sequential:`);
+    const svc = await time(service);
+    line("service checkModules()", svc);
+    line("route handler in-process", await time((r) => handler(r, origin)));
+    line("HTTP (node:http + fetch)", await time(overHttp));
+    const ok = svc.p95 <= BUDGET_MS;
+    console.log(`[bench] budget p95 ≤ ${BUDGET_MS} ms (service): ${ok ? "met" : "NOT met"}; seeding took ${seedSeconds.toFixed(1)} s`);
+    await db().$disconnect();
+    return ok || process.env.BENCH_STRICT !== "1" ? 0 : 1;
+  } finally {
+    httpServer?.close();
+    await pg.stop();
+    rmSync(parent, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error("[bench] failed:", err);
+    process.exit(1);
+  },
+);
