@@ -14,6 +14,7 @@ export const matrixQuerySchema = z
   .object({
     arch: archString.optional(),
     distro: z.string().regex(/^[a-z]+$/).optional(),
+    flavour: z.string().regex(/^[a-z0-9_.-]+$/).optional(),
     from: series.optional(),
     to: series.optional(),
     expand: list(series).optional(),

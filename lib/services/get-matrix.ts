@@ -35,7 +35,7 @@ export interface MatrixSeries {
 export interface MatrixView {
   module: { slug: string; name: string; description: string | null; homepage: string | null };
   query: MatrixQuery;
-  options: { arches: string[]; distros: string[]; series: string[] };
+  options: { arches: string[]; distros: string[]; flavours: string[]; series: string[] };
   versions: MatrixVersion[];
   series: MatrixSeries[];
   cells: MatrixCell[];
@@ -65,6 +65,7 @@ export async function getMatrix(slug: string, query: MatrixQuery = {}): Promise<
   const options = {
     arches: [...new Set(rawCells.map((c) => c.arch))].sort(),
     distros: [...new Set(rawCells.map((c) => c.kernel.distro))].sort(),
+    flavours: [...new Set(rawCells.flatMap((c) => (c.kernel.flavour ? [c.kernel.flavour] : [])))].sort(),
     series: [...new Map(rawCells.map((c) => [c.kernel.series, c.kernel.seriesKey])).entries()].sort((a, b) => cmp(a[1], b[1])).map(([s]) => s),
   };
   // Kernel.seriesKey is written with seriesSortKey (record-results.ts); compare like with like.
@@ -74,6 +75,7 @@ export async function getMatrix(slug: string, query: MatrixQuery = {}): Promise<
     (c) =>
       (!query.arch || c.arch === query.arch) &&
       (!query.distro || c.kernel.distro === query.distro) &&
+      (!query.flavour || c.kernel.flavour === query.flavour) &&
       (!fromKey || c.kernel.seriesKey >= fromKey) &&
       (!toKey || c.kernel.seriesKey <= toKey),
   );

@@ -22,6 +22,7 @@ export function MatrixFilters({ base, view, current }: { base: string; view: Mat
     <form action={base} className="flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-3" aria-label="Matrix filters">
       {select("arch", "Architecture", view.options.arches, "all")}
       {select("distro", "Kernel distro", view.options.distros, "all")}
+      {select("flavour", "Kernel flavour", view.options.flavours, "all")}
       {select("from", "Series from", allSeries, "oldest")}
       {select("to", "Series to", allSeries, "newest")}
       {first(current.expand) && <input type="hidden" name="expand" value={first(current.expand)} />}

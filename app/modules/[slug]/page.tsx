@@ -26,7 +26,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function ModulePage({ params, searchParams }: Props) {
   const slug = decodeURIComponent((await params).slug);
   const sp = await searchParams;
-  const parsed = matrixQuerySchema.safeParse({ arch: first(sp.arch), distro: first(sp.distro), from: first(sp.from), to: first(sp.to), expand: first(sp.expand) });
+  const parsed = matrixQuerySchema.safeParse({ arch: first(sp.arch), distro: first(sp.distro), flavour: first(sp.flavour), from: first(sp.from), to: first(sp.to), expand: first(sp.expand) });
   const query = parsed.success ? parsed.data : {};
   // Resolve the module before anything streams, so an unknown slug is a real 404.
   let mod;
