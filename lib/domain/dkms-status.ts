@@ -73,25 +73,25 @@ function parseLine(line: string): Parsed {
   const { head, state, rest } = m.groups;
   const parts = head.split(",").map((p) => p.trim());
   let format: DkmsEntry["format"];
-  let module: string;
+  let name: string;
   let version: string;
   let tail: string[];
   if (parts[0].includes("/")) {
     format = "dkms3";
     const slash = parts[0].indexOf("/");
-    module = parts[0].slice(0, slash);
+    name = parts[0].slice(0, slash);
     version = parts[0].slice(slash + 1);
     tail = parts.slice(1);
   } else {
     format = "dkms2";
     if (parts.length < 2) return { ok: false, reason: `no module version: ${STATUS_EXAMPLE}` };
-    module = parts[0];
+    name = parts[0];
     version = parts[1];
     tail = parts.slice(2);
   }
   if (tail.length !== 0 && tail.length !== 2) return { ok: false, reason: `expected a kernel and an arch after the version, got ${tail.length} field(s)` };
-  if (!NAME_RE.test(module)) return { ok: false, reason: `invalid module name "${shown(module)}"` };
-  if (!VERSION_RE.test(version)) return { ok: false, reason: `invalid module version "${shown(version)}" for ${module}` };
+  if (!NAME_RE.test(name)) return { ok: false, reason: `invalid module name "${shown(name)}"` };
+  if (!VERSION_RE.test(version)) return { ok: false, reason: `invalid module version "${shown(version)}" for ${name}` };
   const [kernel = null, arch = null] = tail;
   if (kernel !== null && !KERNEL_RE.test(kernel)) return { ok: false, reason: `invalid kernel "${shown(kernel)}"` };
   if (arch !== null && !ARCH_RE.test(arch)) return { ok: false, reason: `invalid arch "${shown(arch)}"` };
@@ -112,7 +112,7 @@ function parseLine(line: string): Parsed {
     more = more.slice(n[0].length);
   }
   if (more.trim() !== "") notes.push(more.trim());
-  return { ok: true, entry: { format, module, version, kernel, arch, state: state as DkmsState, weakFrom, notes } };
+  return { ok: true, entry: { format, module: name, version, kernel, arch, state: state as DkmsState, weakFrom, notes } };
 }
 
 export function parseDkmsStatus(text: string): DkmsStatus {

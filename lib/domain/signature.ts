@@ -9,7 +9,7 @@ import type { IncidentStatus } from "./regressions";
  * ("the removal of strlcpy broke v4l2loopback, nat-rtsp …").
  */
 
-export const SIGNATURE_KINDS = ["function", "member", "macro", "header", "type", "symbol"] as const;
+export const SIGNATURE_KINDS = ["function", "member", "macro", "header", "type", "callback", "symbol"] as const;
 export type SignatureKind = (typeof SIGNATURE_KINDS)[number];
 
 export const SIGNATURE_KIND_LABEL: Record<SignatureKind, string> = {
@@ -18,6 +18,7 @@ export const SIGNATURE_KIND_LABEL: Record<SignatureKind, string> = {
   macro: "macro",
   header: "header",
   type: "type",
+  callback: "callback signature",
   symbol: "exported symbol",
 };
 
@@ -66,6 +67,12 @@ const RULES: readonly Rule[] = [
   // the aftermath of a macro that changed arity: "type defaults to 'int' in declaration of 'DEFINE_SEMAPHORE'"
   { re: new RegExp(`in declaration of '(${IDENT})'`), make: (m) => callable(m[1]) },
   { re: new RegExp(`^'${AGGREGATE}' declared inside parameter list`), make: (m) => ({ symbol: m[1], kind: "type" }) },
+  // A callback whose prototype the kernel changed (platform_driver.remove now returns void …): the
+  // function-pointer type the kernel expects names the change, and is the same in every module.
+  {
+    re: /^(?:initialization|assignment) (?:of|to) '([^']*\(\*\)\([^']*\))'(?: \{aka '[^']*'\})? from incompatible pointer type/,
+    make: (m) => ({ symbol: m[1].replace(/\s+/g, " "), kind: "callback" }),
+  },
   {
     re: new RegExp(`(?:invalid use of undefined type|dereferencing pointer to incomplete type|incomplete definition of type) '${AGGREGATE}'`),
     make: (m) => ({ symbol: m[1], kind: "type" }),

@@ -82,3 +82,9 @@ export function supportLag(input: { series: readonly string[]; versions: readonl
       };
     });
 }
+
+/** The mainline series released after `series`, from the release table; null when unknown. */
+export function nextMainlineSeries(series: string, table: readonly LinuxRelease[] = LINUX_RELEASES): string | null {
+  const i = table.findIndex((r) => r.series === series);
+  return i >= 0 && i + 1 < table.length ? table[i + 1].series : null;
+}

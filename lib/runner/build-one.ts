@@ -182,6 +182,7 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
       output,
       makeLog,
       runnerError: build.spawnError ?? null,
+      conditionalExclusive: src.conf?.conditional.filter((n) => n.startsWith("BUILD_EXCLUSIVE")) ?? [],
     });
     const log = makeLog ? `${output}\n\n==> make.log <==\n${makeLog}` : output;
     return finish(c, log, build.code);

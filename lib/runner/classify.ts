@@ -32,6 +32,8 @@ export interface BuildFacts {
   output: string;
   /** the build's make.log, when dkms wrote one */
   makeLog?: string | null;
+  /** BUILD_EXCLUSIVE_* names dkms.conf sets only conditionally (so only dkms can evaluate them) */
+  conditionalExclusive?: readonly string[];
   /** the runner itself failed before or around the build (spawn error, copy failure …) */
   runnerError?: string | null;
 }
@@ -80,6 +82,8 @@ const ENV_PATTERNS: EnvPattern[] = [
   { re: /^(?:\/bin\/)?(?:ba|da)?sh: (?:\d+: )?(?:line \d+: )?([\w.+/-]+): not found\s*$/, reason: (m) => `missing tool: ${m[1]} (not found)` },
   { re: /^make(?:\[\d+\])?: ([\w.+/-]+): No such file or directory\s*$/, reason: (m) => `missing tool: ${m[1]}` },
   { re: /^make(?:\[\d+\])?: \*\*\* No rule to make target '?(?:[^']*\/)?include\/(?:generated\/autoconf\.h|config\/auto\.conf)/, reason: () => "kernel headers incomplete (autoconf.h / auto.conf missing)" },
+  { re: /\bno ([\w.+-]+) binary found\b/i, reason: (m) => `missing tool: ${m[1]} (no ${m[1]} binary found)` },
+  { re: /^!?\s*Error: Can ?not find (.+?)(?:, try .*)?$/i, reason: (m) => `configure: cannot find ${normaliseQuotes(m[1])}` },
   { re: /^No package '([^']+)' found/, reason: (m) => `missing pkg-config package: ${m[1]}` },
   { re: /^Package (\S+) was not found in the pkg-config search path/, reason: (m) => `missing pkg-config package: ${m[1]}` },
   { re: /pkg-config:\s*(?:command )?not found/, reason: () => "missing tool: pkg-config" },
@@ -136,6 +140,21 @@ function firstCause(log: string): { kind: "compile" | "env"; line: string; reaso
   return null;
 }
 
+/** dkms's own chatter, which explains nothing about the module. */
+const DKMS_CHATTER = /^(?:Creating symlink|Sign command|Signing key|Public certificate|Certificate or key|Building module|Cleaning build area|make -j|readelf|Consult |This indicates|Deprecated feature)/;
+
+/** A dkms.conf that excludes a kernel often says why on stderr just before dkms's "Error!". */
+export function exclusionHint(output: string): string | null {
+  const lines = output.split(/\r?\n/);
+  const end = lines.findIndex((l) => /^Error!/.test(l.trim()));
+  const before = (end < 0 ? lines : lines.slice(0, end)).map((l) => l.trim()).filter((l) => l && !DKMS_CHATTER.test(l));
+  const hint = before
+    .slice(-3)
+    .map((l) => l.replace(/\.$/, ""))
+    .join("; ");
+  return hint && hint.length <= 300 ? normaliseQuotes(hint) : null;
+}
+
 function dkmsErrorLine(output: string): string | null {
   const m = firstLine(output, /^Error!\s*(.+)$/);
   return m ? normaliseQuotes(m[1]).trim() : null;
@@ -169,9 +188,11 @@ export function classifyBuild(f: BuildFacts): Classification {
   const all = `${output}\n${makeLog}`;
 
   if (f.viaDkms && (f.exitCode === 77 || DKMS_EXCLUSIVE.test(output))) {
+    const which = f.conditionalExclusive?.length ? ` (conditional ${f.conditionalExclusive.join(", ")})` : "";
+    const hint = exclusionHint(output);
     return {
       status: "skip",
-      errorLine: "dkms.conf BUILD_EXCLUSIVE rule excludes this kernel/arch/config",
+      errorLine: clip(`dkms.conf BUILD_EXCLUSIVE rule${which} excludes this kernel${hint ? `: ${hint}` : ""}`),
       rule: "build-exclusive-dkms",
     };
   }
@@ -205,8 +226,11 @@ export function classifyBuild(f: BuildFacts): Classification {
     return { status: "error", errorLine: "build killed by a signal", rule: "killed" };
   }
 
-  // PRE_BUILD (configure) output lands in dkms's own output, the compiler's in make.log.
-  const cause = firstCause(output) ?? firstCause(makeLog);
+  // PRE_BUILD (configure) output lands in dkms's own output, the compiler's in make.log. A build
+  // that got as far as make failing on something is judged by make.log; configure's complaints
+  // (e.g. iptables-netflow's "no iptables binary found", after which it carries on) only decide
+  // when make.log names no cause.
+  const cause = firstCause(makeLog) ?? firstCause(output);
   if (cause?.kind === "env") return { status: "error", errorLine: clip(cause.reason ?? cause.line), rule: "environment" };
   if (cause?.kind === "compile") {
     return {

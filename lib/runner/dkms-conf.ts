@@ -17,13 +17,12 @@ export interface DkmsConf {
   dynamic: string[];
 }
 
-const EXCLUSIVE_KEYS = [
-  "BUILD_EXCLUSIVE_KERNEL",
-  "BUILD_EXCLUSIVE_KERNEL_MIN",
-  "BUILD_EXCLUSIVE_KERNEL_MAX",
-  "BUILD_EXCLUSIVE_ARCH",
-  "BUILD_EXCLUSIVE_CONFIG",
-] as const;
+type ExclusiveKey =
+  | "BUILD_EXCLUSIVE_KERNEL"
+  | "BUILD_EXCLUSIVE_KERNEL_MIN"
+  | "BUILD_EXCLUSIVE_KERNEL_MAX"
+  | "BUILD_EXCLUSIVE_ARCH"
+  | "BUILD_EXCLUSIVE_CONFIG";
 
 /** Split shell text into statements at top-level newlines and `;`, respecting quotes and $( ). */
 export function splitShellStatements(text: string): string[] {
@@ -272,7 +271,7 @@ export function evaluateBuildExclusive(conf: DkmsConf, target: ExclusionTarget):
   const reasons: string[] = [];
   const v = conf.vars;
   const dyn = new Set(conf.dynamic);
-  const get = (k: (typeof EXCLUSIVE_KEYS)[number]) => (v[k] && !dyn.has(k) ? v[k] : undefined);
+  const get = (k: ExclusiveKey) => (v[k] && !dyn.has(k) ? v[k] : undefined);
 
   const kre = get("BUILD_EXCLUSIVE_KERNEL");
   if (kre !== undefined) {

@@ -6,7 +6,7 @@
 import { appendFileSync, existsSync, promises as fs, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { IngestBody, IngestResult, IngestRun } from "../schemas/ingest";
+import type { IngestResult, IngestRun } from "../schemas/ingest";
 import { buildOne } from "./build-one";
 import { cleanupAll, installSignalHandlers, onSignal, registerTempDir, removeTempDir } from "./cleanup";
 import { Progress, formatDuration } from "./progress";
@@ -258,11 +258,30 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
       log(opts, `wrote ${opts.out} (${results.length} results, ${(size / 1024).toFixed(0)} KiB)`);
     }
     if (opts.server) {
+      // Builds are expensive: if the report does not get through, keep the body on disk.
+      const keep = async (why: string) => {
+        if (opts.out) return;
+        const file = path.resolve(`modcompat-results-${run.id}.json`.replace(/[^\w.+-]/g, "_"));
+        await fs.writeFile(file, JSON.stringify(bodies.length === 1 ? bodies[0] : bodies, null, 1) + "\n");
+        process.stderr.write(
+          `${why}; the results are saved in ${file}; to retry: curl -H "Authorization: Bearer $MODCOMPAT_TOKEN" ` +
+            `-H "Content-Type: application/json" --data @${file} ${opts.server!.replace(/\/+$/, "")}/api/v1/results\n`,
+        );
+      };
       for (const body of bodies) {
-        const res = await postBody(opts.server, opts.token, body);
+        let res;
+        try {
+          res = await postBody(opts.server, opts.token, body);
+        } catch (e) {
+          await keep(`POST ${opts.server} failed: ${e instanceof Error ? e.message : String(e)}`);
+          return EXIT_REPORT_FAILED;
+        }
         process.stdout.write(`POST ${opts.server.replace(/\/+$/, "")}/api/v1/results (run ${body.run.id}, ${body.results.length} results) → HTTP ${res.status}\n`);
         process.stdout.write(`${typeof res.body === "string" ? res.body : JSON.stringify(res.body, null, 2)}\n`);
-        if (!res.ok) return EXIT_REPORT_FAILED;
+        if (!res.ok) {
+          await keep(`the server refused the report (HTTP ${res.status})`);
+          return EXIT_REPORT_FAILED;
+        }
       }
     }
     return EXIT_OK;

@@ -107,19 +107,6 @@ export function parsePackageSpec(spec: string): { pkg: string; version?: string 
   return { pkg: m[1], ...(m[2] ? { version: m[2] } : {}) };
 }
 
-async function aptOrigin(pkg: string, version: string): Promise<string | undefined> {
-  try {
-    const out = await run("apt-cache", ["madison", pkg]);
-    for (const line of out.split("\n")) {
-      const cols = line.split("|").map((c) => c.trim());
-      if (cols[1] === version && cols[2]) return cols[2].split(/\s+/).slice(1).join(" ").replace(/\s+Packages$/, "") || undefined;
-    }
-  } catch {
-    /* provenance only */
-  }
-  return undefined;
-}
-
 async function fromDebFile(spec: string, pkg: string, deb: string, origins: Map<string, string>): Promise<ModuleSource> {
   const version = (await run("dpkg-deb", ["-f", deb, "Version"])).trim();
   const unpacked = path.join(path.dirname(deb), `root-${path.basename(deb, ".deb")}`);

@@ -133,7 +133,12 @@ describe("GET /api/v1/modules/{slug}/matrix", () => {
     expect(m.versions.map((v) => v.version)).toEqual(["0.13.2", "0.12.7", "0.9.0"]);
     expect(m.series.map((s) => s.series)).toEqual(["6.1", "6.6", "6.8", "6.12"]);
     expect(m.series.map((s) => s.kernels.map((k) => k.version))).toEqual([[D61], [D66], [U68], [D612]]);
-    expect(m.options).toEqual({ arches: ["aarch64", "x86_64"], distros: ["debian", "ubuntu"], series: ["6.1", "6.6", "6.8", "6.12"] });
+    expect(m.options).toEqual({
+      arches: ["aarch64", "x86_64"],
+      distros: ["debian", "ubuntu"],
+      flavours: ["amd64", "generic"],
+      series: ["6.1", "6.6", "6.8", "6.12"],
+    });
     expect(m.cells).toHaveLength(7);
 
     expect(cellAt(m, "0.12.7", D61)).toMatchObject({ status: "pass", arches: [{ arch: "aarch64", status: "pass" }, { arch: "x86_64", status: "pass" }] });
@@ -170,6 +175,12 @@ describe("GET /api/v1/modules/{slug}/matrix", () => {
     expect(m.cells.map((c) => c.status).sort()).toEqual(["error", "pass"]);
   });
 
+  it("filters by kernel flavour", async () => {
+    const m = await matrix("?flavour=generic");
+    expect(m.series.flatMap((s) => s.kernels.map((k) => k.version))).toEqual([U68]);
+    expect((await matrix("?flavour=amd64")).series.flatMap((s) => s.kernels.map((k) => k.version))).toEqual([D61, D66, D612]);
+  });
+
   it("filters by a series range, both ends included", async () => {
     const m = await matrix("?from=6.6&to=6.8");
     expect(m.series.map((s) => s.series)).toEqual(["6.6", "6.8"]);
@@ -191,6 +202,7 @@ describe("GET /api/v1/modules/{slug}/matrix", () => {
     ["?to=6.1.x", "to"],
     ["?arch=X86_64", "arch"],
     ["?distro=Debian", "distro"],
+    ["?flavour=rt amd64", "flavour"],
     ["?expand=6.1,latest", "expand[1]"],
   ])("422 for %s", async (query, path) => {
     const e = await expectError(await get(getMatrixRoute, `/api/v1/modules/${slug}/matrix${query}`, { slug }), 422, "validation_failed");

@@ -59,7 +59,11 @@ async function snapshot(slugs: string[]) {
     include: { versions: { select: { moduleVersionId: true }, orderBy: { moduleVersionId: "asc" } } },
     orderBy: [{ moduleId: "asc" }, { key: "asc" }],
   });
-  return rows.map(({ id: _id, createdAt: _c, updatedAt: _u, ...rest }) => rest);
+  return rows.map((row) => {
+    const { id, createdAt, updatedAt, ...rest } = row;
+    void [id, createdAt, updatedAt];
+    return rest;
+  });
 }
 
 beforeAll(async () => {

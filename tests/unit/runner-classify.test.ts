@@ -56,6 +56,41 @@ describe("classifyBuild on real captured logs", () => {
       errorLine: /BUILD_EXCLUSIVE/,
       rule: "build-exclusive-dkms",
     },
+    {
+      name: "ddcci 0.4.2 on the cloud kernel (no I2C): dkms.conf sets BUILD_EXCLUSIVE_ARCH conditionally, exit 77 → skip with its reason",
+      f: facts({
+        kernel: "6.12.107+deb12-cloud-amd64",
+        exitCode: 77,
+        output: fixture("ddcci-0.4.2-6.12.107-cloud-build-exclusive.out"),
+        conditionalExclusive: ["BUILD_EXCLUSIVE_ARCH"],
+      }),
+      status: "skip",
+      errorLine:
+        "dkms.conf BUILD_EXCLUSIVE rule (conditional BUILD_EXCLUSIVE_ARCH) excludes this kernel: BACKLIGHT_CLASS_DEVICE disabled in this kernel, not building module; I2C disabled in this kernel, not building module",
+      rule: "build-exclusive-dkms",
+    },
+    {
+      name: "iptables-netflow 2.6: its PRE_BUILD configure finds no iptables binary, then make has no target → error (environment)",
+      f: facts({
+        kernel: "6.1.0-56-amd64",
+        output: fixture("ipt-netflow-2.6-6.1.0-56-no-iptables.out"),
+        makeLog: fixture("ipt-netflow-2.6-6.1.0-56-no-iptables.make.log"),
+      }),
+      status: "error",
+      errorLine: "missing tool: iptables (no iptables binary found)",
+      rule: "environment",
+    },
+    {
+      name: "iptables-netflow 2.6 on 6.12 with libxtables-dev: configure still says 'no iptables binary found' but carries on; asm/unaligned.h is gone → fail",
+      f: facts({
+        kernel: "6.12.117+deb12-amd64",
+        output: fixture("ipt-netflow-2.6-6.12.117-unaligned.out"),
+        makeLog: fixture("ipt-netflow-2.6-6.12.117-unaligned.make.log"),
+      }),
+      status: "fail",
+      errorLine: "asm/unaligned.h: No such file or directory",
+      rule: "compile-error",
+    },
   ];
   for (const t of table) {
     it(t.name, () => {

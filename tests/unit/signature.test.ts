@@ -36,7 +36,14 @@ const TABLE: [line: string, symbol: string | null, kind: SignatureKind | null][]
   ["modpost: GPL-incompatible module zfs.ko uses GPL-only symbol 'bio_start_io_acct'", "bio_start_io_acct", "symbol"],
   ["undefined reference to 'foo_bar'", "foo_bar", "symbol"],
   ["configure: *** Cannot build against kernel version 6.18", null, null],
-  ["initialization of 'int (*)(struct inode *)' from incompatible pointer type 'void (*)(void)'", null, null],
+  // real lines from the Debian 12 builds on 6.12: callbacks whose prototype changed
+  ["initialization of 'void (*)(struct platform_device *)' from incompatible pointer type 'int (*)(struct platform_device *)'", "void (*)(struct platform_device *)", "callback"],
+  [
+    "initialization of 'const __u8 * (*)(struct hid_device *, __u8 *, unsigned int *)' {aka 'const unsigned char * (*)(struct hid_device *, unsigned char *, unsigned int *)'} from incompatible pointer type '__u8 * (*)(struct hid_device *, __u8 *, unsigned int *)' {aka 'unsigned char * (*)(struct hid_device *, unsigned char *, unsigned int *)'}",
+    "const __u8 * (*)(struct hid_device *, __u8 *, unsigned int *)",
+    "callback",
+  ],
+  ["initialization of 'int' from 'void *' makes integer from pointer without a cast", null, null],
   ["internal compiler error: Segmentation fault", null, null],
 ];
 
@@ -52,7 +59,7 @@ describe("extractSignature", () => {
 });
 
 describe("signature paths", () => {
-  it.each(["strlcpy", "asm/unaligned.h", "struct block_device::bd_inode", "DEFINE_SEMAPHORE"])("%s round-trips", (symbol) => {
+  it.each(["strlcpy", "asm/unaligned.h", "struct block_device::bd_inode", "DEFINE_SEMAPHORE", "void (*)(struct platform_device *)"])("%s round-trips", (symbol) => {
     const path = signaturePath(symbol);
     expect(path.startsWith("/signatures/")).toBe(true);
     expect(path).not.toMatch(/ /);

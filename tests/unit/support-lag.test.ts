@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seriesReleaseDate, supportLag, type LagVersion } from "../../lib/domain/support-lag";
+import { nextMainlineSeries, seriesReleaseDate, supportLag, type LagVersion } from "../../lib/domain/support-lag";
 import { LINUX_RELEASES } from "../../lib/data/linux-releases";
 import { compareSeries } from "../../lib/domain/kernel-version";
 
@@ -52,5 +52,17 @@ describe("supportLag", () => {
     const [row] = supportLag({ series: ["9.1"], versions: [v("1.0", "2030-01-01", ["9.1"])] });
     expect(row.kernelReleasedAt).toBeNull();
     expect(row.firstPassing?.lagDays).toBeNull();
+  });
+});
+
+describe("nextMainlineSeries", () => {
+  it.each([
+    ["6.7", "6.8"],
+    ["2.6.39", "3.0"],
+    ["6.19", "7.0"],
+    ["7.2", null],
+    ["1.0", null],
+  ])("%s → %s", (s, want) => {
+    expect(nextMainlineSeries(s)).toBe(want);
   });
 });

@@ -4,6 +4,8 @@ import { countsLabel } from "@/lib/domain/matrix";
 import type { MatrixCell, MatrixView } from "@/lib/services/get-matrix";
 import { HEADLINE_CLASS, STATUS_CLASS } from "@/app/components/status-style";
 import { hrefWith, type SearchParams } from "./url";
+import type { Disagreement } from "@/lib/domain/declared-range";
+import { DeclaredMark } from "@/app/components/history/DeclaredMark";
 
 const HEADLINE_SYMBOL = { ...STATUS_SYMBOL, mixed: "◐", none: "·" } as const;
 
@@ -11,7 +13,7 @@ const HEADLINE_SYMBOL = { ...STATUS_SYMBOL, mixed: "◐", none: "·" } as const;
  * Rows are module versions (newest first); columns are kernel series in kernel order, each a
  * summary that expands into its kernels on demand, so 100 versions × 400 kernels stays readable.
  */
-export function MatrixTable({ base, view, current, selected }: { base: string; view: MatrixView; current: SearchParams; selected?: string }) {
+export function MatrixTable({ base, view, current, selected, marks }: { base: string; view: MatrixView; current: SearchParams; selected?: string; marks?: ReadonlyMap<string, Disagreement> }) {
   const cells = new Map<string, MatrixCell>(view.cells.map((c) => [`${c.versionId}:${c.kernelId}`, c]));
   const expanded = new Set(view.series.filter((s) => s.expanded).map((s) => s.series));
   const toggle = (series: string) => {
@@ -69,6 +71,7 @@ export function MatrixTable({ base, view, current, selected }: { base: string; v
                       // the series header above expands the column.
                       <span title={`${s.series}: ${countsLabel(sum.counts)}`} data-status={sum.headline} className={`block whitespace-nowrap rounded border px-1 py-0.5 text-center ${HEADLINE_CLASS[sum.headline]}`}>
                         {HEADLINE_SYMBOL[sum.headline]} {sum.headline === "mixed" ? `${sum.counts.pass}/${sum.total}` : sum.total}
+                        <DeclaredMark kind={s.kernels.map((k) => marks?.get(`${v.id}:${k.id}`)).find(Boolean)} />
                       </span>
                     )}
                   </td>
@@ -91,6 +94,7 @@ export function MatrixTable({ base, view, current, selected }: { base: string; v
                           className={`block rounded border px-1 py-0.5 text-center ${STATUS_CLASS[c.status as Status]} ${selected === key ? "ring-2 ring-slate-900" : ""}`}
                         >
                           {STATUS_SYMBOL[c.status]}
+                          <DeclaredMark kind={marks?.get(`${v.id}:${k.id}`)} />
                           <span className="sr-only"> {c.status}</span>
                         </Link>
                       </td>

@@ -4,6 +4,8 @@ import { notFound } from "next/navigation";
 import { matrixQuerySchema } from "@/lib/schemas/query";
 import { Suspense } from "react";
 import { getMatrix } from "@/lib/services/get-matrix";
+import { declaredMismatchIndex } from "@/lib/services/history/declared-mismatches";
+import { DeclaredMarkLegend } from "@/app/components/history/DeclaredMark";
 import { getModule } from "@/lib/services/get-module";
 import { AppError } from "@/lib/services/errors";
 import type { MatrixQuery } from "@/lib/schemas/query";
@@ -77,7 +79,7 @@ export default async function ModulePage({ params, searchParams }: Props) {
 }
 
 async function MatrixSection(props: { slug: string; base: string; query: MatrixQuery; current: SearchParams; cell?: string }) {
-  const view = await getMatrix(props.slug, props.query);
+  const [view, marks] = await Promise.all([getMatrix(props.slug, props.query), declaredMismatchIndex(props.slug)]);
   return (
     <>
       <MatrixFilters base={props.base} view={view} current={props.current} />
@@ -90,7 +92,10 @@ async function MatrixSection(props: { slug: string; base: string; query: MatrixQ
           .
         </p>
       ) : (
-        <MatrixTable base={props.base} view={view} current={props.current} selected={props.cell} />
+        <>
+          <MatrixTable base={props.base} view={view} current={props.current} selected={props.cell} marks={marks} />
+          <DeclaredMarkLegend count={marks.size} historyHref={`${props.base}/history`} />
+        </>
       )}
     </>
   );

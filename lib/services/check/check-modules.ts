@@ -8,13 +8,15 @@ import {
   judgeVersion,
   newestCommonPass,
   type EvidenceItem,
+  type KernelCell,
   type Verdict,
   type VersionFacts,
+  type VersionVerdict,
 } from "../../domain/verdict";
 import { MAX_CHECK_MODULES, MODULE_REF_RE, type CheckInput, type CheckResponse, type EvidenceOut, type ModuleVerdictOut } from "../../schemas/check";
 import { AppError } from "../errors";
-import { cellApi, checkApi, checkPage, kernelPage, moduleMatrixApi, modulePage } from "./check-links";
-import { loadCells, loadModules, loadSeriesKernels, type ModuleRow, type VersionRow } from "./load-check-facts";
+import { cellApi, cellPage, checkApi, checkPage, moduleMatrixApi, modulePage } from "./check-links";
+import { cellKey, loadCellDetails, loadCheckBasis, loadSeriesCells, type ModuleRow, type VersionRow } from "./load-check-facts";
 
 interface Wanted {
   slug: string;
@@ -50,16 +52,40 @@ function dkmsArch(dkms: DkmsStatus | null): string | null {
   return arches.size === 1 ? [...arches][0] : null;
 }
 
+/** A version's light cells, with the fully loaded cells of `details` in place of theirs. */
+function withDetails(versionId: number, cells: KernelCell[], details: Map<string, KernelCell[]>): KernelCell[] {
+  if (details.size === 0) return cells;
+  const out: KernelCell[] = [];
+  const done = new Set<string>();
+  for (const c of cells) {
+    const key = cellKey(versionId, c.kernel.raw);
+    const full = details.get(key);
+    if (!full) out.push(c);
+    else if (!done.has(key)) {
+      out.push(...full);
+      done.add(key);
+    }
+  }
+  return out;
+}
+
 const toEvidence = (slug: string) => (e: EvidenceItem): EvidenceOut => ({
   ...e,
   lastResultAt: e.lastResultAt.toISOString(),
-  links: { page: kernelPage(e.kernel), api: cellApi(slug, e.version, e.kernel) },
+  links: { page: cellPage(slug, e.version, e.kernel), api: cellApi(slug, e.version, e.kernel) },
+});
+
+const facts = (v: VersionRow, cells: KernelCell[]): VersionFacts => ({
+  version: v.version,
+  declaredKernelMin: v.declaredKernelMin,
+  declaredKernelMax: v.declaredKernelMax,
+  cells,
 });
 
 /**
  * The pre-upgrade check: a verdict per module version on the target kernel, with evidence, plus
- * the newest kernel on which all of them pass. Reads the Cell summaries and kernels, never raw
- * results, so it stays fast however many results are stored.
+ * the newest kernel on which all of them pass. Reads Cell summaries and kernels, never raw
+ * results, in two round trips (lib/services/check/load-check-facts.ts).
  */
 export async function checkModules(input: CheckInput): Promise<CheckResponse> {
   const parsed = tryParseKernelVersion(input.kernel);
@@ -72,26 +98,41 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
   }
   const arch = input.arch ?? dkmsArch(dkms);
 
-  const [modules, seriesKernels] = await Promise.all([loadModules(wanted.map((w) => w.slug)), loadSeriesKernels(target)]);
+  const basis = await loadCheckBasis({ wanted, series: target.series, target: target.raw, arch });
   const choices = wanted.map((w) => {
-    const mod = modules.get(w.slug) ?? null;
-    const row = mod ? (w.version === null ? mod.versions[0] : mod.versions.find((v) => v.version === w.version)) : undefined;
-    return { w, mod, row: row ?? null };
-  });
-  const cells = await loadCells({
-    judgedVersionIds: [...new Set(choices.flatMap((c) => (c.row ? [c.row.id] : [])))],
-    allVersionIds: [...new Set(choices.flatMap((c) => c.mod?.versions.map((v) => v.id) ?? []))],
-    seriesKernelIds: seriesKernels.ids,
-    arch,
-  });
-  const factsOf = (v: VersionRow, all: boolean): VersionFacts => ({
-    version: v.version,
-    declaredKernelMin: v.declaredKernelMin,
-    declaredKernelMax: v.declaredKernelMax,
-    cells: (all ? cells.judged : cells.series).get(v.id) ?? [],
+    const mod = basis.modules.get(w.slug) ?? null;
+    const id = basis.judged.get(w.slug);
+    return { w, mod, row: (id !== undefined && mod?.versions.find((v) => v.id === id)) || null };
   });
 
-  const results: ModuleVerdictOut[] = choices.map(({ w, mod, row }) => {
+  // Phase 1 decides from the cell states of the judged versions alone. Phase 2 loads what the
+  // answer shows (error lines, logs and dates of the evidence) and, for modules that need an
+  // alternative, the other versions on the target's series; then everything is judged again.
+  const first = choices.map(({ row }) => (row ? judgeVersion(target, facts(row, basis.cells.get(row.id) ?? [])) : null));
+  const needAlternatives = choices.filter((c, i) => c.mod && (!c.row || first[i]?.verdict === "broken" || first[i]?.verdict === "unsupported"));
+  const pairs = first.flatMap((v, i) => {
+    const row = choices[i].row;
+    if (!v || !row) return [];
+    return v.evidence.flatMap((e) => {
+      const kernelId = basis.kernelIds.get(e.kernel);
+      return kernelId === undefined ? [] : [{ versionId: row.id, kernelId }];
+    });
+  });
+  const [details, series] = await Promise.all([
+    loadCellDetails(pairs, arch),
+    loadSeriesCells(
+      needAlternatives.flatMap((c) => c.mod!.versions.filter((v) => v.id !== c.row?.id).map((v) => v.id)),
+      basis.seriesKernelIds,
+      arch,
+    ),
+  ]);
+  const needs = new Set(needAlternatives.map((c) => c.w.slug));
+  const others = (mod: ModuleRow, except: number) => mod.versions.filter((v) => v.id !== except).map((v) => facts(v, series.get(v.id) ?? []));
+  const verdicts: (VersionVerdict | null)[] = choices.map(({ w, mod, row }) =>
+    mod && row ? judgeVersion(target, facts(row, withDetails(row.id, basis.cells.get(row.id) ?? [], details)), needs.has(w.slug) ? others(mod, row.id) : []) : null,
+  );
+
+  const results: ModuleVerdictOut[] = choices.map(({ w, mod, row }, i) => {
     const common = {
       module: w.slug,
       name: mod?.name ?? null,
@@ -99,11 +140,10 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
       dkms: w.dkms,
       links: { page: mod ? modulePage(mod.slug) : null, api: mod ? moduleMatrixApi(mod.slug) : null },
     };
-    if (!mod || !row) {
-      return { ...common, version: w.version, found: false, ...notFoundVerdict(w, mod, (v) => judgeVersion(target, factsOf(v, false), []).verdict) };
+    const judged = verdicts[i];
+    if (!mod || !row || !judged) {
+      return { ...common, version: w.version, found: false, ...notFoundVerdict(w, mod, (v) => judgeVersion(target, facts(v, series.get(v.id) ?? [])).verdict) };
     }
-    const others = mod.versions.filter((v) => v.id !== row.id).map((v) => factsOf(v, false));
-    const judged = judgeVersion(target, factsOf(row, true), others);
     return {
       ...common,
       version: row.version,
@@ -121,7 +161,7 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
 
   const found = choices.filter((c) => c.row !== null);
   const safe = newestCommonPass(
-    found.map((c) => foldByKernel(cells.judged.get(c.row!.id) ?? []).flatMap((s) => (s.status === "pass" ? [s.kernel] : []))),
+    found.map((c) => foldByKernel(basis.cells.get(c.row!.id) ?? []).flatMap((s) => (s.status === "pass" ? [s.kernel] : []))),
     target.distro,
   );
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
@@ -134,7 +174,7 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
   return {
     kernel: {
       version: target.raw,
-      known: seriesKernels.targetKnown,
+      known: basis.targetKnown,
       series: target.series,
       base: target.base,
       distro: target.distro,

@@ -1,6 +1,6 @@
 import { db } from "../../db/client";
 import { declaredDisagreement, declaredPosition, type Disagreement } from "../../domain/declared-range";
-import { compareKernels } from "../../domain/kernel-version";
+import { compareKernels, tryParseKernelVersion, type KernelVersion } from "../../domain/kernel-version";
 import { compareModuleVersions } from "../../domain/module-version";
 import type { Status } from "../../domain/status";
 
@@ -31,10 +31,20 @@ export async function listDeclaredMismatches(moduleId: number): Promise<{ declar
     select: { moduleVersionId: true, kernelId: true, arch: true, status: true, kernel: { select: { version: true } } },
   });
   const byId = new Map(versions.map((v) => [v.id, v]));
+  // Each kernel is parsed once, however many versions were built on it.
+  const parsed = new Map<string, KernelVersion | null>();
+  const kernelOf = (k: string) => {
+    if (!parsed.has(k)) {
+      const r = tryParseKernelVersion(k);
+      parsed.set(k, r.ok ? r.value : null);
+    }
+    return parsed.get(k)!;
+  };
   const mismatches = cells.flatMap((c): DeclaredMismatch[] => {
     const v = byId.get(c.moduleVersionId)!;
     const status = c.status as Status;
-    const kind = declaredDisagreement(declaredPosition(c.kernel.version, { min: v.declaredKernelMin, max: v.declaredKernelMax }), status);
+    const k = kernelOf(c.kernel.version);
+    const kind = k && declaredDisagreement(declaredPosition(k, { min: v.declaredKernelMin, max: v.declaredKernelMax }), status);
     if (!kind) return [];
     return [{ versionId: v.id, version: v.version, kernelId: c.kernelId, kernel: c.kernel.version, arch: c.arch, status, declaredKernelMin: v.declaredKernelMin, declaredKernelMax: v.declaredKernelMax, kind }];
   });

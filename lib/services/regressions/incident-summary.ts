@@ -1,4 +1,4 @@
-import { Prisma } from "../../generated/prisma/client";
+import type { Prisma } from "../../generated/prisma/client";
 import { incidentDays, lineLabel, type FixBasis, type IncidentStatus } from "../../domain/regressions";
 import { compareModuleVersions } from "../../domain/module-version";
 import type { SignatureKind } from "../../domain/signature";

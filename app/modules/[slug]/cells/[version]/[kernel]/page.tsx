@@ -50,7 +50,15 @@ export default async function CellHistoryPage({ params, searchParams }: Props) {
           ·{" "}
           <Link href={`${modulePath(slug)}/history`} className="text-emerald-800 underline">
             breakage history
-          </Link>
+          </Link>{" "}
+          ·{" "}
+          <a
+            href={`/api/v1/watch.atom?${new URLSearchParams({ module: slug, version, kernel, ...(arch ? { arch } : {}) })}`}
+            className="text-emerald-800 underline"
+            title="an Atom entry whenever this combination turns green or red"
+          >
+            watch (Atom)
+          </a>
         </nav>
         <h1 className="text-2xl font-semibold tracking-tight">
           {view.module.name} <span className="font-mono">{version}</span> on <span className="font-mono">{kernel}</span>

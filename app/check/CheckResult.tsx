@@ -1,0 +1,169 @@
+import Link from "next/link";
+import { StatusBadge } from "@/app/components/StatusBadge";
+import { VERDICT_MEANING, VERDICTS, type CheckOutcome } from "@/lib/domain/verdict";
+import type { CheckResponse, ModuleVerdictOut } from "@/lib/schemas/check";
+import { VerdictBadge } from "./VerdictBadge";
+
+const OUTCOME: Record<CheckOutcome, { className: string; symbol: string; text: string }> = {
+  ok: { className: "border-emerald-300 bg-emerald-50 text-emerald-900", symbol: "✓", text: "Safe to upgrade: every module works or likely works on" },
+  blocked: { className: "border-red-300 bg-red-50 text-red-900", symbol: "✗", text: "Do not upgrade yet: a module is broken or unsupported on" },
+  uncertain: { className: "border-slate-300 bg-slate-50 text-slate-800", symbol: "?", text: "Nothing known to break, but some modules have no verdict on" },
+};
+
+const RELATION_LABEL: Record<string, string> = {
+  exact: "this kernel",
+  "same-revision": "same build, other flavour",
+  "series-neighbour": "nearest kernel of the series",
+  "first-fail": "first failure of this run",
+  "last-pass": "last pass before it",
+};
+
+const kernelLink = (k: string) => (
+  <Link href={`/kernels/${encodeURIComponent(k)}`} className="font-mono underline decoration-slate-300 underline-offset-2">
+    {k}
+  </Link>
+);
+
+function ModuleRow({ m }: { m: ModuleVerdictOut }) {
+  return (
+    <tr className="border-t border-slate-100 align-top" data-module={m.module}>
+      <td className="px-3 py-2">
+        {m.links.page ? (
+          <Link href={m.links.page} className="font-medium text-emerald-800 underline-offset-2 hover:underline">
+            {m.name ?? m.module}
+          </Link>
+        ) : (
+          <span className="font-medium">{m.module}</span>
+        )}
+        {m.dkms && (
+          <div className="text-xs text-slate-500">
+            dkms: {m.dkms.states.join(", ")} (line {m.dkms.lines.join(", ")})
+            {m.dkms.otherVersions.length > 0 && <> · also {m.dkms.otherVersions.join(", ")}, which DKMS will not build</>}
+          </div>
+        )}
+      </td>
+      <td className="px-3 py-2 font-mono text-xs">
+        {m.version ?? "—"}
+        {m.versionSource === "newest" && <div className="font-sans text-slate-500">newest known</div>}
+      </td>
+      <td className="px-3 py-2">
+        <VerdictBadge verdict={m.verdict} />
+      </td>
+      <td className="px-3 py-2 text-sm">
+        <p>{m.reason}</p>
+        {m.errorLine && <p className="mt-1 font-mono text-xs text-red-900">{m.errorLine}</p>}
+        {m.evidence.length > 0 && (
+          <details className="mt-1">
+            <summary className="cursor-pointer text-xs text-slate-600">Evidence ({m.evidence.length})</summary>
+            <ul className="mt-1 space-y-1">
+              {m.evidence.map((e, i) => (
+                <li key={i} className="text-xs text-slate-700">
+                  <StatusBadge status={e.status} /> <span className="text-slate-500">{RELATION_LABEL[e.relation] ?? e.relation}:</span> {m.module} {e.version} on{" "}
+                  {kernelLink(e.kernel)} ({e.arches.map((a) => `${a.arch} ${a.status}`).join(", ")}), last result {e.lastResultAt.slice(0, 10)}
+                  {e.errorLine && <span className="font-mono"> — {e.errorLine}</span>} ·{" "}
+                  <Link href={e.links.page} className="underline">
+                    cell
+                  </Link>{" "}
+                  ·{" "}
+                  <a href={e.links.api} className="underline">
+                    raw results
+                  </a>
+                  {e.logUrl && (
+                    <>
+                      {" "}
+                      ·{" "}
+                      <a href={e.logUrl} className="underline" rel="nofollow noopener">
+                        log
+                      </a>
+                    </>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/** The answer of a check: outcome, a verdict per module with its evidence, the newest safe kernel. */
+export function CheckResult({ out }: { out: CheckResponse }) {
+  const o = OUTCOME[out.outcome];
+  const safe = out.newestSafeKernel;
+  return (
+    <section aria-label="Check result" className="space-y-4" data-testid="check-result" data-outcome={out.outcome}>
+      {out.modules.length > 0 && (
+        <p role="status" className={`rounded border p-3 text-sm font-medium ${o.className}`}>
+          <span aria-hidden>{o.symbol} </span>
+          {o.text} <span className="font-mono">{out.kernel.version}</span>
+          {out.arch && <> ({out.arch})</>}.
+        </p>
+      )}
+      {out.dkms && out.dkms.problems.length > 0 && (
+        <div className="rounded border border-amber-300 bg-amber-50 p-3 text-xs text-amber-900">
+          <p className="font-medium">Lines of the dkms status output that were not understood (ignored):</p>
+          <ul className="mt-1 list-inside list-disc">
+            {out.dkms.problems.map((p) => (
+              <li key={p.line}>
+                line {p.line}: <code>{p.text}</code> — {p.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {out.modules.length === 0 ? (
+        <p className="rounded border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">
+          No modules found in the dkms status output. Paste the output of <code>dkms status</code> or name modules as name@version.
+        </p>
+      ) : (
+        <table className="w-full border-collapse overflow-hidden rounded border border-slate-200 bg-white text-sm">
+          <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
+            <tr>
+              <th className="px-3 py-2">Module</th>
+              <th className="px-3 py-2">Version</th>
+              <th className="px-3 py-2">Verdict</th>
+              <th className="px-3 py-2">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {out.modules.map((m) => (
+              <ModuleRow key={m.module} m={m} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {safe.considered.length > 0 && (
+        <p className="text-sm" data-testid="newest-safe">
+          Newest kernel on which all {safe.considered.length} known module version{safe.considered.length === 1 ? "" : "s"} pass:{" "}
+          {safe.overall ? kernelLink(safe.overall) : <span className="text-slate-500">none known</span>}
+          {safe.inDistro && safe.inDistro !== safe.overall && (
+            <>
+              ; among {safe.distro} kernels: {kernelLink(safe.inDistro)}
+            </>
+          )}
+          {!safe.inDistro && safe.overall && <span className="text-slate-500"> (no {safe.distro} kernel among them)</span>}
+        </p>
+      )}
+      <div className="rounded border border-slate-200 bg-white p-3 text-xs text-slate-600">
+        <p>
+          Link to this check:{" "}
+          <Link href={out.links.self} className="break-all font-mono text-emerald-800 underline" data-testid="permalink">
+            {out.links.self}
+          </Link>
+        </p>
+        <p className="mt-1">
+          Same answer as JSON: <a href={out.links.api} className="break-all font-mono underline">{out.links.api}</a> · from a shell:{" "}
+          <code>npx modcompat check --kernel {out.kernel.version}</code>
+        </p>
+      </div>
+      <ul className="flex flex-wrap gap-x-5 gap-y-1 text-xs text-slate-600" aria-label="Verdicts">
+        {VERDICTS.map((v) => (
+          <li key={v} className="flex items-center gap-1.5">
+            <VerdictBadge verdict={v} /> {VERDICT_MEANING[v]}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
