@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { countsLabel, foldArches, summariseGroup } from "../../lib/domain/matrix";
+import { computeHeadline } from "../../lib/domain/headline";
+import type { Status } from "../../lib/domain/status";
+
+describe("summariseGroup: a series column over its kernels", () => {
+  it.each<[Status[], string]>([
+    [[], "none"],
+    [["pass", "pass"], "pass"],
+    [["pass", "pass", "skip"], "pass"],
+    [["pass", "error"], "pass"],
+    [["fail", "fail"], "fail"],
+    [["fail", "skip"], "fail"],
+    [["pass", "fail"], "mixed"],
+    [["pass", "fail", "skip", "error"], "mixed"],
+    [["skip", "error"], "skip"],
+    [["error", "error"], "error"],
+  ])("%j → %s", (statuses, headline) => {
+    const s = summariseGroup(statuses);
+    expect(s.headline).toBe(headline);
+    expect(s.total).toBe(statuses.length);
+    expect(s.counts.pass + s.counts.fail + s.counts.error + s.counts.skip).toBe(statuses.length);
+  });
+
+  it("labels counts in status order, leaving out zeros", () => {
+    expect(countsLabel(summariseGroup(["fail", "pass", "pass", "skip"]).counts)).toBe("2 pass, 1 fail, 1 skip");
+  });
+});
+
+describe("foldArches: one version × kernel over several arches", () => {
+  it.each<[Status[], Status | null]>([
+    [["pass", "fail"], "fail"],
+    [["pass", "error"], "pass"],
+    [["skip", "pass"], "skip"],
+    [["error"], "error"],
+    [[], null],
+  ])("%j → %s", (statuses, folded) => expect(foldArches(statuses)).toBe(folded));
+});
+
+describe("computeHeadline: of the modules that build on A, how many still build on B", () => {
+  const A = "6.1.0-56-amd64";
+  const B = "6.12.107+deb12-amd64";
+  const h = computeHeadline(
+    [
+      { module: "acpi-call", kernel: A, status: "pass" },
+      { module: "acpi-call", kernel: B, status: "pass" },
+      // an old version fails on B but a newer one passes: the module still builds
+      { module: "v4l2loopback", kernel: A, status: "pass" },
+      { module: "v4l2loopback", kernel: B, status: "fail" },
+      { module: "v4l2loopback", kernel: B, status: "pass" },
+      { module: "evdi", kernel: A, status: "pass" },
+      { module: "evdi", kernel: B, status: "fail" },
+      { module: "zfs", kernel: A, status: "pass" },
+      { module: "zfs", kernel: B, status: "skip" },
+      // never built on A: not counted at all
+      { module: "newmod", kernel: B, status: "pass" },
+    ],
+    A,
+    B,
+  );
+  it("counts modules, not versions", () => {
+    expect(h.buildOnFrom).toEqual(["acpi-call", "evdi", "v4l2loopback", "zfs"]);
+    expect(h.stillBuild).toEqual(["acpi-call", "v4l2loopback"]);
+    expect(h.broken).toEqual(["evdi"]);
+    expect(h.undetermined).toEqual(["zfs"]);
+  });
+});
