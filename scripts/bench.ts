@@ -8,9 +8,11 @@
  *
  * Budget (issue 5): p95 under 20 ms with a million stored results on a 2-core machine.
  * Env: BENCH_RESULTS (default 1000000), BENCH_REQUESTS (default 1000), BENCH_SEED (default 7),
- *      BENCH_SEED_PATH (bulk | ingest), BENCH_STRICT=1 exits 1 when the service p95 is over budget.
+ *      BENCH_SEED_PATH (bulk | ingest), BENCH_STRICT=1 exits 1 when the service p95 is over budget,
+ *      BENCH_PROFILE=file.cpuprofile records a CPU profile of the service timing, BENCH_HOLD=1 keeps
+ *      the seeded database up for inspection until the process is interrupted.
  */
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -65,8 +67,10 @@ function percentiles(samples: number[]): { p50: number; p95: number; p99: number
 }
 
 const fmt = (n: number) => `${n.toFixed(2)} ms`;
-const line = (label: string, p: ReturnType<typeof percentiles>) =>
-  console.log(`${label.padEnd(28)} p50 ${fmt(p.p50).padStart(9)}  p95 ${fmt(p.p95).padStart(9)}  p99 ${fmt(p.p99).padStart(9)}  max ${fmt(p.max).padStart(9)}`);
+const line = (label: string, p: ReturnType<typeof percentiles> & { nodeCpu: number }) =>
+  console.log(
+    `${label.padEnd(28)} p50 ${fmt(p.p50).padStart(9)}  p95 ${fmt(p.p95).padStart(9)}  p99 ${fmt(p.p99).padStart(9)}  max ${fmt(p.max).padStart(9)}  (Node CPU ${fmt(p.nodeCpu)}/request)`,
+  );
 
 async function main(): Promise<number> {
   const parent = mkdtempSync(path.join(tmpdir(), "modcompat-bench-"));
@@ -219,28 +223,57 @@ async function main(): Promise<number> {
       return res.json();
     };
 
-    const time = async (fn: (r: Req) => Promise<unknown>) => {
+    const buckets: Record<string, number[]> = {};
+    const bucketOf = (r: Req) => `${r.modules.length <= 2 ? "1–2" : r.modules.length <= 5 ? "3–5" : "6–8"} modules, ${r.arch ? "one arch" : "all arches"}`;
+    const time = async (fn: (r: Req) => Promise<unknown>, byBucket = false) => {
       for (const r of warmup) await fn(r);
       const samples: number[] = [];
+      const cpu = process.cpuUsage();
       for (const r of requests) {
         const s = performance.now();
         await fn(r);
-        samples.push(performance.now() - s);
+        const ms = performance.now() - s;
+        samples.push(ms);
+        if (byBucket) (buckets[bucketOf(r)] ??= []).push(ms);
       }
-      return percentiles(samples);
+      const used = process.cpuUsage(cpu);
+      return { ...percentiles(samples), nodeCpu: (used.user + used.system) / 1000 / requests.length };
     };
 
     const verdicts: Record<string, number> = {};
     for (const r of requests.slice(0, 200)) for (const m of (await service(r)).modules) verdicts[m.verdict] = (verdicts[m.verdict] ?? 0) + 1;
     console.log(`[bench] verdict mix of the first 200 requests: ${JSON.stringify(verdicts)}`);
     console.log(`[bench] ${REQUESTS} check requests each (after 50 warm-up), 1–8 modules, 80% known kernels, sequential:`);
-    const svc = await time(service);
+    // BENCH_PROFILE=file.cpuprofile: a CPU profile of the service timing (open it in Chrome DevTools).
+    const inspector = process.env.BENCH_PROFILE ? new (await import("node:inspector/promises")).Session() : null;
+    if (inspector) {
+      inspector.connect();
+      await inspector.post("Profiler.enable");
+      await inspector.post("Profiler.start");
+    }
+    const svc = await time(service, true);
+    if (inspector) {
+      const { profile } = await inspector.post("Profiler.stop");
+      writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+      console.log(`[bench] CPU profile of the service timing written to ${process.env.BENCH_PROFILE}`);
+    }
     line("service checkModules()", svc);
+    for (const [name, samples] of Object.entries(buckets).sort()) {
+      const p = percentiles(samples);
+      console.log(`  ${`${name} (${samples.length})`.padEnd(34)} p50 ${fmt(p.p50).padStart(9)}  p95 ${fmt(p.p95).padStart(9)}`);
+    }
     line("route handler in-process", await time((r) => handler(r, origin)));
     line("HTTP (node:http + fetch)", await time(overHttp));
     const ok = svc.p95 <= BUDGET_MS;
     console.log(`[bench] budget p95 ≤ ${BUDGET_MS} ms (service): ${ok ? "met" : "NOT met"}; seeding took ${seedSeconds.toFixed(1)} s`);
     await db().$disconnect();
+    if (process.env.BENCH_HOLD === "1") {
+      console.log(`[bench] BENCH_HOLD: the seeded database stays up at ${pg.url} until SIGINT/SIGTERM`);
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+    }
     return ok || process.env.BENCH_STRICT !== "1" ? 0 : 1;
   } finally {
     httpServer?.close();

@@ -18,7 +18,7 @@ Options:
                       bookworm-backports, main of bookworm-backports; mirror taken from
                       /etc/apt/sources.list.d/debian.sources) and run apt-get update. Without it,
                       only what the configured sources offer is built.
-  --no-install        do not apt-get install dkms and the header packages
+  --no-install        do not apt-get install dkms, the header packages and BUILD_DEPS
   --all-headers       install every installable linux-headers-6.1.0-NN-amd64 and
                       linux-headers-6.12.*+deb12-amd64 (the runs still use the selection below)
   --jobs N            builds at once (default 2)
@@ -40,7 +40,9 @@ take 2–10 s per build, OpenZFS 3–8 min, OpenAFS about 4 min per kernel):
       most wanted ones finish first)
   extra phase: the slow modules × EXTRA_KERNELS (6.1.0-47-amd64, 6.12.117+deb12-amd64) when time allows
   merge phase: writes one ingest body holding every result in the state file (run after each phase too).
-Override with the environment variables FAST_KERNELS, SLOW_KERNELS, EXTRA_KERNELS, SLOW_PACKAGES.
+Override with the environment variables FAST_KERNELS, SLOW_KERNELS, EXTRA_KERNELS, SLOW_PACKAGES,
+BUILD_DEPS (userspace packages installed with dkms; default: the build tools the *-dkms packages
+declare in their Depends: gawk libelf-dev libxtables-dev pkg-config xtables-addons-common).
 EOF
 }
 
@@ -78,6 +80,7 @@ fi
 FAST_KERNELS=${FAST_KERNELS:-"6.1.0-47-amd64 6.1.0-50-amd64 6.1.0-53-amd64 6.1.0-54-amd64 6.1.0-55-amd64 6.1.0-56-amd64 6.12.95+deb12-amd64 6.12.107+deb12-amd64 6.12.111+deb12-amd64 6.12.113+deb12-amd64 6.12.115+deb12-amd64 6.12.117+deb12-amd64 6.1.0-56-rt-amd64 6.12.107+deb12-cloud-amd64"}
 SLOW_KERNELS=${SLOW_KERNELS:-"6.1.0-56-amd64 6.12.107+deb12-amd64 6.1.0-56-rt-amd64"}
 EXTRA_KERNELS=${EXTRA_KERNELS:-"6.1.0-47-amd64 6.12.117+deb12-amd64"}
+BUILD_DEPS=${BUILD_DEPS:-"gawk libelf-dev libxtables-dev pkg-config xtables-addons-common"}
 SLOW_PACKAGES=${SLOW_PACKAGES:-"zfs-dkms openafs-modules-dkms lttng-modules-dkms nvidia-open-kernel-dkms ezurio-qcacld-2.0-dkms"}
 export DEBIAN_FRONTEND=noninteractive CHECKPOINT_DISABLE=1
 
@@ -115,7 +118,11 @@ fi
 # --- packages ------------------------------------------------------------------------------------
 all_kernels() { printf '%s\n' $FAST_KERNELS $SLOW_KERNELS $EXTRA_KERNELS | sort -u; }
 if [[ $INSTALL -eq 1 ]]; then
-  pkgs=(dkms)
+  # dkms, the header sets, and the userspace build dependencies some *-dkms packages declare in
+  # their Depends (dahdi: gawk; dpdk-kmods: libelf-dev; iptables-netflow, west-chamber: libxtables-dev,
+  # pkg-config; xtables-addons: xtables-addons-common). iptables itself is not declared by
+  # iptables-netflow-dkms and is left out on purpose: that build shows up as an environment `error`.
+  pkgs=(dkms $BUILD_DEPS)
   for k in $(all_kernels); do pkgs+=("linux-headers-$k"); done
   if [[ $ALL_HEADERS -eq 1 ]]; then
     while read -r p; do pkgs+=("$p"); done < <(apt-cache search --names-only '^linux-headers-(6\.1\.0-[0-9]+|6\.12\.[0-9]+\+deb12)-amd64$' | awk '{ print $1 }')

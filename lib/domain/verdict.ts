@@ -1,5 +1,5 @@
 import {
-  compareKernels,
+  kernelSortKey,
   sameUpstreamAndRevision,
   tryParseKernelVersion,
   type Distro,
@@ -136,6 +136,24 @@ export interface VersionVerdict {
 
 // ---------------------------------------------------------------------------------------------
 
+// kernelSortKey orders exactly as compareKernels (tests/unit/kernel-version.test.ts checks it), and
+// comparing two strings is much cheaper than comparing parsed kernels; parsed kernels are shared
+// objects, so each key is computed once.
+const sortKeys = new WeakMap<KernelVersion, string>();
+function sortKeyOf(k: KernelVersion): string {
+  let key = sortKeys.get(k);
+  if (key === undefined) {
+    key = kernelSortKey(k);
+    sortKeys.set(k, key);
+  }
+  return key;
+}
+const byKernelOrder = (a: { kernel: KernelVersion }, b: { kernel: KernelVersion }) => {
+  const x = sortKeyOf(a.kernel);
+  const y = sortKeyOf(b.kernel);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
 /** Fold a version's cells per kernel, in kernel order. */
 export function foldByKernel(cells: readonly KernelCell[]): KernelState[] {
   const byKernel = new Map<string, KernelCell[]>();
@@ -146,18 +164,38 @@ export function foldByKernel(cells: readonly KernelCell[]): KernelState[] {
   }
   const states: KernelState[] = [];
   for (const group of byKernel.values()) {
+    if (group.length === 1) {
+      const c = group[0];
+      states.push({ kernel: c.kernel, status: c.status, arches: [{ arch: c.arch, status: c.status }], errorLine: c.status === "pass" ? null : c.errorLine, logUrl: c.logUrl, lastResultAt: c.lastResultAt });
+      continue;
+    }
     const status = foldArches(group.map((g) => g.status)) ?? "error";
     const decisive = group.find((g) => g.status === status) ?? group[0];
+    let last = group[0].lastResultAt;
+    for (const g of group) if (g.lastResultAt > last) last = g.lastResultAt;
     states.push({
       kernel: group[0].kernel,
       status,
       arches: group.map((g) => ({ arch: g.arch, status: g.status })).sort((a, b) => (a.arch < b.arch ? -1 : a.arch > b.arch ? 1 : 0)),
       errorLine: status === "pass" ? null : decisive.errorLine,
       logUrl: decisive.logUrl,
-      lastResultAt: new Date(Math.max(...group.map((g) => g.lastResultAt.getTime()))),
+      lastResultAt: last,
     });
   }
-  return states.sort((a, b) => compareKernels(a.kernel, b.kernel));
+  return states.sort(byKernelOrder);
+}
+
+/** The kernels on which a version passes, arches folded as in foldByKernel; in no particular order. */
+export function passingKernels(cells: readonly KernelCell[]): KernelVersion[] {
+  const folded = new Map<string, { kernel: KernelVersion; status: Status }>();
+  for (const c of cells) {
+    const held = folded.get(c.kernel.raw);
+    if (!held) folded.set(c.kernel.raw, { kernel: c.kernel, status: c.status });
+    else if (held.status !== c.status) held.status = foldArches([held.status, c.status]) ?? held.status;
+  }
+  const out: KernelVersion[] = [];
+  for (const f of folded.values()) if (f.status === "pass") out.push(f.kernel);
+  return out;
 }
 
 export type RangeFit = "inside" | "outside" | "undeclared";
@@ -267,8 +305,9 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
   const others = states.filter((s) => s.kernel.raw !== target.raw && isMeaningful(s.status) && !sameUpstreamAndRevision(s.kernel, target));
   const ownDistro = others.filter((s) => s.kernel.distro === target.distro);
   const pool = ownDistro.length > 0 ? ownDistro : others;
-  const below = pool.filter((s) => compareKernels(s.kernel, target) < 0).at(-1);
-  const above = pool.find((s) => compareKernels(s.kernel, target) > 0);
+  const at = sortKeyOf(target);
+  const below = pool.filter((s) => sortKeyOf(s.kernel) < at).at(-1);
+  const above = pool.find((s) => sortKeyOf(s.kernel) > at);
   const nearest = [below, above].filter((s): s is KernelState => s !== undefined);
   evidence.push(...nearest.map((s) => evidenceOf("series-neighbour", v, s)));
   const onlyErrors = exact ? ` (only environment errors on ${target.raw} itself)` : "";
@@ -305,7 +344,7 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
  */
 function failureRun(version: string, cells: readonly KernelCell[], failing: KernelState): { since: VersionVerdict["since"]; evidence: EvidenceItem[] } {
   const states = foldByKernel(cells.filter((c) => c.kernel.distro === failing.kernel.distro)).filter(
-    (s) => (s.status === "pass" || s.status === "fail") && compareKernels(s.kernel, failing.kernel) <= 0,
+    (s) => (s.status === "pass" || s.status === "fail") && sortKeyOf(s.kernel) <= sortKeyOf(failing.kernel),
   );
   let first = failing;
   let lastPass: KernelState | null = null;
@@ -385,7 +424,7 @@ export function newestCommonPass(passing: readonly (readonly KernelVersion[])[],
   if (passing.length === 0) return { overall: null, inDistro: null };
   const sets = passing.map((list) => new Set(list.map((k) => k.raw)));
   const common = passing[0].filter((k) => sets.every((s) => s.has(k.raw)));
-  const newest = (list: KernelVersion[]) => list.reduce<KernelVersion | null>((best, k) => (!best || compareKernels(k, best) > 0 ? k : best), null);
+  const newest = (list: KernelVersion[]) => list.reduce<KernelVersion | null>((best, k) => (!best || sortKeyOf(k) > sortKeyOf(best) ? k : best), null);
   return {
     overall: newest(common),
     inDistro: distro ? newest(common.filter((k) => k.distro === distro)) : null,

@@ -199,11 +199,22 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
     const extraMeta = opts.metaFile ? (JSON.parse(await fs.readFile(opts.metaFile, "utf8")) as Record<string, unknown>) : {};
     const compilers = [...new Set(targets.map((t) => t.compiler).filter((c): c is string => Boolean(c)))];
     const distro = osRelease();
+    // With resumed results (several invocations, or a --no-build merge) the run spans all of them.
+    let firstStart = jobs.length > 0 ? startedAt.getTime() : Infinity;
+    let lastFinish = jobs.length > 0 ? finishedAt.getTime() : -Infinity;
+    for (const r of results) {
+      if (!r.finishedAt) continue;
+      const end = Date.parse(r.finishedAt);
+      firstStart = Math.min(firstStart, end - (r.durationMs ?? 0));
+      lastFinish = Math.max(lastFinish, end);
+    }
+    if (!Number.isFinite(firstStart)) firstStart = startedAt.getTime();
+    if (!Number.isFinite(lastFinish)) lastFinish = finishedAt.getTime();
     const run: IngestRun = {
       source: opts.source,
       id: opts.runId ?? `${opts.source}-${startedAt.toISOString().replace(/[:.]/g, "-")}`,
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
+      startedAt: new Date(firstStart).toISOString(),
+      finishedAt: new Date(lastFinish).toISOString(),
       environment: {
         arch,
         ...(compilers.length === 1 ? { compiler: compilers[0] } : {}),

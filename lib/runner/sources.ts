@@ -140,10 +140,15 @@ async function aptOrigins(pkgs: string[]): Promise<Map<string, string>> {
   return map;
 }
 
-/** Debian file names escape ':' (epochs) as %3a and drop the epoch; match by package name. */
-function debFor(files: string[], pkg: string, version: string | undefined): string | undefined {
+/** The .deb apt-get download wrote for pkg[=version]; epochs appear as %3a ("1%3a2.11…") or not at all. */
+export function debFor(files: string[], pkg: string, version: string | undefined): string | undefined {
   const plain = version?.replace(/^\d+:/, "");
-  return files.find((f) => f.startsWith(`${pkg}_`) && (!plain || decodeURIComponent(f).startsWith(`${pkg}_${plain}_`)));
+  return files.find((f) => {
+    if (!f.startsWith(`${pkg}_`)) return false;
+    if (!version) return true;
+    const name = decodeURIComponent(f);
+    return name.startsWith(`${pkg}_${version}_`) || name.startsWith(`${pkg}_${plain}_`);
+  });
 }
 
 /**

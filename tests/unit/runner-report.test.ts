@@ -3,7 +3,7 @@ import type { IngestResult } from "../../lib/schemas/ingest";
 import type { BuildOutcome } from "../../lib/runner/build-one";
 import { chunkBodies, comboKey, moduleInfos, toIngestResult, validateBody } from "../../lib/runner/report";
 import { pool } from "../../lib/runner/run-builds";
-import { debianUpstreamVersion, normaliseCompiler, parsePackageSpec, type ModuleSource } from "../../lib/runner/sources";
+import { debFor, debianUpstreamVersion, normaliseCompiler, parsePackageSpec, type ModuleSource } from "../../lib/runner/sources";
 
 const run = { source: "modcompat-runner", id: "modcompat-runner-2026-01-01T00-00-00-000Z" };
 
@@ -88,6 +88,14 @@ describe("sources helpers", () => {
     expect(parsePackageSpec("v4l2loopback-dkms")).toEqual({ pkg: "v4l2loopback-dkms" });
     expect(parsePackageSpec("zfs-dkms=2.3.2-2~bpo12+2")).toEqual({ pkg: "zfs-dkms", version: "2.3.2-2~bpo12+2" });
     expect(parsePackageSpec("../x")).toBeNull();
+  });
+
+  it("finds the .deb apt-get download wrote, epochs included", () => {
+    const files = ["dahdi-dkms_1%3a2.11.1.0.20170917~dfsg-8.4_all.deb", "zfs-dkms_2.1.11-1+deb12u1_all.deb", "zfs-dkms_2.3.2-2~bpo12+2_all.deb"];
+    expect(debFor(files, "dahdi-dkms", "1:2.11.1.0.20170917~dfsg-8.4")).toBe(files[0]);
+    expect(debFor(files, "zfs-dkms", "2.3.2-2~bpo12+2")).toBe(files[2]);
+    expect(debFor(files, "zfs-dkms", "2.3.2-1")).toBeUndefined();
+    expect(debFor(["dahdi-dkms_2.11-1_all.deb"], "dahdi-dkms", "1:2.11-1")).toBe("dahdi-dkms_2.11-1_all.deb");
   });
 
   it("strips epoch and Debian revision", () => {

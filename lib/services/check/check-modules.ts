@@ -4,7 +4,7 @@ import {
   VERDICTS,
   VERDICT_PHRASE,
   checkOutcome,
-  foldByKernel,
+  passingKernels,
   judgeVersion,
   newestCommonPass,
   type EvidenceItem,
@@ -105,31 +105,37 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
     return { w, mod, row: (id !== undefined && mod?.versions.find((v) => v.id === id)) || null };
   });
 
-  // Phase 1 decides from the cell states of the judged versions alone. Phase 2 loads what the
-  // answer shows (error lines, logs and dates of the evidence) and, for modules that need an
-  // alternative, the other versions on the target's series; then everything is judged again.
+  // Phase 1 judges from what the basis holds: every cell of the judged versions, in full on the
+  // target's series. Only modules that need more (an alternative version, or the start of a run
+  // of failures outside the series) cost a second round trip; then those are judged again.
+  const cellsOf = (row: VersionRow, details: Map<string, KernelCell[]>) => withDetails(row.id, basis.cells.get(row.id) ?? [], details);
   const first = choices.map(({ row }) => (row ? judgeVersion(target, facts(row, basis.cells.get(row.id) ?? [])) : null));
-  const needAlternatives = choices.filter((c, i) => c.mod && (!c.row || first[i]?.verdict === "broken" || first[i]?.verdict === "unsupported"));
+  const needs = new Set(choices.filter((c, i) => c.mod && (!c.row || first[i]?.verdict === "broken" || first[i]?.verdict === "unsupported")).map((c) => c.w.slug));
   const pairs = first.flatMap((v, i) => {
     const row = choices[i].row;
     if (!v || !row) return [];
     return v.evidence.flatMap((e) => {
       const kernelId = basis.kernelIds.get(e.kernel);
-      return kernelId === undefined ? [] : [{ versionId: row.id, kernelId }];
+      return kernelId === undefined || basis.detailed.has(cellKey(row.id, e.kernel)) ? [] : [{ versionId: row.id, kernelId }];
     });
   });
-  const [details, series] = await Promise.all([
-    loadCellDetails(pairs, arch),
-    loadSeriesCells(
-      needAlternatives.flatMap((c) => c.mod!.versions.filter((v) => v.id !== c.row?.id).map((v) => v.id)),
-      basis.seriesKernelIds,
-      arch,
-    ),
-  ]);
-  const needs = new Set(needAlternatives.map((c) => c.w.slug));
+  const [more, series] =
+    pairs.length === 0 && needs.size === 0
+      ? [new Map<string, KernelCell[]>(), new Map<number, KernelCell[]>()]
+      : await Promise.all([
+          loadCellDetails(pairs, arch),
+          loadSeriesCells(
+            choices.flatMap((c) => (needs.has(c.w.slug) ? c.mod!.versions.filter((v) => v.id !== c.row?.id).map((v) => v.id) : [])),
+            target.series,
+            arch,
+          ),
+        ]);
   const others = (mod: ModuleRow, except: number) => mod.versions.filter((v) => v.id !== except).map((v) => facts(v, series.get(v.id) ?? []));
-  const verdicts: (VersionVerdict | null)[] = choices.map(({ w, mod, row }) =>
-    mod && row ? judgeVersion(target, facts(row, withDetails(row.id, basis.cells.get(row.id) ?? [], details)), needs.has(w.slug) ? others(mod, row.id) : []) : null,
+  const detailed = new Set(pairs.map((p) => p.versionId));
+  const verdicts: (VersionVerdict | null)[] = choices.map(({ w, mod, row }, i) =>
+    mod && row && (needs.has(w.slug) || detailed.has(row.id))
+      ? judgeVersion(target, facts(row, cellsOf(row, more)), needs.has(w.slug) ? others(mod, row.id) : [])
+      : first[i],
   );
 
   const results: ModuleVerdictOut[] = choices.map(({ w, mod, row }, i) => {
@@ -161,7 +167,7 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
 
   const found = choices.filter((c) => c.row !== null);
   const safe = newestCommonPass(
-    found.map((c) => foldByKernel(basis.cells.get(c.row!.id) ?? []).flatMap((s) => (s.status === "pass" ? [s.kernel] : []))),
+    found.map((c) => passingKernels(basis.cells.get(c.row!.id) ?? [])),
     target.distro,
   );
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;

@@ -4,15 +4,17 @@ import type { Status } from "../../domain/status";
 import type { KernelCell } from "../../domain/verdict";
 
 /**
- * The reads of a pre-upgrade check, in two round trips whatever the number of modules:
- *  1. loadCheckBasis: the modules, their versions, the version to judge for each, every cell of
- *     those versions, and the kernels involved, as one query with a compact encoding;
- *  2. loadCellDetails + loadSeriesCells (in parallel): error lines, log links and dates of just
- *     the cells that became evidence, and the cells of other versions on the target's series for
- *     the modules that need an alternative (broken, unsupported, unknown version).
- * Only Cell summaries are read, never raw results, and every cell lookup walks the Cell primary
- * key (moduleVersionId, kernelId, arch). Shipping a few thousand cells as three delimited strings
- * instead of rows of seven columns is several times cheaper to send and decode.
+ * The reads of a pre-upgrade check, in one round trip for most checks and two at most, whatever
+ * the number of modules:
+ *  1. loadCheckBasis: the modules' versions and every cell of the versions to judge, in full on
+ *     the target's series (where most evidence lies) and as bare states elsewhere;
+ *  2. only when needed, loadCellDetails + loadSeriesCells in parallel: the full cells of evidence
+ *     outside the series (where a run of failures began), and the cells of other versions on the
+ *     target's series for modules that need an alternative (broken, unsupported, unknown version).
+ * Only Cell summaries are read, never raw results; cell lookups walk the Cell primary key
+ * (moduleVersionId, kernelId, arch). Kernels travel as ids: an id always names the same kernel
+ * string, so the strings are kept in a process-wide dictionary. A few thousand bare cell states
+ * travel as one delimited string, several times cheaper to send and decode than rows.
  */
 
 export interface VersionRow {
@@ -35,16 +37,15 @@ export interface CheckBasis {
   modules: Map<string, ModuleRow>;
   /** slug → id of the version to judge, for the wanted versions the server knows */
   judged: Map<string, number>;
-  /** every cell of the judged versions, by version id (light: no error line, log or date) */
+  /** every cell of the judged versions, by version id */
   cells: Map<number, KernelCell[]>;
-  /** kernel string → id, for the kernels of those cells and of the target's series */
+  /** cellKey of the cells above that are complete (error line, log, date), not bare states */
+  detailed: Set<string>;
+  /** kernel string → id, for every kernel of those cells */
   kernelIds: Map<string, number>;
-  seriesKernelIds: number[];
   targetKnown: boolean;
 }
 
-// Kernel strings are printable ASCII (lib/domain/kernel-version.ts), so the ASCII unit and record
-// separators never occur inside a field.
 const UNIT = "\x1f";
 const RECORD = "\x1e";
 const NO_DATE = new Date(0);
@@ -62,24 +63,37 @@ export function parseKnownKernel(version: string): KernelVersion {
   return k;
 }
 
+// Kernel rows are never renamed, so id → string is stable for the life of the process.
+const kernelById = new Map<number, string>();
+
+async function ensureKernels(ids: Iterable<number>): Promise<void> {
+  const missing = [...new Set(ids)].filter((id) => !kernelById.has(id));
+  if (missing.length === 0) return;
+  const rows = await db().$queryRaw<{ id: number; version: string }[]>`SELECT id, version FROM "Kernel" WHERE id = ANY(${missing}::int[])`;
+  for (const r of rows) kernelById.set(r.id, r.version);
+}
+
 export const cellKey = (versionId: number, kernel: string) => `${versionId}${UNIT}${kernel}`;
 
-function records(text: string | null): string[][] {
-  return text ? text.split(RECORD).map((r) => r.split(UNIT)) : [];
+function addCell<K>(into: Map<K, KernelCell[]>, key: K, cell: KernelCell): void {
+  const list = into.get(key);
+  if (list) list.push(cell);
+  else into.set(key, [cell]);
 }
 
-function decodeCells(text: string | null, kernels: Map<number, string>): Map<number, KernelCell[]> {
-  const out = new Map<number, KernelCell[]>();
-  for (const [mv, k, arch, status] of records(text)) {
-    const version = kernels.get(Number(k));
-    if (version === undefined) continue;
-    const cell: KernelCell = { kernel: parseKnownKernel(version), arch, status: status as Status, errorLine: null, logUrl: null, lastResultAt: NO_DATE };
-    const list = out.get(Number(mv));
-    if (list) list.push(cell);
-    else out.set(Number(mv), [cell]);
-  }
-  return out;
+/** "mv␟kernelId␟arch␟status␞…" → [version id, kernel id, arch, status][] */
+function bareStates(text: string | null): [number, number, string, Status][] {
+  if (!text) return [];
+  return text.split(RECORD).map((rec) => {
+    const [mv, k, arch, status] = rec.split(UNIT);
+    return [Number(mv), Number(k), arch, status as Status];
+  });
 }
+
+type FullCell = [mv: number, kernelId: number, arch: string, status: string, errorLine: string | null, logUrl: string | null, at: string];
+
+// timestamp(3) columns hold UTC without a zone, and JSON prints them so.
+const utc = (at: string) => new Date(`${at}Z`);
 
 /** Round trip 1. `wanted` versions are exact strings, or null for the newest the server knows. */
 export async function loadCheckBasis(opts: {
@@ -89,94 +103,100 @@ export async function loadCheckBasis(opts: {
   arch: string | null;
 }): Promise<CheckBasis> {
   const { wanted, series, arch } = opts;
+  const slugs = wanted.map((w) => w.slug);
+  // Error lines are free text, so full cells travel as JSON rather than between separators.
   const [row] = await db().$queryRaw<
-    { modules: string | null; versions: string | null; judged: string | null; cells: string | null; kernels: string | null; series: string | null }[]
+    {
+      versions: [number, number, string, string, string, string | null, string | null][] | null;
+      judged: [string, number][] | null;
+      cells: string | null;
+      full: FullCell[] | null;
+      known: boolean;
+    }[]
   >`
     WITH want AS (
-      SELECT * FROM unnest(${wanted.map((w) => w.slug)}::text[], ${wanted.map((w) => w.version)}::text[]) AS w(slug, version)
-    ), mods AS (
-      SELECT id, slug, name FROM "Module" WHERE slug IN (SELECT slug FROM want)
+      SELECT * FROM unnest(${slugs}::text[], ${wanted.map((w) => w.version)}::text[]) AS w(slug, version)
     ), vers AS (
-      SELECT id, "moduleId", version, "sortKey", "declaredKernelMin", "declaredKernelMax" FROM "ModuleVersion"
-      WHERE "moduleId" IN (SELECT id FROM mods)
+      SELECT v.id, v."moduleId", m.slug, m.name, v.version, v."sortKey", v."declaredKernelMin", v."declaredKernelMax"
+      FROM "Module" m JOIN "ModuleVersion" v ON v."moduleId" = m.id
+      WHERE m.slug = ANY(${slugs}::text[])
     ), judged AS (
-      SELECT DISTINCT ON (w.slug) w.slug, v.id FROM want w JOIN mods m ON m.slug = w.slug JOIN vers v ON v."moduleId" = m.id
+      SELECT DISTINCT ON (w.slug) w.slug, v.id FROM want w JOIN vers v ON v.slug = w.slug
       WHERE w.version IS NULL OR v.version = w.version
       ORDER BY w.slug, v."sortKey" DESC
     ), c AS (
-      SELECT "moduleVersionId" AS mv, "kernelId" AS k, arch, status FROM "Cell"
-      WHERE "moduleVersionId" IN (SELECT id FROM judged) AND (${arch}::text IS NULL OR arch = ${arch}::text)
-    ), sk AS (
-      SELECT id FROM "Kernel" WHERE series = ${series}
+      SELECT c."moduleVersionId" AS mv, c."kernelId" AS k, c.arch, c.status, k.series = ${series} AS s, c."errorLine", c."logUrl", c."lastResultAt"
+      FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId"
+      WHERE c."moduleVersionId" IN (SELECT id FROM judged) AND (${arch}::text IS NULL OR c.arch = ${arch}::text)
     )
     SELECT
-      (SELECT string_agg(concat_ws(chr(31), id, slug, name), chr(30)) FROM mods) AS modules,
-      (SELECT string_agg(concat_ws(chr(31), id, "moduleId", version, coalesce("declaredKernelMin", ''), coalesce("declaredKernelMax", '')), chr(30) ORDER BY "sortKey" DESC) FROM vers) AS versions,
-      (SELECT string_agg(concat_ws(chr(31), slug, id), chr(30)) FROM judged) AS judged,
-      (SELECT string_agg(concat_ws(chr(31), mv, k, arch, status), chr(30)) FROM c) AS cells,
-      (SELECT string_agg(concat_ws(chr(31), id, version), chr(30)) FROM "Kernel" WHERE id IN (SELECT k FROM c UNION SELECT id FROM sk)) AS kernels,
-      (SELECT string_agg(id::text, chr(31)) FROM sk) AS series`;
+      (SELECT json_agg(json_build_array(id, "moduleId", slug, name, version, "declaredKernelMin", "declaredKernelMax") ORDER BY "sortKey" DESC) FROM vers) AS versions,
+      (SELECT json_agg(json_build_array(slug, id)) FROM judged) AS judged,
+      (SELECT string_agg(concat_ws(chr(31), mv, k, arch, status), chr(30)) FROM c WHERE NOT s) AS cells,
+      (SELECT json_agg(json_build_array(mv, k, arch, status, "errorLine", "logUrl", "lastResultAt")) FROM c WHERE s) AS full,
+      EXISTS (SELECT 1 FROM "Kernel" WHERE version = ${opts.target}) AS known`;
 
   const modules = new Map<string, ModuleRow>();
-  const byId = new Map<number, ModuleRow>();
-  for (const [id, slug, name] of records(row?.modules ?? null)) {
-    const m: ModuleRow = { id: Number(id), slug, name, versions: [] };
-    modules.set(slug, m);
-    byId.set(m.id, m);
+  for (const [id, moduleId, slug, name, version, min, max] of row?.versions ?? []) {
+    let m = modules.get(slug);
+    if (!m) modules.set(slug, (m = { id: moduleId, slug, name, versions: [] }));
+    m.versions.push({ id, moduleId, version, declaredKernelMin: min, declaredKernelMax: max });
   }
-  for (const [id, moduleId, version, min, max] of records(row?.versions ?? null)) {
-    byId.get(Number(moduleId))?.versions.push({ id: Number(id), moduleId: Number(moduleId), version, declaredKernelMin: min || null, declaredKernelMax: max || null });
-  }
-  const kernels = new Map<number, string>();
+  const bare = bareStates(row?.cells ?? null);
+  const full = row?.full ?? [];
+  await ensureKernels([...bare.map((c) => c[1]), ...full.map((c) => c[1])]);
+
+  const cells = new Map<number, KernelCell[]>();
+  const detailed = new Set<string>();
   const kernelIds = new Map<string, number>();
-  for (const [id, version] of records(row?.kernels ?? null)) {
-    kernels.set(Number(id), version);
-    kernelIds.set(version, Number(id));
+  for (const [mv, k, arch, status] of bare) {
+    const kernel = kernelById.get(k);
+    if (kernel === undefined) continue;
+    kernelIds.set(kernel, k);
+    addCell(cells, mv, { kernel: parseKnownKernel(kernel), arch, status, errorLine: null, logUrl: null, lastResultAt: NO_DATE });
   }
-  const seriesKernelIds = row?.series ? row.series.split(UNIT).map(Number) : [];
-  const targetId = kernelIds.get(opts.target);
-  return {
-    modules,
-    judged: new Map(records(row?.judged ?? null).map(([slug, id]) => [slug, Number(id)])),
-    cells: decodeCells(row?.cells ?? null, kernels),
-    kernelIds,
-    seriesKernelIds,
-    targetKnown: targetId !== undefined && seriesKernelIds.includes(targetId),
-  };
+  for (const [mv, k, arch, status, errorLine, logUrl, at] of full) {
+    const kernel = kernelById.get(k);
+    if (kernel === undefined) continue;
+    kernelIds.set(kernel, k);
+    detailed.add(cellKey(mv, kernel));
+    addCell(cells, mv, { kernel: parseKnownKernel(kernel), arch, status: status as Status, errorLine, logUrl, lastResultAt: utc(at) });
+  }
+  return { modules, judged: new Map(row?.judged ?? []), cells, detailed, kernelIds, targetKnown: row?.known ?? false };
 }
 
-/** Round trip 2a: the full cells (error line, log link, date) of the given version × kernel pairs. */
+/** Round trip 2a: the full cells (error line, log link, date) of the given version × kernel pairs, by cellKey. */
 export async function loadCellDetails(pairs: { versionId: number; kernelId: number }[], arch: string | null): Promise<Map<string, KernelCell[]>> {
   const out = new Map<string, KernelCell[]>();
   if (pairs.length === 0) return out;
-  const rows = await db().$queryRaw<
-    { mv: number; kernel: string; arch: string; status: string; errorLine: string | null; logUrl: string | null; lastResultAt: Date }[]
-  >`
-    SELECT c."moduleVersionId" AS mv, k.version AS kernel, c.arch, c.status, c."errorLine", c."logUrl", c."lastResultAt"
+  const [row] = await db().$queryRaw<{ full: FullCell[] | null }[]>`
+    SELECT json_agg(json_build_array(c."moduleVersionId", c."kernelId", c.arch, c.status, c."errorLine", c."logUrl", c."lastResultAt")) AS full
     FROM unnest(${pairs.map((p) => p.versionId)}::int[], ${pairs.map((p) => p.kernelId)}::int[]) AS want(mv, k)
     JOIN "Cell" c ON c."moduleVersionId" = want.mv AND c."kernelId" = want.k
-    JOIN "Kernel" k ON k.id = c."kernelId"
     WHERE ${arch}::text IS NULL OR c.arch = ${arch}::text`;
-  for (const r of rows) {
-    const key = cellKey(r.mv, r.kernel);
-    const cell: KernelCell = { kernel: parseKnownKernel(r.kernel), arch: r.arch, status: r.status as Status, errorLine: r.errorLine, logUrl: r.logUrl, lastResultAt: r.lastResultAt };
-    const list = out.get(key);
-    if (list) list.push(cell);
-    else out.set(key, [cell]);
+  const full = row?.full ?? [];
+  await ensureKernels(full.map((c) => c[1]));
+  for (const [mv, k, arch, status, errorLine, logUrl, at] of full) {
+    const kernel = kernelById.get(k);
+    if (kernel === undefined) continue;
+    addCell(out, cellKey(mv, kernel), { kernel: parseKnownKernel(kernel), arch, status: status as Status, errorLine, logUrl, lastResultAt: utc(at) });
   }
   return out;
 }
 
-/** Round trip 2b: light cells of the given versions on the given kernels (the target's series). */
-export async function loadSeriesCells(versionIds: number[], kernelIds: number[], arch: string | null): Promise<Map<number, KernelCell[]>> {
-  if (versionIds.length === 0 || kernelIds.length === 0) return new Map();
-  const [row] = await db().$queryRaw<{ cells: string | null; kernels: string | null }[]>`
-    WITH c AS (
-      SELECT "moduleVersionId" AS mv, "kernelId" AS k, arch, status FROM "Cell"
-      WHERE "moduleVersionId" = ANY(${versionIds}::int[]) AND "kernelId" = ANY(${kernelIds}::int[]) AND (${arch}::text IS NULL OR arch = ${arch}::text)
-    )
-    SELECT (SELECT string_agg(concat_ws(chr(31), mv, k, arch, status), chr(30)) FROM c) AS cells,
-           (SELECT string_agg(concat_ws(chr(31), id, version), chr(30)) FROM "Kernel" WHERE id IN (SELECT k FROM c)) AS kernels`;
-  const kernels = new Map(records(row?.kernels ?? null).map(([id, version]) => [Number(id), version]));
-  return decodeCells(row?.cells ?? null, kernels);
+/** Round trip 2b: bare cell states of the given versions on kernels of one series, by version id. */
+export async function loadSeriesCells(versionIds: number[], series: string, arch: string | null): Promise<Map<number, KernelCell[]>> {
+  const out = new Map<number, KernelCell[]>();
+  if (versionIds.length === 0) return out;
+  const [row] = await db().$queryRaw<{ cells: string | null }[]>`
+    SELECT string_agg(concat_ws(chr(31), c."moduleVersionId", c."kernelId", c.arch, c.status), chr(30)) AS cells
+    FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId"
+    WHERE c."moduleVersionId" = ANY(${versionIds}::int[]) AND k.series = ${series} AND (${arch}::text IS NULL OR c.arch = ${arch}::text)`;
+  const bare = bareStates(row?.cells ?? null);
+  await ensureKernels(bare.map((c) => c[1]));
+  for (const [mv, k, arch, status] of bare) {
+    const kernel = kernelById.get(k);
+    if (kernel !== undefined) addCell(out, mv, { kernel: parseKnownKernel(kernel), arch, status, errorLine: null, logUrl: null, lastResultAt: NO_DATE });
+  }
+  return out;
 }
