@@ -65,7 +65,9 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
                   {m.description && <div className="line-clamp-1 text-xs text-slate-500">{m.description}</div>}
                 </td>
                 <td className="px-3 py-2 font-mono text-xs">{m.newestVersion ?? "—"}</td>
-                <td className="px-3 py-2 font-mono text-xs">{m.newestPassingKernel ?? <span className="text-slate-400">none passes</span>}</td>
+                <td className="px-3 py-2 font-mono text-xs">
+                  {m.newestPassingKernel ?? <span className="font-sans text-slate-400">{m.cellCount === 0 ? "no results yet" : "passes on no kernel tested"}</span>}
+                </td>
                 <td className="px-3 py-2 text-right">
                   {m.failingCells > 0 ? <span className="font-medium text-red-800">✗ {m.failingCells}</span> : <span className="text-slate-400">0</span>}
                   <span className="text-slate-400"> / {m.cellCount}</span>

@@ -1,27 +1,66 @@
+import { z } from "zod";
 import { listDataSources } from "@/lib/services/data-sources";
 
-const fmt = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "unknown date");
+/** The provenance fields the runner (lib/runner) writes into run.meta; every one optional. */
+const provenanceSchema = z.object({
+  synthetic: z.boolean().optional(),
+  description: z.string().optional(),
+  date: z.string().optional(),
+  distro: z.string().optional(),
+  dkms: z.string().optional(),
+  compilers: z.array(z.string()).optional(),
+  demo: z.object({ description: z.string().optional() }).partial().optional(),
+  modules: z.array(z.object({ debianPackage: z.string().optional(), debianVersion: z.string().optional(), debianOrigin: z.string().optional() }).partial()).optional(),
+  kernels: z.array(z.object({ headerPackage: z.string().optional(), headerVersion: z.string().optional() }).partial()).optional(),
+});
+
+const day = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : "an unknown date");
 
 /** Says where the shown results come from, so nobody mistakes a demo or synthetic data for more. */
 export async function DataSourceNote() {
   const sources = await listDataSources();
   if (sources.length === 0) return null;
   return (
-    <aside className="rounded border border-slate-200 bg-white p-3 text-xs text-slate-600" aria-label="Data sources">
-      <span className="font-medium text-slate-800">Data: </span>
-      {sources.map((s, i) => {
-        const meta = s.meta ?? {};
-        const synthetic = meta.synthetic === true;
-        const description = typeof meta.description === "string" ? meta.description : null;
+    <aside className="space-y-1 rounded border border-slate-200 bg-white p-3 text-xs text-slate-600" aria-label="Data sources">
+      {sources.map((s) => {
+        const meta = provenanceSchema.safeParse(s.meta ?? {});
+        const p = meta.success ? meta.data : {};
+        const description = p.demo?.description ?? p.description;
+        const packages = (p.modules ?? []).filter((m) => m.debianPackage);
+        const headers = (p.kernels ?? []).filter((k) => k.headerPackage);
         return (
-          <span key={s.source}>
-            {i > 0 && "; "}
-            <span className={synthetic ? "font-semibold text-amber-800" : undefined}>
-              {synthetic ? "SYNTHETIC demo (made-up results, not real builds)" : s.source}
+          <div key={s.source}>
+            <span className="font-medium text-slate-800">Data: </span>
+            <span className={p.synthetic ? "font-semibold text-amber-800" : "font-medium text-slate-800"}>
+              {p.synthetic ? "SYNTHETIC demo (made-up results, not real builds)" : s.source}
             </span>{" "}
-            — {s.results.toLocaleString("en")} results in {s.runs} run{s.runs === 1 ? "" : "s"}, produced {fmt(s.firstAt ?? s.lastAt)}
-            {description ? ` — ${description}` : ""}
-          </span>
+            — {s.results.toLocaleString("en")} results in {s.runs} run{s.runs === 1 ? "" : "s"}, produced {day(p.date ?? s.firstAt ?? s.lastAt)}
+            {description ? `. ${description}` : ""}
+            {p.compilers?.length ? `; ${p.compilers.join(", ")}` : ""}
+            {p.dkms ? `, ${p.dkms}` : ""}
+            {p.distro ? ` on ${p.distro}` : ""}.
+            {(packages.length > 0 || headers.length > 0) && (
+              <details className="mt-1">
+                <summary className="cursor-pointer text-emerald-800">Provenance: {packages.length} module packages, {headers.length} kernel header packages</summary>
+                <div className="mt-1 grid gap-2 md:grid-cols-2">
+                  <ul className="font-mono">
+                    {packages.map((m) => (
+                      <li key={`${m.debianPackage}=${m.debianVersion}`}>
+                        {m.debianPackage} {m.debianVersion} <span className="text-slate-400">({m.debianOrigin})</span>
+                      </li>
+                    ))}
+                  </ul>
+                  <ul className="font-mono">
+                    {headers.map((k) => (
+                      <li key={k.headerPackage}>
+                        {k.headerPackage} {k.headerVersion}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              </details>
+            )}
+          </div>
         );
       })}
     </aside>
