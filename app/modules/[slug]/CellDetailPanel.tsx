@@ -3,6 +3,8 @@ import { getCell } from "@/lib/services/get-cell";
 import { AppError } from "@/lib/services/errors";
 import { STAGES } from "@/lib/domain/status";
 import { StatusBadge } from "@/app/components/StatusBadge";
+import { ErrorAndLog, LogLink, RunRef } from "@/app/components/ResultLog";
+import { cellHistoryPath } from "@/app/components/history/format";
 
 /** The detail of one selected cell: status per stage and arch, the error, the logs. */
 export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string; cell: string; closeHref: string }) {
@@ -73,7 +75,12 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
           First error: <code className="rounded bg-red-50 px-1 text-red-900" data-testid="error-line">{detail.arches.find((a) => a.errorLine)?.errorLine}</code>
         </p>
       )}
-      <h3 className="mt-4 text-sm font-semibold">Results (newest first)</h3>
+      <h3 className="mt-4 text-sm font-semibold">
+        Results (newest first){" "}
+        <Link href={cellHistoryPath(slug, detail.version, detail.kernel)} className="ml-2 text-xs font-normal text-emerald-800 underline">
+          full history of this cell →
+        </Link>
+      </h3>
       <ol className="mt-1 space-y-2">
         {detail.results.map((r) => (
           <li key={r.id} className="rounded border border-slate-200 p-2 text-xs">
@@ -85,21 +92,11 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
               {r.durationMs != null && <span>{(r.durationMs / 1000).toFixed(1)} s</span>}
               {r.compiler && <span className="text-slate-500">{r.compiler}</span>}
               <span className="text-slate-500">
-                run {r.run.source}/{r.run.externalId}
+                run <RunRef run={r.run} />
               </span>
-              {r.logUrl && (
-                <a href={r.logUrl} className="text-emerald-800 underline" rel="noreferrer">
-                  full log
-                </a>
-              )}
+              <LogLink url={r.logUrl} />
             </div>
-            {r.errorLine && <div className="mt-1 font-mono text-red-900">{r.errorLine}</div>}
-            {r.logExcerpt && (
-              <details className="mt-1">
-                <summary className="cursor-pointer text-slate-600">log excerpt{r.logTruncated ? " (truncated)" : ""}</summary>
-                <pre className="mt-1 max-h-80 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 text-[11px] text-slate-100">{r.logExcerpt}</pre>
-              </details>
-            )}
+            <ErrorAndLog errorLine={r.errorLine} logExcerpt={r.logExcerpt} logTruncated={r.logTruncated} />
           </li>
         ))}
       </ol>

@@ -7,6 +7,7 @@ import { AppError } from "@/lib/services/errors";
 import { getCellHistory, type CellHistoryView } from "@/lib/services/history/get-cell-history";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { cellHistoryPath, fmtDate, modulePath } from "@/app/components/history/format";
+import { ErrorAndLog, LogLink, RunRef } from "@/app/components/ResultLog";
 
 export const dynamic = "force-dynamic";
 
@@ -116,27 +117,11 @@ export default async function CellHistoryPage({ params, searchParams }: Props) {
                 </span>
                 <span className="text-xs text-slate-500">
                   run{" "}
-                  {r.run.url ? (
-                    <a href={r.run.url} className="underline" rel="noreferrer">
-                      {r.run.source}/{r.run.externalId}
-                    </a>
-                  ) : (
-                    `${r.run.source}/${r.run.externalId}`
-                  )}
+                  <RunRef run={r.run} />
                 </span>
-                {r.logUrl && (
-                  <a href={r.logUrl} className="text-xs text-emerald-800 underline" rel="noreferrer">
-                    full log
-                  </a>
-                )}
+                <LogLink url={r.logUrl} />
               </div>
-              {r.errorLine && <p className="mt-1 break-words font-mono text-xs text-red-900">{r.errorLine}</p>}
-              {r.logExcerpt && (
-                <details className="mt-1">
-                  <summary className="cursor-pointer text-xs text-slate-600">log excerpt{r.logTruncated ? " (truncated)" : ""}</summary>
-                  <pre className="mt-1 max-h-80 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 text-[11px] text-slate-100">{r.logExcerpt}</pre>
-                </details>
-              )}
+              <ErrorAndLog errorLine={r.errorLine} logExcerpt={r.logExcerpt} logTruncated={r.logTruncated} />
             </li>
           ))}
         </ul>

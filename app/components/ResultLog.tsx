@@ -1,0 +1,34 @@
+/** How one raw result's run, error and log are shown wherever results are listed as evidence. */
+
+export function RunRef({ run }: { run: { source: string; externalId: string; url: string | null } }) {
+  const label = `${run.source}/${run.externalId}`;
+  return run.url ? (
+    <a href={run.url} className="underline" rel="noreferrer">
+      {label}
+    </a>
+  ) : (
+    <>{label}</>
+  );
+}
+
+export function LogLink({ url }: { url: string | null }) {
+  return url ? (
+    <a href={url} className="text-xs text-emerald-800 underline" rel="noreferrer">
+      full log
+    </a>
+  ) : null;
+}
+
+export function ErrorAndLog(props: { errorLine: string | null; logExcerpt: string | null; logTruncated: boolean; open?: boolean }) {
+  return (
+    <>
+      {props.errorLine && <p className="mt-1 break-words font-mono text-xs text-red-900">{props.errorLine}</p>}
+      {props.logExcerpt && (
+        <details className="mt-1" open={props.open}>
+          <summary className="cursor-pointer text-xs text-slate-600">log excerpt{props.logTruncated ? " (truncated)" : ""}</summary>
+          <pre className="mt-1 max-h-80 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 text-[11px] text-slate-100">{props.logExcerpt}</pre>
+        </details>
+      )}
+    </>
+  );
+}
