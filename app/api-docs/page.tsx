@@ -9,6 +9,23 @@ const METHOD_CLASS: Record<Method, string> = {
   post: "bg-emerald-100 text-emerald-900 border-emerald-300",
 };
 
+/** Descriptions mark code with backticks; show it as code. */
+function Prose({ text }: { text: string }) {
+  return (
+    <>
+      {text.split("`").map((part, i) =>
+        i % 2 === 1 ? (
+          <code key={i} className="rounded bg-slate-100 px-1">
+            {part}
+          </code>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
+}
+
 function OperationView({ path, method, op }: { path: string; method: Method; op: Operation }) {
   return (
     <article id={op.operationId} className="rounded border border-slate-200 bg-white p-4">
@@ -17,8 +34,14 @@ function OperationView({ path, method, op }: { path: string; method: Method; op:
         <code className="text-sm font-semibold break-all">{path}</code>
         {op.security && <span className="rounded bg-amber-50 px-1.5 py-0.5 text-xs text-amber-900">bearer token</span>}
       </h3>
-      <p className="mt-1 text-sm text-slate-800">{op.summary}</p>
-      {op.description && <p className="mt-1 text-sm text-slate-600">{op.description}</p>}
+      <p className="mt-1 text-sm text-slate-800">
+        <Prose text={op.summary} />
+      </p>
+      {op.description && (
+        <p className="mt-1 text-sm text-slate-600">
+          <Prose text={op.description} />
+        </p>
+      )}
 
       {op.parameters && op.parameters.length > 0 && (
         <table className="mt-3 w-full text-left text-xs">
@@ -89,7 +112,9 @@ export default function ApiDocsPage() {
     <div className="space-y-8">
       <header>
         <h1 className="text-2xl font-semibold">{doc.info.title}</h1>
-        <p className="mt-1 max-w-3xl text-sm text-slate-600">{doc.info.description}</p>
+        <p className="mt-1 max-w-3xl text-sm text-slate-600">
+          <Prose text={doc.info.description} />
+        </p>
         <p className="mt-2 text-sm">
           Machine-readable: <a className="text-emerald-800 underline" href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI {doc.openapi}, generated from
           the zod schemas the server validates with).

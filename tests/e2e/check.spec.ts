@@ -91,6 +91,6 @@ test.describe("pre-upgrade check page", () => {
 
   test("an unparsable kernel in the URL is explained, not a crash", async ({ page }) => {
     await page.goto(`/check?kernel=banana&module=${LOOP}%400.12.7`);
-    await expect(page.getByRole("alert")).toContainText('cannot parse kernel version "banana"');
+    await expect(page.getByTestId("check-error")).toContainText('cannot parse kernel version "banana"');
   });
 });

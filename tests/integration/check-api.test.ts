@@ -235,3 +235,26 @@ describe("POST /api/v1/check", () => {
     expect(apiErrorSchema.parse(await res.json()).error.code).toBe(code);
   });
 });
+
+describe("freshness", () => {
+  it("sees a new ingest at once, also in the cells it keeps between checks", async () => {
+    const slug = "chk-cache";
+    const res = (kernel: string, status: "pass" | "fail", finishedAt: string) => ({ ...r(slug, "1.0.0", kernel, status, { finishedAt }), errorLine: status === "fail" ? "boom" : undefined });
+    await recordResults({
+      run: { source: "check-api-test", id: `cache-1-${Date.now()}` },
+      results: [res("6.1.0-56-amd64", "pass", "2026-11-01T00:00:00Z"), res("6.12.107+deb12-amd64", "fail", "2026-11-01T00:00:00Z")],
+    });
+    const before = await ok(await get(`${q("6.12.107+deb12-amd64", `${slug}@1.0.0`)}&arch=x86_64`));
+    expect(before.modules[0].since).toEqual({ kernel: "6.12.107+deb12-amd64", lastPass: "6.1.0-56-amd64" });
+    expect(before.newestSafeKernel.overall).toBe("6.1.0-56-amd64");
+    // A repeat is answered partly from kept cells; it must say the same.
+    expect(await ok(await get(`${q("6.12.107+deb12-amd64", `${slug}@1.0.0`)}&arch=x86_64`))).toEqual(before);
+
+    // The 6.1 cell, outside the target's series, turns red.
+    await recordResults({ run: { source: "check-api-test", id: `cache-2-${Date.now()}` }, results: [res("6.1.0-56-amd64", "fail", "2026-11-02T00:00:00Z")] });
+    const after = await ok(await get(`${q("6.12.107+deb12-amd64", `${slug}@1.0.0`)}&arch=x86_64`));
+    expect(after.newestSafeKernel.overall).toBeNull();
+    expect(after.modules[0].since).toEqual({ kernel: "6.1.0-56-amd64", lastPass: null });
+  });
+});
+

@@ -83,7 +83,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe("modcompat check: exit codes", () => {
+describe.concurrent("modcompat check: exit codes", () => {
   it("0 when every module works", async () => {
     const dkms = file("good.txt", `cli-good/1.0.0, 6.1.0-56-amd64, x86_64: installed\n`);
     const run = await cli(["--kernel", KERNEL, "--server", server.url, "--dkms-status", dkms]);

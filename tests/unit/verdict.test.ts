@@ -12,6 +12,7 @@ import {
   foldByKernel,
   judgeVersion,
   newestCommonPass,
+  passingKernels,
   type CheckOutcome,
   type KernelCell,
   type RangeFit,
@@ -303,6 +304,19 @@ describe("vocabulary", () => {
       expect(VERDICT_PHRASE[v]).toBeTruthy();
     }
     expect(new Set(Object.values(VERDICT_SYMBOL)).size).toBe(VERDICTS.length);
+  });
+
+  it("lists the kernels where the folded status is pass", () => {
+    const cells = [
+      cell("6.1.112", "pass"),
+      cell("6.1.112", "error", { arch: "aarch64" }),
+      cell("6.6.58", "pass"),
+      cell("6.6.58", "fail", { arch: "aarch64" }),
+      cell("6.9.3", "skip"),
+      cell("6.10.1", "error"),
+    ];
+    expect(passingKernels(cells).map((k) => k.raw)).toEqual(["6.1.112"]);
+    expect(passingKernels(cells).map((k) => k.raw)).toEqual(foldByKernel(cells).filter((s) => s.status === "pass").map((s) => s.kernel.raw));
   });
 
   it("folds arches per kernel in kernel order", () => {

@@ -4,8 +4,8 @@ const seg = encodeURIComponent;
 
 export const modulePage = (slug: string) => `/modules/${seg(slug)}`;
 export const kernelPage = (kernel: string) => `/kernels/${seg(kernel)}`;
-/** The matrix page with one cell's detail open. */
-export const cellPage = (slug: string, version: string, kernel: string) => `/modules/${seg(slug)}?cell=${seg(`${version}@${kernel}`)}`;
+/** The page of one cell: its results over time, error lines and logs. */
+export const cellPage = (slug: string, version: string, kernel: string) => `/modules/${seg(slug)}/cells/${seg(version)}/${seg(kernel)}`;
 export const moduleMatrixApi = (slug: string) => `/api/v1/modules/${seg(slug)}/matrix`;
 export const cellApi = (slug: string, version: string, kernel: string) =>
   `/api/v1/modules/${seg(slug)}/versions/${seg(version)}/kernels/${seg(kernel)}`;

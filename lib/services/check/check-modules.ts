@@ -15,6 +15,7 @@ import {
 } from "../../domain/verdict";
 import { MAX_CHECK_MODULES, MODULE_REF_RE, type CheckInput, type CheckResponse, type EvidenceOut, type ModuleVerdictOut } from "../../schemas/check";
 import { AppError } from "../errors";
+import { rememberPassing, rememberVerdict } from "./check-cache";
 import { cellApi, cellPage, checkApi, checkPage, moduleMatrixApi, modulePage } from "./check-links";
 import { cellKey, loadCellDetails, loadCheckBasis, loadSeriesCells, type ModuleRow, type VersionRow } from "./load-check-facts";
 
@@ -108,9 +109,13 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
   // Phase 1 judges from what the basis holds: every cell of the judged versions, in full on the
   // target's series. Only modules that need more (an alternative version, or the start of a run
   // of failures outside the series) cost a second round trip; then those are judged again.
+  // Versions settled in check-cache.ts are not judged again at all.
+  const open = (row: VersionRow | null): row is VersionRow => row !== null && !basis.settled.has(row.id);
   const cellsOf = (row: VersionRow, details: Map<string, KernelCell[]>) => withDetails(row.id, basis.cells.get(row.id) ?? [], details);
-  const first = choices.map(({ row }) => (row ? judgeVersion(target, facts(row, basis.cells.get(row.id) ?? [])) : null));
-  const needs = new Set(choices.filter((c, i) => c.mod && (!c.row || first[i]?.verdict === "broken" || first[i]?.verdict === "unsupported")).map((c) => c.w.slug));
+  const first = choices.map(({ row }) => (open(row) ? judgeVersion(target, facts(row, basis.cells.get(row.id) ?? [])) : null));
+  const needs = new Set(
+    choices.filter((c, i) => c.mod && (!c.row || first[i]?.verdict === "broken" || first[i]?.verdict === "unsupported")).map((c) => c.w.slug),
+  );
   const pairs = first.flatMap((v, i) => {
     const row = choices[i].row;
     if (!v || !row) return [];
@@ -132,11 +137,17 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
         ]);
   const others = (mod: ModuleRow, except: number) => mod.versions.filter((v) => v.id !== except).map((v) => facts(v, series.get(v.id) ?? []));
   const detailed = new Set(pairs.map((p) => p.versionId));
-  const verdicts: (VersionVerdict | null)[] = choices.map(({ w, mod, row }, i) =>
-    mod && row && (needs.has(w.slug) || detailed.has(row.id))
-      ? judgeVersion(target, facts(row, cellsOf(row, more)), needs.has(w.slug) ? others(mod, row.id) : [])
-      : first[i],
-  );
+  const verdicts: (VersionVerdict | null)[] = choices.map(({ w, mod, row }, i) => {
+    if (!mod || !row) return null;
+    const kept = basis.settled.get(row.id);
+    if (kept) return kept.verdict;
+    const v =
+      needs.has(w.slug) || detailed.has(row.id)
+        ? judgeVersion(target, facts(row, cellsOf(row, more)), needs.has(w.slug) ? others(mod, row.id) : [])
+        : first[i]!;
+    rememberVerdict(basis.stamp, row.id, arch, target.raw, v);
+    return v;
+  });
 
   const results: ModuleVerdictOut[] = choices.map(({ w, mod, row }, i) => {
     const common = {
@@ -167,7 +178,13 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
 
   const found = choices.filter((c) => c.row !== null);
   const safe = newestCommonPass(
-    found.map((c) => passingKernels(basis.cells.get(c.row!.id) ?? [])),
+    found.map(({ row }) => {
+      const kept = basis.settled.get(row!.id)?.passing;
+      if (kept) return kept;
+      const passing = passingKernels(basis.cells.get(row!.id) ?? []);
+      rememberPassing(basis.stamp, row!.id, arch, passing);
+      return passing;
+    }),
     target.distro,
   );
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;

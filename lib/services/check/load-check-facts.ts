@@ -1,7 +1,8 @@
 import { db } from "../../db/client";
 import { parseKernelVersion, type KernelVersion } from "../../domain/kernel-version";
 import type { Status } from "../../domain/status";
-import type { KernelCell } from "../../domain/verdict";
+import type { KernelCell, VersionVerdict } from "../../domain/verdict";
+import { cacheStamp, keptCells, keptModuleVersions, keptPassing, keptVerdict, rememberCells, rememberModuleVersions, syncStamp } from "./check-cache";
 
 /**
  * The reads of a pre-upgrade check, in one round trip for most checks and two at most, whatever
@@ -14,7 +15,8 @@ import type { KernelCell } from "../../domain/verdict";
  * Only Cell summaries are read, never raw results; cell lookups walk the Cell primary key
  * (moduleVersionId, kernelId, arch). Kernels travel as ids: an id always names the same kernel
  * string, so the strings are kept in a process-wide dictionary. A few thousand bare cell states
- * travel as one delimited string, several times cheaper to send and decode than rows.
+ * travel as one delimited string, several times cheaper to send and decode than rows; what was
+ * read or concluded before is kept while the data does not change (check-cache.ts).
  */
 
 export interface VersionRow {
@@ -33,16 +35,26 @@ export interface ModuleRow {
   versions: VersionRow[];
 }
 
+/** A version whose verdict on this target, and passing kernels, were kept from an earlier check. */
+export interface Settled {
+  verdict: VersionVerdict;
+  passing: KernelVersion[];
+}
+
 export interface CheckBasis {
+  /** the data stamp the answer belongs to (check-cache.ts) */
+  stamp: string | null;
   modules: Map<string, ModuleRow>;
   /** slug → id of the version to judge, for the wanted versions the server knows */
   judged: Map<string, number>;
-  /** every cell of the judged versions, by version id */
+  /** judged versions whose verdict was kept: they come without cells */
+  settled: Map<number, Settled>;
+  /** every cell of the other judged versions, by version id */
   cells: Map<number, KernelCell[]>;
   /** cellKey of the cells above that are complete (error line, log, date), not bare states */
   detailed: Set<string>;
   /** kernel string → id, for every kernel of those cells */
-  kernelIds: Map<string, number>;
+  kernelIds: ReadonlyMap<string, number>;
   targetKnown: boolean;
 }
 
@@ -63,14 +75,18 @@ export function parseKnownKernel(version: string): KernelVersion {
   return k;
 }
 
-// Kernel rows are never renamed, so id → string is stable for the life of the process.
+// Kernel rows are never renamed, so id ↔ string is stable for the life of the process.
 const kernelById = new Map<number, string>();
+const kernelIdOf = new Map<string, number>();
 
 async function ensureKernels(ids: Iterable<number>): Promise<void> {
   const missing = [...new Set(ids)].filter((id) => !kernelById.has(id));
   if (missing.length === 0) return;
   const rows = await db().$queryRaw<{ id: number; version: string }[]>`SELECT id, version FROM "Kernel" WHERE id = ANY(${missing}::int[])`;
-  for (const r of rows) kernelById.set(r.id, r.version);
+  for (const r of rows) {
+    kernelById.set(r.id, r.version);
+    kernelIdOf.set(r.version, r.id);
+  }
 }
 
 export const cellKey = (versionId: number, kernel: string) => `${versionId}${UNIT}${kernel}`;
@@ -81,12 +97,16 @@ function addCell<K>(into: Map<K, KernelCell[]>, key: K, cell: KernelCell): void 
   else into.set(key, [cell]);
 }
 
+// Kept cells share these strings instead of holding a copy each.
+const interned = new Map<string, string>();
+const intern = (s: string) => interned.get(s) ?? (interned.size < 1000 ? (interned.set(s, s), s) : s);
+
 /** "mv␟kernelId␟arch␟status␞…" → [version id, kernel id, arch, status][] */
 function bareStates(text: string | null): [number, number, string, Status][] {
   if (!text) return [];
   return text.split(RECORD).map((rec) => {
     const [mv, k, arch, status] = rec.split(UNIT);
-    return [Number(mv), Number(k), arch, status as Status];
+    return [Number(mv), Number(k), intern(arch), intern(status) as Status];
   });
 }
 
@@ -95,18 +115,40 @@ type FullCell = [mv: number, kernelId: number, arch: string, status: string, err
 // timestamp(3) columns hold UTC without a zone, and JSON prints them so.
 const utc = (at: string) => new Date(`${at}Z`);
 
-/** Round trip 1. `wanted` versions are exact strings, or null for the newest the server knows. */
+/**
+ * Round trip 1. `wanted` versions are exact strings, or null for the newest the server knows.
+ * Cells of the target's series come in full, the others as bare states. What check-cache.ts kept
+ * is left out: versions whose verdict on this target is settled need no cells at all, versions
+ * whose cells are kept need only the series part; the statement itself confirms that the data
+ * has not changed since (the stamp), or else reads everything.
+ */
 export async function loadCheckBasis(opts: {
   wanted: { slug: string; version: string | null }[];
   series: string;
   target: string;
   arch: string | null;
 }): Promise<CheckBasis> {
-  const { wanted, series, arch } = opts;
+  const { wanted, series, arch, target } = opts;
   const slugs = wanted.map((w) => w.slug);
+  const stampBefore = cacheStamp();
+  const settledBefore = new Map<number, Settled>();
+  const cellsBefore = new Map<number, KernelCell[]>();
+  for (const w of wanted) {
+    const versions = keptModuleVersions(w.slug);
+    const id = (w.version === null ? versions[0] : versions.find((v) => v.version === w.version))?.id;
+    if (id === undefined) continue;
+    const verdict = keptVerdict(id, arch, target);
+    const passing = keptPassing(id, arch);
+    if (verdict && passing) settledBefore.set(id, { verdict, passing });
+    const cells = keptCells(id, arch);
+    if (cells) cellsBefore.set(id, cells);
+  }
+  const settledIds = [...settledBefore.keys()];
+  const bareIds = [...new Set([...settledIds, ...cellsBefore.keys()])];
   // Error lines are free text, so full cells travel as JSON rather than between separators.
   const [row] = await db().$queryRaw<
     {
+      stamp: string | null;
       versions: [number, number, string, string, string, string | null, string | null][] | null;
       judged: [string, number][] | null;
       cells: string | null;
@@ -114,7 +156,11 @@ export async function loadCheckBasis(opts: {
       known: boolean;
     }[]
   >`
-    WITH want AS (
+    WITH stamp AS (
+      SELECT coalesce(max(id), 0)::text AS v FROM "Result"
+    ), fresh AS (
+      SELECT ${stampBefore}::text IS DISTINCT FROM (SELECT v FROM stamp) AS needed
+    ), want AS (
       SELECT * FROM unnest(${slugs}::text[], ${wanted.map((w) => w.version)}::text[]) AS w(slug, version)
     ), vers AS (
       SELECT v.id, v."moduleId", m.slug, m.name, v.version, v."sortKey", v."declaredKernelMin", v."declaredKernelMax"
@@ -128,13 +174,22 @@ export async function loadCheckBasis(opts: {
       SELECT c."moduleVersionId" AS mv, c."kernelId" AS k, c.arch, c.status, k.series = ${series} AS s, c."errorLine", c."logUrl", c."lastResultAt"
       FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId"
       WHERE c."moduleVersionId" IN (SELECT id FROM judged) AND (${arch}::text IS NULL OR c.arch = ${arch}::text)
+        AND ((SELECT needed FROM fresh)
+          OR (k.series = ${series} AND c."moduleVersionId" <> ALL(${settledIds}::int[]))
+          OR (k.series <> ${series} AND c."moduleVersionId" <> ALL(${bareIds}::int[])))
     )
     SELECT
+      (SELECT v FROM stamp) AS stamp,
       (SELECT json_agg(json_build_array(id, "moduleId", slug, name, version, "declaredKernelMin", "declaredKernelMax") ORDER BY "sortKey" DESC) FROM vers) AS versions,
       (SELECT json_agg(json_build_array(slug, id)) FROM judged) AS judged,
       (SELECT string_agg(concat_ws(chr(31), mv, k, arch, status), chr(30)) FROM c WHERE NOT s) AS cells,
       (SELECT json_agg(json_build_array(mv, k, arch, status, "errorLine", "logUrl", "lastResultAt")) FROM c WHERE s) AS full,
-      EXISTS (SELECT 1 FROM "Kernel" WHERE version = ${opts.target}) AS known`;
+      EXISTS (SELECT 1 FROM "Kernel" WHERE version = ${target}) AS known`;
+
+  const stamp = row?.stamp ?? null;
+  // Only if the statement saw the stamp the kept data belongs to did it leave that data out.
+  const reused = stamp !== null && stamp === stampBefore;
+  syncStamp(stamp);
 
   const modules = new Map<string, ModuleRow>();
   for (const [id, moduleId, slug, name, version, min, max] of row?.versions ?? []) {
@@ -142,27 +197,33 @@ export async function loadCheckBasis(opts: {
     if (!m) modules.set(slug, (m = { id: moduleId, slug, name, versions: [] }));
     m.versions.push({ id, moduleId, version, declaredKernelMin: min, declaredKernelMax: max });
   }
+  for (const m of modules.values()) rememberModuleVersions(stamp, m.slug, m.versions.map((v) => ({ id: v.id, version: v.version })));
+  const judged = new Map(row?.judged ?? []);
   const bare = bareStates(row?.cells ?? null);
   const full = row?.full ?? [];
   await ensureKernels([...bare.map((c) => c[1]), ...full.map((c) => c[1])]);
 
+  const settled = new Map<number, Settled>();
   const cells = new Map<number, KernelCell[]>();
   const detailed = new Set<string>();
-  const kernelIds = new Map<string, number>();
+  for (const id of judged.values()) {
+    const done = reused ? settledBefore.get(id) : undefined;
+    if (done) settled.set(id, done);
+    const kept = reused ? cellsBefore.get(id) : undefined;
+    if (kept) cells.set(id, kept.filter((c) => c.kernel.series !== series));
+  }
   for (const [mv, k, arch, status] of bare) {
     const kernel = kernelById.get(k);
-    if (kernel === undefined) continue;
-    kernelIds.set(kernel, k);
-    addCell(cells, mv, { kernel: parseKnownKernel(kernel), arch, status, errorLine: null, logUrl: null, lastResultAt: NO_DATE });
+    if (kernel !== undefined) addCell(cells, mv, { kernel: parseKnownKernel(kernel), arch, status, errorLine: null, logUrl: null, lastResultAt: NO_DATE });
   }
   for (const [mv, k, arch, status, errorLine, logUrl, at] of full) {
     const kernel = kernelById.get(k);
     if (kernel === undefined) continue;
-    kernelIds.set(kernel, k);
     detailed.add(cellKey(mv, kernel));
     addCell(cells, mv, { kernel: parseKnownKernel(kernel), arch, status: status as Status, errorLine, logUrl, lastResultAt: utc(at) });
   }
-  return { modules, judged: new Map(row?.judged ?? []), cells, detailed, kernelIds, targetKnown: row?.known ?? false };
+  for (const id of judged.values()) if (!settled.has(id)) rememberCells(stamp, id, arch, cells.get(id) ?? []);
+  return { stamp, modules, judged, settled, cells, detailed, kernelIds: kernelIdOf, targetKnown: row?.known ?? false };
 }
 
 /** Round trip 2a: the full cells (error line, log link, date) of the given version × kernel pairs, by cellKey. */
