@@ -5,8 +5,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-mkdir -p test-results
-rm -f test-results/vitest.json test-results/playwright.json
+mkdir -p reports
+rm -f reports/vitest.json reports/playwright.json
 status=0
 step() { echo; echo "== $*"; }
 
@@ -21,7 +21,7 @@ step "lint"
 npx eslint . || status=1
 
 step "unit + integration tests (vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
+npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json || status=1
 
 step "production build"
 if npx next build; then
@@ -32,6 +32,6 @@ else
   status=1
 fi
 
-node scripts/test-summary.mjs test-results/vitest.json test-results/playwright.json || status=1
+node scripts/test-summary.mjs reports/vitest.json reports/playwright.json || status=1
 if [ $status -ne 0 ]; then echo "some checks failed (see above)"; fi
 exit $status
