@@ -1,6 +1,7 @@
 import { db } from "../db/client";
 import type { Stage, Status } from "../domain/status";
 import { notFound } from "./errors";
+import { toResultView } from "./result-view";
 
 export interface CellDetail {
   module: string;
@@ -60,19 +61,6 @@ export async function getCell(opts: { slug: string; version: string; kernel: str
       errorLine: c.errorLine,
       logUrl: c.logUrl,
     })),
-    results: results.map((r) => ({
-      id: r.id,
-      arch: r.arch,
-      stage: r.stage as Stage,
-      status: r.status as Status,
-      finishedAt: r.finishedAt,
-      durationMs: r.durationMs,
-      errorLine: r.errorLine,
-      logUrl: r.logUrl,
-      logExcerpt: r.logExcerpt,
-      logTruncated: r.logTruncated,
-      compiler: r.compiler,
-      run: r.run,
-    })),
+    results: results.map(toResultView),
   };
 }

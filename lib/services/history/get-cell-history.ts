@@ -3,6 +3,7 @@ import { compareKernels } from "../../domain/kernel-version";
 import { kernelLine, lineLabel, observeCell, verdictChanges, type CellState, type Verdict } from "../../domain/regressions";
 import type { Stage, Status } from "../../domain/status";
 import { notFound } from "../errors";
+import { toResultView } from "../result-view";
 
 export interface CellHistoryArch {
   arch: string;
@@ -80,19 +81,6 @@ export async function getCellHistory(opts: { slug: string; version: string; kern
     arches,
     previousKernel: at > 0 ? sameLine[at - 1] : null,
     nextKernel: at >= 0 && at < sameLine.length - 1 ? sameLine[at + 1] : null,
-    results: rows.map((r) => ({
-      id: r.id,
-      arch: r.arch,
-      stage: r.stage as Stage,
-      status: r.status as Status,
-      finishedAt: r.finishedAt,
-      durationMs: r.durationMs,
-      errorLine: r.errorLine,
-      logExcerpt: r.logExcerpt,
-      logTruncated: r.logTruncated,
-      logUrl: r.logUrl,
-      compiler: r.compiler,
-      run: r.run,
-    })),
+    results: rows.map(toResultView),
   };
 }
