@@ -1,7 +1,7 @@
 import { db } from "../db/client";
 import type { Stage, Status } from "../domain/status";
 import { notFound } from "./errors";
-import { toResultView } from "./result-view";
+import { toResultView, type ResultView } from "./result-view";
 
 export interface CellDetail {
   module: string;
@@ -16,20 +16,7 @@ export interface CellDetail {
     errorLine: string | null;
     logUrl: string | null;
   }[];
-  results: {
-    id: number;
-    arch: string;
-    stage: Stage;
-    status: Status;
-    finishedAt: Date;
-    durationMs: number | null;
-    errorLine: string | null;
-    logUrl: string | null;
-    logExcerpt: string | null;
-    logTruncated: boolean;
-    compiler: string | null;
-    run: { source: string; externalId: string; url: string | null };
-  }[];
+  results: ResultView[];
 }
 
 /** Everything known about one module version × kernel: per-arch state and the raw results. */

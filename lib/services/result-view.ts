@@ -33,3 +33,4 @@ export function toResultView<R extends RunRef>(r: ResultRow & { run: R }) {
     run: r.run,
   };
 }
+export type ResultView<R extends RunRef = RunRef> = ReturnType<typeof toResultView<R>>;

@@ -1,9 +1,9 @@
 import { db } from "../../db/client";
 import { compareKernels } from "../../domain/kernel-version";
 import { kernelLine, lineLabel, observeCell, verdictChanges, type CellState, type Verdict } from "../../domain/regressions";
-import type { Stage, Status } from "../../domain/status";
+import type { Status } from "../../domain/status";
 import { notFound } from "../errors";
-import { toResultView } from "../result-view";
+import { toResultView, type ResultView } from "../result-view";
 
 export interface CellHistoryArch {
   arch: string;
@@ -22,20 +22,7 @@ export interface CellHistoryView {
   /** neighbouring kernels of the same line on which this version has results */
   previousKernel: string | null;
   nextKernel: string | null;
-  results: {
-    id: number;
-    arch: string;
-    stage: Stage;
-    status: Status;
-    finishedAt: Date;
-    durationMs: number | null;
-    errorLine: string | null;
-    logExcerpt: string | null;
-    logTruncated: boolean;
-    logUrl: string | null;
-    compiler: string | null;
-    run: { id: number; source: string; externalId: string; url: string | null };
-  }[];
+  results: ResultView<{ id: number; source: string; externalId: string; url: string | null }>[];
 }
 
 /** Every result for one module version × kernel (× arch) over time, newest first. */
