@@ -10,7 +10,9 @@
  * Env: BENCH_RESULTS (default 1000000), BENCH_REQUESTS (default 1000), BENCH_SEED (default 7),
  *      BENCH_SEED_PATH (bulk | ingest), BENCH_STRICT=1 exits 1 when the cold service p95 is over budget,
  *      BENCH_PROFILE=file.cpuprofile records a CPU profile of the service timings, BENCH_HOLD=1 keeps
- *      the seeded database up for inspection until the process is interrupted.
+ *      the seeded database up for inspection until the process is interrupted, BENCH_DIR=path keeps
+ *      the database in that directory and reuses it when it already holds the requested results
+ *      (for repeated runs while tuning; the default is a fresh temp directory, removed afterwards).
  */
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -73,11 +75,12 @@ const line = (label: string, p: ReturnType<typeof percentiles> & { nodeCpu: numb
   );
 
 async function main(): Promise<number> {
-  const parent = mkdtempSync(path.join(tmpdir(), "modcompat-bench-"));
-  chmodSync(parent, 0o755);
+  const keep = process.env.BENCH_DIR ? path.resolve(process.env.BENCH_DIR) : null;
+  const parent = keep ?? mkdtempSync(path.join(tmpdir(), "modcompat-bench-"));
+  if (!keep) chmodSync(parent, 0o755);
   const port = await freePort();
-  console.log(`[bench] embedded PostgreSQL on 127.0.0.1:${port} in ${parent}`);
-  const pg = await startEmbeddedPostgres({ dir: path.join(parent, "data"), port, database: "bench", persistent: false });
+  console.log(`[bench] embedded PostgreSQL on 127.0.0.1:${port} in ${parent}${keep ? " (kept: BENCH_DIR)" : ""}`);
+  const pg = await startEmbeddedPostgres({ dir: path.join(parent, "data"), port, database: "bench", persistent: keep !== null });
   let httpServer: Server | null = null;
   try {
     migrateDeploy(pg.url);
@@ -151,9 +154,16 @@ async function main(): Promise<number> {
     );
     const t0 = performance.now();
     let stored = 0;
+    const [already] = await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Result"`;
+    if (keep && Number(already.n) === expected) {
+      console.log(`[bench] BENCH_DIR already holds ${expected.toLocaleString("en")} results: seeding skipped`);
+      stored = expected;
+    } else if (Number(already.n) > 0) {
+      throw new Error(`the database in ${parent} holds ${Number(already.n).toLocaleString("en")} results, not ${expected.toLocaleString("en")}: remove it or choose another BENCH_DIR`);
+    }
     let nextReport = 0.1;
     const bodies = syntheticBodies({ seed: SEED, modules: MODULES, versionsPerModule: VERSIONS, series: SERIES, patchesPerSeries: PATCHES, arches: ARCHES, source: "bench", chunk: SEED_PATH === "ingest" ? 5000 : 20_000 });
-    for (const body of bodies) {
+    for (const body of stored === expected ? [] : bodies) {
       stored += SEED_PATH === "ingest" ? (await recordResults(body)).stored : await storeBulk(body);
       if (stored / expected >= nextReport) {
         const s = (performance.now() - t0) / 1000;
@@ -295,7 +305,7 @@ async function main(): Promise<number> {
   } finally {
     httpServer?.close();
     await pg.stop();
-    rmSync(parent, { recursive: true, force: true });
+    if (!keep) rmSync(parent, { recursive: true, force: true });
   }
 }
 

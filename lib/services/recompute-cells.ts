@@ -1,5 +1,6 @@
 import type { Tx } from "../db/client";
 import { foldCell, type FoldInput, type Stage, type Status } from "../domain/status";
+import { refreshVersionCellStates } from "./version-cell-states";
 
 export interface CellKey {
   moduleVersionId: number;
@@ -11,7 +12,8 @@ const keyOf = (k: CellKey) => `${k.moduleVersionId}:${k.kernelId}:${k.arch}`;
 
 /**
  * Rebuild the summary rows of the given cells from their raw results (lib/domain/status.ts
- * foldCell is the only place the folding rule lives). Returns the number of cells written.
+ * foldCell is the only place the folding rule lives), then the VersionCellStates rows of their
+ * module versions. Returns the number of cells written.
  */
 export async function recomputeCells(tx: Tx, keys: readonly CellKey[]): Promise<number> {
   if (keys.length === 0) return 0;
@@ -53,5 +55,6 @@ export async function recomputeCells(tx: Tx, keys: readonly CellKey[]): Promise<
       "failCount" = EXCLUDED."failCount", "errorCount" = EXCLUDED."errorCount", "skipCount" = EXCLUDED."skipCount",
       "lastResultId" = EXCLUDED."lastResultId", "lastResultAt" = EXCLUDED."lastResultAt",
       "errorLine" = EXCLUDED."errorLine", "logUrl" = EXCLUDED."logUrl"`;
+  await refreshVersionCellStates(tx, keys);
   return rows.length;
 }

@@ -81,6 +81,33 @@ describe("GET /api/v1/check", () => {
     expect(out.links.self).toBe(`/check?kernel=6.12.107%2Bdeb12-amd64&module=${V4L}%400.12.7&arch=x86_64`);
   });
 
+  it("all arches: evidence outside the target's series is cited in full, arch by arch", async () => {
+    const slug = "chk-two-arches";
+    await recordResults({
+      run: { source: "check-api-test", id: `two-arches-${Date.now()}` },
+      results: [
+        r(slug, "1.0", "6.1.0-56-amd64", "pass", { finishedAt: "2026-10-01T10:00:00Z" }),
+        r(slug, "1.0", "6.1.0-56-amd64", "pass", { arch: "aarch64", finishedAt: "2026-10-02T10:00:00Z" }),
+        r(slug, "1.0", "6.12.95+deb12-amd64", "fail", { arch: "aarch64", errorLine: "error: 'struct foo' has no member named 'bar'" }),
+        r(slug, "1.0", "6.12.107+deb12-amd64", "fail", { errorLine: "error: 'struct foo' has no member named 'bar'" }),
+        r(slug, "1.0", "6.12.107+deb12-amd64", "fail", { arch: "aarch64", errorLine: "error: 'struct foo' has no member named 'bar'" }),
+      ],
+    });
+    const m = (await ok(await get(q("6.12.107+deb12-amd64", `${slug}@1.0`)))).modules[0];
+    expect(m.verdict).toBe("broken");
+    expect(m.since).toEqual({ kernel: "6.12.95+deb12-amd64", lastPass: "6.1.0-56-amd64" });
+    const lastPass = m.evidence.find((e) => e.relation === "last-pass")!;
+    expect(lastPass).toMatchObject({
+      kernel: "6.1.0-56-amd64",
+      status: "pass",
+      arches: [
+        { arch: "aarch64", status: "pass" },
+        { arch: "x86_64", status: "pass" },
+      ],
+      lastResultAt: "2026-10-02T10:00:00.000Z",
+    });
+  });
+
   it("the evidence link leads to the raw results", async () => {
     const out = await ok(await get(q("6.12.107+deb12-amd64", `${V4L}@0.12.7`)));
     const { GET: cellGet } = await import("@/app/api/v1/modules/[slug]/versions/[version]/kernels/[kernel]/route");

@@ -1,21 +1,24 @@
 import { db } from "../../db/client";
 import { parseKernelVersion, type KernelVersion } from "../../domain/kernel-version";
 import type { Status } from "../../domain/status";
+import { foldArches } from "../../domain/matrix";
 import type { KernelCell, VersionVerdict } from "../../domain/verdict";
+import { decodeVersionCellStates } from "../version-cell-states";
 import { cacheStamp, keptCells, keptModuleVersions, keptPassing, keptVerdict, rememberCells, rememberModuleVersions, syncStamp } from "./check-cache";
 
 /**
  * The reads of a pre-upgrade check, in one round trip for most checks and two at most, whatever
  * the number of modules:
  *  1. loadCheckBasis: the modules' versions and every cell of the versions to judge, in full on
- *     the target's series (where most evidence lies) and as bare states elsewhere;
+ *     the target's series (where most evidence lies) and as bare states elsewhere, read from the
+ *     one VersionCellStates row per version (lib/services/version-cell-states.ts);
  *  2. only when needed, loadCellDetails + loadSeriesCells in parallel: the full cells of evidence
  *     outside the series (where a run of failures began), and the cells of other versions on the
  *     target's series for modules that need an alternative (broken, unsupported, unknown version).
  * Only Cell summaries are read, never raw results; cell lookups walk the Cell primary key
  * (moduleVersionId, kernelId, arch). Kernels travel as ids: an id always names the same kernel
- * string, so the strings are kept in a process-wide dictionary. A few thousand bare cell states
- * travel as one delimited string, several times cheaper to send and decode than rows; what was
+ * string, so the strings are kept in a process-wide dictionary. Bare cell states travel as
+ * delimited strings, several times cheaper to send and decode than rows; what was
  * read or concluded before is kept while the data does not change (check-cache.ts).
  */
 
@@ -59,7 +62,6 @@ export interface CheckBasis {
 }
 
 const UNIT = "\x1f";
-const RECORD = "\x1e";
 const NO_DATE = new Date(0);
 
 // Kernel strings never change meaning, so their parse is shared across requests. Bounded, because
@@ -101,13 +103,34 @@ function addCell<K>(into: Map<K, KernelCell[]>, key: K, cell: KernelCell): void 
 const interned = new Map<string, string>();
 const intern = (s: string) => interned.get(s) ?? (interned.size < 1000 ? (interned.set(s, s), s) : s);
 
-/** "mv␟kernelId␟arch␟status␞…" → [version id, kernel id, arch, status][] */
-function bareStates(text: string | null): [number, number, string, Status][] {
-  if (!text) return [];
-  return text.split(RECORD).map((rec) => {
-    const [mv, k, arch, status] = rec.split(UNIT);
-    return [Number(mv), Number(k), intern(arch), intern(status) as Status];
-  });
+/** The arch of a bare cell that stands for all arches of its kernel, folded (see bareCells). */
+export const ALL_ARCHES = "*";
+
+/**
+ * Cells from VersionCellStates rows ([version id, text]), by version id. With one arch asked for,
+ * a cell per kernel of that arch; otherwise one cell per kernel with its arches folded by the
+ * matrix rule (foldArches), which is all the verdict rules read of a cell known only by its state
+ * (the evidence they cite is reloaded in full, loadCellDetails). Loads the kernels it meets.
+ */
+async function bareCells(rows: [number, string][] | null, arch: string | null): Promise<Map<number, KernelCell[]>> {
+  const decoded = (rows ?? []).map(([mv, text]) => [mv, decodeVersionCellStates(text, arch)] as const);
+  const ids = new Set<number>();
+  for (const [, entries] of decoded) for (const e of entries) if (!kernelById.has(e.kernelId)) ids.add(e.kernelId);
+  await ensureKernels(ids);
+  const out = new Map<number, KernelCell[]>();
+  for (const [mv, entries] of decoded) {
+    const byKernel = new Map<number, Status>();
+    for (const e of entries) {
+      const held = byKernel.get(e.kernelId);
+      byKernel.set(e.kernelId, held === undefined || held === e.status ? e.status : (foldArches([held, e.status]) ?? held));
+    }
+    const cellArch = arch === null ? ALL_ARCHES : intern(arch);
+    for (const [kernelId, status] of byKernel) {
+      const raw = kernelById.get(kernelId);
+      if (raw !== undefined) addCell(out, mv, { kernel: parseKnownKernel(raw), arch: cellArch, status, errorLine: null, logUrl: null, lastResultAt: NO_DATE });
+    }
+  }
+  return out;
 }
 
 type FullCell = [mv: number, kernelId: number, arch: string, status: string, errorLine: string | null, logUrl: string | null, at: string];
@@ -145,13 +168,14 @@ export async function loadCheckBasis(opts: {
   }
   const settledIds = [...settledBefore.keys()];
   const bareIds = [...new Set([...settledIds, ...cellsBefore.keys()])];
-  // Error lines are free text, so full cells travel as JSON rather than between separators.
+  // Error lines are free text, so full cells travel as JSON; the other cells come from the one
+  // VersionCellStates row per version (lib/services/version-cell-states.ts).
   const [row] = await db().$queryRaw<
     {
       stamp: string | null;
       versions: [number, number, string, string, string, string | null, string | null][] | null;
       judged: [string, number][] | null;
-      cells: string | null;
+      states: [number, string][] | null;
       full: FullCell[] | null;
       known: boolean;
     }[]
@@ -170,20 +194,18 @@ export async function loadCheckBasis(opts: {
       SELECT DISTINCT ON (w.slug) w.slug, v.id FROM want w JOIN vers v ON v.slug = w.slug
       WHERE w.version IS NULL OR v.version = w.version
       ORDER BY w.slug, v."sortKey" DESC
-    ), c AS (
-      SELECT c."moduleVersionId" AS mv, c."kernelId" AS k, c.arch, c.status, k.series = ${series} AS s, c."errorLine", c."logUrl", c."lastResultAt"
-      FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId"
-      WHERE c."moduleVersionId" IN (SELECT id FROM judged) AND (${arch}::text IS NULL OR c.arch = ${arch}::text)
-        AND ((SELECT needed FROM fresh)
-          OR (k.series = ${series} AND c."moduleVersionId" <> ALL(${settledIds}::int[]))
-          OR (k.series <> ${series} AND c."moduleVersionId" <> ALL(${bareIds}::int[])))
     )
     SELECT
       (SELECT v FROM stamp) AS stamp,
       (SELECT json_agg(json_build_array(id, "moduleId", slug, name, version, "declaredKernelMin", "declaredKernelMax") ORDER BY "sortKey" DESC) FROM vers) AS versions,
       (SELECT json_agg(json_build_array(slug, id)) FROM judged) AS judged,
-      (SELECT string_agg(concat_ws(chr(31), mv, k, arch, status), chr(30)) FROM c WHERE NOT s) AS cells,
-      (SELECT json_agg(json_build_array(mv, k, arch, status, "errorLine", "logUrl", "lastResultAt")) FROM c WHERE s) AS full,
+      (SELECT json_agg(json_build_array(s."moduleVersionId", s.states)) FROM "VersionCellStates" s
+        WHERE s."moduleVersionId" IN (SELECT id FROM judged) AND s.series <> ${series}
+          AND ((SELECT needed FROM fresh) OR s."moduleVersionId" <> ALL(${bareIds}::int[]))) AS states,
+      (SELECT json_agg(json_build_array(c."moduleVersionId", c."kernelId", c.arch, c.status, c."errorLine", c."logUrl", c."lastResultAt")) FROM "Cell" c
+        WHERE c."moduleVersionId" IN (SELECT id FROM judged) AND c."kernelId" IN (SELECT id FROM "Kernel" WHERE series = ${series})
+          AND (${arch}::text IS NULL OR c.arch = ${arch}::text)
+          AND ((SELECT needed FROM fresh) OR c."moduleVersionId" <> ALL(${settledIds}::int[]))) AS full,
       EXISTS (SELECT 1 FROM "Kernel" WHERE version = ${target}) AS known`;
 
   const stamp = row?.stamp ?? null;
@@ -199,9 +221,9 @@ export async function loadCheckBasis(opts: {
   }
   for (const m of modules.values()) rememberModuleVersions(stamp, m.slug, m.versions.map((v) => ({ id: v.id, version: v.version })));
   const judged = new Map(row?.judged ?? []);
-  const bare = bareStates(row?.cells ?? null);
+  const bare = await bareCells(row?.states ?? null, arch);
   const full = row?.full ?? [];
-  await ensureKernels([...bare.map((c) => c[1]), ...full.map((c) => c[1])]);
+  await ensureKernels(full.map((c) => c[1]));
 
   const settled = new Map<number, Settled>();
   const cells = new Map<number, KernelCell[]>();
@@ -212,10 +234,8 @@ export async function loadCheckBasis(opts: {
     const kept = reused ? cellsBefore.get(id) : undefined;
     if (kept) cells.set(id, kept.filter((c) => c.kernel.series !== series));
   }
-  for (const [mv, k, arch, status] of bare) {
-    const kernel = kernelById.get(k);
-    if (kernel !== undefined) addCell(cells, mv, { kernel: parseKnownKernel(kernel), arch, status, errorLine: null, logUrl: null, lastResultAt: NO_DATE });
-  }
+  // Cells of the target's series came in full, those of the other series as bare states.
+  for (const [mv, list] of bare) for (const c of list) addCell(cells, mv, c);
   for (const [mv, k, arch, status, errorLine, logUrl, at] of full) {
     const kernel = kernelById.get(k);
     if (kernel === undefined) continue;
@@ -247,17 +267,9 @@ export async function loadCellDetails(pairs: { versionId: number; kernelId: numb
 
 /** Round trip 2b: bare cell states of the given versions on kernels of one series, by version id. */
 export async function loadSeriesCells(versionIds: number[], series: string, arch: string | null): Promise<Map<number, KernelCell[]>> {
-  const out = new Map<number, KernelCell[]>();
-  if (versionIds.length === 0) return out;
-  const [row] = await db().$queryRaw<{ cells: string | null }[]>`
-    SELECT string_agg(concat_ws(chr(31), c."moduleVersionId", c."kernelId", c.arch, c.status), chr(30)) AS cells
-    FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId"
-    WHERE c."moduleVersionId" = ANY(${versionIds}::int[]) AND k.series = ${series} AND (${arch}::text IS NULL OR c.arch = ${arch}::text)`;
-  const bare = bareStates(row?.cells ?? null);
-  await ensureKernels(bare.map((c) => c[1]));
-  for (const [mv, k, arch, status] of bare) {
-    const kernel = kernelById.get(k);
-    if (kernel !== undefined) addCell(out, mv, { kernel: parseKnownKernel(kernel), arch, status, errorLine: null, logUrl: null, lastResultAt: NO_DATE });
-  }
-  return out;
+  if (versionIds.length === 0) return new Map();
+  const [row] = await db().$queryRaw<{ states: [number, string][] | null }[]>`
+    SELECT json_agg(json_build_array("moduleVersionId", states)) AS states FROM "VersionCellStates"
+    WHERE "moduleVersionId" = ANY(${versionIds}::int[]) AND series = ${series}`;
+  return bareCells(row?.states ?? null, arch);
 }

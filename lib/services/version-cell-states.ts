@@ -1,0 +1,67 @@
+import type { Tx } from "../db/client";
+import { STATUSES, type Status } from "../domain/status";
+
+/**
+ * VersionCellStates: the Cell states of one module version on the kernels of one series, in one
+ * text, so that a reader who needs a version's whole row of the matrix (the pre-upgrade check)
+ * reads a few short rows instead of a thousand Cell rows. Format, arches in byte order, kernels by
+ * id:
+ *
+ *     x86_64|101p 102f 117s,aarch64|101p 102e
+ *
+ * that is `arch|` then `<kernel id><first letter of the status>` separated by spaces, arches
+ * separated by ",". Arch names are [a-z0-9_]+ (lib/schemas/ingest.ts), so the separators never
+ * occur inside them. The rows are rebuilt from Cell in the transaction that changes the cells
+ * (recomputeCells), so they never disagree with Cell; migration 0003 filled them for existing data.
+ */
+
+const STATUS_BY_LETTER = new Map<string, Status>(STATUSES.map((s) => [s[0], s]));
+if (STATUS_BY_LETTER.size !== STATUSES.length) throw new Error("statuses must differ in their first letter (VersionCellStates format)");
+
+/** Rebuild the rows (version × series) that hold the given cells. */
+export async function refreshVersionCellStates(tx: Tx, cells: readonly { moduleVersionId: number; kernelId: number }[]): Promise<void> {
+  if (cells.length === 0) return;
+  const pairs = [...new Map(cells.map((c) => [`${c.moduleVersionId}:${c.kernelId}`, c])).values()];
+  await tx.$executeRaw`
+    WITH touched AS (
+      SELECT DISTINCT u.mv, k.series FROM unnest(${pairs.map((p) => p.moduleVersionId)}::int[], ${pairs.map((p) => p.kernelId)}::int[]) AS u(mv, k)
+      JOIN "Kernel" k ON k.id = u.k
+    )
+    INSERT INTO "VersionCellStates" ("moduleVersionId", "series", "states", "cellCount")
+    SELECT mv, series, string_agg(arch || '|' || list, ',' ORDER BY arch), sum(n)::int
+    FROM (
+      SELECT t.mv, t.series, c.arch, string_agg(c."kernelId"::text || left(c.status, 1), ' ' ORDER BY c."kernelId") AS list, count(*) AS n
+      FROM touched t JOIN "Kernel" k ON k.series = t.series JOIN "Cell" c ON c."moduleVersionId" = t.mv AND c."kernelId" = k.id
+      GROUP BY t.mv, t.series, c.arch
+    ) per_arch
+    GROUP BY mv, series
+    ON CONFLICT ("moduleVersionId", "series") DO UPDATE SET "states" = EXCLUDED."states", "cellCount" = EXCLUDED."cellCount"`;
+}
+
+export interface StateEntry {
+  kernelId: number;
+  arch: string;
+  status: Status;
+}
+
+/**
+ * Decode one row's text, keeping only `arch` when given. Throws on text that does not follow the
+ * format (it is only ever written by refreshVersionCellStates, so that would be a bug).
+ */
+export function decodeVersionCellStates(text: string, arch: string | null = null): StateEntry[] {
+  const out: StateEntry[] = [];
+  if (text === "") return out;
+  for (const group of text.split(",")) {
+    const bar = group.indexOf("|");
+    const groupArch = group.slice(0, bar);
+    if (bar <= 0) throw new Error(`VersionCellStates: arch group without "arch|": ${group.slice(0, 40)}`);
+    if (arch !== null && groupArch !== arch) continue;
+    for (const entry of group.slice(bar + 1).split(" ")) {
+      const status = STATUS_BY_LETTER.get(entry[entry.length - 1]);
+      const kernelId = Number(entry.slice(0, -1));
+      if (!status || !Number.isInteger(kernelId) || kernelId <= 0) throw new Error(`VersionCellStates: bad entry "${entry}" for ${groupArch}`);
+      out.push({ kernelId, arch: groupArch, status });
+    }
+  }
+  return out;
+}
