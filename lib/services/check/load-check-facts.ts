@@ -11,7 +11,7 @@ import { cacheStamp, keptCells, keptModuleVersions, keptPassing, keptVerdict, re
  * the number of modules:
  *  1. loadCheckBasis: the modules' versions and every cell of the versions to judge, in full on
  *     the target's series (where most evidence lies) and as bare states elsewhere, read from the
- *     one VersionCellStates row per version (lib/services/version-cell-states.ts);
+ *     VersionCellStates rows, one per version and kernel series (lib/services/version-cell-states.ts);
  *  2. only when needed, loadCellDetails + loadSeriesCells in parallel: the full cells of evidence
  *     outside the series (where a run of failures began), and the cells of other versions on the
  *     target's series for modules that need an alternative (broken, unsupported, unknown version).
@@ -104,7 +104,7 @@ const interned = new Map<string, string>();
 const intern = (s: string) => interned.get(s) ?? (interned.size < 1000 ? (interned.set(s, s), s) : s);
 
 /** The arch of a bare cell that stands for all arches of its kernel, folded (see bareCells). */
-export const ALL_ARCHES = "*";
+const ALL_ARCHES = "*";
 
 /**
  * Cells from VersionCellStates rows ([version id, text]), by version id. With one arch asked for,
@@ -168,8 +168,8 @@ export async function loadCheckBasis(opts: {
   }
   const settledIds = [...settledBefore.keys()];
   const bareIds = [...new Set([...settledIds, ...cellsBefore.keys()])];
-  // Error lines are free text, so full cells travel as JSON; the other cells come from the one
-  // VersionCellStates row per version (lib/services/version-cell-states.ts).
+  // Error lines are free text, so full cells travel as JSON; the other cells come from the
+  // VersionCellStates rows of the other series (lib/services/version-cell-states.ts).
   const [row] = await db().$queryRaw<
     {
       stamp: string | null;
