@@ -79,7 +79,8 @@ export default async function ModulePage({ params, searchParams }: Props) {
 }
 
 async function MatrixSection(props: { slug: string; base: string; query: MatrixQuery; current: SearchParams; cell?: string }) {
-  const [view, marks] = await Promise.all([getMatrix(props.slug, props.query), declaredMismatchIndex(props.slug)]);
+  const view = await getMatrix(props.slug, props.query);
+  const marks = await declaredMismatchIndex(props.slug, { arch: props.query.arch, kernelIds: new Set(view.series.flatMap((s) => s.kernels.map((k) => k.id))) });
   return (
     <>
       <MatrixFilters base={props.base} view={view} current={props.current} />

@@ -52,10 +52,16 @@ export async function listDeclaredMismatches(moduleId: number): Promise<{ declar
   return { declaredVersions: versions.length, mismatches };
 }
 
-/** For the matrix: "versionId:kernelId" → disagreement, arches folded (any disagreeing arch marks the cell). */
-export async function declaredMismatchIndex(slug: string): Promise<Map<string, Disagreement>> {
+/**
+ * For the matrix: "versionId:kernelId" → disagreement, for the cells the matrix shows: only `arch`
+ * when the matrix is filtered to one, arches folded otherwise (any disagreeing arch marks the cell),
+ * and only the kernels in `kernelIds` (the columns left after the other filters).
+ */
+export async function declaredMismatchIndex(slug: string, opts: { arch?: string | null; kernelIds?: ReadonlySet<number> } = {}): Promise<Map<string, Disagreement>> {
   const mod = await db().module.findUnique({ where: { slug }, select: { id: true } });
   if (!mod) return new Map();
   const { mismatches } = await listDeclaredMismatches(mod.id);
-  return new Map(mismatches.map((m) => [`${m.versionId}:${m.kernelId}`, m.kind]));
+  return new Map(
+    mismatches.filter((m) => (!opts.arch || m.arch === opts.arch) && (!opts.kernelIds || opts.kernelIds.has(m.kernelId))).map((m) => [`${m.versionId}:${m.kernelId}`, m.kind]),
+  );
 }
