@@ -498,3 +498,49 @@ export function verdictChanges(cell: Pick<CellHistory, "observations">): (Observ
   }
   return out;
 }
+
+/** A stored incident, as far as deciding what became of it needs. */
+export interface StoredIncidentRef {
+  id: number;
+  key: string;
+  arch: string;
+  line: string;
+  lastGoodKernel: string;
+  firstBadKernel: string;
+}
+
+/**
+ * Which stored incidents live on under a new key. An incident's key names its first bad kernel, so
+ * when results arrive for a kernel inside its gap (after the last good, before the first bad one)
+ * the same break is detected again with a narrower gap and a new key. Keeping the stored row (its
+ * id, its links, its feed entry) is right when the new incident is the same break: the same arch
+ * and kernel line, and gaps that overlap (new first bad after the old last good, new last good
+ * before the old first bad). Each stored incident is claimed at most once, by the new incident
+ * whose first bad kernel is the oldest. Returns new key → stored id.
+ */
+export function incidentSuccessors(
+  stored: readonly StoredIncidentRef[],
+  detected: readonly Pick<DetectedIncident, "key" | "arch" | "line" | "lastGoodKernel" | "firstBadKernel">[],
+): Map<string, number> {
+  const storedKeys = new Set(stored.map((s) => s.key));
+  const detectedKeys = new Set(detected.map((d) => d.key));
+  const vanished = stored.filter((s) => !detectedKeys.has(s.key));
+  const fresh = detected.filter((d) => !storedKeys.has(d.key)).sort((a, b) => compareKernels(a.firstBadKernel, b.firstBadKernel) || cmpText(a.key, b.key));
+  const out = new Map<string, number>();
+  const claimed = new Set<number>();
+  for (const d of fresh) {
+    const heir = vanished.find(
+      (s) =>
+        !claimed.has(s.id) &&
+        s.arch === d.arch &&
+        s.line === d.line &&
+        compareKernels(d.firstBadKernel, s.lastGoodKernel) > 0 &&
+        compareKernels(d.lastGoodKernel, s.firstBadKernel) < 0,
+    );
+    if (heir) {
+      claimed.add(heir.id);
+      out.set(d.key, heir.id);
+    }
+  }
+  return out;
+}

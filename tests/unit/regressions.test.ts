@@ -5,6 +5,7 @@ import {
   detectIncidents,
   incidentDays,
   incidentNeighbourhood,
+  incidentSuccessors,
   kernelLine,
   observeCell,
   walkKernels,
@@ -380,5 +381,39 @@ describe("isDevelopmentSnapshot", () => {
     ["1.2.990", false],
   ])("%s → %s", (v, want) => {
     expect(isDevelopmentSnapshot(v)).toBe(want);
+  });
+});
+
+describe("incidentSuccessors: a stored incident lives on when the same break is detected with a narrower gap", () => {
+  const stored = (id: number, lastGood: string, firstBad: string, opts: { arch?: string; line?: string } = {}) => ({
+    id,
+    key: `${opts.arch ?? "x86_64"}|${opts.line ?? "mainline"}|${firstBad}`,
+    arch: opts.arch ?? "x86_64",
+    line: opts.line ?? "mainline",
+    lastGoodKernel: lastGood,
+    firstBadKernel: firstBad,
+  });
+  const detected = (lastGood: string, firstBad: string, opts: { arch?: string; line?: string } = {}) => {
+    const { id: _id, ...rest } = stored(0, lastGood, firstBad, opts);
+    return rest;
+  };
+
+  it.each([
+    ["an earlier bad kernel turns up inside the gap", [stored(1, "6.7", "6.8")], [detected("6.7", "6.8-rc2")], { "x86_64|mainline|6.8-rc2": 1 }],
+    ["a pass and a fail turn up inside the gap", [stored(1, "6.6", "6.9")], [detected("6.7", "6.8")], { "x86_64|mainline|6.8": 1 }],
+    ["the key did not change: nothing to inherit", [stored(1, "6.7", "6.8")], [detected("6.7", "6.8")], {}],
+    ["a break on another arch is another incident", [stored(1, "6.7", "6.8")], [detected("6.7", "6.8-rc2", { arch: "aarch64" })], {}],
+    ["a break on another kernel line is another incident", [stored(1, "6.7", "6.8")], [detected("6.7", "6.8-rc2", { line: "debian/amd64" })], {}],
+    ["a later, separate break does not take over an old one", [stored(1, "6.1", "6.2")], [detected("6.7", "6.8")], {}],
+    ["an earlier, separate break does not take over a later one", [stored(1, "6.7", "6.8")], [detected("6.1", "6.2")], {}],
+    ["split in two: the oldest new break keeps the row", [stored(1, "6.1", "6.9")], [detected("6.5", "6.6"), detected("6.2", "6.3")], { "x86_64|mainline|6.3": 1 }],
+    [
+      "two stored breaks narrowed at once keep their own rows",
+      [stored(1, "6.1", "6.4"), stored(2, "6.6", "6.9")],
+      [detected("6.7", "6.8"), detected("6.2", "6.3")],
+      { "x86_64|mainline|6.3": 1, "x86_64|mainline|6.8": 2 },
+    ],
+  ])("%s", (_, before, now, expected) => {
+    expect(Object.fromEntries(incidentSuccessors(before, now))).toEqual(expected);
   });
 });

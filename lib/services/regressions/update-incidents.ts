@@ -1,6 +1,6 @@
 import type { Tx } from "../../db/client";
 import { seriesSortKey } from "../../domain/kernel-version";
-import { detectIncidents, type DetectedIncident } from "../../domain/regressions";
+import { detectIncidents, incidentSuccessors, type DetectedIncident } from "../../domain/regressions";
 import { loadDetectionInput } from "./load-detection-input";
 
 export interface IncidentUpdate {
@@ -12,7 +12,8 @@ export interface IncidentUpdate {
 
 /**
  * Recompute the incidents of the given modules from all their results and store them: an incident
- * whose key is detected again keeps its row and id, new ones are added, vanished ones deleted.
+ * whose key is detected again keeps its row and id, and so does one detected again with a narrower
+ * gap under a new key (incidentSuccessors); new ones are added, vanished ones deleted.
  * Called inside the ingest transaction (for the modules it touched) and by the full recompute, so
  * both go through the same code and the same pure rules.
  */
@@ -36,9 +37,19 @@ export async function updateIncidents(tx: Tx, scope: { moduleIds?: readonly numb
 async function updateModuleIncidents(tx: Tx, moduleId: number) {
   const input = await loadDetectionInput(tx, moduleId);
   const { incidents } = detectIncidents(input);
-  const existing = await tx.incident.findMany({ where: { moduleId }, select: { id: true, key: true } });
+  const existing = await tx.incident.findMany({
+    where: { moduleId },
+    select: { id: true, key: true, arch: true, line: true, lastGoodKernel: { select: { version: true } }, firstBadKernel: { select: { version: true } } },
+  });
+  // The same break detected with a narrower gap keeps its row and id (incidentSuccessors).
+  const successors = incidentSuccessors(
+    existing.map((e) => ({ id: e.id, key: e.key, arch: e.arch, line: e.line, lastGoodKernel: e.lastGoodKernel.version, firstBadKernel: e.firstBadKernel.version })),
+    incidents,
+  );
+  for (const [key, id] of successors) await tx.incident.update({ where: { id }, data: { key } });
   const keep = new Set(incidents.map((i) => i.key));
-  const stale = existing.filter((e) => !keep.has(e.key)).map((e) => e.id);
+  const inherited = new Set(successors.values());
+  const stale = existing.filter((e) => !keep.has(e.key) && !inherited.has(e.id)).map((e) => e.id);
   if (stale.length > 0) await tx.incident.deleteMany({ where: { id: { in: stale } } });
 
   for (const i of incidents) {
