@@ -394,8 +394,8 @@ describe("incidentSuccessors: a stored incident lives on when the same break is 
     firstBadKernel: firstBad,
   });
   const detected = (lastGood: string, firstBad: string, opts: { arch?: string; line?: string } = {}) => {
-    const { id: _id, ...rest } = stored(0, lastGood, firstBad, opts);
-    return rest;
+    const { key, arch, line, lastGoodKernel, firstBadKernel } = stored(0, lastGood, firstBad, opts);
+    return { key, arch, line, lastGoodKernel, firstBadKernel };
   };
 
   it.each([
