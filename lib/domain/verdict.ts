@@ -272,7 +272,7 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
     if (exact.status === "fail") {
       return { verdict: "broken", reason: `${v} fails on ${target.raw}${withError(exact)}`, errorLine: exact.errorLine, decisive: exact, evidence };
     }
-    return { verdict: "unsupported", reason: `${v} declines ${target.raw} (skipped by its own rules) ${when}`, errorLine: exact.errorLine, decisive: null, evidence };
+    return { verdict: "unsupported", reason: `${v} declines ${target.raw}: the module's own checks skip this kernel ${when}`, errorLine: exact.errorLine, decisive: null, evidence };
   }
 
   const sameRevision = states.filter((s) => s.kernel.raw !== target.raw && isMeaningful(s.status) && sameUpstreamAndRevision(s.kernel, target));
