@@ -171,13 +171,14 @@ async function main(): Promise<number> {
         nextReport += 0.1;
       }
     }
+    const reused = keep !== null && stored === expected && Number(already.n) === expected;
     const seedSeconds = (performance.now() - t0) / 1000;
     await db().$executeRawUnsafe("ANALYZE");
     const [counts] = await db().$queryRaw<{ results: bigint; cells: bigint; kernels: bigint; versions: bigint }[]>`
       SELECT (SELECT count(*) FROM "Result") AS results, (SELECT count(*) FROM "Cell") AS cells,
              (SELECT count(*) FROM "Kernel") AS kernels, (SELECT count(*) FROM "ModuleVersion") AS versions`;
     console.log(
-      `[bench] seeded in ${seedSeconds.toFixed(1)} s: ${Number(counts.results).toLocaleString("en")} results, ${Number(counts.cells).toLocaleString("en")} cells, ` +
+      `[bench] ${reused ? "reused" : `seeded in ${seedSeconds.toFixed(1)} s`}: ${Number(counts.results).toLocaleString("en")} results, ${Number(counts.cells).toLocaleString("en")} cells, ` +
         `${counts.kernels} kernels, ${counts.versions} module versions`,
     );
 
@@ -291,7 +292,7 @@ async function main(): Promise<number> {
     const ok = svc.p95 <= BUDGET_MS;
     console.log(
       `[bench] budget p95 ≤ ${BUDGET_MS} ms: cold ${ok ? "met" : "NOT met"} (${fmt(svc.p95)}), warm ${warm.p95 <= BUDGET_MS ? "met" : "NOT met"} (${fmt(warm.p95)}); ` +
-        `seeding took ${seedSeconds.toFixed(1)} s; load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+        `${reused ? "seeding skipped (BENCH_DIR)" : `seeding took ${seedSeconds.toFixed(1)} s`}; load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
     );
     await db().$disconnect();
     if (process.env.BENCH_HOLD === "1") {
