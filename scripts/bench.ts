@@ -51,17 +51,6 @@ function freePort(): Promise<number> {
   });
 }
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function percentiles(samples: number[]): { p50: number; p95: number; p99: number; max: number; mean: number } {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
@@ -88,7 +77,7 @@ async function main(): Promise<number> {
     // Imported after DATABASE_URL is set: the Prisma client is created on first use from it.
     const { db } = await import("../lib/db/client");
     const { recordResults } = await import("../lib/services/record-results");
-    const { syntheticBodies, syntheticKernels } = await import("../lib/synthetic/generate");
+    const { mulberry32, syntheticBodies, syntheticKernels } = await import("../lib/synthetic/generate");
     const { checkModules } = await import("../lib/services/check/check-modules");
     const { forgetCheckCache } = await import("../lib/services/check/check-cache");
     const { GET, POST } = await import("../app/api/v1/check/route");

@@ -6,7 +6,8 @@ import type { Status } from "../domain/status";
  * Every module breaks at some kernel series and is fixed a few releases later, like real ones.
  */
 
-function mulberry32(seed: number) {
+/** A small seeded PRNG (mulberry32): the same seed gives the same sequence, in [0, 1). */
+export function mulberry32(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
