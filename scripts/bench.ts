@@ -16,11 +16,11 @@
  */
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import net, { type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { freePort, startEmbeddedPostgres } from "../lib/db/embedded";
 import { migrateDeploy } from "../lib/db/migrate";
 import type { IngestBody } from "../lib/schemas/ingest";
 
@@ -39,17 +39,6 @@ const PATCHES = 20;
 const ARCHES = ["x86_64", "aarch64", "ppc64le", "s390x"];
 const VERSIONS = 20;
 const MODULES = Math.max(1, Math.round(RESULTS / (SERIES.length * PATCHES * ARCHES.length * VERSIONS)));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function percentiles(samples: number[]): { p50: number; p95: number; p99: number; max: number; mean: number } {
   const s = [...samples].sort((a, b) => a - b);
