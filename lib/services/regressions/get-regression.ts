@@ -2,27 +2,18 @@ import { db } from "../../db/client";
 import { compareKernels } from "../../domain/kernel-version";
 import { compareModuleVersions } from "../../domain/module-version";
 import { buildLineGrids, incidentNeighbourhood, kernelLine, type NeighbourRow } from "../../domain/regressions";
-import type { Stage, Status } from "../../domain/status";
 import { notFound } from "../errors";
+import { toResultView, type ResultView } from "../result-view";
 import { incidentInclude, toSummary, type IncidentSummary } from "./incident-summary";
 import { loadDetectionInput } from "./load-detection-input";
 
-export interface EvidenceResult {
-  id: number;
+/** A raw result cited as evidence: as cell pages show it, plus where it sits and what it decided. */
+export type EvidenceResult = ResultView<{ id: number; source: string; externalId: string; url: string | null }> & {
   version: string;
   kernel: string;
-  arch: string;
-  stage: Stage;
-  status: Status;
-  finishedAt: Date;
-  errorLine: string | null;
-  logExcerpt: string | null;
-  logTruncated: boolean;
-  logUrl: string | null;
-  run: { id: number; source: string; externalId: string; url: string | null };
   /** the result that opened the incident, or the one that showed the fix */
   role: "opened" | "fixed" | null;
-}
+};
 
 export interface RegressionDetail {
   incident: IncidentSummary;
@@ -58,18 +49,9 @@ export async function getRegression(id: number): Promise<RegressionDetail> {
   const evidence = results
     .map(
       (r): EvidenceResult => ({
-        id: r.id,
+        ...toResultView(r),
         version: r.moduleVersion.version,
         kernel: r.kernel.version,
-        arch: r.arch,
-        stage: r.stage as Stage,
-        status: r.status as Status,
-        finishedAt: r.finishedAt,
-        errorLine: r.errorLine,
-        logExcerpt: r.logExcerpt,
-        logTruncated: r.logTruncated,
-        logUrl: r.logUrl,
-        run: r.run,
         role: r.id === row.openedResultId ? "opened" : r.id === row.fixedResultId ? "fixed" : null,
       }),
     )
