@@ -22,20 +22,14 @@ import {
   moduleResponseSchema,
 } from "@/lib/openapi/read-schemas";
 import { recordResults } from "@/lib/services/record-results";
+import { result } from "./helpers";
 
 const SLUG = "bdg-v4l2loopback";
 const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) });
 
 beforeAll(async () => {
-  const r = (moduleVersion: string, kernel: string, status: "pass" | "fail") => ({
-    module: SLUG,
-    moduleVersion,
-    kernel,
-    arch: "x86_64",
-    stage: "build" as const,
-    status,
-    ...(status === "fail" ? { errorLine: "implicit declaration of function 'strlcpy'" } : {}),
-  });
+  const r = (moduleVersion: string, kernel: string, status: "pass" | "fail") =>
+    result({ module: SLUG, moduleVersion, kernel, status, ...(status === "fail" ? { errorLine: "implicit declaration of function 'strlcpy'" } : {}) });
   await recordResults({
     run: { source: "badge-openapi-test", id: `fixture-${Date.now()}` },
     results: [

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveCheck } from "./serve-check";
 import { checkResponseSchema } from "@/lib/schemas/check";
 import { recordResults } from "@/lib/services/record-results";
+import { result } from "./helpers";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const KERNEL = "6.12.107+deb12-amd64";
@@ -38,15 +39,7 @@ const file = (name: string, text: string) => {
 };
 
 beforeAll(async () => {
-  const r = (module: string, kernel: string, status: "pass" | "fail", errorLine?: string) => ({
-    module,
-    moduleVersion: "1.0.0",
-    kernel,
-    arch: "x86_64",
-    stage: "build" as const,
-    status,
-    ...(errorLine ? { errorLine } : {}),
-  });
+  const r = (module: string, kernel: string, status: "pass" | "fail", errorLine?: string) => result({ module, kernel, status, ...(errorLine ? { errorLine } : {}) });
   await recordResults({
     run: { source: "cli-check-test", id: `fixture-${Date.now()}` },
     results: [

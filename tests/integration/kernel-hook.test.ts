@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveCheck } from "./serve-check";
 import { recordResults } from "@/lib/services/record-results";
+import { result } from "./helpers";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const HOOK = path.join(root, "contrib/kernel-hook/zz-modcompat");
@@ -56,15 +57,8 @@ function runHook(opts: { dkms?: string; config: Record<string, string>; env?: Re
 }
 
 beforeAll(async () => {
-  const r = (module: string, kernel: string, status: "pass" | "fail") => ({
-    module,
-    moduleVersion: "1.0.0",
-    kernel,
-    arch: "x86_64",
-    stage: "build" as const,
-    status,
-    ...(status === "fail" ? { errorLine: "implicit declaration of function 'strlcpy'" } : {}),
-  });
+  const r = (module: string, kernel: string, status: "pass" | "fail") =>
+    result({ module, kernel, status, ...(status === "fail" ? { errorLine: "implicit declaration of function 'strlcpy'" } : {}) });
   await recordResults({
     run: { source: "kernel-hook-test", id: `fixture-${Date.now()}` },
     results: [
