@@ -12,7 +12,9 @@ import path from "node:path";
 import { classifyBuild, type Classification } from "./classify";
 import { evaluateBuildExclusive } from "./dkms-conf";
 import { killProcessGroup, registerProcessGroup, registerTempDir, removeTempDir, unregisterProcessGroup } from "./cleanup";
-import type { KernelTarget, ModuleSource } from "./sources";
+import { inEnv } from "./environments";
+import type { KernelTarget } from "./kernels";
+import type { ModuleSource } from "./sources";
 
 export interface BuildOptions {
   arch: string;
@@ -36,6 +38,8 @@ export interface BuildOutcome extends Classification {
   compiler?: string;
   /** exit code of the build command, for the raw log files (null: not run or killed) */
   exitCode?: number | null;
+  /** where it was built: "host" or a build environment's name */
+  env?: string;
 }
 
 interface ProcResult {
@@ -110,25 +114,39 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
     arch: opts.arch,
     startedAt: new Date(started).toISOString(),
     ...(target.compiler ? { compiler: target.compiler } : {}),
+    ...(target.env ? { env: target.env.name } : {}),
   };
   const finish = (c: Classification, log: string, exitCode: number | null = null): BuildOutcome => {
     const now = Date.now();
     return { ...base, ...c, log, exitCode, durationMs: now - started, finishedAt: new Date(now).toISOString() };
   };
 
+  if (target.envError) {
+    const c = classifyBuild({ kernel: target.kernel, exitCode: null, viaDkms: src.kind === "dkms", output: "", runnerError: target.envError });
+    return finish(c, target.envError);
+  }
   if (!target.headersPresent) {
     const c = classifyBuild({ kernel: target.kernel, headersMissing: true, exitCode: null, viaDkms: src.kind === "dkms", output: "" });
     return finish(c, `${target.buildDir} does not exist: install the headers for ${target.kernel}`);
   }
   if (src.conf) {
-    const verdict = evaluateBuildExclusive(src.conf, { kernel: target.kernel, arch: opts.arch, config: target.config });
+    const verdict = evaluateBuildExclusive(src.conf, { kernel: target.release, arch: opts.arch, config: target.config });
     if (verdict.excluded) {
       const c = classifyBuild({ kernel: target.kernel, excludedBy: verdict.reasons, exitCode: null, viaDkms: true, output: "" });
       return finish(c, `not built: ${verdict.reasons.join("; ")}`);
     }
   }
 
-  const tree = await fs.mkdtemp(path.join(opts.workRoot, `build-${src.slug}-`));
+  // Inside a chroot the tree must live in the chroot's file system; commands see it without the root prefix.
+  const root = target.env?.root ?? "/";
+  const workRoot = root === "/" ? opts.workRoot : path.join(root, "var/tmp/modcompat-builds");
+  await fs.mkdir(workRoot, { recursive: true });
+  const tree = await fs.mkdtemp(path.join(workRoot, `build-${src.slug}-`));
+  const inside = (p: string) => (root === "/" ? p : "/" + path.relative(root, p));
+  const exec = (cmd: string, args: string[], timeoutMs: number) => {
+    const c = inEnv(root, cmd, args);
+    return runInGroup(c.cmd, c.args, { timeoutMs });
+  };
   registerTempDir(tree);
   try {
     const srcTree = path.join(tree, "src");
@@ -141,7 +159,7 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
     const timeoutSeconds = opts.timeoutMs / 1000;
 
     if (src.kind === "kbuild") {
-      const r = await runInGroup("make", ["-C", target.buildDir, `M=${copy}`, "modules"], { timeoutMs: opts.timeoutMs });
+      const r = await exec("make", ["-C", inside(target.buildDir), `M=${inside(copy)}`, "modules"], opts.timeoutMs);
       const c = classifyBuild({
         kernel: target.kernel,
         exitCode: r.code,
@@ -154,8 +172,8 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
       return finish(c, r.output, r.code);
     }
 
-    const common = ["--dkmstree", dkmsTree, "--sourcetree", srcTree, "-m", src.dkmsName, "-v", src.dkmsVersion];
-    const add = await runInGroup("dkms", ["add", ...common], { timeoutMs: Math.max(1000, deadline - Date.now()) });
+    const common = ["--dkmstree", inside(dkmsTree), "--sourcetree", inside(srcTree), "-m", src.dkmsName, "-v", src.dkmsVersion];
+    const add = await exec("dkms", ["add", ...common], Math.max(1000, deadline - Date.now()));
     if (add.code !== 0) {
       const c = classifyBuild({
         kernel: target.kernel,
@@ -168,9 +186,7 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
       });
       return finish(c, tidyDkmsOutput(add.output), add.code);
     }
-    const build = await runInGroup("dkms", ["build", ...common, "-k", target.kernel, "-a", opts.arch], {
-      timeoutMs: Math.max(1000, deadline - Date.now()),
-    });
+    const build = await exec("dkms", ["build", ...common, "-k", target.release, "-a", opts.arch], Math.max(1000, deadline - Date.now()));
     const makeLog = await readIfExists(path.join(dkmsTree, src.dkmsName, src.dkmsVersion, "build", "make.log"));
     const output = tidyDkmsOutput(build.output);
     const c = classifyBuild({

@@ -32,7 +32,7 @@ export class Progress {
   private bar: cliProgress.SingleBar | null = null;
 
   constructor(
-    private readonly total: number,
+    private total: number,
     private readonly stream: NodeJS.WriteStream = process.stderr,
     tty = Boolean(process.stderr.isTTY),
     private readonly silent = false,
@@ -65,6 +65,12 @@ export class Progress {
   summary(): string {
     const c = this.counts;
     return `pass ${c.pass}, fail ${c.fail}, error ${c.error}, skip ${c.skip}`;
+  }
+
+  /** Bisect learns as it goes how many more builds it needs: the total can change. */
+  setTotal(total: number): void {
+    this.total = Math.max(total, this.done);
+    this.bar?.setTotal(this.total);
   }
 
   /** Results reused from a state file count towards done without a line each. */

@@ -11,9 +11,11 @@ import {
   type IngestBody,
   type IngestResult,
   type IngestRun,
+  type KernelInfo,
   type ModuleInfo,
 } from "../schemas/ingest";
 import type { BuildOutcome } from "./build-one";
+import type { KernelTarget } from "./kernels";
 import type { ModuleSource } from "./sources";
 
 export function toIngestResult(o: BuildOutcome, logMaxBytes: number): IngestResult {
@@ -43,6 +45,7 @@ export function moduleInfos(sources: readonly ModuleSource[]): ModuleInfo[] {
     if (!versions.some((v) => v.version === s.version)) {
       versions.push({
         version: s.version,
+        ...(s.releasedAt ? { releasedAt: s.releasedAt, releasedAtSource: s.releasedAtSource } : {}),
         ...(s.declaredKernelMin ? { declaredKernelMin: s.declaredKernelMin.slice(0, 50) } : {}),
         ...(s.declaredKernelMax ? { declaredKernelMax: s.declaredKernelMax.slice(0, 50) } : {}),
       });
@@ -51,6 +54,20 @@ export function moduleInfos(sources: readonly ModuleSource[]): ModuleInfo[] {
     bySlug.set(s.slug, info);
   }
   return [...bySlug.values()];
+}
+
+/** kernels[]: what each header package says of its kernel (Linux version, upload date, pre-release). */
+export function kernelInfos(targets: readonly KernelTarget[]): KernelInfo[] {
+  return targets
+    .filter((t) => t.headersPresent)
+    .map((t) => ({
+      kernel: t.kernel,
+      ...(t.headerPackage ? { package: t.headerPackage.package, packageVersion: t.headerPackage.version } : {}),
+      ...(t.upstreamVersion ? { upstreamVersion: t.upstreamVersion } : {}),
+      ...(t.releasedAt ? { releasedAt: t.releasedAt } : {}),
+      ...(t.releasedAtSource ? { releasedAtSource: t.releasedAtSource } : {}),
+      ...(t.prerelease ? { prerelease: true } : {}),
+    }));
 }
 
 const encoder = new TextEncoder();

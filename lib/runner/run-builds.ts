@@ -10,8 +10,11 @@ import type { IngestResult, IngestRun } from "../schemas/ingest";
 import { buildOne } from "./build-one";
 import { cleanupAll, installSignalHandlers, onSignal, registerTempDir, removeTempDir } from "./cleanup";
 import { Progress, formatDuration } from "./progress";
-import { chunkBodies, comboKey, fetchKnown, moduleInfos, postBody, toIngestResult, validateBody } from "./report";
-import { hostArch, installedKernels, resolveKernel, resolveModules, type KernelTarget, type ModuleSource } from "./sources";
+import { chunkBodies, comboKey, fetchKnown, kernelInfos, moduleInfos, postBody, toIngestResult, validateBody } from "./report";
+import { compareKernels, tryParseKernelVersion } from "../domain/kernel-version";
+import { bisectKernels } from "./bisect";
+import { resolveKernels, type KernelTarget } from "./kernels";
+import { hostArch, resolveModules, type ModuleSource } from "./sources";
 
 export interface RunOptions {
   modules: string[];
@@ -39,6 +42,10 @@ export interface RunOptions {
   noBuild?: boolean;
   /** keep every build's full log (dkms output + make.log) in this directory */
   logsDir?: string;
+  /** build every kernel in this environment ("host" or a chroot's name) instead of choosing */
+  env?: string;
+  /** inside each kernel series, build the ends and binary-search between them (see bisect.ts) */
+  bisect?: boolean;
 }
 
 export const EXIT_OK = 0;
@@ -118,15 +125,16 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
       sources.push(src);
     }
     if (sources.length === 0) throw new Error(`no usable module source (${unresolved.map((u) => u.spec).join(", ")})`);
-    // 2. Kernels.
-    const kernelNames = [...opts.kernels];
-    if (opts.allInstalled) for (const k of await installedKernels()) if (!kernelNames.includes(k)) kernelNames.push(k);
-    if (kernelNames.length === 0) throw new Error("no kernels: pass --kernel <uname -r> (repeatable) or --all-installed");
-    const targets: KernelTarget[] = [];
-    for (const k of kernelNames) {
-      const t = await resolveKernel(k);
-      targets.push(t);
-      log(opts, `kernel ${k}: ${t.headersPresent ? `${t.compiler ?? "compiler unknown"}${t.headerPackage ? `, ${t.headerPackage.package} ${t.headerPackage.version}` : ""}` : "headers NOT installed (→ error results)"}`);
+    // 2. Kernels, each with the environment that builds for it.
+    if (opts.kernels.length === 0 && !opts.allInstalled) throw new Error("no kernels: pass --kernel <uname -r> (repeatable) or --all-installed");
+    const targets = await resolveKernels({ kernels: opts.kernels, allInstalled: opts.allInstalled, forcedEnv: opts.env });
+    if (targets.length === 0) throw new Error("no kernels: --all-installed found no headers in the host or any build environment");
+    for (const t of targets) {
+      const where = t.env ? ` in ${t.env.name} (${t.envReason})` : "";
+      const facts = t.headersPresent
+        ? `${t.compiler ?? "compiler unknown"}${t.headerPackage ? `, ${t.headerPackage.package} ${t.headerPackage.version}` : ""}${t.upstreamVersion ? `, Linux ${t.upstreamVersion}` : ""}${t.prerelease ? " (pre-release)" : ""}${where}`
+        : "headers NOT installed (→ error results)";
+      log(opts, `kernel ${t.kernel}${t.release !== t.kernel ? ` (${t.release})` : ""}: ${facts}${t.envError ? ` — cannot build: ${t.envError}` : ""}`);
     }
     // 3. What is already known.
     const stateFile = opts.resume;
@@ -144,8 +152,13 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
     }
     const jobs: Array<{ src: ModuleSource; target: KernelTarget }> = [];
     let skippedKnown = 0;
+    // --bisect: kernels of one series (same distro line) with ≥ 3 ABIs build their ends first;
+    // the middle is searched only where the ends differ.
+    const bisectGroups = opts.bisect ? seriesGroups(targets) : [];
+    const middle = new Set(bisectGroups.flatMap((g) => g.slice(1, -1)));
     for (const src of sources) {
       for (const target of targets) {
+        if (middle.has(target)) continue;
         const key = comboKey({ module: src.slug, moduleVersion: src.version, kernel: target.kernel, arch });
         if (done.has(key) || opts.noBuild) continue;
         if (known.has(key)) {
@@ -168,7 +181,8 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
     const progress = new Progress(jobs.length + resumed.length, process.stderr, Boolean(process.stderr.isTTY), Boolean(opts.quiet));
     progress.preload(resumed.map((r) => ({ ...r, durationMs: r.durationMs ?? 0 })));
     onSignal(() => progress.stop());
-    await pool(jobs, opts.jobs, async ({ src, target }) => {
+    const statusOf = new Map<string, IngestResult["status"]>(resumed.map((r) => [comboKey(r), r.status]));
+    const buildAndRecord = async (src: ModuleSource, target: KernelTarget): Promise<IngestResult> => {
       const outcome = await buildOne(src, target, {
         arch,
         timeoutMs: opts.timeoutSeconds * 1000,
@@ -178,14 +192,34 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
       const result = toIngestResult(outcome, opts.logMaxBytes);
       if (opts.logsDir) {
         const name = `${outcome.module}_${outcome.moduleVersion}_${outcome.kernel}_${outcome.arch}.log`.replace(/[^\w.+~=-]/g, "_");
-        const header = `# ${outcome.module} ${outcome.moduleVersion} × ${outcome.kernel} (${outcome.arch}): ${outcome.status} [${outcome.rule}] exit=${outcome.exitCode ?? "-"} ${outcome.durationMs} ms\n# ${outcome.errorLine ?? ""}\n`;
+        const header = `# ${outcome.module} ${outcome.moduleVersion} × ${outcome.kernel} (${outcome.arch}) in ${outcome.env ?? "host"}: ${outcome.status} [${outcome.rule}] exit=${outcome.exitCode ?? "-"} ${outcome.durationMs} ms\n# ${outcome.errorLine ?? ""}\n`;
         await fs.mkdir(opts.logsDir, { recursive: true });
         await fs.writeFile(path.join(opts.logsDir, name), header + outcome.log);
       }
       results.push(result);
+      statusOf.set(comboKey(result), result.status);
       if (stateFile) appendFileSync(stateFile, JSON.stringify({ type: "result", result } satisfies StateLine) + "\n");
       progress.tick({ ...outcome });
-    });
+      return result;
+    };
+    await pool(jobs, opts.jobs, ({ src, target }) => buildAndRecord(src, target).then(() => undefined));
+    if (bisectGroups.length > 0 && !opts.noBuild) {
+      const tasks = sources.flatMap((src) => bisectGroups.map((group) => ({ src, group })));
+      let planned = jobs.length + resumed.length;
+      for (const t of tasks) planned += Math.ceil(Math.log2(Math.max(2, t.group.length - 2)));
+      progress.setTotal(planned);
+      const found: string[] = [];
+      await pool(tasks, opts.jobs, async ({ src, group }) => {
+        const outcome = await bisectKernels(group, async (target) => {
+          const key = comboKey({ module: src.slug, moduleVersion: src.version, kernel: target.kernel, arch });
+          const known = statusOf.get(key);
+          if (known) return known;
+          return (await buildAndRecord(src, target)).status;
+        });
+        if (outcome) found.push(`${src.slug} ${src.version}: changes between ${outcome.lastSame.kernel} and ${outcome.firstChanged.kernel} (${outcome.probes.length} kernels probed of ${group.length})`);
+      });
+      for (const f of found.sort()) log(opts, `bisect: ${f}`);
+    }
     progress.stop();
     const finishedAt = new Date();
     log(opts, `done in ${formatDuration(finishedAt.getTime() - startedAt.getTime())}: ${progress.summary()}`);
@@ -198,7 +232,9 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
     // 5. The ingest body.
     const extraMeta = opts.metaFile ? (JSON.parse(await fs.readFile(opts.metaFile, "utf8")) as Record<string, unknown>) : {};
     const compilers = [...new Set(targets.map((t) => t.compiler).filter((c): c is string => Boolean(c)))];
-    const distro = osRelease();
+    const envNamesUsed = [...new Set(targets.map((t) => t.env?.name).filter((n): n is string => Boolean(n)))];
+    const hostOnly = envNamesUsed.every((n) => n === "host");
+    const distro = hostOnly ? osRelease() : `${osRelease() ?? "host"} + chroots: ${envNamesUsed.filter((n) => n !== "host").join(", ")}`;
     // With resumed results (several invocations, or a --no-build merge) the run spans all of them.
     let firstStart = jobs.length > 0 ? startedAt.getTime() : Infinity;
     let lastFinish = jobs.length > 0 ? finishedAt.getTime() : -Infinity;
@@ -243,6 +279,12 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
             headersInstalled: t.headersPresent,
             ...(t.headerPackage ? { headerPackage: t.headerPackage.package, headerVersion: t.headerPackage.version } : {}),
             ...(t.compiler ? { compiler: t.compiler } : {}),
+            ...(t.upstreamVersion ? { linux: t.upstreamVersion } : {}),
+            ...(t.releasedAt ? { releasedAt: t.releasedAt, releasedAtSource: t.releasedAtSource } : {}),
+            ...(t.env
+              ? { environment: { name: t.env.name, release: t.env.release, compiler: t.env.compilerText, dkms: t.env.dkms, why: t.envReason } }
+              : {}),
+            ...(t.envError ? { environmentError: t.envError } : {}),
           })),
           compilers,
           ...(unresolved.length ? { unresolved } : {}),
@@ -258,7 +300,10 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
         a.arch.localeCompare(b.arch),
     );
     const modules = moduleInfos(sources);
-    const bodies = chunkBodies(run, modules, results).map(validateBody);
+    const kernels = kernelInfos(targets);
+    const bodies = chunkBodies(run, modules, results)
+      .map((b) => (kernels.length ? { ...b, kernels } : b))
+      .map(validateBody);
 
     if (opts.out) {
       // One file holds the whole run when it fits one request; otherwise a JSON array of parts.
@@ -302,6 +347,21 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
       cleanupAll();
     }
   }
+}
+
+/** The kernels of a run, grouped by series within one distro line, oldest first (for --bisect). */
+export function seriesGroups(targets: readonly KernelTarget[]): KernelTarget[][] {
+  const groups = new Map<string, KernelTarget[]>();
+  for (const t of targets) {
+    const p = tryParseKernelVersion(t.kernel);
+    if (!p.ok) continue;
+    const k = p.value;
+    // Debian's +debNN tag separates releases of one series (6.12+deb12 vs 6.12+deb13); an ABI number does not.
+    const tag = k.distroRelease && !/^\d+$/.test(k.distroRelease) ? k.distroRelease : "";
+    const key = [k.distro, k.flavour ?? "", k.series, tag].join("|");
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
+  return [...groups.values()].filter((g) => g.length >= 3).map((g) => [...g].sort((a, b) => compareKernels(a.kernel, b.kernel)));
 }
 
 async function dkmsVersion(): Promise<string | undefined> {

@@ -7,9 +7,11 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { existsSync, promises as fs, statSync } from "node:fs";
 import os from "node:os";
+import { gunzipSync } from "node:zlib";
 import path from "node:path";
 import { isValidModuleVersion } from "../domain/module-version";
-import { declaredRange, moduleSlugFromName, parseDkmsConf, parseKernelConfig, type DkmsConf } from "./dkms-conf";
+import { debianUpstreamVersion, firstUploadOfUpstream, parseDebianChangelog } from "../domain/debian-changelog";
+import { declaredRange, moduleSlugFromName, parseDkmsConf, type DkmsConf } from "./dkms-conf";
 import { registerTempDir } from "./cleanup";
 
 const execFileP = promisify(execFile);
@@ -38,6 +40,9 @@ export interface ModuleSource {
   declaredKernelMin?: string;
   declaredKernelMax?: string;
   debian?: DebianProvenance;
+  /** the first Debian upload of this upstream version, from the package's changelog */
+  releasedAt?: string;
+  releasedAtSource?: string;
 }
 
 export class SourceError extends Error {}
@@ -60,10 +65,7 @@ async function readIfExists(file: string): Promise<string | null> {
   }
 }
 
-/** Upstream part of a Debian version: no epoch, no Debian revision ("1:2.11.1-8.4" → "2.11.1"). */
-export function debianUpstreamVersion(v: string): string {
-  return v.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
-}
+export { debianUpstreamVersion };
 
 async function fromDkmsDir(spec: string, dir: string, debian?: DebianProvenance): Promise<ModuleSource> {
   const confText = await fs.readFile(path.join(dir, "dkms.conf"), "utf8");
@@ -118,7 +120,29 @@ async function fromDebFile(spec: string, pkg: string, deb: string, origins: Map<
   }
   if (candidates.length === 0) throw new SourceError(`${path.basename(deb)} has no usr/src/<name>-<version>/dkms.conf`);
   const origin = origins.get(`${pkg}=${version}`);
-  return fromDkmsDir(spec, candidates.sort()[0], { package: pkg, version, ...(origin ? { origin } : {}) });
+  const src = await fromDkmsDir(spec, candidates.sort()[0], { package: pkg, version, ...(origin ? { origin } : {}) });
+  return { ...src, ...(await moduleReleaseDate(unpacked, pkg, version, src.version)) };
+}
+
+/**
+ * When the upstream version was first uploaded to Debian: the oldest changelog entry carrying it
+ * (the package's changelog.Debian.gz lists every upload, newest first).
+ */
+async function moduleReleaseDate(unpacked: string, pkg: string, pkgVersion: string, upstream: string): Promise<{ releasedAt?: string; releasedAtSource?: string }> {
+  const file = path.join(unpacked, "usr/share/doc", pkg, "changelog.Debian.gz");
+  let text: string;
+  try {
+    text = gunzipSync(await fs.readFile(file)).toString("utf8");
+  } catch {
+    return {};
+  }
+  const entries = parseDebianChangelog(text);
+  const first = firstUploadOfUpstream(entries, upstream) ?? firstUploadOfUpstream(entries, debianUpstreamVersion(pkgVersion));
+  if (!first) return {};
+  return {
+    releasedAt: first.date,
+    releasedAtSource: `Debian changelog of ${pkg} ${pkgVersion}: first upload of ${upstream} was ${first.source} (${first.version}) ${first.distributions}, ${first.dateText}`.slice(0, 500),
+  };
 }
 
 /** `apt-cache madison` for many packages at once: "pkg=version" → "bookworm-backports/contrib amd64". */
@@ -247,59 +271,6 @@ export async function resolveModules(specs: string[], opts: ResolveOptions): Pro
   const debs = await fromDebianPackages(debIdx.map((i) => specs[i]), opts.workRoot);
   debIdx.forEach((i, j) => (out[i] = debs[j]));
   return out;
-}
-
-export interface KernelTarget {
-  kernel: string;
-  /** /lib/modules/<k>/build */
-  buildDir: string;
-  headersPresent: boolean;
-  config?: Map<string, string>;
-  compiler?: string;
-  /** dpkg package owning the headers and its version, for provenance */
-  headerPackage?: { package: string; version: string };
-}
-
-export const MODULES_ROOT = "/lib/modules";
-
-export async function installedKernels(root = MODULES_ROOT): Promise<string[]> {
-  const entries = existsSync(root) ? await fs.readdir(root) : [];
-  return entries.filter((k) => existsSync(path.join(root, k, "build", "Makefile"))).sort();
-}
-
-/** "gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0" → "gcc (Debian 12.2.0-14+deb12u1) 12.2.0" */
-export function normaliseCompiler(text: string): string {
-  return text
-    .trim()
-    .replace(/^"|"$/g, "")
-    .replace(/^(?:[\w.-]+-linux-gnu-)?(gcc|clang)(?:-\d+)?(?=\s)/, "$1");
-}
-
-async function headerPackageOf(kernel: string): Promise<{ package: string; version: string } | undefined> {
-  const pkg = `linux-headers-${kernel}`;
-  try {
-    const v = (await run("dpkg-query", ["-W", "-f=${Version}", pkg])).trim();
-    return v ? { package: pkg, version: v } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function resolveKernel(kernel: string, root = MODULES_ROOT): Promise<KernelTarget> {
-  const buildDir = path.join(root, kernel, "build");
-  if (!existsSync(buildDir)) return { kernel, buildDir, headersPresent: false };
-  const cfgText = (await readIfExists(path.join(buildDir, ".config"))) ?? (await readIfExists(path.join(buildDir, "include/config/auto.conf")));
-  const config = cfgText ? parseKernelConfig(cfgText) : undefined;
-  const cc = config?.get("CONFIG_CC_VERSION_TEXT");
-  const headerPackage = await headerPackageOf(kernel);
-  return {
-    kernel,
-    buildDir,
-    headersPresent: true,
-    ...(config ? { config } : {}),
-    ...(cc ? { compiler: normaliseCompiler(cc) } : {}),
-    ...(headerPackage ? { headerPackage } : {}),
-  };
 }
 
 /** `uname -m` of this host (x86_64, aarch64 …). */

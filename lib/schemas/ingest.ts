@@ -83,6 +83,8 @@ export const moduleVersionInfoSchema = z
   .object({
     version: moduleVersionString,
     releasedAt: z.iso.date().or(isoDate).optional(),
+    /** where releasedAt comes from, e.g. the Debian changelog entry of the first upload */
+    releasedAtSource: shortText(500).optional(),
     declaredKernelMin: shortText(50).optional(),
     declaredKernelMax: shortText(50).optional(),
   })
@@ -96,6 +98,19 @@ export const moduleInfoSchema = z
     homepage: z.url().max(2000).optional(),
     description: shortText(2000).optional(),
     versions: z.array(moduleVersionInfoSchema).max(1000).optional(),
+  })
+  .strict();
+
+/** What a reporter knows of a kernel beyond its name: the package, the Linux version, the release date. */
+export const kernelInfoSchema = z
+  .object({
+    kernel: kernelVersionString,
+    package: shortText(200).optional(),
+    packageVersion: shortText(100).optional(),
+    upstreamVersion: shortText(50).optional(),
+    releasedAt: z.iso.date().or(isoDate).optional(),
+    releasedAtSource: shortText(500).optional(),
+    prerelease: z.boolean().optional(),
   })
   .strict();
 
@@ -117,6 +132,7 @@ export const ingestBodySchema = z
   .object({
     run: runSchema,
     modules: z.array(moduleInfoSchema).max(1000).optional(),
+    kernels: z.array(kernelInfoSchema).max(1000).optional(),
     results: z.array(resultSchema).min(1).max(MAX_RESULTS_PER_REQUEST),
   })
   .strict()
@@ -126,6 +142,7 @@ export type IngestBody = z.infer<typeof ingestBodySchema>;
 export type IngestResult = z.infer<typeof resultSchema>;
 export type IngestRun = z.infer<typeof runSchema>;
 export type ModuleInfo = z.infer<typeof moduleInfoSchema>;
+export type KernelInfo = z.infer<typeof kernelInfoSchema>;
 
 export const ingestResponseSchema = z.object({
   run: z.object({ id: z.int(), source: z.string(), externalId: z.string() }),

@@ -3,7 +3,8 @@ import type { IngestResult } from "../../lib/schemas/ingest";
 import type { BuildOutcome } from "../../lib/runner/build-one";
 import { chunkBodies, comboKey, moduleInfos, toIngestResult, validateBody } from "../../lib/runner/report";
 import { pool } from "../../lib/runner/run-builds";
-import { debFor, debianUpstreamVersion, normaliseCompiler, parsePackageSpec, type ModuleSource } from "../../lib/runner/sources";
+import { debFor, debianUpstreamVersion, parsePackageSpec, type ModuleSource } from "../../lib/runner/sources";
+import { normaliseCompiler } from "../../lib/runner/kernels";
 
 const run = { source: "modcompat-runner", id: "modcompat-runner-2026-01-01T00-00-00-000Z" };
 

