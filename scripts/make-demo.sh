@@ -23,7 +23,10 @@ Options:
                       linux-headers-6.12.*+deb12-amd64 (the runs still use the selection below)
   --jobs N            builds at once (default 2)
   --timeout MIN       time limit per build in minutes (default 20)
-  --phases LIST       comma-separated subset of fast,slow,extra,merge (default: all four, in order)
+  --phases LIST       comma-separated phases (default: envs,wide,iet,bisect,wide-merge,zfs,wide-slow,wide-merge):
+                        Debian 12 only (data/demo/debian12-dkms.json): fast, slow, extra, merge
+                        every suite (data/demo/debian-wide-dkms.json, data/demo/iet-*.json):
+                          envs, wide, iet, bisect, zfs, wide-slow, wide-merge (see "Every suite" below)
   --out FILE          default data/demo/debian12-dkms.json
   --state FILE        JSONL state; results are appended as they finish and a rerun resumes from it
                       (default /var/tmp/modcompat-demo/state.jsonl)
@@ -40,6 +43,26 @@ take 2–10 s per build, OpenZFS 3–8 min, OpenAFS about 4 min per kernel):
       most wanted ones finish first)
   extra phase: the slow modules × EXTRA_KERNELS (6.1.0-47-amd64, 6.12.117+deb12-amd64) when time allows
   merge phase: writes one ingest body holding every result in the state file (run after each phase too).
+Every suite (bullseye, bookworm + backports, trixie + backports, sid, experimental; main + contrib),
+looked up in a private apt state under the work directory (the system's apt sources are untouched):
+  envs: chroots for the kernels the host's gcc 12 cannot build for (`modcompat env create`:
+      bullseye gcc 10, trixie gcc 14, sid gcc 16) with their header packages; host headers for bookworm.
+  wide: every *-dkms package version of every suite (not the slow ones) × the newest ABI of every
+      kernel series of every suite (5.10, 6.1, 6.12+deb12, 6.12+deb13, 7.2+deb13, 7.2+deb14, 7.3+deb13)
+      and the experimental rc (7.3~rc7, reported as 7.3-rc7-amd64).
+  iet: the IET (iSCSI Enterprise Target) history in ../shared/data/iet/ (0.4.17, 1.4.18, 1.4.19, SVN
+      trunk r273) × every kernel with headers, compiled as Kbuild trees (make M=kernel): their
+      dkms.conf uses SUBDIRS=, which kbuild dropped in 5.3. One data/demo/iet-<version>.json each.
+  bisect: the same module versions × every ABI of each series that has several (5.10.0-30/32,
+      6.1.0-47 … 57, 6.12.107/117+deb13, 7.2.6 … 12+deb13) with --bisect: where the ends differ,
+      the first bad ABI is found in about log2(n) builds.
+  zfs: each OpenZFS version (10–30 min a build) on the newest kernel of each series inside its
+      declared range (META Linux-Maximum) and on the first kernel outside it (refused by configure in
+      about 30 s); the refusals first, then the in-range builds newest series first.
+  wide-slow: OpenAFS, LTTng, NVIDIA open, qcacld, VirtualBox × the newest kernel of each series.
+  wide-merge: writes data/demo/debian-wide-dkms.json from the committed state
+      data/demo/state/debian-wide.jsonl. The state is committed after each phase, so a later session
+      (on any machine) resumes instead of rebuilding.
 Override with the environment variables FAST_KERNELS, SLOW_KERNELS, EXTRA_KERNELS, SLOW_PACKAGES,
 BUILD_DEPS (userspace packages installed with dkms; default: the build tools the *-dkms packages
 declare in their Depends: gawk libelf-dev libxtables-dev pkg-config xtables-addons-common).
@@ -51,7 +74,7 @@ INSTALL=1
 ALL_HEADERS=0
 JOBS=2
 TIMEOUT=20
-PHASES="fast,slow,extra,merge"
+PHASES="envs,wide,iet,bisect,wide-merge,zfs,wide-slow,wide-merge"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/data/demo/debian12-dkms.json"
 STATE="/var/tmp/modcompat-demo/state.jsonl"
@@ -189,6 +212,227 @@ merge() {
   ls -l "$OUT" >&2
 }
 
+
+# --- every suite ---------------------------------------------------------------------------------
+WIDE_STATE="$ROOT/data/demo/state/debian-wide.jsonl"
+WIDE_OUT="$ROOT/data/demo/debian-wide-dkms.json"
+WIDE_RUN_ID_FILE="$ROOT/data/demo/state/debian-wide.run-id"
+WORK=$(dirname "$STATE")
+APT_DIR="$WORK/apt"
+WIDE_SLOW=${WIDE_SLOW:-"openafs-modules-dkms lttng-modules-dkms nvidia-open-kernel-dkms ezurio-qcacld-2.0-dkms virtualbox-dkms"}
+# dkms's own package and its self-test fixtures are not modules
+NOT_MODULES="dh-dkms dkms dkms-test-dkms dkms-noautoinstall-test-dkms dkms-replace-test-dkms"
+
+private_apt() {
+  local uri sec
+  uri=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || echo http://deb.debian.org/debian)
+  sec=$(awk '/^URIs:.*security/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  mkdir -p "$APT_DIR/parts" "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial"
+  {
+    printf 'Types: deb\nURIs: %s\nSuites: bullseye bookworm bookworm-updates bookworm-backports trixie trixie-updates trixie-backports sid experimental\n' "$uri"
+    printf 'Components: main contrib\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n'
+    if [[ -n $sec ]]; then
+      printf '\nTypes: deb\nURIs: %s\nSuites: bullseye-security bookworm-security trixie-security\n' "$sec"
+      printf 'Components: main contrib\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n'
+    fi
+  } >"$APT_DIR/parts/all.sources"
+  {
+    printf 'Dir::Etc::SourceList "/dev/null";\nDir::Etc::SourceParts "%s/parts";\n' "$APT_DIR"
+    printf 'Dir::State::Lists "%s/lists";\nDir::Cache "%s/cache";\nAcquire::Check-Valid-Until "false";\n' "$APT_DIR" "$APT_DIR"
+  } >"$APT_DIR/apt.conf"
+  if [[ ! -s "$APT_DIR/updated" ]]; then
+    log "private apt state for every suite in $APT_DIR"
+    APT_CONFIG="$APT_DIR/apt.conf" apt-get update -q >&2
+    date -u +%FT%TZ >"$APT_DIR/updated"
+  fi
+}
+wapt() { APT_CONFIG="$APT_DIR/apt.conf" "$@"; }
+
+# Generic amd64 header packages with the suite that serves each: "<package> <version> <suite>".
+header_table() {
+  wapt apt-cache search --names-only '^linux-headers-[0-9][0-9.+~a-z-]*-amd64$' | awk '{ print $1 }' |
+    grep -Ev -- '-(rt|cloud)-amd64$' | while read -r p; do
+      wapt apt-cache madison "$p" | awk -F'|' -v p="$p" '{ gsub(/ /, "", $2); split($3, a, " "); split(a[2], s, "/"); print p, $2, s[1] }' | head -1
+    done
+}
+# Series line of a header package: 5.10 / 6.1 (ABI numbers) / 6.12+deb12 / 7.3-rc (experimental).
+line_of() {
+  local rel=${1#linux-headers-}; rel=${rel%-amd64}
+  case "$rel" in
+    *+deb*) sed -E 's/^([0-9]+\.[0-9]+)\.[0-9]+\+(deb[0-9]+)$/\1+\2/' <<<"$rel" ;;
+    *.0-[0-9]*) echo "${rel%.0-*}" ;;
+    *) echo "$rel-rc" ;;
+  esac
+}
+env_of_suite() {
+  case "$1" in
+    bullseye*) echo bullseye ;;
+    bookworm*) echo host ;;
+    trixie*) echo trixie ;;
+    sid|experimental) echo sid ;;
+    *) echo unknown ;;
+  esac
+}
+# "<line> <package> <suite> <version>" for every generic header package, by line then version.
+kernel_lines() {
+  if [[ ! -s "$WORK/kernel-lines.txt" || "$APT_DIR/updated" -nt "$WORK/kernel-lines.txt" ]]; then
+    header_table | while read -r p v suite; do echo "$(line_of "$p") $p $suite $v"; done | sort -k1,1V -k2,2V >"$WORK/kernel-lines.txt"
+  fi
+  cat "$WORK/kernel-lines.txt"
+}
+newest_per_line() { kernel_lines | awk '{ if (!($1 in last)) order[++n] = $1; last[$1] = $2 " " $3 } END { for (i = 1; i <= n; i++) print order[i], last[order[i]] }'; }
+newest_kernels() { newest_per_line | while read -r line p suite; do echo "${p#linux-headers-}"; done; }
+
+# pkg=version of every *-dkms package of every suite: "fast" (default) or "slow" ones
+wide_specs() {
+  local want=${1:-fast}
+  for p in $(wapt apt-cache search --names-only -- '-dkms$' | awk '{ print $1 }' | sort); do
+    [[ " $NOT_MODULES " == *" $p "* ]] && continue
+    local kind=fast
+    [[ " $WIDE_SLOW zfs-dkms spl-dkms " == *" $p "* ]] && kind=slow
+    [[ $kind != "$want" ]] && continue
+    for v in $(wapt apt-cache madison "$p" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -u); do echo "$p=$v"; done
+  done
+}
+
+wide_common() {
+  mkdir -p "$(dirname "$WIDE_STATE")"
+  [[ -s $WIDE_RUN_ID_FILE ]] || echo "debian-wide-$(date -u +%Y%m%d)" >"$WIDE_RUN_ID_FILE"
+  WIDE_META="$WORK/wide-meta.json"
+  local lines
+  lines=$(newest_per_line | awk '{ printf "%s{\"line\":\"%s\",\"package\":\"%s\",\"suite\":\"%s\"}", (NR>1?",":""), $1, $2, $3 }')
+  cat >"$WIDE_META" <<EOF
+{"demo": {
+  "generatedBy": "scripts/make-demo.sh (phases envs, wide, bisect, zfs, wide-slow)",
+  "description": "Every *-dkms package version of Debian bullseye, bookworm (+ backports), trixie (+ backports), sid and experimental, built with dkms in private trees against the newest kernel headers of every series of every suite, each in an environment whose gcc matches the headers (the bookworm host, or mmdebstrap chroots of bullseye, trixie and sid: see meta.kernels[].environment)",
+  "aptStateUpdated": "$(cat "$APT_DIR/updated" 2>/dev/null)",
+  "kernelLines": [$lines],
+  "why": "2-core build host: every module version on the newest ABI of each series; --bisect inside series with several ABIs; OpenZFS (10-30 min a build) only on the newest kernel of each series inside its declared range and on the first outside it"
+}}
+EOF
+  WIDE_COMMON=(--jobs "$JOBS" --timeout "$TIMEOUT" --resume "$WIDE_STATE" --log-max-bytes 4096 --source debian-wide-dkms --run-id "$(cat "$WIDE_RUN_ID_FILE")" --meta "$WIDE_META" --logs-dir "$WORK/wide-logs")
+}
+
+phase_envs() {
+  private_apt
+  declare -A want=()
+  local line p suite v e
+  while read -r line p suite v; do
+    e=$(env_of_suite "$suite")
+    want[$e]+=" $p"
+  done < <(kernel_lines)
+  for e in "${!want[@]}"; do
+    [[ $e == unknown ]] && continue
+    if [[ $e == host ]]; then
+      # bookworm-backports kernels are not in the host's own sources: install what the host serves
+      local inst=()
+      for p in ${want[$e]}; do apt-cache show "$p" >/dev/null 2>&1 && inst+=("$p"); done
+      log "host headers: ${inst[*]}"
+      [[ $INSTALL -eq 1 ]] && apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=900 dkms "${inst[@]}" >&2
+      continue
+    fi
+    local args=()
+    for p in ${want[$e]}; do args+=(--headers "$p"); done
+    log "environment $e:${want[$e]}"
+    modcompat env create "$e" "${args[@]}" >&2
+  done
+}
+
+phase_wide() {
+  private_apt; wide_common
+  mapfile -t specs < <(wide_specs fast)
+  mapfile -t kernels < <(newest_kernels)
+  log "phase wide: ${#specs[@]} module package versions × ${#kernels[@]} kernels: ${kernels[*]}"
+  mapfile -t args < <(module_args "${specs[@]}"; kernel_args "${kernels[@]}")
+  APT_CONFIG="$APT_DIR/apt.conf" modcompat build "${args[@]}" "${WIDE_COMMON[@]}"
+}
+
+phase_bisect() {
+  private_apt; wide_common
+  mapfile -t specs < <(wide_specs fast)
+  # every ABI of the lines that have several (the host only has what its own sources serve)
+  mapfile -t kernels < <(kernel_lines | awk '{ n[$1]++; k[$1] = k[$1] " " $2 } END { for (l in n) if (n[l] > 1) print k[l] }' | tr ' ' '\n' | sed -n 's/^linux-headers-//p')
+  log "phase bisect: ${#specs[@]} module package versions × ${#kernels[@]} kernels (the ends of each series; the middle only where they differ)"
+  mapfile -t args < <(module_args "${specs[@]}"; kernel_args "${kernels[@]}")
+  APT_CONFIG="$APT_DIR/apt.conf" modcompat build --bisect "${args[@]}" "${WIDE_COMMON[@]}"
+}
+
+phase_iet() {
+  local src="$ROOT/../shared/data/iet" dir="$WORK/iet"
+  [[ -d $src ]] || { log "no IET sources in $src: skipped"; return; }
+  mkdir -p "$dir" "$ROOT/data/demo/state"
+  for t in "$src"/iscsitarget-*.tar.gz; do tar -xzf "$t" -C "$dir"; done
+  local entry v d date svn
+  for entry in "0.4.17:iscsitarget-0.4.17:2008-11-30:tags/0.4.17" "1.4.18:iscsitarget-1.4.18:2009-10-05:tags/1.4.18" \
+    "1.4.19:iscsitarget-1.4.19:2009-11-15:tags/1.4.19" "1.4.19+svn273:iscsitarget-trunk-r273:2010-01-05:trunk@273"; do
+    IFS=: read -r v d date svn <<<"$entry"
+    cat >"$WORK/iet-meta.json" <<EOF
+{"demo": {"generatedBy": "scripts/make-demo.sh (phase iet)",
+  "description": "IET, the iSCSI Enterprise Target, from its SVN history ($svn, last changed $date; ../shared/data/iet/$d.tar.gz, origin in shared/data/SOURCES.md). Never merged into Linux. Compiled as a plain Kbuild tree (make M=kernel): its dkms.conf passes SUBDIRS=, which kbuild removed in Linux 5.3",
+  "svnPath": "$svn", "lastCommit": "$date"}}
+EOF
+    log "phase iet: $v ($d)"
+    modcompat build --module "$dir/$d" --name iscsitarget --version "$v" --kbuild-dir kernel --all-installed \
+      --jobs "$JOBS" --timeout "$TIMEOUT" --resume "$ROOT/data/demo/state/iet.jsonl" --log-max-bytes 4096 \
+      --source iet-svn-history --run-id "iet-$v" --meta "$WORK/iet-meta.json" --out "$ROOT/data/demo/iet-$v.json"
+  done
+}
+
+# OpenZFS: its META Linux-Maximum says which series it accepts.
+phase_zfs() {
+  private_apt; wide_common
+  local deb_dir="$WORK/zfs-debs" spec max deb l line p suite series
+  mkdir -p "$deb_dir"; chmod 777 "$deb_dir"
+  mapfile -t lines < <(newest_per_line)
+  for spec in $(wide_specs slow | grep '^zfs-dkms='); do
+    rm -f "$deb_dir"/*.deb
+    (cd "$deb_dir" && wapt apt-get download -q "$spec" >/dev/null 2>&1) || true
+    deb=$(ls "$deb_dir"/*.deb 2>/dev/null | head -1)
+    max=$(dpkg-deb --fsys-tarfile "$deb" 2>/dev/null | tar -xO --wildcards './usr/src/zfs-*/META' 2>/dev/null | awk '/^Linux-Maximum:/ { print $2 }')
+    [[ -z $max ]] && { log "zfs $spec: no META Linux-Maximum; skipped"; continue; }
+    local inside=() outside=()
+    for l in "${lines[@]}"; do
+      read -r line p suite <<<"$l"
+      series=${line%%[+-]*}
+      if [[ $(printf '%s\n%s\n' "$series" "$max" | sort -V | tail -1) == "$max" ]]; then inside+=("${p#linux-headers-}"); else outside+=("$series ${p#linux-headers-}"); fi
+    done
+    echo "$spec|$max|$(printf '%s\n' "${outside[@]}" | sort -V | head -1 | awk '{ print $2 }')|$(printf '%s\n' "${inside[@]}" | tac | tr '\n' ' ')"
+  done >"$WORK/zfs-plan.txt"
+  log "phase zfs: plan (spec|Linux-Maximum|first kernel outside|kernels inside, newest first):"; cat "$WORK/zfs-plan.txt" >&2
+  local out inside_list k round
+  # the refusals first (about 30 s each), then one in-range kernel per version per round, newest first
+  while IFS='|' read -r spec max out inside_list; do
+    [[ -n $out ]] && { APT_CONFIG="$APT_DIR/apt.conf" modcompat build --module "$spec" --kernel "$out" "${WIDE_COMMON[@]}" || true; }
+  done <"$WORK/zfs-plan.txt"
+  for round in 1 2 3 4 5 6 7 8; do
+    while IFS='|' read -r spec max out inside_list; do
+      k=$(awk -v n="$round" '{ print $n }' <<<"$inside_list")
+      [[ -n $k ]] && { APT_CONFIG="$APT_DIR/apt.conf" modcompat build --module "$spec" --kernel "$k" "${WIDE_COMMON[@]}" || true; }
+    done <"$WORK/zfs-plan.txt"
+  done
+}
+
+phase_wide_slow() {
+  private_apt; wide_common
+  mapfile -t specs < <(wide_specs slow | grep -v '^zfs-dkms=\|^spl-dkms=')
+  mapfile -t kernels < <(newest_kernels)
+  log "phase wide-slow: ${#specs[@]} slow module package versions × ${#kernels[@]} kernels"
+  mapfile -t args < <(module_args "${specs[@]}"; kernel_args "${kernels[@]}")
+  APT_CONFIG="$APT_DIR/apt.conf" modcompat build "${args[@]}" "${WIDE_COMMON[@]}"
+}
+
+phase_wide_merge() {
+  private_apt; wide_common
+  [[ -s $WIDE_STATE ]] || { log "wide-merge: nothing in $WIDE_STATE yet"; return; }
+  mapfile -t specs < <(wide_specs fast; wide_specs slow)
+  # every kernel the state has results for, so the merge names each with its package and date
+  mapfile -t kernels < <(node -e 'const fs=require("fs");const s=new Set();for(const l of fs.readFileSync(process.argv[1],"utf8").split("\n")){if(!l.trim())continue;try{s.add(JSON.parse(l).result.kernel)}catch{}}console.log([...s].join("\n"))' "$WIDE_STATE")
+  log "wide-merge: writing $WIDE_OUT from $WIDE_STATE (${#kernels[@]} kernels)"
+  mapfile -t args < <(module_args "${specs[@]}"; kernel_args "${kernels[@]}")
+  APT_CONFIG="$APT_DIR/apt.conf" modcompat build "${args[@]}" "${WIDE_COMMON[@]}" --no-build --out "$WIDE_OUT"
+  ls -l "$WIDE_OUT" >&2
+}
+
 for phase in ${PHASES//,/ }; do
   case "$phase" in
     fast)
@@ -207,6 +451,13 @@ for phase in ${PHASES//,/ }; do
       modcompat build "${args[@]}" "${common[@]}" "${build_only[@]}"
       merge ;;
     merge) merge ;;
+    envs) phase_envs ;;
+    wide) phase_wide ;;
+    iet) phase_iet ;;
+    bisect) phase_bisect ;;
+    zfs) phase_zfs ;;
+    wide-slow) phase_wide_slow ;;
+    wide-merge) phase_wide_merge ;;
     *) echo "make-demo.sh: unknown phase $phase" >&2; exit 2 ;;
   esac
 done

@@ -159,7 +159,7 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
     const timeoutSeconds = opts.timeoutMs / 1000;
 
     if (src.kind === "kbuild") {
-      const r = await exec("make", ["-C", inside(target.buildDir), `M=${inside(copy)}`, "modules"], opts.timeoutMs);
+      const r = await exec("make", ["-C", inside(target.buildDir), `M=${inside(path.join(copy, src.kbuildSubdir ?? ""))}`, "modules"], opts.timeoutMs);
       const c = classifyBuild({
         kernel: target.kernel,
         exitCode: r.code,

@@ -12,7 +12,7 @@
  * host, not even after a kill -9 (tests/integration/build-env.test.ts checks /proc/self/mountinfo).
  */
 import { execFile, spawn } from "node:child_process";
-import { existsSync, promises as fs, readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, promises as fs, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { HOST_ENV, parseCompilerText, type CompilerId } from "../domain/build-environment";
@@ -135,12 +135,42 @@ function hostRelease(): string {
   }
 }
 
+/**
+ * A path inside `root` as the host sees it, following symlinks the way the chroot would: an
+ * absolute link (bullseye's /lib/modules/<k>/build → /usr/src/…) points inside root, not at the host.
+ */
+export function pathInRoot(root: string, p: string): string {
+  if (root === "/") return p;
+  const parts = p.split("/").filter(Boolean);
+  let cur = root;
+  for (let i = 0, hops = 0; i < parts.length; i++) {
+    const next = path.join(cur, parts[i]);
+    let target: string | null = null;
+    try {
+      if (lstatSync(next).isSymbolicLink()) target = readlinkSync(next);
+    } catch {
+      return path.join(next, ...parts.slice(i + 1));
+    }
+    if (target === null) {
+      cur = next;
+      continue;
+    }
+    if (++hops > 40) return path.join(next, ...parts.slice(i + 1));
+    const rest = parts.slice(i + 1);
+    const resolved = target.startsWith("/") ? target : path.join("/" + path.relative(root, cur), target);
+    parts.splice(0, parts.length, ...resolved.split("/").filter(Boolean), ...rest);
+    cur = root;
+    i = -1;
+  }
+  return cur;
+}
+
 /** Kernels whose headers are installed in an environment (/lib/modules/<k>/build/Makefile). */
 export function kernelsIn(root: string): string[] {
   const dir = path.join(root, "lib", "modules");
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((k) => existsSync(path.join(dir, k, "build", "Makefile")))
+    .filter((k) => existsSync(pathInRoot(root, `/lib/modules/${k}/build/Makefile`)))
     .sort();
 }
 

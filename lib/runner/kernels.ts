@@ -12,7 +12,7 @@ import { gunzipSync } from "node:zlib";
 import { HOST_ENV, selectEnvironment, type EnvCandidate } from "../domain/build-environment";
 import { kernelIdentity, linuxVersionOfPackage, parseDebianChangelog, uploadOf } from "../domain/debian-changelog";
 import { parseKernelConfig } from "./dkms-conf";
-import { envNames, kernelsIn, loadEnvironment, type BuildEnvironment } from "./environments";
+import { envNames, kernelsIn, loadEnvironment, pathInRoot, type BuildEnvironment } from "./environments";
 
 const execFileP = promisify(execFile);
 
@@ -72,11 +72,10 @@ async function headerPackageOf(root: string, release: string): Promise<{ package
  * -common headers package (the flavour package's doc dir is often a symlink elsewhere).
  */
 async function headerUploadDate(root: string, release: string, pkg: { package: string; version: string }): Promise<{ releasedAt: string; releasedAtSource: string } | null> {
-  const docRoot = path.join(root, "usr/share/doc");
   const abi = release.replace(/-(?:rt-|cloud-)?(?:amd64|arm64|686-pae|686)$/, "");
   const candidates = [`linux-headers-${release}`, `linux-headers-${abi}-common`, `linux-headers-${abi}-common-rt`];
   for (const dir of candidates) {
-    const file = path.join(docRoot, dir, "changelog.Debian.gz");
+    const file = pathInRoot(root, `/usr/share/doc/${dir}/changelog.Debian.gz`);
     if (!existsSync(file)) continue;
     let entries;
     try {
@@ -97,7 +96,7 @@ async function headerUploadDate(root: string, release: string, pkg: { package: s
 
 /** Facts about the headers of `release` inside `root` (the host when root is "/"). */
 async function describeHeaders(root: string, release: string) {
-  const buildDir = path.join(root, "lib/modules", release, "build");
+  const buildDir = pathInRoot(root, `/lib/modules/${release}/build`);
   const cfgText = (await readIfExists(path.join(buildDir, ".config"))) ?? (await readIfExists(path.join(buildDir, "include/config/auto.conf")));
   const config = cfgText ? parseKernelConfig(cfgText) : undefined;
   const cc = config?.get("CONFIG_CC_VERSION_TEXT");

@@ -22,6 +22,7 @@ export interface RunOptions {
   allInstalled: boolean;
   name?: string;
   version?: string;
+  kbuildDir?: string;
   jobs: number;
   timeoutSeconds: number;
   out?: string;
@@ -107,7 +108,7 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
     // 1. Sources.
     const sources: ModuleSource[] = [];
     const unresolved: Array<{ spec: string; reason: string }> = [];
-    const resolved = await resolveModules(opts.modules, { workRoot, name: opts.name, version: opts.version });
+    const resolved = await resolveModules(opts.modules, { workRoot, name: opts.name, version: opts.version, kbuildDir: opts.kbuildDir });
     for (let i = 0; i < opts.modules.length; i++) {
       const spec = opts.modules[i];
       const src = resolved[i];

@@ -39,6 +39,8 @@ export interface ModuleSource {
   conf: DkmsConf | null;
   declaredKernelMin?: string;
   declaredKernelMax?: string;
+  /** kbuild trees: the directory inside `dir` that holds the module's Kbuild file (make M=) */
+  kbuildSubdir?: string;
   debian?: DebianProvenance;
   /** the first Debian upload of this upstream version, from the package's changelog */
   releasedAt?: string;
@@ -227,20 +229,33 @@ async function fromDebianPackages(specs: string[], workRoot: string): Promise<Ar
 }
 
 export interface ResolveOptions {
-  /** for plain Kbuild directories */
+  /** for plain Kbuild directories; `version` also overrides a dkms.conf's PACKAGE_VERSION */
   name?: string;
   version?: string;
+  /** build the directory as a plain Kbuild tree with make M=<dir>/<kbuildDir>, even when it has a dkms.conf */
+  kbuildDir?: string;
   /** where downloaded packages are unpacked */
   workRoot: string;
 }
 
-function resolveDirectory(spec: string, asPath: string, opts: ResolveOptions): Promise<ModuleSource> {
-  if (existsSync(path.join(asPath, "dkms.conf"))) return fromDkmsDir(spec, asPath);
+async function resolveDirectory(spec: string, asPath: string, opts: ResolveOptions): Promise<ModuleSource> {
+  if (existsSync(path.join(asPath, "dkms.conf")) && opts.kbuildDir === undefined) {
+    const src = await fromDkmsDir(spec, asPath);
+    if (!opts.version) return src;
+    // Upstream sometimes forgets to bump PACKAGE_VERSION (IET's 1.4.19 tag says 1.4.18): the
+    // reported version is the caller's, the dkms tree keeps the name dkms.conf expects.
+    if (!isValidModuleVersion(opts.version)) throw new SourceError(`--version "${opts.version}" is not a valid module version`);
+    return { ...src, version: opts.version };
+  }
+  if (opts.kbuildDir !== undefined && (opts.kbuildDir.startsWith("/") || opts.kbuildDir.split("/").includes(".."))) {
+    throw new SourceError(`--kbuild-dir "${opts.kbuildDir}" must be a relative path inside the module tree`);
+  }
+  if (opts.kbuildDir && !existsSync(path.join(asPath, opts.kbuildDir))) throw new SourceError(`${spec}: no directory ${opts.kbuildDir} inside it (--kbuild-dir)`);
   if (!opts.name || !opts.version) {
     throw new SourceError(`${spec} has no dkms.conf: pass --name and --version to build it as a plain Kbuild tree`);
   }
   if (!isValidModuleVersion(opts.version)) throw new SourceError(`--version "${opts.version}" is not a valid module version`);
-  return Promise.resolve({
+  return {
     spec,
     kind: "kbuild",
     dkmsName: opts.name,
@@ -249,7 +264,8 @@ function resolveDirectory(spec: string, asPath: string, opts: ResolveOptions): P
     version: opts.version,
     dir: asPath,
     conf: null,
-  });
+    ...(opts.kbuildDir ? { kbuildSubdir: opts.kbuildDir } : {}),
+  };
 }
 
 /** Resolve every --module argument, in order; failures come back as SourceError values. */

@@ -29,6 +29,7 @@ interface BuildCliOptions {
   allInstalled?: boolean;
   name?: string;
   version?: string;
+  kbuildDir?: string;
   jobs: number;
   timeout: number;
   out?: string;
@@ -63,7 +64,8 @@ export function registerBuildCommand(program: Command): void {
     .option("--env <name>", "build in this environment (\"host\" or a chroot from `modcompat env list`) instead of choosing by compiler")
     .option("--bisect", "in each kernel series with 3+ ABIs, build the oldest and newest; where they differ, binary-search the ABIs between for the first that changed")
     .option("--name <name>", "module name for a plain Kbuild directory")
-    .option("--version <version>", "module version for a plain Kbuild directory")
+    .option("--version <version>", "module version for a plain Kbuild directory; for a dkms.conf directory, overrides a stale PACKAGE_VERSION")
+    .option("--kbuild-dir <subdir>", "build the directory as a plain Kbuild tree with make M=<dir>/<subdir> (with --name/--version), even if it has a dkms.conf")
     .option("-j, --jobs <n>", "builds at once", positiveInt("--jobs"), Math.max(1, os.availableParallelism()))
     .option("--timeout <minutes>", "time limit per build, in minutes (decimals allowed)", positiveNumber("--timeout"), 20)
     .option("--out <file>", "write the ingest body (JSON) to this file")
@@ -99,6 +101,7 @@ Example:
         allInstalled: Boolean(o.allInstalled),
         name: o.name,
         version: o.version,
+        kbuildDir: o.kbuildDir,
         jobs: o.jobs,
         timeoutSeconds: Math.round(o.timeout * 60),
         out: o.out,

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import Table from "cli-table3";
 import { HOST_ENV } from "../../domain/build-environment";
+import { compareKernels } from "../../domain/kernel-version";
 import { createEnvironment, envNames, envSize, envsDir, kernelsIn, loadEnvironment, readEnvMeta, RELEASES, removeEnvironment } from "../../runner/environments";
 
 function collect(value: string, previous: string[]): string[] {
@@ -49,7 +50,7 @@ export function registerEnvCommands(program: Command): void {
           release: e.release,
           compiler: e.compilerText,
           dkms: e.dkms,
-          kernels: kernelsIn(e.root),
+          kernels: kernelsIn(e.root).sort(compareKernels),
           root: e.root,
           size: name === HOST_ENV ? null : await envSize(name),
           createdAt: name === HOST_ENV ? null : (readEnvMeta(name)?.createdAt ?? null),
@@ -59,7 +60,7 @@ export function registerEnvCommands(program: Command): void {
         process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
         return;
       }
-      const table = new Table({ head: ["name", "release", "compiler", "dkms", "size", "kernel headers"], wordWrap: true, colWidths: [10, 10, 30, 12, 7, 46] });
+      const table = new Table({ head: ["name", "release", "compiler", "dkms", "size", "kernel headers"], wordWrap: true, colWidths: [10, 10, 30, 12, 7, 46], ...(process.stdout.isTTY ? {} : { style: { head: [], border: [] } }) });
       for (const r of rows) table.push([r.name, r.release, r.compiler ?? "-", r.dkms ?? "-", r.size ?? "", r.kernels.join("\n") || "(none)"]);
       process.stdout.write(table.toString() + "\n");
       if (rows.length === 1) process.stdout.write(`no build environments yet in ${envsDir()}: sudo npx modcompat env create <${Object.keys(RELEASES).join("|")}>\n`);
