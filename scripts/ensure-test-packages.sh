@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Debian packages the browser and DKMS tests need: chromium, dkms and two real kernel header sets
+# Debian packages the browser and DKMS tests need: chromium, dkms, mmdebstrap and two real kernel header sets
 # (Debian 12's 6.1.0-56 and 6.12.107). Installs them when root with apt; otherwise says what is
 # missing, and the tests that need them report themselves as skipped.
 set -uo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v dkms >/dev/null 2>&1 || need+=(dkms)
+# the build-environment test makes a bullseye chroot with mmdebstrap
+command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
 for k in 6.1.0-56-amd64 6.12.107+deb12-amd64; do
   [ -e "/lib/modules/$k/build" ] || need+=("linux-headers-$k")
 done
