@@ -179,7 +179,7 @@ RUN_ID=$(cat "$RUN_ID_FILE")
 
 header_json=$(for k in $(all_kernels); do
   v=$(dpkg-query -W -f='${Version}' "linux-headers-$k" 2>/dev/null || true)
-  [[ -n $v ]] && printf '{"package":"linux-headers-%s","version":"%s"},' "$k" "$v"
+  if [[ -n $v ]]; then printf '{"package":"linux-headers-%s","version":"%s"},' "$k" "$v"; fi
 done | sed 's/,$//')
 words_json() { printf '"%s",' "$@" | sed 's/,$//'; }
 cat >"$META" <<EOF
@@ -249,17 +249,19 @@ private_apt() {
 wapt() { APT_CONFIG="$APT_DIR/apt.conf" "$@"; }
 
 # Generic amd64 header packages with the suite that serves each: "<package> <version> <suite>".
+# Left out: flavours (-rt, -cloud), bullseye's 6.1 backport (6.1.0-0.deb11.N), and the metapackages
+# named after a series alone (linux-headers-6.1-amd64), except experimental's, which is the rc itself.
 header_table() {
   wapt apt-cache search --names-only '^linux-headers-[0-9][0-9.+~a-z-]*-amd64$' | awk '{ print $1 }' |
-    grep -Ev -- '-(rt|cloud)-amd64$' | while read -r p; do
+    grep -Ev -- '-(rt|cloud)-amd64$|\.deb[0-9]+\.[0-9]+-amd64$' | while read -r p; do
       wapt apt-cache madison "$p" | awk -F'|' -v p="$p" '{ gsub(/ /, "", $2); split($3, a, " "); split(a[2], s, "/"); print p, $2, s[1] }' | head -1
-    done
+    done | awk '$1 !~ /^linux-headers-[0-9]+\.[0-9]+-amd64$/ || $3 == "experimental"'
 }
 # Series line of a header package: 5.10 / 6.1 (ABI numbers) / 6.12+deb12 / 7.3-rc (experimental).
 line_of() {
   local rel=${1#linux-headers-}; rel=${rel%-amd64}
   case "$rel" in
-    *+deb*) sed -E 's/^([0-9]+\.[0-9]+)\.[0-9]+\+(deb[0-9]+)$/\1+\2/' <<<"$rel" ;;
+    *+deb*) sed -E 's/^([0-9]+\.[0-9]+)\.[0-9]+\+(deb[0-9]+)(\.[0-9]+)?$/\1+\2/' <<<"$rel" ;;
     *.0-[0-9]*) echo "${rel%.0-*}" ;;
     *) echo "$rel-rc" ;;
   esac
@@ -351,7 +353,9 @@ phase_bisect() {
   private_apt; wide_common
   mapfile -t specs < <(wide_specs fast)
   # every ABI of the lines that have several (the host only has what its own sources serve)
-  mapfile -t kernels < <(kernel_lines | awk '{ n[$1]++; k[$1] = k[$1] " " $2 } END { for (l in n) if (n[l] > 1) print k[l] }' | tr ' ' '\n' | sed -n 's/^linux-headers-//p')
+  mapfile -t kernels < <(kernel_lines | awk '{ n[$1]++; k[$1] = k[$1] " " $2 } END { for (l in n) if (n[l] > 1) print k[l] }' | tr ' ' '\n' | sed -n 's/^linux-headers-//p' | while read -r k; do
+    if [[ -e /lib/modules/$k/build ]] || compgen -G "${MODCOMPAT_ENVS_DIR:-/var/cache/modcompat/envs}/*/root/lib/modules/$k" >/dev/null; then echo "$k"; fi
+  done)
   log "phase bisect: ${#specs[@]} module package versions × ${#kernels[@]} kernels (the ends of each series; the middle only where they differ)"
   mapfile -t args < <(module_args "${specs[@]}"; kernel_args "${kernels[@]}")
   APT_CONFIG="$APT_DIR/apt.conf" modcompat build --bisect "${args[@]}" "${WIDE_COMMON[@]}"

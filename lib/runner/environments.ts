@@ -27,11 +27,28 @@ export function envsDir(): string {
 
 /** Debian releases a chroot can be made of, with the suites it draws from (main + contrib). */
 export const RELEASES: Record<string, { suites: string[]; description: string }> = {
-  bullseye: { suites: ["bullseye"], description: "Debian 11 (gcc 10): 5.10 kernels" },
-  bookworm: { suites: ["bookworm", "bookworm-backports"], description: "Debian 12 (gcc 12): 6.1 and 6.12+deb12 kernels" },
-  trixie: { suites: ["trixie", "trixie-backports"], description: "Debian 13 (gcc 14): 6.12+deb13, and 7.x from trixie-backports" },
+  bullseye: { suites: ["bullseye", "bullseye-security"], description: "Debian 11 (gcc 10): 5.10 kernels" },
+  bookworm: { suites: ["bookworm", "bookworm-security", "bookworm-backports"], description: "Debian 12 (gcc 12): 6.1 and 6.12+deb12 kernels" },
+  trixie: { suites: ["trixie", "trixie-security", "trixie-backports"], description: "Debian 13 (gcc 14): 6.12+deb13, and 7.x from trixie-backports" },
   sid: { suites: ["sid", "experimental"], description: "Debian unstable (newest gcc): sid kernels and experimental rc kernels" },
 };
+
+/** apt source lines for a release: -security suites come from the security archive. */
+export function aptSourceLines(release: string, mirror: string, securityMirror = securityMirrorFor(mirror)): string[] {
+  const rel = RELEASES[release];
+  if (!rel) return [];
+  return rel.suites.map((s) => `deb ${s.endsWith("-security") ? securityMirror : mirror} ${s} main contrib`);
+}
+
+function securityMirrorFor(mirror: string): string {
+  try {
+    const m = /^URIs:\s*(\S*security\S*)/m.exec(readFileSync("/etc/apt/sources.list.d/debian.sources", "utf8"));
+    if (m) return m[1];
+  } catch {
+    /* derive it */
+  }
+  return mirror.replace(/\/debian\/?$/, "/debian-security");
+}
 
 /** dkms, a compiler, and the userspace tools *-dkms packages declare for their builds. */
 export const BASE_PACKAGES = ["build-essential", "dkms", "kmod", "openssl", "gawk", "libelf-dev", "pkg-config"];
@@ -239,9 +256,11 @@ export async function createEnvironment(o: CreateOptions): Promise<BuildEnvironm
       `--include=${BASE_PACKAGES.join(",")}`,
       rel.suites[0],
       root,
-      ...rel.suites.map((s) => `deb ${mirror} ${s} main contrib`),
+      ...aptSourceLines(o.release, mirror),
     ], log);
   }
+  // Older environments may predate a suite in RELEASES (security updates carry the newest ABIs).
+  await fs.writeFile(path.join(root, "etc/apt/sources.list"), aptSourceLines(o.release, mirror).join("\n") + "\n");
   const meta: EnvMeta = readEnvMeta(o.name) ?? { name: o.name, release: o.release, suites: rel.suites, mirror, packages: [...BASE_PACKAGES], createdAt: new Date().toISOString() };
   const wanted = o.packages.filter((p) => !meta.packages.includes(p) || !isInstalled(root, p));
   if (wanted.length > 0) {
