@@ -23,7 +23,7 @@ Options:
                       linux-headers-6.12.*+deb12-amd64 (the runs still use the selection below)
   --jobs N            builds at once (default 2)
   --timeout MIN       time limit per build in minutes (default 20)
-  --phases LIST       comma-separated phases (default: envs,wide,iet,bisect,wide-merge,zfs,wide-slow,wide-merge):
+  --phases LIST       comma-separated phases (default: envs,iet,wide,wide-merge,bisect,wide-merge,zfs,wide-slow,wide-merge):
                         Debian 12 only (data/demo/debian12-dkms.json): fast, slow, extra, merge
                         every suite (data/demo/debian-wide-dkms.json, data/demo/iet-*.json):
                           envs, wide, iet, bisect, zfs, wide-slow, wide-merge (see "Every suite" below)
@@ -74,7 +74,7 @@ INSTALL=1
 ALL_HEADERS=0
 JOBS=2
 TIMEOUT=20
-PHASES="envs,wide,iet,bisect,wide-merge,zfs,wide-slow,wide-merge"
+PHASES="envs,iet,wide,wide-merge,bisect,wide-merge,zfs,wide-slow,wide-merge"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/data/demo/debian12-dkms.json"
 STATE="/var/tmp/modcompat-demo/state.jsonl"

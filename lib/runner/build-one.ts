@@ -105,6 +105,27 @@ function tidyDkmsOutput(s: string): string {
     .trim();
 }
 
+/** The module's own *.h files, relative to its tree (at most 5,000). */
+async function headersIn(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (out.length >= 5000) return;
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) await walk(p);
+      else if (e.name.endsWith(".h")) out.push(p);
+    }
+  };
+  await walk("");
+  return out;
+}
+
 export async function buildOne(src: ModuleSource, target: KernelTarget, opts: BuildOptions): Promise<BuildOutcome> {
   const started = Date.now();
   const base = {
@@ -158,6 +179,7 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
     const deadline = started + opts.timeoutMs;
     const timeoutSeconds = opts.timeoutMs / 1000;
 
+    const moduleHeaders = await headersIn(src.dir);
     if (src.kind === "kbuild") {
       const r = await exec("make", ["-C", inside(target.buildDir), `M=${inside(path.join(copy, src.kbuildSubdir ?? ""))}`, "modules"], opts.timeoutMs);
       const c = classifyBuild({
@@ -168,6 +190,7 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
         viaDkms: false,
         output: r.output,
         runnerError: r.spawnError ?? null,
+        moduleHeaders,
       });
       return finish(c, r.output, r.code);
     }
@@ -198,6 +221,7 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
       output,
       makeLog,
       runnerError: build.spawnError ?? null,
+      moduleHeaders,
       conditionalExclusive: src.conf?.conditional.filter((n) => n.startsWith("BUILD_EXCLUSIVE")) ?? [],
     });
     const log = makeLog ? `${output}\n\n==> make.log <==\n${makeLog}` : output;

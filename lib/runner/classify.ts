@@ -36,6 +36,10 @@ export interface BuildFacts {
   conditionalExclusive?: readonly string[];
   /** the runner itself failed before or around the build (spawn error, copy failure …) */
   runnerError?: string | null;
+  /** the module's own header files (paths relative to its tree): when the compiler cannot find one
+   *  of these, the kernel's build system changed under the module (IET's EXTRA_CFLAGS include path
+   *  on 7.x), which is a failure of the module, not a missing userspace package */
+  moduleHeaders?: readonly string[];
 }
 
 export interface Classification {
@@ -121,13 +125,14 @@ export function missingHeader(line: string): { header: string; kernel: boolean }
  * error, a modpost error, or an environment complaint decides (a missing tool early in the build is
  * why later compile errors happen, and vice versa).
  */
-function firstCause(log: string): { kind: "compile" | "env"; line: string; reason?: string } | null {
+function firstCause(log: string, moduleHeaders: readonly string[] = []): { kind: "compile" | "env"; line: string; reason?: string } | null {
   for (const raw of log.split(/\r?\n/)) {
     const line = raw.trim();
     if (!line) continue;
     const mh = missingHeader(line);
     if (mh) {
-      return mh.kernel
+      const own = moduleHeaders.some((h) => h === mh.header || h.endsWith(`/${mh.header}`));
+      return mh.kernel || own
         ? { kind: "compile", line }
         : { kind: "env", line, reason: `missing userspace header: ${mh.header}` };
     }
@@ -230,7 +235,7 @@ export function classifyBuild(f: BuildFacts): Classification {
   // that got as far as make failing on something is judged by make.log; configure's complaints
   // (e.g. iptables-netflow's "no iptables binary found", after which it carries on) only decide
   // when make.log names no cause.
-  const cause = firstCause(makeLog) ?? firstCause(output);
+  const cause = firstCause(makeLog, f.moduleHeaders) ?? firstCause(output, f.moduleHeaders);
   if (cause?.kind === "env") return { status: "error", errorLine: clip(cause.reason ?? cause.line), rule: "environment" };
   if (cause?.kind === "compile") {
     return {

@@ -206,3 +206,17 @@ configure: error:
     });
   });
 });
+
+describe("a module header the kernel's build system no longer finds", () => {
+  // IET 0.4.17 on 7.2: kernel/Makefile adds its include dir with EXTRA_CFLAGS, which kbuild dropped.
+  const log = "/var/tmp/b/src/iscsitarget-0.4.17/kernel/iscsi.h:19:10: fatal error: iet_u.h: No such file or directory";
+  const facts = (moduleHeaders?: string[]): BuildFacts => ({ kernel: "7.2.12+deb13-amd64", exitCode: 2, viaDkms: false, output: log, moduleHeaders });
+
+  it("is the module failing when the header is one of its own", () => {
+    expect(classifyBuild(facts(["include/iet_u.h", "kernel/iscsi.h"]))).toMatchObject({ status: "fail", rule: "compile-error" });
+  });
+  it("stays an environment error when it is not (a userspace package is missing)", () => {
+    expect(classifyBuild(facts(["kernel/iscsi.h"]))).toMatchObject({ status: "error", errorLine: "missing userspace header: iet_u.h" });
+    expect(classifyBuild(facts())).toMatchObject({ status: "error" });
+  });
+});
