@@ -83,6 +83,8 @@ export const moduleVersionInfoSchema = z
   .object({
     version: moduleVersionString,
     releasedAt: z.iso.date().or(isoDate).optional(),
+    /** where releasedAt comes from (a changelog entry, an upstream tag), shown next to the date */
+    releasedAtSource: shortText(500).optional(),
     declaredKernelMin: shortText(50).optional(),
     declaredKernelMax: shortText(50).optional(),
   })
@@ -96,6 +98,28 @@ export const moduleInfoSchema = z
     homepage: z.url().max(2000).optional(),
     description: shortText(2000).optional(),
     versions: z.array(moduleVersionInfoSchema).max(1000).optional(),
+  })
+  .strict();
+
+/**
+ * Metadata about a kernel named in `results` (or only here: such a kernel is created with its
+ * metadata and no results). Newer metadata overwrites older; an absent field never erases a value.
+ */
+export const kernelInfoSchema = z
+  .object({
+    kernel: kernelVersionString,
+    /** the package that produced the headers, e.g. linux-headers-6.1.0-56-amd64 */
+    package: shortText(200).optional(),
+    /** its version, e.g. 6.1.192-2 (Debian) */
+    packageVersion: shortText(100).optional(),
+    /** the Linux version it carries, e.g. 6.1.192, or 7.3-rc7 for a release candidate */
+    upstreamVersion: shortText(50).optional(),
+    /** the distro's upload date of that package version */
+    releasedAt: z.iso.date().or(isoDate).optional(),
+    /** where releasedAt comes from, e.g. "changelog.Debian.gz of linux-headers-6.1.0-56-common: linux (6.1.192-2) bookworm-security" */
+    releasedAtSource: shortText(500).optional(),
+    /** a release candidate or experimental kernel (rc kernel strings count as one anyway) */
+    prerelease: z.boolean().optional(),
   })
   .strict();
 
@@ -117,6 +141,7 @@ export const ingestBodySchema = z
   .object({
     run: runSchema,
     modules: z.array(moduleInfoSchema).max(1000).optional(),
+    kernels: z.array(kernelInfoSchema).max(1000).optional(),
     results: z.array(resultSchema).min(1).max(MAX_RESULTS_PER_REQUEST),
   })
   .strict()
@@ -126,6 +151,7 @@ export type IngestBody = z.infer<typeof ingestBodySchema>;
 export type IngestResult = z.infer<typeof resultSchema>;
 export type IngestRun = z.infer<typeof runSchema>;
 export type ModuleInfo = z.infer<typeof moduleInfoSchema>;
+export type KernelInfo = z.infer<typeof kernelInfoSchema>;
 
 export const ingestResponseSchema = z.object({
   run: z.object({ id: z.int(), source: z.string(), externalId: z.string() }),

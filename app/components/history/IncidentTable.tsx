@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { DatedText } from "../DatedText";
 import { formatSignature, signaturePath } from "@/lib/domain/signature";
 import type { IncidentSummary } from "@/lib/services/regressions/incident-summary";
 import { IncidentStatusBadge } from "./IncidentStatusBadge";
@@ -63,9 +64,11 @@ export function IncidentTable({ incidents, showModule = true }: { incidents: Inc
                   </div>
                 )}
               </td>
-              <td className="whitespace-nowrap px-3 py-2 text-xs">{fmtDate(i.openedAt)}</td>
+              <td className="whitespace-nowrap px-3 py-2 text-xs">
+                <DatedText at={i.openedAt} source={i.openedAtSource} seen={i.openedAtBasis === "seen"} />
+              </td>
               <td className="whitespace-nowrap px-3 py-2 text-right text-xs">
-                {i.status === "open" ? `open ${fmtDays(i.days)}` : i.timeToFixDays === null ? <span title="failure and fix were first seen in the same run">unknown</span> : fmtDays(i.timeToFixDays)}
+                {i.status === "open" ? `open ${fmtDays(i.days)}` : i.timeToFixDays === null ? <span title="the break is dated by its kernel's release but the fix only by when it was seen, or both were seen in the same run">unknown</span> : fmtDays(i.timeToFixDays)}
               </td>
             </tr>
           ))}
