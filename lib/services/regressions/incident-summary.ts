@@ -37,7 +37,7 @@ export interface IncidentSummary {
   /** where fixedAt comes from, for the release-date bases */
   fixedAtSource: string | null;
   fixedOnSnapshot: { version: string; at: Date } | null;
-  /** time to fix, or null when unknown (fix seen in the same run as the failure) or still open */
+  /** time to fix, or null when unknown (lib/domain/event-date.ts daysToFix) or still open */
   timeToFixDays: number | null;
   /** days open so far (open incidents) or time to fix (fixed ones); null when unknown */
   days: number | null;
