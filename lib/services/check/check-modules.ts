@@ -1,5 +1,6 @@
 import { modulesToCheck, parseDkmsStatus, type DkmsState, type DkmsStatus } from "../../domain/dkms-status";
 import { tryParseKernelVersion } from "../../domain/kernel-version";
+import { isUpcoming, upstreamOf } from "../../domain/kernel-release";
 import {
   VERDICTS,
   VERDICT_PHRASE,
@@ -166,6 +167,7 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
       version: row.version,
       found: true,
       verdict: judged.verdict,
+      basis: judged.basis,
       reason: judged.reason,
       errorLine: judged.errorLine,
       since: judged.since,
@@ -203,6 +205,10 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
       distro: target.distro,
       distroRelease: target.distroRelease,
       flavour: target.flavour,
+      prerelease: isUpcoming({ rc: target.rc, prerelease: basis.targetMeta?.prerelease ?? false }),
+      upstreamVersion: basis.targetMeta ? upstreamOf({ version: target.raw, upstreamVersion: basis.targetMeta.upstreamVersion }) : upstreamOf({ version: target.raw, upstreamVersion: null }),
+      releasedAt: basis.targetMeta?.releasedAt ?? null,
+      releasedAtSource: basis.targetMeta?.releasedAtSource ?? null,
     },
     arch,
     outcome: checkOutcome(results.map((r) => r.verdict)),
@@ -230,6 +236,7 @@ function notFoundVerdict(w: Wanted, mod: ModuleRow | null, verdictOf: (v: Versio
   }
   return {
     verdict: "unknown" as const,
+    basis: "none" as const,
     reason,
     errorLine: null,
     since: null,
