@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DISTROS } from "../domain/kernel-version";
 import { STATUSES } from "../domain/status";
+import { SUPPORT_STATES } from "../domain/support-state";
 
 /**
  * Response shapes of the read API (modules, matrix, kernels, cells), as the services return them
@@ -23,6 +24,18 @@ export const moduleSummarySchema = z.object({
   newestPassingKernel: z.string().nullable().describe("newest kernel (kernel order) on which the newest version passes"),
   cellCount: z.int(),
   failingCells: z.int(),
+  support: z
+    .object({
+      state: z.enum(SUPPORT_STATES).describe("current | behind (fails on one newer series) | orphaned (fails on two or more, or passes nowhere built here) | untested"),
+      version: z.string().nullable().describe("the version judged: the newest one with a pass or fail"),
+      lastKernel: z.string().nullable().describe("newest released (not rc/experimental) kernel on which that version passes"),
+      lastKernelUpstream: z.string().nullable().describe("the Linux version lastKernel carries, when known"),
+      lastSeries: z.string().nullable(),
+      failingSeries: z.array(z.string()).describe("newer series on which it only fails"),
+      builtSeries: z.object({ oldest: z.string(), newest: z.string() }).nullable(),
+      sentence: z.string(),
+    })
+    .describe("is the module kept up with the kernel (lib/domain/support-state.ts)"),
 });
 export const moduleListResponseSchema = z.object({ modules: z.array(moduleSummarySchema) });
 

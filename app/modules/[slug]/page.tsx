@@ -15,6 +15,7 @@ import { MatrixFilters } from "./MatrixFilters";
 import { MatrixTable } from "./MatrixTable";
 import { CellDetailPanel } from "./CellDetailPanel";
 import { MatrixSkeleton } from "./MatrixSkeleton";
+import { SupportPanel } from "./SupportPanel";
 import { first, type SearchParams } from "./url";
 
 export const dynamic = "force-dynamic";
@@ -64,6 +65,9 @@ export default async function ModulePage({ params, searchParams }: Props) {
           Ignored invalid filters: {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}
         </p>
       )}
+      <Suspense fallback={null}>
+        <SupportPanel slug={slug} />
+      </Suspense>
       <StatusLegend withMixed />
       <Suspense key={JSON.stringify(query)} fallback={<MatrixSkeleton />}>
         <MatrixSection slug={slug} base={base} query={query} current={sp} cell={cell} />
