@@ -3,6 +3,7 @@ import { listModules } from "@/lib/services/list-modules";
 import { DataSourceNote } from "./components/DataSourceNote";
 import { Headline } from "./components/Headline";
 import { SupportBadge } from "./components/SupportBadge";
+import { UpcomingSummary } from "./components/UpcomingSummary";
 
 export const dynamic = "force-dynamic";
 
@@ -19,6 +20,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
         </p>
       </div>
       <Headline />
+      <UpcomingSummary />
       <form className="flex gap-2" role="search" action="/">
         <label htmlFor="q" className="sr-only">
           Search modules
