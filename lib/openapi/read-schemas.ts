@@ -81,8 +81,10 @@ export const matrixResponseSchema = z.object({
         id: z.int(),
         version: z.string(),
         releasedAt: isoDateTime.nullable(),
+        releasedAtSource: z.string().nullable().describe("where releasedAt comes from"),
         declaredKernelMin: z.string().nullable(),
         declaredKernelMax: z.string().nullable(),
+        hasResults: z.boolean().describe("false for a version known only by its declared range (e.g. imported from OpenZFS META)"),
       }),
     )
     .describe("newest first"),
@@ -91,7 +93,18 @@ export const matrixResponseSchema = z.object({
       z.object({
         series: z.string(),
         expanded: z.boolean(),
-        kernels: z.array(z.object({ id: z.int(), version: z.string(), distro: z.string(), flavour: z.string().nullable() })),
+        kernels: z.array(
+          z.object({
+            id: z.int(),
+            version: z.string(),
+            distro: z.string(),
+            flavour: z.string().nullable(),
+            upstreamVersion: z.string().nullable().describe("the Linux version it carries, when known"),
+            releasedAt: isoDateTime.nullable(),
+            releasedAtSource: z.string().nullable(),
+            upcoming: z.boolean().describe("rc or experimental"),
+          }),
+        ),
         summary: z.record(z.string(), groupSummary).describe("per module version id"),
       }),
     )
@@ -155,7 +168,16 @@ export const parsedKernelSchema = z.object({
 });
 
 export const kernelResponseSchema = z.object({
-  kernel: z.object({ version: z.string(), parsed: parsedKernelSchema, releasedAt: isoDateTime.nullable() }),
+  kernel: z.object({
+    version: z.string(),
+    parsed: parsedKernelSchema,
+    releasedAt: isoDateTime.nullable().describe("the distro's upload date of the kernel's package, when known"),
+    releasedAtSource: z.string().nullable().describe("where releasedAt comes from"),
+    upstreamVersion: z.string().nullable().describe("the Linux version it carries (6.1.0-56-amd64: 6.1.192), when known"),
+    package: z.string().nullable(),
+    packageVersion: z.string().nullable(),
+    upcoming: z.boolean().describe("a release candidate or experimental kernel"),
+  }),
   previous: z.string().nullable().describe("the kernel before it in kernel order"),
   next: z.string().nullable(),
   modules: z.array(
