@@ -65,7 +65,8 @@ function ModuleRow({ m }: { m: ModuleVerdictOut }) {
               {m.evidence.map((e, i) => (
                 <li key={i} className="text-xs text-slate-700">
                   <StatusBadge status={e.status} /> <span className="text-slate-500">{RELATION_LABEL[e.relation] ?? e.relation}:</span> {m.module} {e.version} on{" "}
-                  {kernelLink(e.kernel)} ({e.arches.map((a) => `${a.arch} ${a.status}`).join(", ")}), last result {e.lastResultAt.slice(0, 10)}
+                  {kernelLink(e.kernel)}
+                  {e.kernelUpstream && !e.kernel.startsWith(e.kernelUpstream) && <span className="text-slate-500"> · Linux {e.kernelUpstream}</span>} ({e.arches.map((a) => `${a.arch} ${a.status}`).join(", ")}), last result {e.lastResultAt.slice(0, 10)}
                   {e.errorLine && <span className="font-mono"> — {e.errorLine}</span>} ·{" "}
                   <Link href={e.links.page} className="underline">
                     cell

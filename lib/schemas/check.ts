@@ -94,6 +94,7 @@ export const evidenceSchema = z.object({
   errorLine: z.string().nullable(),
   logUrl: z.string().nullable(),
   lastResultAt: isoDateTime,
+  kernelUpstream: z.string().nullable().describe("the Linux version that kernel carries (6.1.0-56-amd64: 6.1.192), when known"),
   links: z.object({ page: z.string(), api: z.string().describe("every raw result behind this cell") }),
 });
 

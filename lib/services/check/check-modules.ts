@@ -1,6 +1,7 @@
 import { modulesToCheck, parseDkmsStatus, type DkmsState, type DkmsStatus } from "../../domain/dkms-status";
 import { tryParseKernelVersion } from "../../domain/kernel-version";
 import { isUpcoming, upstreamOf } from "../../domain/kernel-release";
+import { db } from "../../db/client";
 import {
   VERDICTS,
   VERDICT_PHRASE,
@@ -71,9 +72,10 @@ function withDetails(versionId: number, cells: KernelCell[], details: Map<string
   return out;
 }
 
-const toEvidence = (slug: string) => (e: EvidenceItem): EvidenceOut => ({
+const toEvidence = (slug: string, upstream: ReadonlyMap<string, string>) => (e: EvidenceItem): EvidenceOut => ({
   ...e,
   lastResultAt: e.lastResultAt.toISOString(),
+  kernelUpstream: upstreamOf({ version: e.kernel, upstreamVersion: upstream.get(e.kernel) ?? null }),
   links: { page: cellPage(slug, e.version, e.kernel), api: cellApi(slug, e.version, e.kernel) },
 });
 
@@ -150,6 +152,7 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
     return v;
   });
 
+  const upstream = await loadKernelUpstreams(verdicts.flatMap((v) => v?.evidence.map((e) => e.kernel) ?? []));
   const results: ModuleVerdictOut[] = choices.map(({ w, mod, row }, i) => {
     const common = {
       module: w.slug,
@@ -174,7 +177,7 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
       fixedIn: judged.fixedIn,
       newestAccepting: judged.newestAccepting,
       declaredRange: judged.declaredRange,
-      evidence: judged.evidence.map(toEvidence(mod.slug)),
+      evidence: judged.evidence.map(toEvidence(mod.slug, upstream)),
     };
   });
 
@@ -223,6 +226,17 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
     dkms: dkms ? { entries: dkms.entries.length, problems: dkms.problems } : null,
     links: { self: checkPage(query), api: checkApi(query) },
   };
+}
+
+/**
+ * The reported Linux versions of evidence kernels whose string does not carry it (Debian's
+ * 6.1.0-56-amd64 is Linux 6.1.192): one indexed lookup, and none at all when every string does.
+ */
+async function loadKernelUpstreams(kernels: readonly string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(kernels)].filter((k) => upstreamOf({ version: k, upstreamVersion: null }) === null);
+  if (wanted.length === 0) return new Map();
+  const rows = await db().kernel.findMany({ where: { version: { in: wanted }, upstreamVersion: { not: null } }, select: { version: true, upstreamVersion: true } });
+  return new Map(rows.map((r) => [r.version, r.upstreamVersion!]));
 }
 
 /** An unknown module or version: unknown, with a pointer to what the server does know. */
