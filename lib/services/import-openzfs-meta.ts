@@ -3,6 +3,7 @@ import { db } from "../db/client";
 import { moduleVersionSortKey } from "../domain/module-version";
 import { recordableReleases, type MetaTagType } from "../domain/openzfs-meta";
 import { readOpenzfsMeta, type MetaSourceKind } from "./openzfs/read-openzfs-meta";
+import { INGEST_LOCK } from "./regressions/lock";
 import { updateIncidents } from "./regressions/update-incidents";
 
 export const OPENZFS_SLUG = "zfs";
@@ -40,8 +41,8 @@ export async function importOpenzfsMeta(input: string, opts: { label?: string; p
     .slice(0, 16);
   return db().$transaction(
     async (tx) => {
-      // The same lock as ingest (record-results.ts): incidents are rewritten from what is committed.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(727001)`;
+      // The ingest lock: incidents are rewritten from what is committed.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INGEST_LOCK}::bigint)`;
       const mod = await tx.module.upsert({
         where: { slug: OPENZFS_SLUG },
         create: { slug: OPENZFS_SLUG, name: "OpenZFS", homepage: "https://openzfs.org/" },
