@@ -76,8 +76,9 @@ export async function importOpenzfsMeta(input: string, opts: { label?: string; p
             bodyHash: digest,
             summary,
             finishedAt: new Date(),
+            // `description` is what the pages' provenance note (DataSourceNote) prints.
             meta: {
-              provenance:
+              description:
                 opts.provenance ??
                 `OpenZFS releases and their declared kernel ranges (META Linux-Minimum/Maximum) and tag dates, read from ${opts.label ?? input} (${src.kind}); no build results`,
               releases: releases.length,
