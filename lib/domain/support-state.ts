@@ -1,4 +1,4 @@
-import { compareKernels, compareSeries } from "./kernel-version";
+import { compareKernels, compareSeries, parseKernelVersion, sameUpstreamAndRevision } from "./kernel-version";
 import { isUpcoming } from "./kernel-release";
 import type { Status } from "./status";
 
@@ -52,7 +52,12 @@ export function supportState(input: { version: string | null; cells: readonly Su
   }
   const series = [...new Set(judged.map((c) => c.series))].sort(compareSeries);
   const passing = judged.filter((c) => c.status === "pass").sort((a, b) => compareKernels(a.kernel, b.kernel));
-  const last = passing.at(-1) ?? null;
+  const newest = passing.at(-1) ?? null;
+  // Among flavours of that same build (6.1.0-56-amd64, -cloud-amd64, -rt-amd64), name the plain one.
+  const flavourLength = (k: string) => parseKernelVersion(k).flavour?.length ?? 0;
+  const last = newest
+    ? (passing.filter((c) => sameUpstreamAndRevision(c.kernel, newest.kernel)).sort((a, b) => flavourLength(a.kernel) - flavourLength(b.kernel))[0] ?? newest)
+    : null;
   const newer = last ? series.filter((s) => compareSeries(s, last.series) > 0) : series;
   const failingSeries = newer.filter((s) => !judged.some((c) => c.series === s && c.status === "pass"));
   const state: SupportState = !last || failingSeries.length >= 2 ? "orphaned" : failingSeries.length === 1 ? "behind" : "current";

@@ -148,7 +148,18 @@ export const cellResponseSchema = z.object({
 });
 
 export const kernelListResponseSchema = z.object({
-  kernels: z.array(z.object({ version: z.string(), series: z.string(), distro: z.string() })).describe("newest first"),
+  kernels: z
+    .array(
+      z.object({
+        version: z.string(),
+        series: z.string(),
+        distro: z.string(),
+        upstreamVersion: z.string().nullable().describe("the Linux version it carries, when known"),
+        releasedAt: isoDateTime.nullable(),
+        upcoming: z.boolean().describe("rc or experimental"),
+      }),
+    )
+    .describe("newest first"),
 });
 
 export const parsedKernelSchema = z.object({

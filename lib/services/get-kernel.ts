@@ -85,6 +85,10 @@ export async function getKernel(version: string): Promise<KernelView> {
 }
 
 /** Known kernels in kernel order (newest first), for pickers and the API. */
-export async function listKernels(): Promise<{ version: string; series: string; distro: string }[]> {
-  return db().kernel.findMany({ orderBy: { sortKey: "desc" }, select: { version: true, series: true, distro: true } });
+export async function listKernels(): Promise<{ version: string; series: string; distro: string; upstreamVersion: string | null; releasedAt: Date | null; upcoming: boolean }[]> {
+  const rows = await db().kernel.findMany({
+    orderBy: { sortKey: "desc" },
+    select: { version: true, series: true, distro: true, upstreamVersion: true, releasedAt: true, rc: true, prerelease: true },
+  });
+  return rows.map((k) => ({ version: k.version, series: k.series, distro: k.distro, upstreamVersion: upstreamOf(k), releasedAt: k.releasedAt, upcoming: isUpcoming(k) }));
 }

@@ -26,6 +26,7 @@ describe("supportState", () => {
     ["an experimental kernel flagged prerelease counts as upcoming", [c(K61, "pass"), c("7.4.0-1-amd64", "fail", true)], "current", K61, []],
     ["skips and errors say nothing", [c(K61, "pass"), c(K72, "skip"), c(K73, "error")], "current", K61, []],
     ["no verdict at all", [c(K61, "error")], "untested", null, []],
+    ["the plain flavour of the newest passing build is named", [c("6.1.0-56-rt-amd64", "pass"), c(K61, "pass"), c("6.1.0-56-cloud-amd64", "pass")], "current", K61, []],
   ];
   it.each(table)("%s", (_name, cells, state, last, failing) => {
     const v = supportState({ version: "1.0", cells });

@@ -17,7 +17,7 @@ import {
 } from "../../domain/verdict";
 import { MAX_CHECK_MODULES, MODULE_REF_RE, type CheckInput, type CheckResponse, type EvidenceOut, type ModuleVerdictOut } from "../../schemas/check";
 import { AppError } from "../errors";
-import { rememberPassing, rememberVerdict } from "./check-cache";
+import { keptUpstream, rememberPassing, rememberUpstream, rememberVerdict } from "./check-cache";
 import { cellApi, cellPage, checkApi, checkPage, moduleMatrixApi, modulePage } from "./check-links";
 import { cellKey, loadCellDetails, loadCheckBasis, loadSeriesCells, type ModuleRow, type VersionRow } from "./load-check-facts";
 
@@ -152,7 +152,7 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
     return v;
   });
 
-  const upstream = await loadKernelUpstreams(verdicts.flatMap((v) => v?.evidence.map((e) => e.kernel) ?? []));
+  const upstream = await loadKernelUpstreams(basis.stamp, verdicts.flatMap((v) => v?.evidence.map((e) => e.kernel) ?? []));
   const results: ModuleVerdictOut[] = choices.map(({ w, mod, row }, i) => {
     const common = {
       module: w.slug,
@@ -230,13 +230,27 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
 
 /**
  * The reported Linux versions of evidence kernels whose string does not carry it (Debian's
- * 6.1.0-56-amd64 is Linux 6.1.192): one indexed lookup, and none at all when every string does.
+ * 6.1.0-56-amd64 is Linux 6.1.192): kept per data stamp (check-cache.ts), so only the first check
+ * that cites a kernel pays one indexed lookup, and none at all when every string carries it.
  */
-async function loadKernelUpstreams(kernels: readonly string[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(kernels)].filter((k) => upstreamOf({ version: k, upstreamVersion: null }) === null);
-  if (wanted.length === 0) return new Map();
-  const rows = await db().kernel.findMany({ where: { version: { in: wanted }, upstreamVersion: { not: null } }, select: { version: true, upstreamVersion: true } });
-  return new Map(rows.map((r) => [r.version, r.upstreamVersion!]));
+async function loadKernelUpstreams(stamp: string | null, kernels: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const missing: string[] = [];
+  for (const k of new Set(kernels)) {
+    if (upstreamOf({ version: k, upstreamVersion: null }) !== null) continue;
+    const kept = keptUpstream(k);
+    if (kept === undefined) missing.push(k);
+    else if (kept !== null) out.set(k, kept);
+  }
+  if (missing.length === 0) return out;
+  const rows = await db().kernel.findMany({ where: { version: { in: missing } }, select: { version: true, upstreamVersion: true } });
+  const found = new Map(rows.map((r) => [r.version, r.upstreamVersion]));
+  for (const k of missing) {
+    const up = found.get(k) ?? null;
+    rememberUpstream(stamp, k, up);
+    if (up) out.set(k, up);
+  }
+  return out;
 }
 
 /** An unknown module or version: unknown, with a pointer to what the server does know. */
