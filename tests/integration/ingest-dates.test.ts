@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { getModuleHistory } from "@/lib/services/history/get-module-history";
 import type { IngestBody } from "@/lib/schemas/ingest";
 import { expectError, GCC_STRLCPY_LOG, ingestBody, newToken, postResults, result, uniqueAbi, uniqueTag } from "./helpers";
 
@@ -84,6 +85,17 @@ describe("ingest: kernel and module version dates", () => {
     });
     expect(incident.openedSeenAt).not.toBeNull();
     expect(incident.timeToFixDays).toBeCloseTo(14.58, 1);
+
+    // The pass-rate trend follows the same rule (eventDate): results sit at their kernel's release.
+    const h = await getModuleHistory(mod);
+    expect(h.data.resultsWithKernelDate).toBe(3);
+    // Nine months apart, so weekly buckets (Mondays): the weeks of 2025-01-05 and 2025-10-01.
+    expect(h.passRate.bucket).toBe("week");
+    expect(h.passRate.points.map((p) => [p.start, p.pass, p.fail])).toEqual([
+      ["2024-12-30", 1, 1],
+      ["2025-09-29", 1, 0],
+    ]);
+    expect(h.incidents[0]).toMatchObject({ openedAtBasis: "release", openedAtSource: `reported by ${source} run run-1, without a source`, fixedAtSource: expect.stringContaining("New upstream version") });
   });
 
   it("newer metadata overwrites older, absence never erases, and re-dating a kernel re-dates other modules' incidents", async () => {

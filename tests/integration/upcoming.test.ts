@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GET as upcomingAtom } from "@/app/api/v1/upcoming.atom/route";
 import { GET as upcomingJson } from "@/app/api/v1/upcoming/route";
+import { GET as kernelGet } from "@/app/api/v1/kernels/[version]/route";
 import { checkModules } from "@/lib/services/check/check-modules";
 import { recordResults } from "@/lib/services/record-results";
 import { get, GCC_STRLCPY_LOG, result, uniqueAbi, uniqueTag } from "./helpers";
@@ -65,5 +66,14 @@ describe("upcoming kernels", () => {
     expect(out.modules.map((m) => m.verdict)).toEqual(["broken", "works"]);
     expect((await checkModules({ kernel: EXP, modules: [`${a}@1.0`] })).kernel.prerelease).toBe(true);
     expect((await checkModules({ kernel: BASE, modules: [`${a}@1.0`] })).kernel.prerelease).toBe(false);
+  });
+
+  it("the check, the kernel API and the upcoming list agree on which kernels are upcoming (one rule: isUpcoming)", async () => {
+    const listed = new Set(((await (await get(upcomingJson, "/api/v1/upcoming")).json()) as { kernels: { kernel: string }[] }).kernels.map((k) => k.kernel));
+    for (const k of [RC, EXP, BASE]) {
+      const check = (await checkModules({ kernel: k, modules: [`${a}@1.0`] })).kernel.prerelease;
+      const api = ((await (await get(kernelGet, `/api/v1/kernels/${encodeURIComponent(k)}`, { version: k })).json()) as { kernel: { upcoming: boolean } }).kernel.upcoming;
+      expect({ k, check, api, listed: listed.has(k) }).toEqual({ k, check: k !== BASE, api: k !== BASE, listed: k !== BASE });
+    }
   });
 });
