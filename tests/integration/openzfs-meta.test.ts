@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { checkModules } from "@/lib/services/check/check-modules";
 import { importOpenzfsMeta, OPENZFS_META_SOURCE } from "@/lib/services/import-openzfs-meta";
@@ -99,5 +99,29 @@ describe("modcompat import openzfs-meta", () => {
     const empty = path.join(temp, "empty");
     mkdirSync(empty);
     await expect(importOpenzfsMeta(empty)).rejects.toThrow(/no META files/);
+  });
+
+  it("the CLI command is a thin shell around the service: prints a summary, exit 0; exit 3 with the reason on a bad path", () => {
+    const root = path.resolve(import.meta.dirname, "../..");
+    const run = (arg: string) => {
+      try {
+        const stdout = execFileSync("node", [path.join(root, "bin/modcompat.mjs"), "import", "openzfs-meta", arg], {
+          cwd: root,
+          env: { ...process.env, DATABASE_URL: inject("databaseUrl") },
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        return { code: 0, out: stdout };
+      } catch (e) {
+        const err = e as { status: number; stdout: string; stderr: string };
+        return { code: err.status, out: `${err.stdout}${err.stderr}` };
+      }
+    };
+    const ok = run(FIXTURE);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("zfs: 5 releases from a csv source (0 new, 5 updated; 5 with a release date); 1 release candidate and 1 development marker skipped");
+    const bad = run(path.join(temp, "nope"));
+    expect(bad.code).toBe(3);
+    expect(bad.out).toContain("no such file or directory");
   });
 });
