@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { getModuleHistory } from "@/lib/services/history/get-module-history";
+import { getCellHistory } from "@/lib/services/history/get-cell-history";
 import type { IngestBody } from "@/lib/schemas/ingest";
 import { expectError, GCC_STRLCPY_LOG, ingestBody, newToken, postResults, result, uniqueAbi, uniqueTag } from "./helpers";
 
@@ -95,6 +96,8 @@ describe("ingest: kernel and module version dates", () => {
       ["2024-12-30", 1, 1],
       ["2025-09-29", 1, 0],
     ]);
+    const cell = await getCellHistory({ slug: mod, version: "0.13.2", kernel: K_NEW });
+    expect(cell.dates).toMatchObject({ kernelUpstream: "6.12.107", kernelReleasedAt: new Date("2025-01-05T10:00:00Z"), kernelUpcoming: false, versionReleasedAt: new Date("2025-01-20T00:00:00Z") });
     expect(h.incidents[0]).toMatchObject({ openedAtBasis: "release", openedAtSource: `reported by ${source} run run-1, without a source`, fixedAtSource: expect.stringContaining("New upstream version") });
   });
 
