@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { upstreamNote } from "@/lib/domain/kernel-release";
 import { listModules } from "@/lib/services/list-modules";
 import { DataSourceNote } from "./components/DataSourceNote";
 import { Headline } from "./components/Headline";
@@ -73,7 +74,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
                   {m.support.lastKernel ? (
                     <>
                       {m.support.lastKernel}
-                      {m.support.lastKernelUpstream && !m.support.lastKernel.startsWith(m.support.lastKernelUpstream) && (
+                      {upstreamNote(m.support.lastKernel, m.support.lastKernelUpstream) && (
                         <span className="font-sans text-slate-500"> · Linux {m.support.lastKernelUpstream}</span>
                       )}
                       {m.support.version !== m.newestVersion && <div className="font-sans text-[11px] text-slate-500">with {m.support.version}, the newest version built</div>}

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { upstreamNote } from "@/lib/domain/kernel-release";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { VERDICT_MEANING, VERDICTS, type CheckOutcome } from "@/lib/domain/verdict";
 import type { CheckResponse, ModuleVerdictOut } from "@/lib/schemas/check";
@@ -66,7 +67,7 @@ function ModuleRow({ m }: { m: ModuleVerdictOut }) {
                 <li key={i} className="text-xs text-slate-700">
                   <StatusBadge status={e.status} /> <span className="text-slate-500">{RELATION_LABEL[e.relation] ?? e.relation}:</span> {m.module} {e.version} on{" "}
                   {kernelLink(e.kernel)}
-                  {e.kernelUpstream && !e.kernel.startsWith(e.kernelUpstream) && <span className="text-slate-500"> · Linux {e.kernelUpstream}</span>} ({e.arches.map((a) => `${a.arch} ${a.status}`).join(", ")}), last result {e.lastResultAt.slice(0, 10)}
+                  {upstreamNote(e.kernel, e.kernelUpstream) && <span className="text-slate-500"> · Linux {e.kernelUpstream}</span>} ({e.arches.map((a) => `${a.arch} ${a.status}`).join(", ")}), last result {e.lastResultAt.slice(0, 10)}
                   {e.errorLine && <span className="font-mono"> — {e.errorLine}</span>} ·{" "}
                   <Link href={e.links.page} className="underline">
                     cell
@@ -109,7 +110,7 @@ export function CheckResult({ out }: { out: CheckResponse }) {
       )}
       <p className="text-xs text-slate-600" data-testid="check-kernel">
         <span className="font-mono">{out.kernel.version}</span>
-        {out.kernel.upstreamVersion && !out.kernel.version.startsWith(out.kernel.upstreamVersion) && <> · Linux {out.kernel.upstreamVersion}</>}
+        {upstreamNote(out.kernel.version, out.kernel.upstreamVersion) && <> · Linux {out.kernel.upstreamVersion}</>}
         {" · "}released{" "}
         <DatedText at={out.kernel.releasedAt} source={out.kernel.releasedAtSource} />
       </p>

@@ -11,11 +11,6 @@
 export const DATE_BASES = ["release", "seen"] as const;
 export type DateBasis = (typeof DATE_BASES)[number];
 
-export const DATE_BASIS_LABEL: Record<DateBasis, string> = {
-  release: "release date",
-  seen: "date seen (release date unknown)",
-};
-
 export interface EventDate {
   at: Date;
   basis: DateBasis;
@@ -43,9 +38,4 @@ export function daysToFix(opened: { at: Date; basis: DateBasis; runId?: number }
   if (opened.basis === "release" && fixed.basis === "seen") return null;
   if (opened.basis === "seen" && fixed.basis === "seen" && opened.runId !== undefined && opened.runId === fixed.runId) return null;
   return Math.max(0, (fixed.at.getTime() - opened.at.getTime()) / DAY_MS);
-}
-
-/** "2024-11-17", or "unknown" — the pages never invent a date. */
-export function isoDay(d: Date | null | undefined): string {
-  return d ? d.toISOString().slice(0, 10) : "unknown";
 }

@@ -5,16 +5,6 @@ import { parseKernelVersion, type KernelVersion } from "./kernel-version";
  * and whether it is still to come. Pure; the pages, the API, the feeds and the check all call these.
  */
 
-/** Stored facts about one kernel (Kernel columns, from the ingest `kernels` metadata). */
-export interface KernelFacts {
-  version: string;
-  upstreamVersion: string | null;
-  releasedAt: Date | null;
-  releasedAtSource: string | null;
-  /** the reporter's flag: an rc or experimental kernel */
-  prerelease: boolean;
-}
-
 /**
  * Upcoming kernels are release candidates (the string says -rcN) and kernels the reporter flagged
  * as pre-releases (Debian experimental's linux-headers-7.3-amd64 says "7.3-amd64"; only its package
@@ -54,10 +44,19 @@ export function upstreamOf(k: { version: string; upstreamVersion: string | null 
   return stringCarriesUpstream(parsed) && parsed.series !== "next" ? parsed.base : null;
 }
 
-/** "6.1.0-56-amd64 · Linux 6.1.192", or the bare string when the upstream version is unknown or the same. */
+/**
+ * The Linux version worth printing next to a kernel string: null when unknown, or when the string
+ * already starts with it (6.12.107+deb12-amd64 is plainly 6.12.107). Every page uses this one test.
+ */
+export function upstreamNote(version: string, upstream: string | null | undefined): string | null {
+  if (!upstream || version === upstream) return null;
+  return version.startsWith(`${upstream}-`) || version.startsWith(`${upstream}+`) ? null : upstream;
+}
+
+/** "6.1.0-56-amd64 · Linux 6.1.192", or the bare string when the upstream version is unknown or already in it. */
 export function kernelLabel(k: { version: string; upstreamVersion: string | null }): string {
-  const up = upstreamOf(k);
-  return up && !k.version.startsWith(`${up}-`) && !k.version.startsWith(`${up}+`) && up !== k.version ? `${k.version} · Linux ${up}` : k.version;
+  const note = upstreamNote(k.version, upstreamOf(k));
+  return note ? `${k.version} · Linux ${note}` : k.version;
 }
 
 /** The upstream version label of an rc: "Linux 7.3-rc7" from "7.3-rc7-amd64", or from the reported upstream version. */

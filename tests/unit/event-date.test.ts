@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { daysToFix, eventDate, type DateBasis } from "../../lib/domain/event-date";
 import { detectIncidents, type ResultInput } from "../../lib/domain/regressions";
-import { isUpcoming, kernelLabel, upstreamOf } from "../../lib/domain/kernel-release";
+import { isUpcoming, kernelLabel, upstreamNote, upstreamOf } from "../../lib/domain/kernel-release";
 
 const d = (s: string) => new Date(`${s}T00:00:00Z`);
 
@@ -104,6 +104,12 @@ describe("kernel-release", () => {
     expect(upstreamOf({ version, upstreamVersion })).toBe(want);
     expect(kernelLabel({ version, upstreamVersion })).toBe(label);
   });
+  it.each([
+    ["6.12.107+deb12-amd64", "6.12.10", "6.12.10"],
+    ["6.12.107+deb12-amd64", "6.12.107", null],
+    ["6.9.7", "6.9.7", null],
+    ["6.1.0-56-amd64", null, null],
+  ])("upstreamNote(%s, %s) = %s: printed only when it says something the string does not", (v, up, want) => expect(upstreamNote(v, up)).toBe(want));
   it.each([
     [{ rc: 7, prerelease: false }, true],
     [{ rc: null, prerelease: true }, true],

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { upstreamNote } from "@/lib/domain/kernel-release";
 import { DatedText } from "../DatedText";
 import { formatSignature, signaturePath } from "@/lib/domain/signature";
 import type { IncidentSummary } from "@/lib/services/regressions/incident-summary";
@@ -43,7 +44,7 @@ export function IncidentTable({ incidents, showModule = true }: { incidents: Inc
               </td>
               <td className="px-3 py-2 font-mono text-xs">
                 <span className="text-slate-500">{i.lastGoodKernel}</span> → <span className="font-semibold">{i.firstBadKernel}</span>
-                {i.firstBadUpstream && !i.firstBadKernel.startsWith(i.firstBadUpstream) && <span className="font-sans text-slate-500"> · Linux {i.firstBadUpstream}</span>}
+                {upstreamNote(i.firstBadKernel, i.firstBadUpstream) && <span className="font-sans text-slate-500"> · Linux {i.firstBadUpstream}</span>}
                 <div className="font-sans text-[11px] text-slate-500">
                   {i.lineLabel} · {i.arch}
                 </div>

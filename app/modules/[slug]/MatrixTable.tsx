@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { upstreamNote } from "@/lib/domain/kernel-release";
 import { STATUS_SYMBOL, type Status } from "@/lib/domain/status";
 import { countsLabel } from "@/lib/domain/matrix";
 import type { MatrixCell, MatrixKernel, MatrixView } from "@/lib/services/get-matrix";
@@ -53,7 +54,7 @@ export function MatrixTable({ base, view, current, selected, marks }: { base: st
                         title={kernelTitle(k)}
                       >
                         {k.version}
-                        {k.upstreamVersion && !k.version.startsWith(k.upstreamVersion) && <span className="text-slate-400"> · {k.upstreamVersion}</span>}
+                        {upstreamNote(k.version, k.upstreamVersion) && <span className="text-slate-400"> · {k.upstreamVersion}</span>}
                         {k.upcoming && <span className="text-violet-700"> · rc</span>}
                       </Link>
                     </th>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { upstreamNote } from "@/lib/domain/kernel-release";
 import { formatSignature, signaturePath } from "@/lib/domain/signature";
 import { getModuleSupport } from "@/lib/services/get-module-support";
 import { SupportBadge } from "@/app/components/SupportBadge";
@@ -34,7 +35,7 @@ export async function SupportPanel({ slug }: { slug: string }) {
                 <span className="break-words font-mono text-slate-700">{e.errorLine}</span>
                 <span className="text-slate-500">
                   {" "}
-                  on {e.kernels.slice(0, 4).map((k) => (k.upstream && !k.version.startsWith(k.upstream) ? `${k.version} (Linux ${k.upstream})` : k.version)).join(", ")}
+                  on {e.kernels.slice(0, 4).map((k) => (upstreamNote(k.version, k.upstream) ? `${k.version} (Linux ${k.upstream})` : k.version)).join(", ")}
                   {e.kernels.length > 4 ? ` and ${e.kernels.length - 4} more` : ""}
                 </span>
               </li>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { upstreamNote } from "@/lib/domain/kernel-release";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TRANSITION_LABEL, type CellState, type FixBasis } from "@/lib/domain/regressions";
@@ -71,11 +72,11 @@ export default async function RegressionPage({ params }: Props) {
       <dl className="grid gap-x-6 gap-y-3 rounded border border-slate-200 bg-white p-4 text-sm sm:grid-cols-2">
         <Item label="Last good kernel">
           <span className="font-mono">{i.lastGoodKernel}</span>
-          {i.lastGoodUpstream && <span className="text-slate-600"> · Linux {i.lastGoodUpstream}</span>}
+          {upstreamNote(i.lastGoodKernel, i.lastGoodUpstream) && <span className="text-slate-600"> · Linux {i.lastGoodUpstream}</span>}
         </Item>
         <Item label="First bad kernel">
           <span className="font-mono">{i.firstBadKernel}</span>
-          {i.firstBadUpstream && <span className="text-slate-600"> · Linux {i.firstBadUpstream}</span>} (series {i.series})
+          {upstreamNote(i.firstBadKernel, i.firstBadUpstream) && <span className="text-slate-600"> · Linux {i.firstBadUpstream}</span>} (series {i.series})
         </Item>
         <Item label="Error">
           {i.signature && (

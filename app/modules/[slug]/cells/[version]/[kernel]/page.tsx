@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { upstreamNote } from "@/lib/domain/kernel-release";
 import { DatedText } from "@/app/components/DatedText";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -66,7 +67,7 @@ export default async function CellHistoryPage({ params, searchParams }: Props) {
           {view.module.name} <span className="font-mono">{version}</span> on <span className="font-mono">{kernel}</span>
         </h1>
         <p className="text-sm text-slate-600" data-testid="cell-dates">
-          {view.dates.kernelUpstream && !kernel.startsWith(view.dates.kernelUpstream) && (
+          {upstreamNote(kernel, view.dates.kernelUpstream) && (
             <>
               <span className="font-mono">{kernel}</span> is Linux {view.dates.kernelUpstream}.{" "}
             </>
