@@ -11,6 +11,7 @@ const NAV = [
   { href: "/", label: "Modules" },
   { href: "/check", label: "Pre-upgrade check" },
   { href: "/regressions", label: "Regressions" },
+  { href: "/upcoming", label: "Upcoming kernels" },
   { href: "/api-docs", label: "API" },
 ];
 

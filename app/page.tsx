@@ -1,7 +1,10 @@
 import Link from "next/link";
+import { upstreamNote } from "@/lib/domain/kernel-release";
 import { listModules } from "@/lib/services/list-modules";
 import { DataSourceNote } from "./components/DataSourceNote";
 import { Headline } from "./components/Headline";
+import { SupportBadge } from "./components/SupportBadge";
+import { UpcomingSummary } from "./components/UpcomingSummary";
 
 export const dynamic = "force-dynamic";
 
@@ -18,6 +21,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
         </p>
       </div>
       <Headline />
+      <UpcomingSummary />
       <form className="flex gap-2" role="search" action="/">
         <label htmlFor="q" className="sr-only">
           Search modules
@@ -50,7 +54,8 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
             <tr>
               <th className="px-3 py-2">Module</th>
               <th className="px-3 py-2">Newest version</th>
-              <th className="px-3 py-2">Newest kernel it builds on</th>
+              <th className="px-3 py-2">Last kernel it builds on</th>
+              <th className="px-3 py-2">Kept up?</th>
               <th className="px-3 py-2 text-right">Failing cells</th>
               <th className="px-3 py-2 text-right">Versions</th>
             </tr>
@@ -65,8 +70,23 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
                   {m.description && <div className="line-clamp-1 text-xs text-slate-500">{m.description}</div>}
                 </td>
                 <td className="px-3 py-2 font-mono text-xs">{m.newestVersion ?? "—"}</td>
-                <td className="px-3 py-2 font-mono text-xs">
-                  {m.newestPassingKernel ?? <span className="font-sans text-slate-400">{m.cellCount === 0 ? "no results yet" : "passes on no kernel tested"}</span>}
+                <td className="px-3 py-2 font-mono text-xs" title={m.support.sentence}>
+                  {m.support.lastKernel ? (
+                    <>
+                      {m.support.lastKernel}
+                      {upstreamNote(m.support.lastKernel, m.support.lastKernelUpstream) && (
+                        <span className="font-sans text-slate-500"> · Linux {m.support.lastKernelUpstream}</span>
+                      )}
+                      {m.support.version !== m.newestVersion && <div className="font-sans text-[11px] text-slate-500">with {m.support.version}, the newest version built</div>}
+                    </>
+                  ) : (
+                    <span className="font-sans text-slate-500">
+                      {m.support.state === "untested" ? "no results yet" : `none built here: older than ${m.support.builtSeries?.oldest}`}
+                    </span>
+                  )}
+                </td>
+                <td className="px-3 py-2 text-xs" data-support={m.support.state}>
+                  <SupportBadge state={m.support.state} title={m.support.sentence} />
                 </td>
                 <td className="px-3 py-2 text-right">
                   {m.failingCells > 0 ? <span className="font-medium text-red-800">✗ {m.failingCells}</span> : <span className="text-slate-400">0</span>}

@@ -44,6 +44,10 @@ try {
   const { loadDemoIfEmpty } = await import("../lib/services/load-demo");
   const loaded = await loadDemoIfEmpty();
   if (loaded) console.log(`[modcompat] loaded demo data: ${loaded.results} results from ${loaded.file}`);
+  // Incidents stored before migration 0004_dates lack their dating (openedSeenAt): rebuild them once.
+  const { recomputeUndatedIncidents } = await import("../lib/services/regressions/recompute-incidents");
+  const redated = await recomputeUndatedIncidents();
+  if (redated) console.log(`[modcompat] dated the regressions stored before release dates were known (${redated.incidents} incidents)`);
 } catch (e) {
   console.error("[modcompat] database setup failed:", e instanceof Error ? e.message : e);
   await shutdown(1);

@@ -1,8 +1,10 @@
 import Link from "next/link";
+import { upstreamNote } from "@/lib/domain/kernel-release";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { VERDICT_MEANING, VERDICTS, type CheckOutcome } from "@/lib/domain/verdict";
 import type { CheckResponse, ModuleVerdictOut } from "@/lib/schemas/check";
 import { VerdictBadge } from "./VerdictBadge";
+import { DatedText } from "@/app/components/DatedText";
 
 const OUTCOME: Record<CheckOutcome, { className: string; symbol: string; text: string }> = {
   ok: { className: "border-emerald-300 bg-emerald-50 text-emerald-900", symbol: "✓", text: "Safe to upgrade: every module works or likely works on" },
@@ -48,6 +50,11 @@ function ModuleRow({ m }: { m: ModuleVerdictOut }) {
       </td>
       <td className="px-3 py-2">
         <VerdictBadge verdict={m.verdict} />
+        {m.basis === "declared" && (
+          <div className="mt-1 text-xs text-amber-800" data-testid="declared-basis" title="no build of this version on this kernel series here: only the module's own declared kernel range">
+            declared, never built here
+          </div>
+        )}
       </td>
       <td className="px-3 py-2 text-sm">
         <p>{m.reason}</p>
@@ -59,7 +66,8 @@ function ModuleRow({ m }: { m: ModuleVerdictOut }) {
               {m.evidence.map((e, i) => (
                 <li key={i} className="text-xs text-slate-700">
                   <StatusBadge status={e.status} /> <span className="text-slate-500">{RELATION_LABEL[e.relation] ?? e.relation}:</span> {m.module} {e.version} on{" "}
-                  {kernelLink(e.kernel)} ({e.arches.map((a) => `${a.arch} ${a.status}`).join(", ")}), last result {e.lastResultAt.slice(0, 10)}
+                  {kernelLink(e.kernel)}
+                  {upstreamNote(e.kernel, e.kernelUpstream) && <span className="text-slate-500"> · Linux {e.kernelUpstream}</span>} ({e.arches.map((a) => `${a.arch} ${a.status}`).join(", ")}), last result {e.lastResultAt.slice(0, 10)}
                   {e.errorLine && <span className="font-mono"> — {e.errorLine}</span>} ·{" "}
                   <Link href={e.links.page} className="underline">
                     cell
@@ -98,6 +106,18 @@ export function CheckResult({ out }: { out: CheckResponse }) {
           <span aria-hidden>{o.symbol} </span>
           {o.text} <span className="font-mono">{out.kernel.version}</span>
           {out.arch && <> ({out.arch})</>}.
+        </p>
+      )}
+      <p className="text-xs text-slate-600" data-testid="check-kernel">
+        <span className="font-mono">{out.kernel.version}</span>
+        {upstreamNote(out.kernel.version, out.kernel.upstreamVersion) && <> · Linux {out.kernel.upstreamVersion}</>}
+        {" · "}released{" "}
+        <DatedText at={out.kernel.releasedAt} source={out.kernel.releasedAtSource} />
+      </p>
+      {out.kernel.prerelease && (
+        <p role="note" className="rounded border border-violet-300 bg-violet-50 p-3 text-sm text-violet-900" data-testid="prerelease">
+          <span className="font-mono">{out.kernel.version}</span> is a pre-release (a release candidate or experimental kernel): its results are early
+          warnings, and the final release may differ. See <Link href="/upcoming" className="underline">upcoming kernels</Link>.
         </p>
       )}
       {out.dkms && out.dkms.problems.length > 0 && (

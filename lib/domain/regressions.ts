@@ -1,5 +1,6 @@
 import { compareKernels, parseKernelVersion, type KernelVersion } from "./kernel-version";
 import { compareModuleVersions } from "./module-version";
+import { daysToFix, eventDate, type DateBasis } from "./event-date";
 import { isDevelopmentSnapshot } from "./module-release";
 import { extractSignature, type Signature } from "./signature";
 import type { Status } from "./status";
@@ -62,11 +63,20 @@ export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 /**
  * Where fixedAt comes from: the fixing release's publication date, the first passing build of the
- * fixing release we observed (when its release date is unknown), or the first passing build on a
- * later kernel of the line (the kernel side undid the change).
+ * fixing release we observed (when its release date is unknown), the release date of a later
+ * kernel of the line on which the broken versions pass again (the kernel side undid the change), or
+ * the first passing build on that kernel when its release date is unknown.
  */
-export const FIX_BASES = ["release-date", "first-pass-observed", "kernel"] as const;
+export const FIX_BASES = ["release-date", "first-pass-observed", "kernel-release", "kernel"] as const;
 export type FixBasis = (typeof FIX_BASES)[number];
+
+/** Which clock each fix basis reads (lib/domain/event-date.ts). */
+export const FIX_BASIS_DATE: Record<FixBasis, DateBasis> = {
+  "release-date": "release",
+  "first-pass-observed": "seen",
+  "kernel-release": "release",
+  kernel: "seen",
+};
 
 export interface ResultInput {
   id: number;
@@ -80,6 +90,12 @@ export interface ResultInput {
 }
 
 export interface VersionInput {
+  version: string;
+  releasedAt: Date | null;
+}
+
+/** A kernel's release date (the distro's upload of its package), when known. */
+export interface KernelDateInput {
   version: string;
   releasedAt: Date | null;
 }
@@ -253,7 +269,11 @@ export interface DetectedIncident {
   affectedVersions: string[];
   errorLine: string | null;
   signature: Signature | null;
+  /** the first bad kernel's release date, or when the failure was first seen (openedAtBasis) */
   openedAt: Date;
+  openedAtBasis: DateBasis;
+  /** when the first failure was seen */
+  openedSeenAt: Date;
   openedBy: ResultRef;
   status: IncidentStatus;
   /** the first release (not a snapshot) newer than the broken ones that passes where they failed */
@@ -262,6 +282,8 @@ export interface DetectedIncident {
   fixedInKernel: string | null;
   fixedAt: Date | null;
   fixedAtBasis: FixBasis | null;
+  /** when the fixing pass was first seen */
+  fixedSeenAt: Date | null;
   fixedBy: ResultRef | null;
   /** a development snapshot that passed before any release did ("fixed on master") */
   fixedOnSnapshot: { version: string; at: Date } | null;
@@ -313,7 +335,7 @@ function groupSeeds(seeds: Seed[]): { k0: number; k1: number; seeds: Seed[] }[] 
 const ref = (o: Observation): ResultRef => ({ resultId: o.resultId, runId: o.runId, at: o.at });
 const later = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
 
-function detectInGrid(grid: LineGrid, releasedAt: ReadonlyMap<string, Date | null>): DetectedIncident[] {
+function detectInGrid(grid: LineGrid, releasedAt: ReadonlyMap<string, Date | null>, kernelReleasedAt: ReadonlyMap<string, Date | null>): DetectedIncident[] {
   const K = grid.kernels;
   const cell = (v: string, ki: number) => grid.cells.get(v)?.get(K[ki]);
   const verdict = (v: string, ki: number) => gridVerdict(grid, v, K[ki]);
@@ -372,7 +394,9 @@ function detectInGrid(grid: LineGrid, releasedAt: ReadonlyMap<string, Date | nul
 
     const representative = seedCells[0];
     const opened = affected.map((a) => a.cell.firstFail!).sort(byTime)[0];
-    const openedAt = opened.at;
+    // The break sits at the release of its first bad kernel (lib/domain/event-date.ts).
+    const openedEvent = eventDate(kernelReleasedAt.get(K[K1]) ?? null, opened.at);
+    const openedAt = openedEvent.at;
 
     let fix: { at: Date; basis: FixBasis; by: ResultRef } | null = null;
     if (fixed) {
@@ -382,10 +406,10 @@ function detectInGrid(grid: LineGrid, releasedAt: ReadonlyMap<string, Date | nul
     }
     if (kr !== null) {
       const passes = [...seedVersions].flatMap((v) => (verdict(v, kr) === "pass" ? [cell(v, kr)!.firstPass!] : [])).sort(byTime);
-      const at = later(passes[0].at, openedAt);
-      if (!fix || at.getTime() < fix.at.getTime()) fix = { at, basis: "kernel", by: ref(passes[0]) };
+      const undone = eventDate(kernelReleasedAt.get(K[kr]) ?? null, passes[0].at);
+      const at = later(undone.at, openedAt);
+      if (!fix || at.getTime() < fix.at.getTime()) fix = { at, basis: undone.basis === "release" ? "kernel-release" : "kernel", by: ref(passes[0]) };
     }
-    const sameRun = fix !== null && fix.basis !== "release-date" && fix.by.runId === opened.runId;
 
     incidents.push({
       key: `${grid.arch}|${grid.line}|${K[K1]}`,
@@ -398,15 +422,20 @@ function detectInGrid(grid: LineGrid, releasedAt: ReadonlyMap<string, Date | nul
       errorLine: representative.firstFail!.errorLine,
       signature: extractSignature(representative.firstFail!.errorLine),
       openedAt,
+      openedAtBasis: openedEvent.basis,
+      openedSeenAt: opened.at,
       openedBy: ref(opened),
       status: fix ? "fixed" : "open",
       fixedIn: fixed?.version ?? null,
       fixedInKernel: kr === null ? null : K[kr],
       fixedAt: fix?.at ?? null,
       fixedAtBasis: fix?.basis ?? null,
+      fixedSeenAt: fix?.by.at ?? null,
       fixedBy: fix?.by ?? null,
       fixedOnSnapshot: snapshot,
-      timeToFixDays: fix && !sameRun ? (fix.at.getTime() - openedAt.getTime()) / DAY_MS : null,
+      timeToFixDays: fix
+        ? daysToFix({ at: openedAt, basis: openedEvent.basis, runId: opened.runId }, { at: fix.at, basis: FIX_BASIS_DATE[fix.basis], runId: fix.by.runId })
+        : null,
     });
   });
   return incidents;
@@ -418,11 +447,12 @@ function detectInGrid(grid: LineGrid, releasedAt: ReadonlyMap<string, Date | nul
  * Affected are the versions that fail from the first bad kernel on (and did not already fail on the
  * last good one); the fix is the first newer release that passes there.
  */
-export function detectIncidents(input: { results: readonly ResultInput[]; versions?: readonly VersionInput[] }): Detection {
+export function detectIncidents(input: { results: readonly ResultInput[]; versions?: readonly VersionInput[]; kernels?: readonly KernelDateInput[] }): Detection {
   const releasedAt = new Map((input.versions ?? []).map((v) => [v.version, v.releasedAt]));
+  const kernelReleasedAt = new Map((input.kernels ?? []).map((k) => [k.version, k.releasedAt]));
   const grids = buildLineGrids(input.results);
   const incidents = grids
-    .flatMap((g) => detectInGrid(g, releasedAt))
+    .flatMap((g) => detectInGrid(g, releasedAt, kernelReleasedAt))
     .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || cmpText(a.key, b.key));
   const flaky: FlakyCell[] = grids.flatMap((g) =>
     [...g.cells.values()].flatMap((row) =>

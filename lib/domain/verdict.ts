@@ -56,6 +56,14 @@ export const VERDICT_PHRASE: Record<Verdict, string> = {
   unknown: "has no verdict",
 };
 
+/**
+ * What a verdict rests on: build results (observed), only the module's own declared kernel range
+ * (declared: nobody built that version on that series here), or nothing. A declared answer is
+ * always labelled as such, never shown as if it had been built.
+ */
+export const VERDICT_BASES = ["observed", "declared", "none"] as const;
+export type VerdictBasis = (typeof VERDICT_BASES)[number];
+
 /** What a set of verdicts means for the upgrade as a whole. */
 export const CHECK_OUTCOMES = ["ok", "blocked", "uncertain"] as const;
 export type CheckOutcome = (typeof CHECK_OUTCOMES)[number];
@@ -121,6 +129,7 @@ export interface EvidenceItem {
 
 export interface VersionVerdict {
   verdict: Verdict;
+  basis: VerdictBasis;
   /** one sentence a sysadmin can act on */
   reason: string;
   errorLine: string | null;
@@ -252,6 +261,7 @@ const withError = (s: KernelState) => (s.errorLine ? `: ${s.errorLine}` : "");
 
 interface BaseVerdict {
   verdict: Verdict;
+  basis: VerdictBasis;
   reason: string;
   errorLine: string | null;
   /** the state that decided a broken verdict */
@@ -268,11 +278,11 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
 
   if (exact && isMeaningful(exact.status)) {
     const when = `(last result ${day(exact.lastResultAt)})`;
-    if (exact.status === "pass") return { verdict: "works", reason: `${v} passes on ${target.raw} ${when}`, errorLine: null, decisive: null, evidence };
+    if (exact.status === "pass") return { verdict: "works", basis: "observed", reason: `${v} passes on ${target.raw} ${when}`, errorLine: null, decisive: null, evidence };
     if (exact.status === "fail") {
-      return { verdict: "broken", reason: `${v} fails on ${target.raw}${withError(exact)}`, errorLine: exact.errorLine, decisive: exact, evidence };
+      return { verdict: "broken", basis: "observed", reason: `${v} fails on ${target.raw}${withError(exact)}`, errorLine: exact.errorLine, decisive: exact, evidence };
     }
-    return { verdict: "unsupported", reason: `${v} declines ${target.raw}: the module's own checks skip this kernel ${when}`, errorLine: exact.errorLine, decisive: null, evidence };
+    return { verdict: "unsupported", basis: "observed", reason: `${v} declines ${target.raw}: the module's own checks skip this kernel ${when}`, errorLine: exact.errorLine, decisive: null, evidence };
   }
 
   const sameRevision = states.filter((s) => s.kernel.raw !== target.raw && isMeaningful(s.status) && sameUpstreamAndRevision(s.kernel, target));
@@ -281,6 +291,7 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
   if (failing) {
     return {
       verdict: "broken",
+      basis: "observed",
       reason: `${v} fails on ${failing.kernel.raw}, the same upstream version and revision as ${target.raw}${withError(failing)}`,
       errorLine: failing.errorLine,
       decisive: failing,
@@ -289,17 +300,17 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
   }
   const skipped = sameRevision.find((s) => s.status === "skip");
   if (skipped) {
-    return { verdict: "unsupported", reason: `${v} declines ${skipped.kernel.raw}, the same upstream version and revision as ${target.raw}`, errorLine: null, decisive: null, evidence };
+    return { verdict: "unsupported", basis: "observed", reason: `${v} declines ${skipped.kernel.raw}, the same upstream version and revision as ${target.raw}`, errorLine: null, decisive: null, evidence };
   }
   const passing = sameRevision.find((s) => s.status === "pass");
   if (passing) {
-    return { verdict: "works", reason: `${v} passes on ${passing.kernel.raw}, the same upstream version and revision as ${target.raw}`, errorLine: null, decisive: null, evidence };
+    return { verdict: "works", basis: "observed", reason: `${v} passes on ${passing.kernel.raw}, the same upstream version and revision as ${target.raw}`, errorLine: null, decisive: null, evidence };
   }
 
   const fit = declaredRangeFit(target, facts.declaredKernelMin, facts.declaredKernelMax);
   const range = describeRange(facts.declaredKernelMin, facts.declaredKernelMax);
   if (fit === "outside") {
-    return { verdict: "unsupported", reason: `${v} declares support for ${range}, which excludes ${target.raw}`, errorLine: null, decisive: null, evidence };
+    return { verdict: "unsupported", basis: "declared", reason: `${v} declares support for ${range}, which excludes ${target.raw} (declared by the module, not observed)`, errorLine: null, decisive: null, evidence };
   }
 
   const others = states.filter((s) => s.kernel.raw !== target.raw && isMeaningful(s.status) && !sameUpstreamAndRevision(s.kernel, target));
@@ -317,6 +328,7 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
       const names = nearest.map((s) => s.kernel.raw).join(" and ");
       return {
         verdict: "likely",
+        basis: "observed",
         reason: `no result for ${v} on ${target.raw}${onlyErrors}; it passes on ${names}, the nearest ${target.series} kernel${nearest.length > 1 ? "s" : ""}`,
         errorLine: null,
         decisive: null,
@@ -326,6 +338,7 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
     const what = against.status === "fail" ? `fails on ${against.kernel.raw}${withError(against)}` : `declines ${against.kernel.raw}`;
     return {
       verdict: "unknown",
+      basis: "observed",
       reason: `no result for ${v} on ${target.raw}${onlyErrors}, and the nearest ${target.series} kernel disagrees: it ${what}`,
       errorLine: against.errorLine,
       decisive: null,
@@ -333,9 +346,9 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
     };
   }
   if (fit === "inside") {
-    return { verdict: "likely", reason: `no result for ${v} on ${target.raw}${onlyErrors}; it declares support for ${range}`, errorLine: null, decisive: null, evidence };
+    return { verdict: "likely", basis: "declared", reason: `no result for ${v} on ${target.raw}${onlyErrors}; it declares support for ${range} (declared by the module, not observed)`, errorLine: null, decisive: null, evidence };
   }
-  return { verdict: "unknown", reason: `no result for ${v} on ${target.raw} or any other ${target.series} kernel${onlyErrors}`, errorLine: null, decisive: null, evidence };
+  return { verdict: "unknown", basis: "none", reason: `no result for ${v} on ${target.raw} or any other ${target.series} kernel${onlyErrors}`, errorLine: null, decisive: null, evidence };
 }
 
 /**
@@ -370,6 +383,7 @@ export function judgeVersion(target: KernelVersion, facts: VersionFacts, others:
   const declared = facts.declaredKernelMin || facts.declaredKernelMax ? { min: facts.declaredKernelMin, max: facts.declaredKernelMax } : null;
   const out: VersionVerdict = {
     verdict: base.verdict,
+    basis: base.basis,
     reason: base.reason,
     errorLine: base.errorLine,
     since: null,

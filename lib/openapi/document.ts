@@ -317,6 +317,22 @@ function paths(): OpenApiDocument["paths"] {
         responses: { "200": atom("the feed") },
       },
     },
+    "/api/v1/upcoming": {
+      get: {
+        operationId: "listUpcoming",
+        summary: "Early warning: per upcoming (rc / experimental) kernel, which modules that build on the last released series break there",
+        tags: ["regressions"],
+        responses: { "200": undocumented("{ kernels: [...] }, newest first, at most 10") },
+      },
+    },
+    "/api/v1/upcoming.atom": {
+      get: {
+        operationId: "upcomingFeed",
+        summary: "Atom feed of the modules that break on upcoming kernels",
+        tags: ["regressions"],
+        responses: { "200": atom("the feed") },
+      },
+    },
     "/api/v1/modules/{slug}/regressions.atom": {
       get: {
         operationId: "moduleRegressionsFeed",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DISTROS } from "../domain/kernel-version";
 import { STATUSES } from "../domain/status";
+import { SUPPORT_STATES } from "../domain/support-state";
 
 /**
  * Response shapes of the read API (modules, matrix, kernels, cells), as the services return them
@@ -23,6 +24,18 @@ export const moduleSummarySchema = z.object({
   newestPassingKernel: z.string().nullable().describe("newest kernel (kernel order) on which the newest version passes"),
   cellCount: z.int(),
   failingCells: z.int(),
+  support: z
+    .object({
+      state: z.enum(SUPPORT_STATES).describe("current | behind (fails on one newer series) | orphaned (fails on two or more, or passes nowhere built here) | untested"),
+      version: z.string().nullable().describe("the version judged: the newest one with a pass or fail"),
+      lastKernel: z.string().nullable().describe("newest released (not rc/experimental) kernel on which that version passes"),
+      lastKernelUpstream: z.string().nullable().describe("the Linux version lastKernel carries, when known"),
+      lastSeries: z.string().nullable(),
+      failingSeries: z.array(z.string()).describe("newer series on which it only fails"),
+      builtSeries: z.object({ oldest: z.string(), newest: z.string() }).nullable(),
+      sentence: z.string(),
+    })
+    .describe("is the module kept up with the kernel (lib/domain/support-state.ts)"),
 });
 export const moduleListResponseSchema = z.object({ modules: z.array(moduleSummarySchema) });
 
@@ -68,8 +81,10 @@ export const matrixResponseSchema = z.object({
         id: z.int(),
         version: z.string(),
         releasedAt: isoDateTime.nullable(),
+        releasedAtSource: z.string().nullable().describe("where releasedAt comes from"),
         declaredKernelMin: z.string().nullable(),
         declaredKernelMax: z.string().nullable(),
+        hasResults: z.boolean().describe("false for a version known only by its declared range (e.g. imported from OpenZFS META)"),
       }),
     )
     .describe("newest first"),
@@ -78,7 +93,18 @@ export const matrixResponseSchema = z.object({
       z.object({
         series: z.string(),
         expanded: z.boolean(),
-        kernels: z.array(z.object({ id: z.int(), version: z.string(), distro: z.string(), flavour: z.string().nullable() })),
+        kernels: z.array(
+          z.object({
+            id: z.int(),
+            version: z.string(),
+            distro: z.string(),
+            flavour: z.string().nullable(),
+            upstreamVersion: z.string().nullable().describe("the Linux version it carries, when known"),
+            releasedAt: isoDateTime.nullable(),
+            releasedAtSource: z.string().nullable(),
+            upcoming: z.boolean().describe("rc or experimental"),
+          }),
+        ),
         summary: z.record(z.string(), groupSummary).describe("per module version id"),
       }),
     )
@@ -122,7 +148,18 @@ export const cellResponseSchema = z.object({
 });
 
 export const kernelListResponseSchema = z.object({
-  kernels: z.array(z.object({ version: z.string(), series: z.string(), distro: z.string() })).describe("newest first"),
+  kernels: z
+    .array(
+      z.object({
+        version: z.string(),
+        series: z.string(),
+        distro: z.string(),
+        upstreamVersion: z.string().nullable().describe("the Linux version it carries, when known"),
+        releasedAt: isoDateTime.nullable(),
+        upcoming: z.boolean().describe("rc or experimental"),
+      }),
+    )
+    .describe("newest first"),
 });
 
 export const parsedKernelSchema = z.object({
@@ -142,7 +179,16 @@ export const parsedKernelSchema = z.object({
 });
 
 export const kernelResponseSchema = z.object({
-  kernel: z.object({ version: z.string(), parsed: parsedKernelSchema, releasedAt: isoDateTime.nullable() }),
+  kernel: z.object({
+    version: z.string(),
+    parsed: parsedKernelSchema,
+    releasedAt: isoDateTime.nullable().describe("the distro's upload date of the kernel's package, when known"),
+    releasedAtSource: z.string().nullable().describe("where releasedAt comes from"),
+    upstreamVersion: z.string().nullable().describe("the Linux version it carries (6.1.0-56-amd64: 6.1.192), when known"),
+    package: z.string().nullable(),
+    packageVersion: z.string().nullable(),
+    upcoming: z.boolean().describe("a release candidate or experimental kernel"),
+  }),
   previous: z.string().nullable().describe("the kernel before it in kernel order"),
   next: z.string().nullable(),
   modules: z.array(

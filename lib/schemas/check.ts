@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DKMS_STATES } from "../domain/dkms-status";
 import { DISTROS } from "../domain/kernel-version";
 import { STATUSES } from "../domain/status";
-import { CHECK_OUTCOMES, EVIDENCE_RELATIONS, VERDICTS } from "../domain/verdict";
+import { CHECK_OUTCOMES, EVIDENCE_RELATIONS, VERDICT_BASES, VERDICTS } from "../domain/verdict";
 import { archString, kernelVersionString, moduleVersionString } from "./ingest";
 
 /**
@@ -76,6 +76,10 @@ export const checkKernelSchema = z.object({
   distro: z.enum(DISTROS),
   distroRelease: z.string().nullable(),
   flavour: z.string().nullable(),
+  prerelease: z.boolean().describe("a release candidate or experimental kernel: an upcoming kernel, its results are early warnings"),
+  upstreamVersion: z.string().nullable().describe("the Linux version the kernel carries (6.1.0-56-amd64: 6.1.192), when known"),
+  releasedAt: isoDateTime.nullable().describe("the distro's upload date of the kernel's package, when known"),
+  releasedAtSource: z.string().nullable().describe("where releasedAt comes from"),
 });
 
 export const evidenceSchema = z.object({
@@ -90,6 +94,7 @@ export const evidenceSchema = z.object({
   errorLine: z.string().nullable(),
   logUrl: z.string().nullable(),
   lastResultAt: isoDateTime,
+  kernelUpstream: z.string().nullable().describe("the Linux version that kernel carries (6.1.0-56-amd64: 6.1.192), when known"),
   links: z.object({ page: z.string(), api: z.string().describe("every raw result behind this cell") }),
 });
 
@@ -100,6 +105,9 @@ export const moduleVerdictSchema = z.object({
   versionSource: z.enum(["request", "dkms", "newest"]).describe("where the version came from; newest = the newest the server knows"),
   found: z.boolean().describe("whether the server knows this module version"),
   verdict: z.enum(VERDICTS),
+  basis: z
+    .enum(VERDICT_BASES)
+    .describe("observed: build results decide; declared: only the module's declared kernel range does (never built here); none: no evidence"),
   reason: z.string(),
   errorLine: z.string().nullable(),
   since: z.object({ kernel: z.string(), lastPass: z.string().nullable() }).nullable(),

@@ -83,7 +83,7 @@ export const moduleVersionInfoSchema = z
   .object({
     version: moduleVersionString,
     releasedAt: z.iso.date().or(isoDate).optional(),
-    /** where releasedAt comes from, e.g. the Debian changelog entry of the first upload */
+    /** where releasedAt comes from (a changelog entry, an upstream tag), shown next to the date */
     releasedAtSource: shortText(500).optional(),
     declaredKernelMin: shortText(50).optional(),
     declaredKernelMax: shortText(50).optional(),
@@ -101,15 +101,24 @@ export const moduleInfoSchema = z
   })
   .strict();
 
-/** What a reporter knows of a kernel beyond its name: the package, the Linux version, the release date. */
+/**
+ * Metadata about a kernel named in `results` (or only here: such a kernel is created with its
+ * metadata and no results). Newer metadata overwrites older; an absent field never erases a value.
+ */
 export const kernelInfoSchema = z
   .object({
     kernel: kernelVersionString,
+    /** the package that produced the headers, e.g. linux-headers-6.1.0-56-amd64 */
     package: shortText(200).optional(),
+    /** its version, e.g. 6.1.192-2 (Debian) */
     packageVersion: shortText(100).optional(),
+    /** the Linux version it carries, e.g. 6.1.192, or 7.3-rc7 for a release candidate */
     upstreamVersion: shortText(50).optional(),
+    /** the distro's upload date of that package version */
     releasedAt: z.iso.date().or(isoDate).optional(),
+    /** where releasedAt comes from, e.g. "changelog.Debian.gz of linux-headers-6.1.0-56-common: linux (6.1.192-2) bookworm-security" */
     releasedAtSource: shortText(500).optional(),
+    /** a release candidate or experimental kernel (rc kernel strings count as one anyway) */
     prerelease: z.boolean().optional(),
   })
   .strict();

@@ -8,7 +8,8 @@ import type { Status } from "../domain/status";
  */
 export async function getHeadline(): Promise<(Headline & { distro: string }) | null> {
   const kernels = await db().kernel.findMany({
-    where: { cells: { some: {} } },
+    // Released kernels only: an rc or experimental kernel is an early warning (/upcoming), not "the newest kernel".
+    where: { cells: { some: {} }, prerelease: false, rc: null },
     select: { id: true, version: true, sortKey: true, seriesKey: true, distro: true, flavour: true, _count: { select: { cells: true } } },
   });
   if (kernels.length < 2) return null;

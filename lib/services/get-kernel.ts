@@ -1,12 +1,24 @@
 import { db } from "../db/client";
 import { tryParseKernelVersion, type KernelVersion } from "../domain/kernel-version";
 import { compareModuleVersions } from "../domain/module-version";
+import { isUpcoming, upstreamOf } from "../domain/kernel-release";
 import { foldArches } from "../domain/matrix";
 import type { Status } from "../domain/status";
 import { AppError, notFound } from "./errors";
 
 export interface KernelView {
-  kernel: { version: string; parsed: KernelVersion; releasedAt: Date | null };
+  kernel: {
+    version: string;
+    parsed: KernelVersion;
+    releasedAt: Date | null;
+    releasedAtSource: string | null;
+    /** the Linux version it carries, when known (lib/domain/kernel-release.ts upstreamOf) */
+    upstreamVersion: string | null;
+    package: string | null;
+    packageVersion: string | null;
+    /** an rc or experimental kernel */
+    upcoming: boolean;
+  };
   previous: string | null;
   next: string | null;
   modules: {
@@ -55,7 +67,16 @@ export async function getKernel(version: string): Promise<KernelView> {
     for (const v of m.versions) counts[v.status] += 1;
   }
   return {
-    kernel: { version: kernel.version, parsed: parsed.value, releasedAt: kernel.releasedAt },
+    kernel: {
+      version: kernel.version,
+      parsed: parsed.value,
+      releasedAt: kernel.releasedAt,
+      releasedAtSource: kernel.releasedAtSource,
+      upstreamVersion: upstreamOf(kernel),
+      package: kernel.package,
+      packageVersion: kernel.packageVersion,
+      upcoming: isUpcoming(kernel),
+    },
     previous: prev?.version ?? null,
     next: next?.version ?? null,
     modules: list,
@@ -64,6 +85,10 @@ export async function getKernel(version: string): Promise<KernelView> {
 }
 
 /** Known kernels in kernel order (newest first), for pickers and the API. */
-export async function listKernels(): Promise<{ version: string; series: string; distro: string }[]> {
-  return db().kernel.findMany({ orderBy: { sortKey: "desc" }, select: { version: true, series: true, distro: true } });
+export async function listKernels(): Promise<{ version: string; series: string; distro: string; upstreamVersion: string | null; releasedAt: Date | null; upcoming: boolean }[]> {
+  const rows = await db().kernel.findMany({
+    orderBy: { sortKey: "desc" },
+    select: { version: true, series: true, distro: true, upstreamVersion: true, releasedAt: true, rc: true, prerelease: true },
+  });
+  return rows.map((k) => ({ version: k.version, series: k.series, distro: k.distro, upstreamVersion: upstreamOf(k), releasedAt: k.releasedAt, upcoming: isUpcoming(k) }));
 }

@@ -1,5 +1,6 @@
 import { db } from "../db/client";
 import { seriesSortKey } from "../domain/kernel-version";
+import { isUpcoming, upstreamOf } from "../domain/kernel-release";
 import { foldArches, summariseGroup, type GroupSummary } from "../domain/matrix";
 import type { Status } from "../domain/status";
 import type { MatrixQuery } from "../schemas/query";
@@ -9,14 +10,21 @@ export interface MatrixVersion {
   id: number;
   version: string;
   releasedAt: Date | null;
+  releasedAtSource: string | null;
   declaredKernelMin: string | null;
   declaredKernelMax: string | null;
+  /** false for a version known without any result (its declared range only, e.g. from OpenZFS META) */
+  hasResults: boolean;
 }
 export interface MatrixKernel {
   id: number;
   version: string;
   distro: string;
   flavour: string | null;
+  upstreamVersion: string | null;
+  releasedAt: Date | null;
+  releasedAtSource: string | null;
+  upcoming: boolean;
 }
 export interface MatrixCell {
   versionId: number;
@@ -36,6 +44,7 @@ export interface MatrixView {
   module: { slug: string; name: string; description: string | null; homepage: string | null };
   query: MatrixQuery;
   options: { arches: string[]; distros: string[]; flavours: string[]; series: string[] };
+  /** newest first */
   versions: MatrixVersion[];
   series: MatrixSeries[];
   cells: MatrixCell[];
@@ -47,19 +56,34 @@ export async function getMatrix(slug: string, query: MatrixQuery = {}): Promise<
   if (!mod) throw notFound(`module "${slug}"`);
   // Raw SQL with a compact row shape: at 100 versions × 400 kernels this reads 40,000 cells, and
   // Prisma's per-row join of the kernel costs several times the query itself.
-  const [versions, cellRows] = await Promise.all([
+  const [allVersions, cellRows] = await Promise.all([
     db().moduleVersion.findMany({
       where: { moduleId: mod.id },
       orderBy: { sortKey: "desc" },
-      select: { id: true, version: true, releasedAt: true, declaredKernelMin: true, declaredKernelMax: true },
+      select: { id: true, version: true, releasedAt: true, releasedAtSource: true, declaredKernelMin: true, declaredKernelMax: true },
     }),
     db().$queryRaw<{ mv: number; k: number; arch: string; status: string; errorLine: string | null }[]>`
       SELECT "moduleVersionId" AS mv, "kernelId" AS k, arch, status, "errorLine" FROM "Cell" WHERE "moduleId" = ${mod.id}`,
   ]);
   const kernelRows = await db().kernel.findMany({
     where: { id: { in: [...new Set(cellRows.map((c) => c.k))] } },
-    select: { id: true, version: true, sortKey: true, series: true, seriesKey: true, distro: true, flavour: true },
+    select: {
+      id: true,
+      version: true,
+      sortKey: true,
+      series: true,
+      seriesKey: true,
+      distro: true,
+      flavour: true,
+      rc: true,
+      prerelease: true,
+      upstreamVersion: true,
+      releasedAt: true,
+      releasedAtSource: true,
+    },
   });
+  const built = new Set(cellRows.map((c) => c.mv));
+  const versions = allVersions.map((v) => ({ ...v, hasResults: built.has(v.id) }));
   const kernelById = new Map(kernelRows.map((k) => [k.id, k]));
   const rawCells = cellRows.map((c) => ({ moduleVersionId: c.mv, arch: c.arch, status: c.status, errorLine: c.errorLine, kernel: kernelById.get(c.k)! }));
   const options = {
@@ -110,7 +134,16 @@ export async function getMatrix(slug: string, query: MatrixQuery = {}): Promise<
   const series: MatrixSeries[] = [...seriesMap.entries()].map(([name, ks]) => ({
     series: name,
     expanded: expand.has(name),
-    kernels: ks.map((k) => ({ id: k.id, version: k.version, distro: k.distro, flavour: k.flavour })),
+    kernels: ks.map((k) => ({
+      id: k.id,
+      version: k.version,
+      distro: k.distro,
+      flavour: k.flavour,
+      upstreamVersion: upstreamOf(k),
+      releasedAt: k.releasedAt,
+      releasedAtSource: k.releasedAtSource,
+      upcoming: isUpcoming(k),
+    })),
     summary: Object.fromEntries(
       versions.map((v) => [v.id, summariseGroup(ks.flatMap((k) => statusAt.get(`${v.id}:${k.id}`) ?? []))]),
     ),

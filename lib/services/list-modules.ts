@@ -1,4 +1,5 @@
 import { db } from "../db/client";
+import { loadModuleSupport, type ModuleSupport } from "./module-support";
 
 export interface ModuleSummary {
   slug: string;
@@ -10,6 +11,8 @@ export interface ModuleSummary {
   newestPassingKernel: string | null;
   cellCount: number;
   failingCells: number;
+  /** the last kernel its newest built version builds on, and whether it is orphaned (lib/domain/support-state.ts) */
+  support: ModuleSupport;
 }
 
 /** The module list of the home page and GET /api/v1/modules. */
@@ -22,9 +25,10 @@ export async function listModules(opts: { q?: string } = {}): Promise<ModuleSumm
   });
   if (modules.length === 0) return [];
   const ids = modules.map((m) => m.id);
-  const [cellCounts, failCounts] = await Promise.all([
+  const [cellCounts, failCounts, support] = await Promise.all([
     db().cell.groupBy({ by: ["moduleId"], where: { moduleId: { in: ids } }, _count: { _all: true } }),
     db().cell.groupBy({ by: ["moduleId"], where: { moduleId: { in: ids }, status: "fail" }, _count: { _all: true } }),
+    loadModuleSupport(ids),
   ]);
   const newest = new Map(
     modules.map((m) => [m.id, m.versions.reduce<(typeof m.versions)[number] | null>((a, v) => (!a || v.sortKey > a.sortKey ? v : a), null)]),
@@ -49,5 +53,6 @@ export async function listModules(opts: { q?: string } = {}): Promise<ModuleSumm
     newestPassingKernel: bestKernel.get(m.id)?.version ?? null,
     cellCount: count(cellCounts, m.id),
     failingCells: count(failCounts, m.id),
+    support: support.get(m.id)!,
   }));
 }

@@ -4,10 +4,13 @@ import { fileURLToPath } from "node:url";
 import { db } from "../db/client";
 import { ingestBodySchema, MAX_RESULTS_PER_REQUEST, type IngestBody } from "../schemas/ingest";
 import { syntheticDemo } from "../synthetic/generate";
+import { importOpenzfsMeta } from "./import-openzfs-meta";
 import { recordResults } from "./record-results";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const DEMO_DIR = path.join(root, "data/demo");
+/** Shared data beside the repository (never copied into it): OpenZFS's declared ranges per upstream tag. */
+export const OPENZFS_META_CSV = path.join(root, "../shared/data/openzfs-meta.csv");
 
 /** An ingest body larger than one request allows is stored as several runs: `<id>-part<N>`. */
 export function chunkBody(body: IngestBody, size = MAX_RESULTS_PER_REQUEST): IngestBody[] {
@@ -43,5 +46,15 @@ export async function loadDemoIfEmpty(): Promise<{ file: string; results: number
     if (!parsed.success) throw new Error(`demo file data/demo/${f} is not a valid ingest body: ${parsed.error.message}`);
     results += await loadBody(parsed.data);
   }
-  return { file: files.map((f) => `data/demo/${f}`).join(", "), results };
+  const loaded = files.map((f) => `data/demo/${f}`);
+  if (existsSync(OPENZFS_META_CSV)) {
+    const r = await importOpenzfsMeta(OPENZFS_META_CSV, {
+      label: "../shared/data/openzfs-meta.csv",
+      provenance:
+        "OpenZFS releases with their declared kernel ranges (META Linux-Minimum/Maximum) and dates: ../shared/data/openzfs-meta.csv, " +
+        "made from the upstream git tags of openzfs/zfs (each tag's META file and its commit date; see shared/data/SOURCES.md). Declared, not built: no results.",
+    });
+    loaded.push(`../shared/data/openzfs-meta.csv (${r.releases} OpenZFS releases, declared ranges only)`);
+  }
+  return { file: loaded.join(", "), results };
 }

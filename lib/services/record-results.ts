@@ -3,7 +3,7 @@ import { db, type Tx } from "../db/client";
 import { parseKernelVersion, kernelSortKey, seriesSortKey } from "../domain/kernel-version";
 import { moduleVersionSortKey } from "../domain/module-version";
 import { extractErrorLine, excerptLog, normaliseErrorLine } from "../domain/error-line";
-import type { IngestBody, IngestResponse } from "../schemas/ingest";
+import type { IngestBody, IngestResponse, KernelInfo } from "../schemas/ingest";
 import { AppError } from "./errors";
 import { recomputeCells, type CellKey } from "./recompute-cells";
 import { updateIncidents } from "./regressions/update-incidents";
@@ -97,7 +97,11 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
       const keys = new Map<string, CellKey>();
       for (const r of rows) keys.set(`${r.moduleVersionId}:${r.kernelId}:${r.arch}`, r);
       const cellsUpdated = await recomputeCells(tx, [...keys.values()]);
-      await updateIncidents(tx, { moduleVersionIds: [...created.versionIds.values()] });
+      // A kernel newly dated moves the incidents of every module built on it, not only this body's.
+      const redated = created.redatedKernelIds.length
+        ? await tx.cell.findMany({ where: { kernelId: { in: created.redatedKernelIds } }, distinct: ["moduleId"], select: { moduleId: true } })
+        : [];
+      await updateIncidents(tx, { moduleVersionIds: [...created.versionIds.values()], moduleIds: redated.map((c) => c.moduleId) });
       const summary: Omit<IngestResponse, "replayed"> = {
         run: { id: run.id, source: run.source, externalId: run.externalId },
         stored: rows.length,
@@ -109,6 +113,28 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
     },
     { timeout: 120_000, maxWait: 30_000 },
   );
+}
+
+/**
+ * Every date says where it came from: the reporter's source text, or, when it sent none, the run
+ * that reported it. A source sent without a date is ignored (there is nothing it would describe).
+ */
+function dateSource(source: string | undefined, body: IngestBody): string {
+  return source ?? `reported by ${body.run.source} run ${body.run.id}, without a source`;
+}
+
+/** The Kernel columns a `kernels[]` entry sets; absent fields are left out, so they never erase. */
+function kernelMetadata(info: KernelInfo | undefined, body: IngestBody) {
+  if (!info) return {};
+  const data: { package?: string; packageVersion?: string; upstreamVersion?: string; releasedAt?: Date; releasedAtSource?: string } = {};
+  if (info.package) data.package = info.package;
+  if (info.packageVersion) data.packageVersion = info.packageVersion;
+  if (info.upstreamVersion) data.upstreamVersion = info.upstreamVersion;
+  if (info.releasedAt) {
+    data.releasedAt = new Date(info.releasedAt);
+    data.releasedAtSource = dateSource(info.releasedAtSource, body);
+  }
+  return data;
 }
 
 async function ensureEntities(tx: Tx, body: IngestBody) {
@@ -131,7 +157,7 @@ async function ensureEntities(tx: Tx, body: IngestBody) {
   const modules = await tx.module.findMany({ where: { slug: { in: slugs } }, select: { id: true, slug: true } });
   const moduleIds = new Map(modules.map((m) => [m.slug, m.id]));
 
-  const versionInfo = new Map<string, { moduleId: number; version: string; releasedAt?: string; min?: string; max?: string }>();
+  const versionInfo = new Map<string, { moduleId: number; version: string; releasedAt?: string; releasedAtSource?: string; min?: string; max?: string }>();
   for (const r of body.results) versionInfo.set(`${r.module}@${r.moduleVersion}`, { moduleId: moduleIds.get(r.module)!, version: r.moduleVersion });
   for (const m of info.values()) {
     for (const v of m.versions ?? []) {
@@ -139,6 +165,7 @@ async function ensureEntities(tx: Tx, body: IngestBody) {
         moduleId: moduleIds.get(m.slug)!,
         version: v.version,
         releasedAt: v.releasedAt,
+        releasedAtSource: v.releasedAtSource,
         min: v.declaredKernelMin,
         max: v.declaredKernelMax,
       });
@@ -151,6 +178,7 @@ async function ensureEntities(tx: Tx, body: IngestBody) {
       version: v.version,
       sortKey: moduleVersionSortKey(v.version),
       releasedAt: toDate(v.releasedAt),
+      releasedAtSource: v.releasedAt ? dateSource(v.releasedAtSource, body) : null,
       declaredKernelMin: v.min,
       declaredKernelMax: v.max,
     })),
@@ -161,7 +189,12 @@ async function ensureEntities(tx: Tx, body: IngestBody) {
     if (v.releasedAt || v.min || v.max) {
       await tx.moduleVersion.update({
         where: { moduleId_version: { moduleId: v.moduleId, version: v.version } },
-        data: { releasedAt: toDate(v.releasedAt) ?? undefined, declaredKernelMin: v.min, declaredKernelMax: v.max },
+        data: {
+          releasedAt: toDate(v.releasedAt) ?? undefined,
+          releasedAtSource: v.releasedAt ? dateSource(v.releasedAtSource, body) : undefined,
+          declaredKernelMin: v.min,
+          declaredKernelMax: v.max,
+        },
       });
     }
   }
@@ -172,8 +205,12 @@ async function ensureEntities(tx: Tx, body: IngestBody) {
   const slugById = new Map(modules.map((m) => [m.id, m.slug]));
   const versionIds = new Map(versions.map((v) => [`${slugById.get(v.moduleId)}@${v.version}`, v.id]));
 
-  const kernelStrings = [...new Set(body.results.map((r) => r.kernel))];
-  const kernelsBefore = await tx.kernel.findMany({ where: { version: { in: kernelStrings } }, select: { version: true } });
+  // Kernels named only in `kernels` are created too, with their metadata and no results, so a
+  // reporter can date kernels before (or without) building on them.
+  const kernelInfo = new Map((body.kernels ?? []).map((k) => [k.kernel, k]));
+  const kernelStrings = [...new Set([...body.results.map((r) => r.kernel), ...kernelInfo.keys()])];
+  const kernelsBefore = await tx.kernel.findMany({ where: { version: { in: kernelStrings } }, select: { version: true, releasedAt: true } });
+  const datedBefore = new Map(kernelsBefore.map((k) => [k.version, k.releasedAt?.getTime() ?? null]));
   const knownKernels = new Set(kernelsBefore.map((k) => k.version));
   await tx.kernel.createMany({
     data: kernelStrings
@@ -193,15 +230,29 @@ async function ensureEntities(tx: Tx, body: IngestBody) {
           distro: k.distro,
           distroRelease: k.distroRelease,
           flavour: k.flavour,
+          ...kernelMetadata(kernelInfo.get(version), body),
+          prerelease: (kernelInfo.get(version)?.prerelease ?? false) || k.rc !== null,
         };
       }),
     skipDuplicates: true,
   });
+  // Newer metadata overwrites older; a field the reporter left out keeps its stored value.
+  const redated: string[] = [];
+  for (const info of kernelInfo.values()) {
+    if (!knownKernels.has(info.kernel)) continue;
+    // Only a date that changes moves incidents (a demo split into chunks repeats its kernels[]).
+    if (info.releasedAt && new Date(info.releasedAt).getTime() !== datedBefore.get(info.kernel)) redated.push(info.kernel);
+    const data = kernelMetadata(info, body);
+    const rc = parseKernelVersion(info.kernel).rc !== null;
+    if (info.prerelease !== undefined) Object.assign(data, { prerelease: info.prerelease || rc });
+    if (Object.keys(data).length > 0) await tx.kernel.update({ where: { version: info.kernel }, data });
+  }
   const kernels = await tx.kernel.findMany({ where: { version: { in: kernelStrings } }, select: { id: true, version: true } });
 
   return {
     versionIds,
     kernelIds: new Map(kernels.map((k) => [k.version, k.id])),
+    redatedKernelIds: kernels.filter((k) => redated.includes(k.version)).map((k) => k.id),
     counts: {
       modules: slugs.length - known.size,
       moduleVersions: versions.length - versionsBefore,

@@ -1,4 +1,6 @@
 import Link from "next/link";
+import { upstreamNote } from "@/lib/domain/kernel-release";
+import { DatedText } from "../DatedText";
 import { formatSignature, signaturePath } from "@/lib/domain/signature";
 import type { IncidentSummary } from "@/lib/services/regressions/incident-summary";
 import { IncidentStatusBadge } from "./IncidentStatusBadge";
@@ -42,6 +44,7 @@ export function IncidentTable({ incidents, showModule = true }: { incidents: Inc
               </td>
               <td className="px-3 py-2 font-mono text-xs">
                 <span className="text-slate-500">{i.lastGoodKernel}</span> → <span className="font-semibold">{i.firstBadKernel}</span>
+                {upstreamNote(i.firstBadKernel, i.firstBadUpstream) && <span className="font-sans text-slate-500"> · Linux {i.firstBadUpstream}</span>}
                 <div className="font-sans text-[11px] text-slate-500">
                   {i.lineLabel} · {i.arch}
                 </div>
@@ -63,9 +66,11 @@ export function IncidentTable({ incidents, showModule = true }: { incidents: Inc
                   </div>
                 )}
               </td>
-              <td className="whitespace-nowrap px-3 py-2 text-xs">{fmtDate(i.openedAt)}</td>
+              <td className="whitespace-nowrap px-3 py-2 text-xs">
+                <DatedText at={i.openedAt} source={i.openedAtSource} seen={i.openedAtBasis === "seen"} />
+              </td>
               <td className="whitespace-nowrap px-3 py-2 text-right text-xs">
-                {i.status === "open" ? `open ${fmtDays(i.days)}` : i.timeToFixDays === null ? <span title="failure and fix were first seen in the same run">unknown</span> : fmtDays(i.timeToFixDays)}
+                {i.status === "open" ? `open ${fmtDays(i.days)}` : i.timeToFixDays === null ? <span title="the break is dated by its kernel's release but the fix only by when it was seen, or both were seen in the same run">unknown</span> : fmtDays(i.timeToFixDays)}
               </td>
             </tr>
           ))}

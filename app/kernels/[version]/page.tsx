@@ -5,6 +5,7 @@ import { getKernel } from "@/lib/services/get-kernel";
 import { AppError } from "@/lib/services/errors";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { StatusLegend } from "@/app/components/StatusLegend";
+import { DatedText } from "@/app/components/DatedText";
 
 export const dynamic = "force-dynamic";
 
@@ -32,7 +33,8 @@ export default async function KernelPage({ params }: Props) {
   }
   const k = view.kernel.parsed;
   const facts: [string, string | null][] = [
-    ["Upstream", k.base],
+    ["Linux", view.kernel.upstreamVersion ?? "unknown (the kernel string does not carry it and no package version was reported)"],
+    ["Package", view.kernel.package ? `${view.kernel.package}${view.kernel.packageVersion ? ` ${view.kernel.packageVersion}` : ""}` : null],
     ["Series", k.series],
     ["Distro", k.distro],
     ["Distro revision", k.distroRelease],
@@ -63,6 +65,19 @@ export default async function KernelPage({ params }: Props) {
           </div>
         ))}
       </dl>
+      <p className="text-sm">
+        Released <DatedText at={view.kernel.releasedAt} source={view.kernel.releasedAtSource} />
+        {view.kernel.releasedAt && view.kernel.releasedAtSource && <span className="text-xs text-slate-500"> ({view.kernel.releasedAtSource})</span>}
+      </p>
+      {view.kernel.upcoming && (
+        <p role="note" className="rounded border border-violet-300 bg-violet-50 p-2 text-sm text-violet-900">
+          An upcoming kernel (release candidate or experimental): its results are early warnings. See{" "}
+          <Link href="/upcoming" className="underline">
+            upcoming kernels
+          </Link>
+          .
+        </p>
+      )}
       <p className="text-sm">
         {view.counts.pass} module versions pass, {view.counts.fail} fail, {view.counts.error} could not be tested (environment), {view.counts.skip} decline this kernel.
       </p>

@@ -1,13 +1,23 @@
 import Link from "next/link";
+import { upstreamNote } from "@/lib/domain/kernel-release";
 import { STATUS_SYMBOL, type Status } from "@/lib/domain/status";
 import { countsLabel } from "@/lib/domain/matrix";
-import type { MatrixCell, MatrixView } from "@/lib/services/get-matrix";
+import type { MatrixCell, MatrixKernel, MatrixView } from "@/lib/services/get-matrix";
 import { HEADLINE_CLASS, STATUS_CLASS } from "@/app/components/status-style";
 import { hrefWith, type SearchParams } from "./url";
 import type { Disagreement } from "@/lib/domain/declared-range";
 import { DeclaredMark } from "@/app/components/history/DeclaredMark";
 
 const HEADLINE_SYMBOL = { ...STATUS_SYMBOL, mixed: "◐", none: "·" } as const;
+
+/** "6.1.0-56-amd64 · Linux 6.1.192 · released 2025-10-01 (changelog…)": every date with its source. */
+function kernelTitle(k: MatrixKernel): string {
+  const parts = [k.version];
+  if (k.upstreamVersion) parts.push(`Linux ${k.upstreamVersion}`);
+  parts.push(k.releasedAt ? `released ${k.releasedAt.toISOString().slice(0, 10)} (${k.releasedAtSource ?? "source not recorded"})` : "release date unknown");
+  if (k.upcoming) parts.push("upcoming: rc or experimental");
+  return parts.join(" · ");
+}
 
 /**
  * Rows are module versions (newest first); columns are kernel series in kernel order, each a
@@ -38,8 +48,14 @@ export function MatrixTable({ base, view, current, selected, marks }: { base: st
               ...(s.expanded
                 ? s.kernels.map((k) => (
                     <th key={k.id} scope="col" className="h-40 border-b border-slate-200 px-0.5 py-1 align-bottom font-normal">
-                      <Link href={`/kernels/${encodeURIComponent(k.version)}`} className="inline-block whitespace-nowrap font-mono text-[11px] text-slate-700 [writing-mode:vertical-rl] rotate-180 hover:underline">
+                      <Link
+                        href={`/kernels/${encodeURIComponent(k.version)}`}
+                        className="inline-block whitespace-nowrap font-mono text-[11px] text-slate-700 [writing-mode:vertical-rl] rotate-180 hover:underline"
+                        title={kernelTitle(k)}
+                      >
                         {k.version}
+                        {upstreamNote(k.version, k.upstreamVersion) && <span className="text-slate-400"> · {k.upstreamVersion}</span>}
+                        {k.upcoming && <span className="text-violet-700"> · rc</span>}
                       </Link>
                     </th>
                   ))
@@ -50,7 +66,11 @@ export function MatrixTable({ base, view, current, selected, marks }: { base: st
         <tbody>
           {view.versions.map((v) => (
             <tr key={v.id}>
-              <th scope="row" className="sticky left-0 z-10 whitespace-nowrap border-r border-t border-slate-200 bg-white px-2 py-1 text-left font-mono font-medium">
+              <th
+                scope="row"
+                className="sticky left-0 z-10 whitespace-nowrap border-r border-t border-slate-200 bg-white px-2 py-1 text-left font-mono font-medium"
+                title={v.releasedAt ? `released ${v.releasedAt.toISOString().slice(0, 10)} — ${v.releasedAtSource ?? "source not recorded"}` : "release date unknown"}
+              >
                 {v.version}
                 {(v.declaredKernelMin || v.declaredKernelMax) && (
                   <div className="font-sans text-[10px] font-normal text-slate-500" title="kernel range the module version declares">

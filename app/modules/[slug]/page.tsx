@@ -15,6 +15,8 @@ import { MatrixFilters } from "./MatrixFilters";
 import { MatrixTable } from "./MatrixTable";
 import { CellDetailPanel } from "./CellDetailPanel";
 import { MatrixSkeleton } from "./MatrixSkeleton";
+import { SupportPanel } from "./SupportPanel";
+import { DeclaredOnlyVersions } from "./DeclaredOnlyVersions";
 import { first, type SearchParams } from "./url";
 
 export const dynamic = "force-dynamic";
@@ -64,6 +66,9 @@ export default async function ModulePage({ params, searchParams }: Props) {
           Ignored invalid filters: {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}
         </p>
       )}
+      <Suspense fallback={null}>
+        <SupportPanel slug={slug} />
+      </Suspense>
       <StatusLegend withMixed />
       <Suspense key={JSON.stringify(query)} fallback={<MatrixSkeleton />}>
         <MatrixSection slug={slug} base={base} query={query} current={sp} cell={cell} />
@@ -79,7 +84,10 @@ export default async function ModulePage({ params, searchParams }: Props) {
 }
 
 async function MatrixSection(props: { slug: string; base: string; query: MatrixQuery; current: SearchParams; cell?: string }) {
-  const view = await getMatrix(props.slug, props.query);
+  const full = await getMatrix(props.slug, props.query);
+  // Versions known only by their declared range (OpenZFS META) are listed under the matrix, not as empty rows.
+  const declaredOnly = full.versions.filter((v) => !v.hasResults);
+  const view = { ...full, versions: full.versions.filter((v) => v.hasResults) };
   const marks = await declaredMismatchIndex(props.slug, { arch: props.query.arch, kernelIds: new Set(view.series.flatMap((s) => s.kernels.map((k) => k.id))) });
   return (
     <>
@@ -98,6 +106,7 @@ async function MatrixSection(props: { slug: string; base: string; query: MatrixQ
           <DeclaredMarkLegend count={marks.size} historyHref={`${props.base}/history`} />
         </>
       )}
+      {declaredOnly.length > 0 && <DeclaredOnlyVersions versions={declaredOnly} />}
     </>
   );
 }

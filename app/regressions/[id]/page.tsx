@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
+import { upstreamNote } from "@/lib/domain/kernel-release";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { TRANSITION_LABEL, type CellState } from "@/lib/domain/regressions";
+import { TRANSITION_LABEL, type CellState, type FixBasis } from "@/lib/domain/regressions";
+import { DatedText } from "@/app/components/DatedText";
 import { formatSignature, SIGNATURE_KIND_LABEL, signaturePath } from "@/lib/domain/signature";
 import { incidentIdSchema } from "@/lib/schemas/regressions";
 import { AppError } from "@/lib/services/errors";
@@ -14,17 +16,20 @@ import { ErrorAndLog, LogLink, RunRef } from "@/app/components/ResultLog";
 
 export const dynamic = "force-dynamic";
 
+const UNKNOWN_FIX_TIME = "the break is dated by its kernel's release but the fix only by when it was seen, or both were seen in the same run";
+
 type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Regression ${(await params).id}` };
 }
 
-const FIX_BASIS_TEXT = {
+const FIX_BASIS_TEXT: Record<FixBasis, string> = {
   "release-date": "the fixing release's publication date",
   "first-pass-observed": "the first passing build of the fixing release we saw (its release date is unknown)",
-  kernel: "the first passing build on a later kernel of the line",
-} as const;
+  "kernel-release": "the release date of a later kernel of the line on which it passes again",
+  kernel: "the first passing build on a later kernel of the line (its release date is unknown)",
+};
 
 const STATE_LOOK: Record<CellState, { cls: string; text: string }> = {
   pass: { cls: STATUS_CLASS.pass, text: "✓ pass" },
@@ -67,9 +72,11 @@ export default async function RegressionPage({ params }: Props) {
       <dl className="grid gap-x-6 gap-y-3 rounded border border-slate-200 bg-white p-4 text-sm sm:grid-cols-2">
         <Item label="Last good kernel">
           <span className="font-mono">{i.lastGoodKernel}</span>
+          {upstreamNote(i.lastGoodKernel, i.lastGoodUpstream) && <span className="text-slate-600"> · Linux {i.lastGoodUpstream}</span>}
         </Item>
         <Item label="First bad kernel">
-          <span className="font-mono">{i.firstBadKernel}</span> (series {i.series})
+          <span className="font-mono">{i.firstBadKernel}</span>
+          {upstreamNote(i.firstBadKernel, i.firstBadUpstream) && <span className="text-slate-600"> · Linux {i.firstBadUpstream}</span>} (series {i.series})
         </Item>
         <Item label="Error">
           {i.signature && (
@@ -82,7 +89,11 @@ export default async function RegressionPage({ params }: Props) {
         <Item label="Versions affected">
           <span className="font-mono">{i.affectedVersions.join(", ")}</span>
         </Item>
-        <Item label="Opened">{fmtDate(i.openedAt)} (first failing build)</Item>
+        <Item label="Opened">
+          <DatedText at={i.openedAt} source={i.openedAtSource} seen={i.openedAtBasis === "seen"} />{" "}
+          {i.openedAtBasis === "release" ? "(release of the first bad kernel)" : "(first failing build; the kernel's release date is unknown)"}
+          {i.openedSeenAt && <span className="block text-xs text-slate-500">first failure seen {fmtDate(i.openedSeenAt)}</span>}
+        </Item>
         <Item label="Fixed">
           {i.status === "open" ? (
             <span className="text-red-800">✗ not yet: open for {fmtDays(i.days)}</span>
@@ -99,10 +110,11 @@ export default async function RegressionPage({ params }: Props) {
                   kernel <span className="font-mono">{i.fixedInKernel}</span> passes again
                 </>
               ) : null}
-              {" "}on {fmtDate(i.fixedAt)}
+              {" "}on <DatedText at={i.fixedAt} source={i.fixedAtSource} seen={i.fixedAtBasis === "first-pass-observed" || i.fixedAtBasis === "kernel"} />
               {i.fixedAtBasis && <span className="block text-xs text-slate-500">date from {FIX_BASIS_TEXT[i.fixedAtBasis]}</span>}
+              {i.fixedSeenAt && <span className="block text-xs text-slate-500">fixing pass seen {fmtDate(i.fixedSeenAt)}</span>}
               <span className="block text-xs text-slate-600">
-                time to fix: {i.timeToFixDays === null ? "unknown (failure and fix first seen in the same run)" : fmtDays(i.timeToFixDays)}
+                time to fix: {i.timeToFixDays === null ? `unknown (${UNKNOWN_FIX_TIME})` : fmtDays(i.timeToFixDays)}
               </span>
             </>
           )}

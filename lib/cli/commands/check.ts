@@ -152,7 +152,7 @@ function printReport(out: CheckResponse, server: string): void {
     style: { head: [], border: [] },
   });
   for (const m of out.modules) {
-    table.push([m.module, m.version ?? "?", `${VERDICT_SYMBOL[m.verdict]} ${m.verdict}`, m.reason]);
+    table.push([m.module, m.version ?? "?", `${VERDICT_SYMBOL[m.verdict]} ${m.verdict}${m.basis === "declared" ? " (declared)" : ""}`, m.reason]);
   }
   console.log(table.toString());
   const safe = out.newestSafeKernel;
@@ -162,6 +162,7 @@ function printReport(out: CheckResponse, server: string): void {
   } else if (safe.considered.length > 0) {
     console.log("no known kernel on which all of them pass");
   }
+  if (out.kernel.prerelease) console.log(`note: ${out.kernel.version} is a pre-release (rc or experimental): these are early warnings, the final release may differ`);
   console.log(`${HEADLINE[out.outcome]} ${out.kernel.version}${out.arch ? ` (${out.arch})` : ""}`);
   console.log(`details: ${new URL(out.links.self, server).toString()}`);
 }

@@ -32,6 +32,8 @@ const state = {
   verdicts: new Map<string, Entry<VersionVerdict>>(),
   /** module slug → its versions, as of the stamp */
   moduleVersions: new Map<string, { id: number; version: string }[]>(),
+  /** kernel string → the Linux version reported for it (null: none); kernel metadata only arrives with results, so the stamp covers it */
+  upstream: new Map<string, Entry<string | null>>(),
 };
 
 const key = (versionId: number, arch: string | null, target?: string) => `${versionId}|${arch ?? "*"}${target === undefined ? "" : `|${target}`}`;
@@ -76,6 +78,15 @@ export function forgetCheckCache(): void {
   state.passing.clear();
   state.verdicts.clear();
   state.moduleVersions.clear();
+  state.upstream.clear();
+}
+
+export function keptUpstream(kernel: string): string | null | undefined {
+  return get(state.upstream, kernel);
+}
+
+export function rememberUpstream(stamp: string | null, kernel: string, upstream: string | null): void {
+  if (stamp !== null && stamp === state.stamp) put(state.upstream, kernel, upstream, MAX_VERDICTS);
 }
 
 export function keptModuleVersions(slug: string): { id: number; version: string }[] {

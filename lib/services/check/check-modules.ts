@@ -1,5 +1,7 @@
 import { modulesToCheck, parseDkmsStatus, type DkmsState, type DkmsStatus } from "../../domain/dkms-status";
 import { tryParseKernelVersion } from "../../domain/kernel-version";
+import { isUpcoming, upstreamOf } from "../../domain/kernel-release";
+import { db } from "../../db/client";
 import {
   VERDICTS,
   VERDICT_PHRASE,
@@ -15,7 +17,7 @@ import {
 } from "../../domain/verdict";
 import { MAX_CHECK_MODULES, MODULE_REF_RE, type CheckInput, type CheckResponse, type EvidenceOut, type ModuleVerdictOut } from "../../schemas/check";
 import { AppError } from "../errors";
-import { rememberPassing, rememberVerdict } from "./check-cache";
+import { keptUpstream, rememberPassing, rememberUpstream, rememberVerdict } from "./check-cache";
 import { cellApi, cellPage, checkApi, checkPage, moduleMatrixApi, modulePage } from "./check-links";
 import { cellKey, loadCellDetails, loadCheckBasis, loadSeriesCells, type ModuleRow, type VersionRow } from "./load-check-facts";
 
@@ -70,9 +72,10 @@ function withDetails(versionId: number, cells: KernelCell[], details: Map<string
   return out;
 }
 
-const toEvidence = (slug: string) => (e: EvidenceItem): EvidenceOut => ({
+const toEvidence = (slug: string, upstream: ReadonlyMap<string, string>) => (e: EvidenceItem): EvidenceOut => ({
   ...e,
   lastResultAt: e.lastResultAt.toISOString(),
+  kernelUpstream: upstreamOf({ version: e.kernel, upstreamVersion: upstream.get(e.kernel) ?? null }),
   links: { page: cellPage(slug, e.version, e.kernel), api: cellApi(slug, e.version, e.kernel) },
 });
 
@@ -149,6 +152,7 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
     return v;
   });
 
+  const upstream = await loadKernelUpstreams(basis.stamp, verdicts.flatMap((v) => v?.evidence.map((e) => e.kernel) ?? []));
   const results: ModuleVerdictOut[] = choices.map(({ w, mod, row }, i) => {
     const common = {
       module: w.slug,
@@ -166,13 +170,14 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
       version: row.version,
       found: true,
       verdict: judged.verdict,
+      basis: judged.basis,
       reason: judged.reason,
       errorLine: judged.errorLine,
       since: judged.since,
       fixedIn: judged.fixedIn,
       newestAccepting: judged.newestAccepting,
       declaredRange: judged.declaredRange,
-      evidence: judged.evidence.map(toEvidence(mod.slug)),
+      evidence: judged.evidence.map(toEvidence(mod.slug, upstream)),
     };
   });
 
@@ -203,6 +208,10 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
       distro: target.distro,
       distroRelease: target.distroRelease,
       flavour: target.flavour,
+      prerelease: isUpcoming({ rc: target.rc, prerelease: basis.targetMeta?.prerelease ?? false }),
+      upstreamVersion: basis.targetMeta ? upstreamOf({ version: target.raw, upstreamVersion: basis.targetMeta.upstreamVersion }) : upstreamOf({ version: target.raw, upstreamVersion: null }),
+      releasedAt: basis.targetMeta?.releasedAt ?? null,
+      releasedAtSource: basis.targetMeta?.releasedAtSource ?? null,
     },
     arch,
     outcome: checkOutcome(results.map((r) => r.verdict)),
@@ -219,6 +228,31 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
   };
 }
 
+/**
+ * The reported Linux versions of evidence kernels whose string does not carry it (Debian's
+ * 6.1.0-56-amd64 is Linux 6.1.192): kept per data stamp (check-cache.ts), so only the first check
+ * that cites a kernel pays one indexed lookup, and none at all when every string carries it.
+ */
+async function loadKernelUpstreams(stamp: string | null, kernels: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const missing: string[] = [];
+  for (const k of new Set(kernels)) {
+    if (upstreamOf({ version: k, upstreamVersion: null }) !== null) continue;
+    const kept = keptUpstream(k);
+    if (kept === undefined) missing.push(k);
+    else if (kept !== null) out.set(k, kept);
+  }
+  if (missing.length === 0) return out;
+  const rows = await db().kernel.findMany({ where: { version: { in: missing } }, select: { version: true, upstreamVersion: true } });
+  const found = new Map(rows.map((r) => [r.version, r.upstreamVersion]));
+  for (const k of missing) {
+    const up = found.get(k) ?? null;
+    rememberUpstream(stamp, k, up);
+    if (up) out.set(k, up);
+  }
+  return out;
+}
+
 /** An unknown module or version: unknown, with a pointer to what the server does know. */
 function notFoundVerdict(w: Wanted, mod: ModuleRow | null, verdictOf: (v: VersionRow) => Verdict) {
   let reason: string;
@@ -230,6 +264,7 @@ function notFoundVerdict(w: Wanted, mod: ModuleRow | null, verdictOf: (v: Versio
   }
   return {
     verdict: "unknown" as const,
+    basis: "none" as const,
     reason,
     errorLine: null,
     since: null,

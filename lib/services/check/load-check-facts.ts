@@ -59,6 +59,8 @@ export interface CheckBasis {
   /** kernel string → id, for every kernel of those cells */
   kernelIds: ReadonlyMap<string, number>;
   targetKnown: boolean;
+  /** the target's stored metadata (ingest `kernels[]`), when the server knows the kernel */
+  targetMeta: { prerelease: boolean; upstreamVersion: string | null; releasedAt: string | null; releasedAtSource: string | null } | null;
 }
 
 const UNIT = "\x1f";
@@ -178,6 +180,7 @@ export async function loadCheckBasis(opts: {
       states: [number, string][] | null;
       full: FullCell[] | null;
       known: boolean;
+      meta: [boolean, string | null, string | null, string | null] | null;
     }[]
   >`
     WITH stamp AS (
@@ -206,7 +209,8 @@ export async function loadCheckBasis(opts: {
         WHERE c."moduleVersionId" IN (SELECT id FROM judged) AND c."kernelId" IN (SELECT id FROM "Kernel" WHERE series = ${series})
           AND (${arch}::text IS NULL OR c.arch = ${arch}::text)
           AND ((SELECT needed FROM fresh) OR c."moduleVersionId" <> ALL(${settledIds}::int[]))) AS full,
-      EXISTS (SELECT 1 FROM "Kernel" WHERE version = ${target}) AS known`;
+      EXISTS (SELECT 1 FROM "Kernel" WHERE version = ${target}) AS known,
+      (SELECT json_build_array(prerelease, "upstreamVersion", "releasedAt", "releasedAtSource") FROM "Kernel" WHERE version = ${target}) AS meta`;
 
   const stamp = row?.stamp ?? null;
   // Only if the statement saw the stamp the kept data belongs to did it leave that data out.
@@ -243,7 +247,9 @@ export async function loadCheckBasis(opts: {
     addCell(cells, mv, { kernel: parseKnownKernel(kernel), arch, status: status as Status, errorLine, logUrl, lastResultAt: utc(at) });
   }
   for (const id of judged.values()) if (!settled.has(id)) rememberCells(stamp, id, arch, cells.get(id) ?? []);
-  return { stamp, modules, judged, settled, cells, detailed, kernelIds: kernelIdOf, targetKnown: row?.known ?? false };
+  const meta = row?.meta;
+  const targetMeta = meta ? { prerelease: meta[0], upstreamVersion: meta[1], releasedAt: meta[2] ? utc(meta[2]).toISOString() : null, releasedAtSource: meta[3] } : null;
+  return { stamp, modules, judged, settled, cells, detailed, kernelIds: kernelIdOf, targetKnown: row?.known ?? false, targetMeta };
 }
 
 /** Round trip 2a: the full cells (error line, log link, date) of the given version × kernel pairs, by cellKey. */

@@ -1,5 +1,6 @@
 import { db } from "../../db/client";
 import { compareKernels } from "../../domain/kernel-version";
+import { isUpcoming, upstreamOf } from "../../domain/kernel-release";
 import { kernelLine, lineLabel, observeCell, verdictChanges, type CellState, type Verdict } from "../../domain/regressions";
 import type { Status } from "../../domain/status";
 import { notFound } from "../errors";
@@ -16,6 +17,15 @@ export interface CellHistoryView {
   module: { slug: string; name: string };
   version: string;
   kernel: string;
+  /** the kernel's Linux version and release date with its source, and the module version's date, when known */
+  dates: {
+    kernelUpstream: string | null;
+    kernelReleasedAt: Date | null;
+    kernelReleasedAtSource: string | null;
+    kernelUpcoming: boolean;
+    versionReleasedAt: Date | null;
+    versionReleasedAtSource: string | null;
+  };
   line: string;
   lineLabel: string;
   arches: CellHistoryArch[];
@@ -29,10 +39,13 @@ export interface CellHistoryView {
 export async function getCellHistory(opts: { slug: string; version: string; kernel: string; arch?: string; limit?: number }): Promise<CellHistoryView> {
   const mv = await db().moduleVersion.findFirst({
     where: { version: opts.version, module: { slug: opts.slug } },
-    select: { id: true, module: { select: { slug: true, name: true } } },
+    select: { id: true, releasedAt: true, releasedAtSource: true, module: { select: { slug: true, name: true } } },
   });
   if (!mv) throw notFound(`version ${opts.version} of module "${opts.slug}"`);
-  const kernel = await db().kernel.findUnique({ where: { version: opts.kernel }, select: { id: true, version: true } });
+  const kernel = await db().kernel.findUnique({
+    where: { version: opts.kernel },
+    select: { id: true, version: true, upstreamVersion: true, releasedAt: true, releasedAtSource: true, rc: true, prerelease: true },
+  });
   if (!kernel) throw notFound(`kernel "${opts.kernel}"`);
   const rows = await db().result.findMany({
     where: { moduleVersionId: mv.id, kernelId: kernel.id, ...(opts.arch ? { arch: opts.arch } : {}) },
@@ -63,6 +76,14 @@ export async function getCellHistory(opts: { slug: string; version: string; kern
     module: mv.module,
     version: opts.version,
     kernel: kernel.version,
+    dates: {
+      kernelUpstream: upstreamOf(kernel),
+      kernelReleasedAt: kernel.releasedAt,
+      kernelReleasedAtSource: kernel.releasedAtSource,
+      kernelUpcoming: isUpcoming(kernel),
+      versionReleasedAt: mv.releasedAt,
+      versionReleasedAtSource: mv.releasedAtSource,
+    },
     line,
     lineLabel: lineLabel(line),
     arches,

@@ -1,4 +1,5 @@
 import { db } from "../../db/client";
+import { eventDate } from "../../domain/event-date";
 import { passRateOverTime, timeToFixHistogram, timelineBars, type PassRateSeries, type TimeToFixHistogram, type TimelineBar } from "../../domain/history";
 import { seriesOf } from "../../domain/kernel-version";
 import { detectIncidents, type FlakyCell } from "../../domain/regressions";
@@ -18,7 +19,16 @@ export interface ModuleHistory {
   supportLag: SupportLagRow[];
   declared: { declaredVersions: number; mismatches: DeclaredMismatch[] };
   flaky: FlakyCell[];
-  data: { results: number; runs: number; versions: number; versionsWithReleaseDate: number; firstAt: Date | null; lastAt: Date | null };
+  data: {
+    results: number;
+    runs: number;
+    versions: number;
+    versionsWithReleaseDate: number;
+    /** results whose kernel has a known release date: the trend places them there, the others where they were seen */
+    resultsWithKernelDate: number;
+    firstAt: Date | null;
+    lastAt: Date | null;
+  };
   /** what the data cannot tell, said plainly instead of filled in */
   caveats: string[];
 }
@@ -52,10 +62,15 @@ export async function getModuleHistory(slug: string, opts: { now?: Date } = {}):
     runs: new Set(input.results.map((r) => r.runId)).size,
     versions: versionRows.length,
     versionsWithReleaseDate: versionRows.filter((v) => v.releasedAt).length,
+    resultsWithKernelDate: 0,
     firstAt: times.length ? new Date(Math.min(...times)) : null,
     lastAt: times.length ? new Date(Math.max(...times)) : null,
   };
-  const passRate = passRateOverTime(input.results.map((r) => ({ at: r.finishedAt, status: r.status })));
+  // The trend follows the kernels' release dates: a result belongs to when its kernel came out.
+  const kernelDate = new Map(input.kernels.map((k) => [k.version, k.releasedAt]));
+  const dated = input.results.map((r) => ({ ...eventDate(kernelDate.get(r.kernel) ?? null, r.finishedAt), status: r.status }));
+  data.resultsWithKernelDate = dated.filter((r) => r.basis === "release").length;
+  const passRate = passRateOverTime(dated);
   return {
     module: { slug: mod.slug, name: mod.name },
     generatedAt: now,
@@ -76,8 +91,16 @@ function caveats(data: ModuleHistory["data"], passRate: PassRateSeries, declared
   if (data.results === 0) return ["No build results for this module yet."];
   if (passRate.spanDays === 0) {
     out.push(
-      `All ${data.results} results were recorded on ${data.firstAt!.toISOString().slice(0, 10)} (${data.runs} run${data.runs === 1 ? "" : "s"}), ` +
-        "so the timeline shows when the builds ran, not when each breakage happened, and there is no trend over time yet.",
+      data.resultsWithKernelDate === 0
+        ? `All ${data.results} results were recorded on ${data.firstAt!.toISOString().slice(0, 10)} (${data.runs} run${data.runs === 1 ? "" : "s"}) and no kernel has a release date, ` +
+            "so the timeline shows when the builds ran, not when each breakage happened, and there is no trend over time yet."
+        : "All results fall on one date, so there is no trend over time yet.",
+    );
+  }
+  if (data.resultsWithKernelDate > 0 && data.resultsWithKernelDate < data.results) {
+    out.push(
+      `${data.results - data.resultsWithKernelDate} of ${data.results} results are on kernels with no known release date; ` +
+        "the trend places those where they were seen, and breakages on those kernels are dated by when they were seen.",
     );
   }
   if (data.versionsWithReleaseDate === 0) {
@@ -87,7 +110,9 @@ function caveats(data: ModuleHistory["data"], passRate: PassRateSeries, declared
   }
   const unknownFix = incidents.filter((i) => i.status === "fixed" && i.timeToFixDays === null).length;
   if (unknownFix > 0) {
-    out.push(`${unknownFix} fixed regression${unknownFix === 1 ? " was" : "s were"} seen failing and fixed in the same run, so how long the fix took is unknown.`);
+    out.push(
+      `${unknownFix} fixed regression${unknownFix === 1 ? " has" : "s have"} no known time to fix: the break and the fix were seen in the same run, or the break is dated by its kernel's release while the fix is only dated by when it was seen.`,
+    );
   }
   if (declaredVersions === 0) out.push("No version declares a supported kernel range, so declared and observed support cannot be compared.");
   return out;

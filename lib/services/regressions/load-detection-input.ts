@@ -1,5 +1,5 @@
 import type { Tx } from "../../db/client";
-import type { ResultInput, VersionInput } from "../../domain/regressions";
+import type { KernelDateInput, ResultInput, VersionInput } from "../../domain/regressions";
 import type { Status } from "../../domain/status";
 
 type Reader = Pick<Tx, "result" | "moduleVersion" | "kernel">;
@@ -7,6 +7,8 @@ type Reader = Pick<Tx, "result" | "moduleVersion" | "kernel">;
 export interface DetectionInput {
   results: ResultInput[];
   versions: VersionInput[];
+  /** release dates of the kernels of these results (lib/domain/event-date.ts) */
+  kernels: KernelDateInput[];
   /** version string → ModuleVersion id, kernel string → Kernel id, for storing what was detected */
   versionIds: Map<string, number>;
   kernelIds: Map<string, number>;
@@ -22,7 +24,7 @@ export async function loadDetectionInput(tx: Reader, moduleId: number, opts: { a
     where: { moduleVersionId: { in: versions.map((v) => v.id) }, ...(opts.arch ? { arch: opts.arch } : {}) },
     select: { id: true, runId: true, moduleVersionId: true, kernelId: true, arch: true, status: true, finishedAt: true, errorLine: true },
   });
-  const kernels = await tx.kernel.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.kernelId))] } }, select: { id: true, version: true } });
+  const kernels = await tx.kernel.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.kernelId))] } }, select: { id: true, version: true, releasedAt: true } });
   const versionOf = new Map(versions.map((v) => [v.id, v.version]));
   const kernelOf = new Map(kernels.map((k) => [k.id, k.version]));
   return {
@@ -37,6 +39,7 @@ export async function loadDetectionInput(tx: Reader, moduleId: number, opts: { a
       errorLine: r.errorLine,
     })),
     versions: versions.map((v) => ({ version: v.version, releasedAt: v.releasedAt })),
+    kernels: kernels.map((k) => ({ version: k.version, releasedAt: k.releasedAt })),
     versionIds: new Map(versions.map((v) => [v.version, v.id])),
     kernelIds: new Map(kernels.map((k) => [k.version, k.id])),
   };

@@ -26,3 +26,9 @@ export async function recomputeIncidents(opts: { onModule?: (slug: string, done:
   // Incidents of modules deleted meanwhile went with them (cascade); nothing else can be stale.
   return total;
 }
+
+/** After migration 0004_dates: recompute everything once if some incident has no dating yet; null when none needed it. */
+export async function recomputeUndatedIncidents(): Promise<IncidentUpdate | null> {
+  if ((await db().incident.count({ where: { openedSeenAt: null } })) === 0) return null;
+  return recomputeIncidents();
+}

@@ -90,7 +90,8 @@ export default async function HistoryPage({ params }: Props) {
         ) : (
           <>
             <p className="text-xs text-slate-600">
-              Each bar is one regression, from the first failing build to the fix (✓ green) or to today (✗ red, still open). Hover for the kernel, the error and the fix; click for the evidence.
+              Each bar is one regression, from the release of its first bad kernel (or, where that date is unknown, the first failing build) to the fix
+              (✓ green: the fixing release&apos;s date) or to today (✗ red, still open). Hover a date in the table for where it came from; click for the evidence.
             </p>
             <RegressionTimeline data={timeline} now={h.generatedAt.getTime()} />
             <IncidentTable incidents={[...h.incidents].reverse()} showModule={false} />
@@ -108,7 +109,13 @@ export default async function HistoryPage({ params }: Props) {
                 (h.passRate.points[0]?.rate != null ? ` (pass rate ${Math.round(h.passRate.points[0].rate * 100)}% on ${h.passRate.points[0].start}).` : ".")}
           </Empty>
         ) : (
-          <PassRateChart data={h.passRate.points} bucket={h.passRate.bucket} />
+          <>
+            <p className="text-xs text-slate-600">
+              Results per {h.passRate.bucket} of their kernel&apos;s release: {h.data.resultsWithKernelDate.toLocaleString("en")} of {h.data.results.toLocaleString("en")} results
+              are placed at their kernel&apos;s release date, the rest at the date they were seen.
+            </p>
+            <PassRateChart data={h.passRate.points} bucket={h.passRate.bucket} />
+          </>
         )}
       </section>
 
@@ -117,7 +124,7 @@ export default async function HistoryPage({ params }: Props) {
         {known.length === 0 ? (
           <Empty>
             No fixed regression with a known duration
-            {h.timeToFix.unknown > 0 ? ` (${h.timeToFix.unknown} fixed, but failure and fix were first seen in the same run)` : ""}
+            {h.timeToFix.unknown > 0 ? ` (${h.timeToFix.unknown} fixed, but their break and fix are not dated on the same clock, or were first seen in the same run)` : ""}
             {h.timeToFix.open > 0 ? `; ${h.timeToFix.open} still open` : ""}.
           </Empty>
         ) : (

@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { upstreamNote } from "@/lib/domain/kernel-release";
+import { DatedText } from "@/app/components/DatedText";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { CellState } from "@/lib/domain/regressions";
@@ -64,6 +66,16 @@ export default async function CellHistoryPage({ params, searchParams }: Props) {
         <h1 className="text-2xl font-semibold tracking-tight">
           {view.module.name} <span className="font-mono">{version}</span> on <span className="font-mono">{kernel}</span>
         </h1>
+        <p className="text-sm text-slate-600" data-testid="cell-dates">
+          {upstreamNote(kernel, view.dates.kernelUpstream) && (
+            <>
+              <span className="font-mono">{kernel}</span> is Linux {view.dates.kernelUpstream}.{" "}
+            </>
+          )}
+          Kernel released <DatedText at={view.dates.kernelReleasedAt} source={view.dates.kernelReleasedAtSource} />
+          {view.dates.kernelUpcoming && " (a pre-release: rc or experimental)"}; {version} released{" "}
+          <DatedText at={view.dates.versionReleasedAt} source={view.dates.versionReleasedAtSource} />. The dates below are when each result was seen.
+        </p>
         <p className="text-sm text-slate-600">
           Every result of this combination over time{arch ? `, arch ${arch}` : ""}. Kernel line: {view.lineLabel}.{" "}
           {view.previousKernel && (

@@ -1,0 +1,42 @@
+import { db } from "../db/client";
+import { upstreamOf } from "../domain/kernel-release";
+import { supportSentence, supportState, type SupportVerdict } from "../domain/support-state";
+import type { Status } from "../domain/status";
+
+export interface ModuleSupport extends SupportVerdict {
+  /** the Linux version lastKernel carries, when known */
+  lastKernelUpstream: string | null;
+  sentence: string;
+}
+
+/**
+ * The support state (lib/domain/support-state.ts) of each module: the cells of its newest version
+ * that has a pass or fail, with their kernels, in one statement whatever the number of modules.
+ */
+export async function loadModuleSupport(moduleIds: readonly number[]): Promise<Map<number, ModuleSupport>> {
+  const rows =
+    moduleIds.length === 0
+      ? []
+      : await db().$queryRaw<
+          { moduleId: number; version: string; kernel: string; series: string; rc: number | null; prerelease: boolean; upstreamVersion: string | null; status: string }[]
+        >`
+    WITH newest AS (
+      SELECT DISTINCT ON (mv."moduleId") mv."moduleId", mv.id, mv.version
+      FROM "ModuleVersion" mv
+      WHERE mv."moduleId" = ANY(${[...moduleIds]}::int[])
+        AND EXISTS (SELECT 1 FROM "Cell" c WHERE c."moduleVersionId" = mv.id AND c.status IN ('pass', 'fail'))
+      ORDER BY mv."moduleId", mv."sortKey" DESC
+    )
+    SELECT n."moduleId", n.version, k.version AS kernel, k.series, k.rc, k.prerelease, k."upstreamVersion", c.status
+    FROM newest n JOIN "Cell" c ON c."moduleVersionId" = n.id JOIN "Kernel" k ON k.id = c."kernelId"`;
+  const byModule = new Map<number, typeof rows>();
+  for (const r of rows) byModule.set(r.moduleId, [...(byModule.get(r.moduleId) ?? []), r]);
+  const out = new Map<number, ModuleSupport>();
+  for (const id of moduleIds) {
+    const cells = byModule.get(id) ?? [];
+    const v = supportState({ version: cells[0]?.version ?? null, cells: cells.map((c) => ({ ...c, status: c.status as Status })) });
+    const last = cells.find((c) => c.kernel === v.lastKernel);
+    out.set(id, { ...v, lastKernelUpstream: last ? upstreamOf({ version: last.kernel, upstreamVersion: last.upstreamVersion }) : null, sentence: supportSentence(v) });
+  }
+  return out;
+}
