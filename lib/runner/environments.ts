@@ -79,7 +79,7 @@ function envPath(name: string, ...rest: string[]): string {
   return path.join(envsDir(), name, ...rest);
 }
 
-async function run(cmd: string, args: string[], opts: { input?: string } = {}): Promise<string> {
+async function run(cmd: string, args: string[]): Promise<string> {
   try {
     const { stdout } = await execFileP(cmd, args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: "C", DEBIAN_FRONTEND: "noninteractive" } });
     return stdout;
