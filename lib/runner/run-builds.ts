@@ -11,6 +11,8 @@ import { buildOne } from "./build-one";
 import { cleanupAll, installSignalHandlers, onSignal, registerTempDir, removeTempDir } from "./cleanup";
 import { Progress, formatDuration } from "./progress";
 import { chunkBodies, comboKey, fetchKnown, moduleInfos, postBody, toIngestResult, validateBody } from "./report";
+import { shardKeys } from "./plan";
+import type { Shard } from "../domain/shard";
 import { hostArch, installedKernels, resolveKernel, resolveModules, type KernelTarget, type ModuleSource } from "./sources";
 
 export interface RunOptions {
@@ -39,6 +41,8 @@ export interface RunOptions {
   noBuild?: boolean;
   /** keep every build's full log (dkms output + make.log) in this directory */
   logsDir?: string;
+  /** build only this part of the module × kernel plan (lib/runner/plan.ts) */
+  shard?: Shard;
 }
 
 export const EXIT_OK = 0;
@@ -143,11 +147,13 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
       log(opts, `server already has ${known.size} combination(s) from source ${opts.source}`);
     }
     const jobs: Array<{ src: ModuleSource; target: KernelTarget }> = [];
+    const inShard = opts.shard ? shardKeys({ modules: sources, kernels: targets.map((t) => t.kernel), arch, shard: opts.shard }) : null;
     let skippedKnown = 0;
     for (const src of sources) {
       for (const target of targets) {
         const key = comboKey({ module: src.slug, moduleVersion: src.version, kernel: target.kernel, arch });
         if (done.has(key) || opts.noBuild) continue;
+        if (inShard && !inShard.has(key)) continue;
         if (known.has(key)) {
           skippedKnown++;
           continue;
