@@ -4,6 +4,7 @@ import { registerBuildCommand } from "./commands/build";
 import { registerRegressionsCommand } from "./commands/regressions";
 import { registerCheckCommand } from "./commands/check";
 import { registerPlanCommand } from "./commands/plan";
+import { registerImportCommand } from "./commands/import";
 
 /**
  * `modcompat` command line. Each command lives in lib/cli/commands/<name>.ts and registers itself
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerRegressionsCommand(program);
   registerCheckCommand(program);
   registerPlanCommand(program);
+  registerImportCommand(program);
   return program;
 }
 
