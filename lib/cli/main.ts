@@ -5,6 +5,7 @@ import { registerRegressionsCommand } from "./commands/regressions";
 import { registerCheckCommand } from "./commands/check";
 import { registerPlanCommand } from "./commands/plan";
 import { registerImportCommand } from "./commands/import";
+import { registerWebhookCommands } from "./commands/webhook";
 
 /**
  * `modcompat` command line. Each command lives in lib/cli/commands/<name>.ts and registers itself
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerCheckCommand(program);
   registerPlanCommand(program);
   registerImportCommand(program);
+  registerWebhookCommands(program);
   return program;
 }
 

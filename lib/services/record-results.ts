@@ -7,6 +7,7 @@ import type { IngestBody, IngestResponse } from "../schemas/ingest";
 import { AppError } from "./errors";
 import { recomputeCells, type CellKey } from "./recompute-cells";
 import { updateIncidents } from "./regressions/update-incidents";
+import { enqueueWebhookEvents } from "./webhooks/enqueue-events";
 import type { Prisma } from "../generated/prisma/client";
 
 export interface RecordOptions {
@@ -98,6 +99,7 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
       for (const r of rows) keys.set(`${r.moduleVersionId}:${r.kernelId}:${r.arch}`, r);
       const cellsUpdated = await recomputeCells(tx, [...keys.values()]);
       await updateIncidents(tx, { moduleVersionIds: [...created.versionIds.values()] });
+      await enqueueWebhookEvents(tx, { runId: run.id });
       const summary: Omit<IngestResponse, "replayed"> = {
         run: { id: run.id, source: run.source, externalId: run.externalId },
         stored: rows.length,
