@@ -42,6 +42,7 @@ export async function listWebhooks(): Promise<WebhookView[]> {
 }
 
 export async function removeWebhook(id: number): Promise<{ id: number; url: string }> {
+  if (!Number.isInteger(id) || id <= 0) throw new AppError("validation_failed", `webhook id must be a positive integer, got ${id}`);
   const row = await db().webhookSubscription.findUnique({ where: { id } });
   if (!row) throw notFound(`webhook ${id}`);
   await db().webhookSubscription.delete({ where: { id } });
