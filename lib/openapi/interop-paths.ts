@@ -52,6 +52,20 @@ export function interopPaths(): Record<string, Partial<Record<Method, Operation>
         responses: { "200": ok("KCIDB v5.3, origin modcompat", { type: "object" }), "404": error("unknown module"), "422": error(`no module, or more than ${MAX_RESULTS_PER_REQUEST} results (narrow with version=)`) },
       },
     },
+    "/api/v1/export/junit": {
+      get: {
+        operationId: "exportJunit",
+        summary: "A module's results as JUnit XML",
+        description: "One testsuite per module version, one testcase per result, with the `modcompat.*` properties POST /api/v1/import/junit reads.",
+        tags: ["results"],
+        parameters: [{ ...q("module", "module slug"), required: true }, q("version", "only this version")],
+        responses: {
+          "200": { description: "JUnit XML", content: { "application/xml": { schema: { type: "string" } } } },
+          "404": error("unknown module"),
+          "422": error(`no module, or more than ${MAX_RESULTS_PER_REQUEST} results (narrow with version=)`),
+        },
+      },
+    },
     "/api/v1/import/junit": {
       post: {
         operationId: "importJunit",

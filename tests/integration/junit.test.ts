@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { GET as exportJunit } from "@/app/api/v1/export/junit/route";
 import { POST } from "@/app/api/v1/import/junit/route";
-import { expectError, newToken, tableCounts, uniqueAbi, uniqueTag } from "./helpers";
+import { expectError, get, newToken, tableCounts, uniqueAbi, uniqueTag } from "./helpers";
 import { namedMatrix } from "./second-db";
 
 const tag = uniqueTag();
@@ -37,6 +38,12 @@ describe("POST /api/v1/import/junit", () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ replayed: true, stored: 2 });
     expect(await tableCounts()).toEqual(before);
+    // and GET /api/v1/export/junit writes them back out
+    const out = await get(exportJunit, `/api/v1/export/junit?module=${mod}`);
+    expect(out.headers.get("content-type")).toContain("application/xml");
+    const xml = await out.text();
+    expect(xml).toContain(`<testsuite name="${mod}@1.4.2" tests="2" failures="1" errors="0" skipped="0">`);
+    expect(xml).toContain('<failure message="Unknown symbol in module" type="load"');
   });
 
   it("refuses unmappable test cases one by one, storing nothing; partial=1 stores the rest", async () => {

@@ -79,3 +79,24 @@ describe("junitToResults", () => {
     expect(some.unmapped[0].reason).toMatch(/^kernel:/);
   });
 });
+
+describe("resultsToJunit", () => {
+  it("writes a report that imports back to the same results", async () => {
+    const { resultsToJunit } = await import("../../lib/junit/write");
+    const base = { runId: 1, module: "v4l2loopback", version: "0.12.7", arch: "x86_64", logTruncated: false, logUrl: null, compiler: null, releasedAt: null, declaredKernelMin: null, declaredKernelMax: null };
+    const rows = [
+      { ...base, id: 1, kernel: "6.1.0-56-amd64", stage: "build" as const, status: "pass" as const, durationMs: 2100, logExcerpt: null, errorLine: null, finishedAt: new Date("2026-11-01T10:00:02.100Z") },
+      { ...base, id: 2, kernel: "6.12.107+deb12-amd64", stage: "build" as const, status: "fail" as const, durationMs: 1000, logExcerpt: "a <b> & 'c'", errorLine: "implicit declaration of function 'strlcpy'", finishedAt: new Date("2026-11-01T10:01:00Z") },
+      { ...base, id: 3, kernel: "6.1.0-56-rt-amd64", stage: "build" as const, status: "skip" as const, durationMs: null, logExcerpt: null, errorLine: "BUILD_EXCLUSIVE_CONFIG", finishedAt: new Date("2026-11-01T10:02:00Z") },
+      { ...base, id: 4, kernel: "6.1.0-56-amd64", stage: "load" as const, status: "error" as const, durationMs: 5, logExcerpt: null, errorLine: null, finishedAt: new Date("2026-11-01T10:03:00Z") },
+    ];
+    const xml = resultsToJunit(rows);
+    expect(xml).toContain('<testsuite name="v4l2loopback@0.12.7" tests="4" failures="1" errors="1" skipped="1">');
+    const back = junitToResults(parseJunit(xml));
+    expect(back.unmapped).toEqual([]);
+    expect(back.results.map((r) => [r.module, r.moduleVersion, r.kernel, r.arch, r.stage, r.status, r.durationMs, r.finishedAt])).toEqual(
+      rows.map((r) => [r.module, r.version, r.kernel, r.arch, r.stage, r.status, r.durationMs ?? undefined, r.finishedAt.toISOString()]),
+    );
+    expect(back.results[1]).toMatchObject({ log: "a <b> & 'c'", errorLine: "implicit declaration of function 'strlcpy'" });
+  });
+});

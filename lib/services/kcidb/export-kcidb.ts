@@ -1,6 +1,6 @@
 import { db } from "../../db/client";
 import type { Stage, Status } from "../../domain/status";
-import { resultsToKcidb } from "../../kcidb/map";
+import { resultsToKcidb, type ExportRow } from "../../kcidb/map";
 import type { KcidbDocument } from "../../kcidb/types";
 import { MAX_RESULTS_PER_REQUEST } from "../../schemas/ingest";
 import { AppError, notFound } from "../errors";
@@ -15,6 +15,11 @@ export const KCIDB_EXPORT_MAX_RESULTS = MAX_RESULTS_PER_REQUEST;
 
 /** Every raw result of a module (or of one of its versions) as a KCIDB v5.3 document. */
 export async function exportKcidb(q: ExportKcidbQuery): Promise<KcidbDocument> {
+  return resultsToKcidb(await loadExportRows(q));
+}
+
+/** A module's raw results for the exports (KCIDB, JUnit), capped at KCIDB_EXPORT_MAX_RESULTS. */
+export async function loadExportRows(q: ExportKcidbQuery): Promise<ExportRow[]> {
   const mod = await db().module.findUnique({ where: { slug: q.module }, select: { id: true } });
   if (!mod) throw notFound(`module "${q.module}"`);
   const where = { moduleVersion: { moduleId: mod.id, ...(q.version ? { version: q.version } : {}) } };
@@ -27,8 +32,7 @@ export async function exportKcidb(q: ExportKcidbQuery): Promise<KcidbDocument> {
     orderBy: { id: "asc" },
     include: { kernel: { select: { version: true } }, moduleVersion: { select: { version: true, releasedAt: true, declaredKernelMin: true, declaredKernelMax: true } } },
   });
-  return resultsToKcidb(
-    rows.map((r) => ({
+  return rows.map((r) => ({
       id: r.id,
       runId: r.runId,
       module: q.module,
@@ -47,6 +51,5 @@ export async function exportKcidb(q: ExportKcidbQuery): Promise<KcidbDocument> {
       releasedAt: r.moduleVersion.releasedAt,
       declaredKernelMin: r.moduleVersion.declaredKernelMin,
       declaredKernelMax: r.moduleVersion.declaredKernelMax,
-    })),
-  );
+    }));
 }
