@@ -129,6 +129,23 @@ describe("POST /api/v1/import/kcidb", () => {
     expect(await tableCounts()).toEqual(before);
   });
 
+  it("a later document that repeats earlier entries stores only the new ones", async () => {
+    const mod = `grow-${tag}`;
+    const first = foreign(mod, "labg");
+    expect((await importDoc(first)).status).toBe(201);
+    const grown = foreign(mod, "labg");
+    grown.tests!.push({ id: "labg:t2", build_id: "labg:b2", origin: "labg", path: "modcompat.load", status: "SKIP" });
+    const res = await importDoc(grown);
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    expect(body).toMatchObject({ stored: 1, alreadyImported: 3, replayed: false });
+    const again = await importDoc(grown);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ stored: 0, alreadyImported: 4, replayed: true });
+    const results = await db().result.count({ where: { moduleVersion: { module: { slug: mod } } } });
+    expect(results).toBe(4);
+  });
+
   it("fills module, version and kernel from the query for documents that lack them", async () => {
     const mod = `q-${tag}`;
     const doc: KcidbDocument = {
