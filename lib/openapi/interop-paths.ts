@@ -12,9 +12,17 @@ const ok = (description: string, schema: JsonSchema) => ({ description, content:
 const q = (name: string, description: string): Parameter => ({ name, in: "query", required: false, description, schema: { type: "string" } });
 const toSchema = (s: z.ZodType, io: "input" | "output") => z.toJSONSchema(s, { io, unrepresentable: "any" }) as JsonSchema;
 const importResponse: JsonSchema = {
-  type: "object",
-  description: "the ingest answer (run, replayed, stored, created, cellsUpdated) plus the entries that were not mapped",
-  properties: { run: { $ref: `${REF}IngestResponse` }, unmapped: { type: "array", items: { type: "object" } } },
+  description: "the ingest answer, plus the entries that were not mapped (with partial=1) and, for KCIDB, those an earlier document already brought",
+  allOf: [
+    { $ref: `${REF}IngestResponse` },
+    {
+      type: "object",
+      properties: {
+        unmapped: { type: "array", items: { type: "object", properties: { id: { type: "string" }, index: { type: "integer" }, reason: { type: "string" } } } },
+        alreadyImported: { type: "integer" },
+      },
+    },
+  ],
 };
 const importErrors = {
   "401": error("no or unknown bearer token"),
