@@ -1,0 +1,104 @@
+/**
+ * The GitLab and Kubernetes recipes' own shell commands, run by a real `sh` with the variables the
+ * engine would set, against the real ingest routes behind a local HTTP port: every part of the
+ * plan arrives once, and a retried job (same variables again) reports nothing twice.
+ * Modules are local dkms.conf trees and kernels have no headers, so builds end at once as errors.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { GET as knownRoute } from "@/app/api/v1/results/known/route";
+import { POST as resultsRoute } from "@/app/api/v1/results/route";
+import { db } from "@/lib/db/client";
+import { newToken, uniqueTag } from "./helpers";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const tag = uniqueTag();
+const dir = mkdtempSync(path.join(tmpdir(), "modcompat-recipes-"));
+let server: Server;
+let url: string;
+let token: string;
+
+function tree(name: string): string {
+  const d = path.join(dir, name);
+  mkdirSync(d, { recursive: true });
+  writeFileSync(path.join(d, "dkms.conf"), `PACKAGE_NAME="${name}"\nPACKAGE_VERSION="1.0"\nBUILT_MODULE_NAME[0]="${name}"\nDEST_MODULE_LOCATION[0]="/updates"\n`);
+  return d;
+}
+
+/** `npx modcompat …` in the recipes runs bin/modcompat.mjs directly here: npx's own start-up costs 2–3 s a call. */
+const shim = path.join(dir, "bin");
+mkdirSync(shim);
+writeFileSync(path.join(shim, "npx"), `#!/bin/sh\n[ "$1" = modcompat ] || exit 99\nshift\nexec "${process.execPath}" "${path.join(root, "bin/modcompat.mjs")}" "$@"\n`, { mode: 0o755 });
+
+function sh(script: string, env: Record<string, string>): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile("sh", ["-ec", script], { cwd: root, env: { ...process.env, ...env, PATH: `${shim}:${process.env.PATH}` }, timeout: 180_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, out: stdout + stderr }),
+    );
+  });
+}
+
+beforeAll(async () => {
+  token = await newToken(`recipes-${tag}`);
+  server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers = new Headers();
+    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+    const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
+    const response = await (req.url!.startsWith("/api/v1/results/known") ? knownRoute : resultsRoute)(request, { params: Promise.resolve({}) });
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+const MODULES = () => [tree(`zfs-${tag}`), tree(`evdi-${tag}`), tree(`v4l2-${tag}`)].join(" ");
+const KERNELS = "6.1.0-993-amd64 6.12.993+deb12-amd64";
+const resultsOf = (source: string) => db().result.count({ where: { run: { source } } });
+
+describe("CI recipes, run", () => {
+  it("GitLab: the job's script for CI_NODE_INDEX 1..N reports the whole plan once; a retried job reports nothing twice", async () => {
+    const job = parse(readFileSync(path.join(root, "contrib/ci/gitlab-ci.yml"), "utf8"))["modcompat-build"];
+    const n = Number(job.parallel);
+    const script = (job.script as string[]).join("\n");
+    const env = (i: number) => ({ MODULES: MODULES(), KERNELS, CI_NODE_INDEX: String(i), CI_NODE_TOTAL: String(n), CI_PIPELINE_ID: `77${tag}`, CI_PROJECT_ROOT_NAMESPACE: `ns${tag}`, MODCOMPAT_SERVER: url, MODCOMPAT_TOKEN: token });
+    for (let i = 1; i <= n; i++) {
+      const run = await sh(script, env(i));
+      expect(run.code, run.out).toBe(0);
+    }
+    const source = `gitlab-ns${tag}`;
+    expect(await resultsOf(source)).toBe(6);
+    const runs = await db().run.findMany({ where: { source }, select: { externalId: true } });
+    // 6 builds over 4 parts: every part has work, so every job posts its own run
+    expect(runs.map((r) => r.externalId).sort()).toEqual(Array.from({ length: n }, (_, i) => `gitlab-77${tag}-shard-${i + 1}`).sort());
+    const retry = await sh(script, env(2));
+    expect(retry.code, retry.out).toBe(0);
+    expect(await resultsOf(source)).toBe(6);
+  }, 240_000);
+
+  it("Kubernetes: the container's args for JOB_COMPLETION_INDEX 0..completions-1 report the whole plan once", async () => {
+    const doc = parse(readFileSync(path.join(root, "contrib/ci/kubernetes-job.yml"), "utf8"));
+    const c = doc.spec.template.spec.containers[0];
+    const envOf = (name: string) => (c.env as { name: string; value?: string }[]).find((e) => e.name === name)!.value!;
+    const n = Number(doc.spec.completions);
+    const modules = MODULES();
+    for (let i = 0; i < n; i++) {
+      const run = await sh((c.args as string[]).join("\n"), { MODULES: modules, KERNELS, SHARDS: envOf("SHARDS"), JOB_COMPLETION_INDEX: String(i), JOB_NAME: `farm-${tag}`, MODCOMPAT_SERVER: url, MODCOMPAT_TOKEN: token });
+      expect(run.code, run.out).toBe(0);
+    }
+    const keys = await db().result.findMany({ where: { run: { source: "k8s-farm", externalId: { startsWith: `farm-${tag}-` } } }, select: { kernelId: true, moduleVersionId: true } });
+    expect(keys).toHaveLength(6);
+    expect(new Set(keys.map((k) => `${k.moduleVersionId}:${k.kernelId}`)).size).toBe(6);
+  }, 240_000);
+});
