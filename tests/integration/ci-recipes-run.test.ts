@@ -12,10 +12,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { GET as checkGet, POST as checkPost } from "@/app/api/v1/check/route";
 import { GET as knownRoute } from "@/app/api/v1/results/known/route";
 import { POST as resultsRoute } from "@/app/api/v1/results/route";
 import { db } from "@/lib/db/client";
-import { newToken, uniqueTag } from "./helpers";
+import { ingestBody, newToken, postResults, result, uniqueTag } from "./helpers";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const tag = uniqueTag();
@@ -52,7 +53,8 @@ beforeAll(async () => {
     const headers = new Headers();
     for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
     const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
-    const response = await (req.url!.startsWith("/api/v1/results/known") ? knownRoute : resultsRoute)(request, { params: Promise.resolve({}) });
+    const handler = req.url!.startsWith("/api/v1/results/known") ? knownRoute : req.url!.startsWith("/api/v1/check") ? (req.method === "POST" ? checkPost : checkGet) : resultsRoute;
+    const response = await handler(request, { params: Promise.resolve({}) });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   });
@@ -100,5 +102,42 @@ describe("CI recipes, run", () => {
     const keys = await db().result.findMany({ where: { run: { source: "k8s-farm", externalId: { startsWith: `farm-${tag}-` } } }, select: { kernelId: true, moduleVersionId: true } });
     expect(keys).toHaveLength(6);
     expect(new Set(keys.map((k) => `${k.moduleVersionId}:${k.kernelId}`)).size).toBe(6);
+  }, 240_000);
+});
+
+describe("maintainer recipe, run", () => {
+  /** The workflow's `run:` steps that call modcompat, with the `${{ }}` expressions GitHub would fill in. */
+  function steps(vars: Record<string, string>): string[] {
+    const wf = parse(readFileSync(path.join(root, "contrib/ci/maintainer-github.yml"), "utf8"));
+    return (wf.jobs.kernels.steps as { run?: string }[])
+      .map((st) => st.run ?? "")
+      .filter((r) => r.includes("npx modcompat"))
+      .map((r) => r.replace(/\$\{\{\s*([\w.]+)\s*\}\}/g, (_m, name: string) => {
+        if (!(name in vars)) throw new Error(`no value for ${name}`);
+        return vars[name];
+      }));
+  }
+
+  it("builds the commit, posts it, and fails the job exactly when `modcompat check` finds it broken on a listed kernel", async () => {
+    const ws = path.join(dir, "ws");
+    const slug = `maint-${tag}`;
+    mkdirSync(path.join(ws, "module"), { recursive: true });
+    writeFileSync(path.join(ws, "module", "dkms.conf"), `PACKAGE_NAME="${slug}"\nPACKAGE_VERSION="2.0"\nBUILT_MODULE_NAME[0]="${slug}"\nDEST_MODULE_LOCATION[0]="/updates"\n`);
+    const [K1, K2] = ["6.1.0-994-amd64", "6.12.994+deb12-amd64"];
+    const vars = { "vars.MODCOMPAT_SERVER": url, "secrets.MODCOMPAT_TOKEN": token, "github.repository_owner": "owner", "github.event.repository.name": slug, "github.run_id": `9${tag}`, "github.sha": "abc123" };
+    const env = { GITHUB_WORKSPACE: ws, KERNELS: `${K1} ${K2}` };
+    const [build, check] = steps(vars);
+    // No headers here, so the build itself only yields `error` results; the verdicts come from
+    // results another lab reported for this version: a pass on K1 and then a failure on K2.
+    expect((await postResults(ingestBody(`lab-${tag}`, "1", [result({ module: slug, moduleVersion: "2.0", kernel: K1 })]), { token })).status).toBe(201);
+    const posted = await sh(build, env);
+    expect(posted.code, posted.out).toBe(0);
+    expect(await resultsOf(`gha-owner-${slug}`)).toBe(2);
+    const unknown = await sh(check, env);
+    expect(unknown.code, unknown.out).toBe(0); // works on K1, unknown on K2: not a failure
+    expect((await postResults(ingestBody(`lab-${tag}`, "2", [result({ module: slug, moduleVersion: "2.0", kernel: K2, status: "fail", errorLine: "implicit declaration of function 'strlcpy'" })]), { token })).status).toBe(201);
+    const broken = await sh(check, env);
+    expect(broken.code, broken.out).toBe(1);
+    expect(broken.out).toContain("strlcpy");
   }, 240_000);
 });
