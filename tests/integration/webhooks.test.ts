@@ -7,7 +7,7 @@ import { DELETE } from "@/app/api/v1/webhooks/[id]/route";
 import { GET, POST } from "@/app/api/v1/webhooks/route";
 import { db } from "@/lib/db/client";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/domain/webhook";
-import { deliverDue } from "@/lib/services/webhooks/deliver";
+import { deliverDue, pruneDelivered } from "@/lib/services/webhooks/deliver";
 import { addWebhook } from "@/lib/services/webhooks/subscriptions";
 import { startWebhookWorker, stopWebhookWorker } from "@/lib/services/webhooks/worker";
 import { expectError, ingestBody, newToken, postResults, result, uniqueAbi, uniqueTag } from "./helpers";
@@ -177,5 +177,10 @@ describe("webhook events and deliveries", () => {
     startWebhookWorker(100);
     await until(async () => (await deliveriesOf(live.id))[0]?.status === "delivered");
     stopWebhookWorker();
+    // delivered rows are kept 30 days, then pruned
+    const [row] = await deliveriesOf(live.id);
+    expect(await pruneDelivered(new Date(row.deliveredAt!.getTime() + 29 * 86_400_000))).toBe(0);
+    expect(await pruneDelivered(new Date(row.deliveredAt!.getTime() + 31 * 86_400_000))).toBeGreaterThanOrEqual(1);
+    expect(await deliveriesOf(live.id)).toHaveLength(0);
   });
 });

@@ -78,3 +78,11 @@ export async function deliverDue(opts: DeliverOptions = {}): Promise<DeliverSumm
   );
   return summary;
 }
+
+/** Delivered rows are kept this long (for `webhook list` and debugging), then pruned by the worker. */
+export const DELIVERED_RETENTION_DAYS = 30;
+
+export async function pruneDelivered(now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - DELIVERED_RETENTION_DAYS * 86_400_000);
+  return (await db().webhookDelivery.deleteMany({ where: { status: "delivered", deliveredAt: { lt: before } } })).count;
+}

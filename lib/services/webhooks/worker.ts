@@ -1,4 +1,4 @@
-import { deliverDue } from "./deliver";
+import { deliverDue, pruneDelivered } from "./deliver";
 
 const state = globalThis as unknown as { __modcompatWebhookWorker?: NodeJS.Timeout };
 
@@ -10,10 +10,14 @@ const state = globalThis as unknown as { __modcompatWebhookWorker?: NodeJS.Timeo
 export function startWebhookWorker(intervalMs = Number(process.env.MODCOMPAT_WEBHOOK_POLL_MS ?? 2000)): void {
   if (state.__modcompatWebhookWorker) return;
   let busy = false;
+  let rounds = 0;
   state.__modcompatWebhookWorker = setInterval(() => {
     if (busy) return;
     busy = true;
-    deliverDue()
+    // about once an hour at the default interval
+    const prune = rounds++ % 1800 === 0 ? pruneDelivered() : Promise.resolve(0);
+    prune
+      .then(() => deliverDue())
       .catch((e: unknown) => console.error("[webhooks] delivery round failed:", e instanceof Error ? e.message : e))
       .finally(() => {
         busy = false;
