@@ -105,6 +105,32 @@ describe("CI recipes, run", () => {
   }, 240_000);
 });
 
+describe("GitHub Actions farm recipe, run", () => {
+  it("the build step for every matrix.shard reports the whole plan once; re-running a job reports nothing twice", async () => {
+    const wf = parse(readFileSync(path.join(root, "contrib/ci/github-actions.yml"), "utf8"));
+    const step = (wf.jobs.build.steps as { run?: string }[]).find((st) => st.run?.includes("--shard"))!.run!;
+    const shards = wf.jobs.build.strategy.matrix.shard as number[];
+    const modules = MODULES();
+    const runShard = (i: number) =>
+      sh(
+        step.replace(/\$\{\{\s*([\w.]+)\s*\}\}/g, (_m, name: string) => {
+          const values: Record<string, string> = { "matrix.shard": String(i), "env.SHARDS": String(wf.env.SHARDS), "github.repository_owner": `gh${tag}`, "github.run_id": `5${tag}`, "vars.MODCOMPAT_SERVER": url, "secrets.MODCOMPAT_TOKEN": token };
+          if (!(name in values)) throw new Error(`no value for ${name}`);
+          return values[name];
+        }),
+        { MODULES: modules, KERNELS, SHARDS: String(wf.env.SHARDS) },
+      );
+    for (const i of shards) {
+      const run = await runShard(i);
+      expect(run.code, run.out).toBe(0);
+    }
+    expect(await resultsOf(`gha-gh${tag}`)).toBe(6);
+    const again = await runShard(shards[0]);
+    expect(again.code, again.out).toBe(0);
+    expect(await resultsOf(`gha-gh${tag}`)).toBe(6);
+  }, 240_000);
+});
+
 describe("maintainer recipe, run", () => {
   /** The workflow's `run:` steps that call modcompat, with the `${{ }}` expressions GitHub would fill in. */
   function steps(vars: Record<string, string>): string[] {
