@@ -5,7 +5,7 @@
  * Modules are local dkms.conf trees and kernels have no headers, so builds end at once as errors.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -39,7 +39,8 @@ writeFileSync(path.join(shim, "npx"), `#!/bin/sh\n[ "$1" = modcompat ] || exit 9
 
 function sh(script: string, env: Record<string, string>): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile("sh", ["-ec", script], { cwd: root, env: { ...process.env, ...env, PATH: `${shim}:${process.env.PATH}` }, timeout: 180_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+    // The job's working directory: the recipes write results-*.json and logs/ there.
+    execFile("sh", ["-ec", script], { cwd: dir, env: { ...process.env, ...env, PATH: `${shim}:${process.env.PATH}` }, timeout: 180_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, out: stdout + stderr }),
     );
   });
@@ -63,6 +64,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const MODULES = () => [tree(`zfs-${tag}`), tree(`evdi-${tag}`), tree(`v4l2-${tag}`)].join(" ");
