@@ -3,6 +3,7 @@
  * cost, and the part of it that `--shard i/n` selects. `modcompat plan` prints exactly what
  * `modcompat build` shards, so an external scheduler and the runner agree by construction.
  */
+import { readFileSync } from "node:fs";
 import { expectedCostMs, type CostTable } from "../domain/build-cost";
 import { tryParseKernelVersion } from "../domain/kernel-version";
 import { assignShards, type Shard } from "../domain/shard";
@@ -36,12 +37,37 @@ export interface PlanInput {
   costs?: CostTable;
 }
 
+/**
+ * The cost table sharding uses: the JSON file named by MODCOMPAT_BUILD_COSTS (`{ "perModule":
+ * { "zfs": 600000, … }, "fallbackMs": 7000 }`, or just the per-module object), else the demo
+ * machine's medians. Every shard of one run must see the same table, or the parts would overlap:
+ * commit the file with the pipeline rather than fetching it per job.
+ */
+export function loadCostTable(file = process.env.MODCOMPAT_BUILD_COSTS): CostTable {
+  if (!file) return DEMO_BUILD_COSTS;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`MODCOMPAT_BUILD_COSTS=${file}: ${(e as Error).message}`, { cause: e });
+  }
+  const obj = (raw ?? {}) as { perModule?: unknown; fallbackMs?: unknown };
+  const perModule = (obj.perModule ?? raw) as Record<string, unknown> | null;
+  const isObject = typeof perModule === "object" && perModule !== null && !Array.isArray(perModule);
+  const bad = isObject ? Object.entries(perModule).find(([, v]) => typeof v !== "number" || !Number.isFinite(v) || v < 0) : undefined;
+  if (!isObject || bad) {
+    throw new Error(`MODCOMPAT_BUILD_COSTS=${file}: expected { "module": milliseconds, … }${bad ? ` (bad value for "${bad[0]}")` : ""}`);
+  }
+  const fallbackMs = typeof obj.fallbackMs === "number" ? obj.fallbackMs : DEMO_BUILD_COSTS.fallbackMs;
+  return { perModule: perModule as Record<string, number>, fallbackMs };
+}
+
 const keyOf = (e: { module: string; version: string; kernel: string; arch: string }) =>
   comboKey({ module: e.module, moduleVersion: e.version, kernel: e.kernel, arch: e.arch });
 
 /** Entries ordered by module, version, kernel (as given), each with its part. Duplicates collapse. */
 export function makePlan(input: PlanInput): Plan {
-  const costs = input.costs ?? DEMO_BUILD_COSTS;
+  const costs = input.costs ?? loadCostTable();
   const shards = input.shards ?? 1;
   const seen = new Set<string>();
   const entries: PlanEntry[] = [];

@@ -133,3 +133,23 @@ describe("makePlan and shardKeys", () => {
     expect(medianCosts(results)).toEqual(DEMO_BUILD_COSTS.perModule);
   });
 });
+
+describe("loadCostTable (MODCOMPAT_BUILD_COSTS)", () => {
+  it("reads a table or a plain per-module object, and refuses anything else", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const { loadCostTable } = await import("../../lib/runner/plan");
+    const d = mkdtempSync(path.join(tmpdir(), "costs-"));
+    const f = (name: string, v: unknown) => (writeFileSync(path.join(d, name), JSON.stringify(v)), path.join(d, name));
+    expect(loadCostTable(undefined)).toBe(DEMO_BUILD_COSTS);
+    expect(loadCostTable(f("a.json", { perModule: { zfs: 10 }, fallbackMs: 3 }))).toEqual({ perModule: { zfs: 10 }, fallbackMs: 3 });
+    expect(loadCostTable(f("b.json", { zfs: 10 }))).toEqual({ perModule: { zfs: 10 }, fallbackMs: DEMO_BUILD_COSTS.fallbackMs });
+    expect(() => loadCostTable(f("c.json", { zfs: "slow" }))).toThrow(/bad value for "zfs"/);
+    expect(() => loadCostTable(path.join(d, "missing.json"))).toThrow(/MODCOMPAT_BUILD_COSTS=/);
+    // the table decides the split
+    const modules = [{ slug: "a", version: "1" }, { slug: "b", version: "1" }, { slug: "c", version: "1" }];
+    const plan = makePlan({ modules, kernels: ["6.1"], arch: "x86_64", shards: 2, costs: loadCostTable(f("d.json", { a: 100, b: 60, c: 50 })) });
+    expect(plan.shardCostMs).toEqual([100, 110]);
+  });
+});
