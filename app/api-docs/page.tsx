@@ -7,6 +7,7 @@ export const metadata: Metadata = { title: "API" };
 const METHOD_CLASS: Record<Method, string> = {
   get: "bg-sky-100 text-sky-900 border-sky-300",
   post: "bg-emerald-100 text-emerald-900 border-emerald-300",
+  delete: "bg-rose-100 text-rose-900 border-rose-300",
 };
 
 /** Descriptions mark code with backticks; show it as code. */

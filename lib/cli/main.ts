@@ -5,6 +5,8 @@ import { registerRegressionsCommand } from "./commands/regressions";
 import { registerCheckCommand } from "./commands/check";
 import { registerEnvCommands } from "./commands/env";
 import { registerImportCommand } from "./commands/import";
+import { registerPlanCommand } from "./commands/plan";
+import { registerWebhookCommands } from "./commands/webhook";
 
 /**
  * `modcompat` command line. Each command lives in lib/cli/commands/<name>.ts and registers itself
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerCheckCommand(program);
   registerEnvCommands(program);
   registerImportCommand(program);
+  registerPlanCommand(program);
+  registerWebhookCommands(program);
   return program;
 }
 

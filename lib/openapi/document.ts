@@ -2,6 +2,7 @@ import { z } from "zod";
 import { checkBodySchema, checkQuerySchema, checkResponseSchema, badgeQuerySchema, MAX_CHECK_MODULES } from "../schemas/check";
 import { apiErrorSchema, ingestBodySchema, ingestResponseSchema, MAX_BODY_BYTES, MAX_RESULTS_PER_REQUEST, runSchema } from "../schemas/ingest";
 import { matrixQuerySchema, moduleListQuerySchema } from "../schemas/query";
+import { interopPaths } from "./interop-paths";
 import { feedQuerySchema, regressionsQuerySchema, watchQuerySchema } from "../schemas/regressions";
 import {
   cellResponseSchema,
@@ -40,7 +41,7 @@ export interface Operation {
   security?: Record<string, string[]>[];
 }
 
-export type Method = "get" | "post";
+export type Method = "get" | "post" | "delete";
 
 export interface OpenApiDocument {
   openapi: "3.1.0";
@@ -407,9 +408,10 @@ export function openApiDocument(): OpenApiDocument {
       { name: "kernels", description: "Kernels and what builds on them" },
       { name: "results", description: "Reporting build results (CI, runners)" },
       { name: "regressions", description: "Maintainers: regressions, history and feeds" },
+      { name: "webhooks", description: "Signed event deliveries for chat and bots (admin token)" },
       { name: "meta", description: "This document" },
     ],
-    paths: paths(),
+    paths: { ...paths(), ...interopPaths() },
     components: {
       schemas: { ...componentSchemas(REQUESTS, "input"), ...componentSchemas(RESPONSES, "output") },
       securitySchemes: {

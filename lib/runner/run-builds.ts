@@ -15,6 +15,8 @@ import { compareKernels, tryParseKernelVersion } from "../domain/kernel-version"
 import { bisectKernels } from "./bisect";
 import { resolveKernels, type KernelTarget } from "./kernels";
 import { hostArch, resolveModules, type ModuleSource } from "./sources";
+import { shardKeys } from "./plan";
+import type { Shard } from "../domain/shard";
 
 export interface RunOptions {
   modules: string[];
@@ -47,6 +49,8 @@ export interface RunOptions {
   env?: string;
   /** inside each kernel series, build the ends and binary-search between them (see bisect.ts) */
   bisect?: boolean;
+  /** build only this part of the module × kernel plan (lib/runner/plan.ts) */
+  shard?: Shard;
 }
 
 export const EXIT_OK = 0;
@@ -152,6 +156,7 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
       log(opts, `server already has ${known.size} combination(s) from source ${opts.source}`);
     }
     const jobs: Array<{ src: ModuleSource; target: KernelTarget }> = [];
+    const inShard = opts.shard ? shardKeys({ modules: sources, kernels: targets.map((t) => t.kernel), arch, shard: opts.shard }) : null;
     let skippedKnown = 0;
     // --bisect: kernels of one series (same distro line) with ≥ 3 ABIs build their ends first;
     // the middle is searched only where the ends differ.
@@ -162,6 +167,7 @@ export async function runBuilds(opts: RunOptions): Promise<number> {
         if (middle.has(target)) continue;
         const key = comboKey({ module: src.slug, moduleVersion: src.version, kernel: target.kernel, arch });
         if (done.has(key) || opts.noBuild) continue;
+        if (inShard && !inShard.has(key)) continue;
         if (known.has(key)) {
           skippedKnown++;
           continue;

