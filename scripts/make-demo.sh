@@ -401,8 +401,10 @@ phase_zfs() {
   for spec in $(wide_specs slow | grep '^zfs-dkms='); do
     rm -f "$deb_dir"/*.deb
     (cd "$deb_dir" && wapt apt-get download -q "$spec" >/dev/null 2>&1) || true
-    deb=$(ls "$deb_dir"/*.deb 2>/dev/null | head -1)
-    max=$(dpkg-deb --fsys-tarfile "$deb" 2>/dev/null | tar -xO --wildcards './usr/src/zfs-*/META' 2>/dev/null | awk '/^Linux-Maximum:/ { print $2 }')
+    # a version the archive index names but no longer serves (404) is skipped
+    deb=$(ls "$deb_dir"/*.deb 2>/dev/null | head -1 || true)
+    [[ -z $deb ]] && { log "zfs $spec: cannot download it; skipped"; continue; }
+    max=$(dpkg-deb --fsys-tarfile "$deb" 2>/dev/null | tar -xO --wildcards './usr/src/zfs-*/META' 2>/dev/null | awk '/^Linux-Maximum:/ { print $2 }' || true)
     [[ -z $max ]] && { log "zfs $spec: no META Linux-Maximum; skipped"; continue; }
     local inside=() outside=()
     for l in "${lines[@]}"; do
