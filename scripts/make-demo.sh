@@ -23,10 +23,10 @@ Options:
                       linux-headers-6.12.*+deb12-amd64 (the runs still use the selection below)
   --jobs N            builds at once (default 2)
   --timeout MIN       time limit per build in minutes (default 20)
-  --phases LIST       comma-separated phases (default: envs,iet,wide,wide-merge,bisect,wide-merge,zfs,wide-slow,wide-merge):
+  --phases LIST       comma-separated phases (default: envs,iet,zfs-refusals,wide,wide-merge,bisect,wide-merge,zfs,wide-slow,wide-merge):
                         Debian 12 only (data/demo/debian12-dkms.json): fast, slow, extra, merge
                         every suite (data/demo/debian-wide-dkms.json, data/demo/iet-*.json):
-                          envs, wide, iet, bisect, zfs, wide-slow, wide-merge (see "Every suite" below)
+                          envs, iet, zfs-refusals, wide, bisect, zfs, wide-slow, wide-merge (see "Every suite" below)
   --out FILE          default data/demo/debian12-dkms.json
   --state FILE        JSONL state; results are appended as they finish and a rerun resumes from it
                       (default /var/tmp/modcompat-demo/state.jsonl)
@@ -56,9 +56,10 @@ looked up in a private apt state under the work directory (the system's apt sour
   bisect: the same module versions × every ABI of each series that has several (5.10.0-30/32,
       6.1.0-47 … 57, 6.12.107/117+deb13, 7.2.6 … 12+deb13) with --bisect: where the ends differ,
       the first bad ABI is found in about log2(n) builds.
+  zfs-refusals: each OpenZFS version on every kernel past its declared range (META Linux-Maximum):
+      configure refuses in about 30 s (skip results).
   zfs: each OpenZFS version (10–30 min a build) on the newest kernel of each series inside its
-      declared range (META Linux-Maximum) and on the first kernel outside it (refused by configure in
-      about 30 s); the refusals first, then the in-range builds newest series first.
+      declared range, one kernel per version per round, newest series first.
   wide-slow: OpenAFS, LTTng, NVIDIA open, qcacld, VirtualBox × the newest kernel of each series.
   wide-merge: writes data/demo/debian-wide-dkms.json from the committed state
       data/demo/state/debian-wide.jsonl. The state is committed after each phase, so a later session
@@ -74,7 +75,7 @@ INSTALL=1
 ALL_HEADERS=0
 JOBS=2
 TIMEOUT=20
-PHASES="envs,iet,wide,wide-merge,bisect,wide-merge,zfs,wide-slow,wide-merge"
+PHASES="envs,iet,zfs-refusals,wide,wide-merge,bisect,wide-merge,zfs,wide-slow,wide-merge"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/data/demo/debian12-dkms.json"
 STATE="/var/tmp/modcompat-demo/state.jsonl"
@@ -239,6 +240,8 @@ private_apt() {
   {
     printf 'Dir::Etc::SourceList "/dev/null";\nDir::Etc::SourceParts "%s/parts";\n' "$APT_DIR"
     printf 'Dir::State::Lists "%s/lists";\nDir::Cache "%s/cache";\nAcquire::Check-Valid-Until "false";\n' "$APT_DIR" "$APT_DIR"
+    # Docker-style images turn apt's binary cache off; without it every apt-cache call takes seconds
+    printf 'Dir::Cache::pkgcache "pkgcache.bin";\nDir::Cache::srcpkgcache "srcpkgcache.bin";\n'
   } >"$APT_DIR/apt.conf"
   if [[ ! -s "$APT_DIR/updated" ]]; then
     log "private apt state for every suite in $APT_DIR"
@@ -285,10 +288,14 @@ kernel_lines() {
 newest_per_line() { kernel_lines | awk '{ if (!($1 in last)) order[++n] = $1; last[$1] = $2 " " $3 } END { for (i = 1; i <= n; i++) print order[i], last[order[i]] }'; }
 newest_kernels() { newest_per_line | while read -r line p suite; do echo "${p#linux-headers-}"; done; }
 
+# Built first, so an interrupted run has the modules people ask about most (the rest follow by name).
+WIDE_FIRST=${WIDE_FIRST:-"v4l2loopback-dkms evdi-dkms ddcci-dkms openrazer-driver-dkms wireguard-dkms jool-dkms xtables-addons-dkms iptables-netflow-dkms tp-smapi-dkms acpi-call-dkms openvpn-dco-dkms"}
+
 # pkg=version of every *-dkms package of every suite: "fast" (default) or "slow" ones
 wide_specs() {
   local want=${1:-fast}
-  for p in $(wapt apt-cache search --names-only -- '-dkms$' | awk '{ print $1 }' | sort); do
+  for p in $( (printf '%s\n' $WIDE_FIRST; wapt apt-cache search --names-only -- '-dkms$' | awk '{ print $1 }' | sort) | awk '!seen[$0]++'); do
+    wapt apt-cache show "$p" >/dev/null 2>&1 || continue
     [[ " $NOT_MODULES " == *" $p "* ]] && continue
     local kind=fast
     [[ " $WIDE_SLOW zfs-dkms spl-dkms " == *" $p "* ]] && kind=slow
@@ -382,7 +389,10 @@ EOF
   done
 }
 
-# OpenZFS: its META Linux-Maximum says which series it accepts.
+# OpenZFS: its META Linux-Maximum says which series it accepts. zfs-refusals builds each version on
+# every kernel past its maximum (configure refuses in about 30 s: skip results); zfs builds the
+# newest kernel of each series inside the range, newest series first (10–30 min each).
+phase_zfs_refusals() { ZFS_ONLY_REFUSALS=1 phase_zfs; }
 phase_zfs() {
   private_apt; wide_common
   local deb_dir="$WORK/zfs-debs" spec max deb l line p suite series
@@ -391,8 +401,10 @@ phase_zfs() {
   for spec in $(wide_specs slow | grep '^zfs-dkms='); do
     rm -f "$deb_dir"/*.deb
     (cd "$deb_dir" && wapt apt-get download -q "$spec" >/dev/null 2>&1) || true
-    deb=$(ls "$deb_dir"/*.deb 2>/dev/null | head -1)
-    max=$(dpkg-deb --fsys-tarfile "$deb" 2>/dev/null | tar -xO --wildcards './usr/src/zfs-*/META' 2>/dev/null | awk '/^Linux-Maximum:/ { print $2 }')
+    # a version the archive index names but no longer serves (404) is skipped
+    deb=$(ls "$deb_dir"/*.deb 2>/dev/null | head -1 || true)
+    [[ -z $deb ]] && { log "zfs $spec: cannot download it; skipped"; continue; }
+    max=$(dpkg-deb --fsys-tarfile "$deb" 2>/dev/null | tar -xO --wildcards './usr/src/zfs-*/META' 2>/dev/null | awk '/^Linux-Maximum:/ { print $2 }' || true)
     [[ -z $max ]] && { log "zfs $spec: no META Linux-Maximum; skipped"; continue; }
     local inside=() outside=()
     for l in "${lines[@]}"; do
@@ -400,14 +412,15 @@ phase_zfs() {
       series=${line%%[+-]*}
       if [[ $(printf '%s\n%s\n' "$series" "$max" | sort -V | tail -1) == "$max" ]]; then inside+=("${p#linux-headers-}"); else outside+=("$series ${p#linux-headers-}"); fi
     done
-    echo "$spec|$max|$(printf '%s\n' "${outside[@]}" | sort -V | head -1 | awk '{ print $2 }')|$(printf '%s\n' "${inside[@]}" | tac | tr '\n' ' ')"
+    echo "$spec|$max|$(printf '%s\n' "${outside[@]}" | sort -V | awk '{ print $2 }' | tr '\n' ' ')|$(printf '%s\n' "${inside[@]}" | tac | tr '\n' ' ')"
   done >"$WORK/zfs-plan.txt"
-  log "phase zfs: plan (spec|Linux-Maximum|first kernel outside|kernels inside, newest first):"; cat "$WORK/zfs-plan.txt" >&2
+  log "phase zfs: plan (spec|Linux-Maximum|kernels outside|kernels inside, newest first):"; cat "$WORK/zfs-plan.txt" >&2
   local out inside_list k round
   # the refusals first (about 30 s each), then one in-range kernel per version per round, newest first
   while IFS='|' read -r spec max out inside_list; do
-    [[ -n $out ]] && { APT_CONFIG="$APT_DIR/apt.conf" modcompat build --module "$spec" --kernel "$out" "${WIDE_COMMON[@]}" || true; }
+    for k in $out; do APT_CONFIG="$APT_DIR/apt.conf" modcompat build --module "$spec" --kernel "$k" "${WIDE_COMMON[@]}" || true; done
   done <"$WORK/zfs-plan.txt"
+  [[ -n ${ZFS_ONLY_REFUSALS:-} ]] && return
   for round in 1 2 3 4 5 6 7 8; do
     while IFS='|' read -r spec max out inside_list; do
       k=$(awk -v n="$round" '{ print $n }' <<<"$inside_list")
@@ -459,6 +472,7 @@ for phase in ${PHASES//,/ }; do
     wide) phase_wide ;;
     iet) phase_iet ;;
     bisect) phase_bisect ;;
+    zfs-refusals) phase_zfs_refusals ;;
     zfs) phase_zfs ;;
     wide-slow) phase_wide_slow ;;
     wide-merge) phase_wide_merge ;;

@@ -192,7 +192,12 @@ async function fromDebianPackages(specs: string[], workRoot: string): Promise<Ar
     try {
       await run("apt-get", ["download", "-q", ...args], { cwd: dir });
     } catch {
+      // apt fetches what it can and fails at the end (a 404 for a version the index names but the
+      // archive no longer serves): ask again, one by one, only for what did not arrive, to name it.
+      const got = (await fs.readdir(dir)).filter((f) => f.endsWith(".deb"));
       for (const a of args) {
+        const [pkg, ...v] = a.split("=");
+        if (debFor(got, pkg, v.length ? v.join("=") : undefined)) continue;
         try {
           await run("apt-get", ["download", "-q", a], { cwd: dir });
         } catch (e) {

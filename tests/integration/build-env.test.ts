@@ -100,7 +100,7 @@ describe("build environments (real chroot)", () => {
     if (reason) ctx.skip(reason);
     const hang = path.join(work, "mc-hang-0.1");
     cpSync(FIXTURE, hang, { recursive: true });
-    writeFileSync(path.join(hang, "dkms.conf"), 'PACKAGE_NAME="mc-hang"\nPACKAGE_VERSION="0.1"\nBUILT_MODULE_NAME[0]="mc_hello"\nDEST_MODULE_LOCATION[0]="/updates/dkms"\nMAKE[0]="sleep 300"\nAUTOINSTALL="no"\n');
+    writeFileSync(path.join(hang, "dkms.conf"), 'PACKAGE_NAME="mc-hang"\nPACKAGE_VERSION="0.1"\nBUILT_MODULE_NAME[0]="mc_hello"\nDEST_MODULE_LOCATION[0]="/updates/dkms"\nMAKE[0]="sleep 287.125"\nAUTOINSTALL="no"\n');
     const [t] = await resolveKernels({ kernels: [KERNEL], allInstalled: false });
     const started = Date.now();
     const out = await buildOne(await source(hang), t, { arch: "x86_64", timeoutMs: 8_000, workRoot: work });
@@ -108,7 +108,7 @@ describe("build environments (real chroot)", () => {
     expect(out.errorLine).toMatch(/time/i);
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(mountsUnder(envsDir)).toEqual([]);
-    expect(execFileSync("sh", ["-c", "pgrep -f '[s]leep 300' || true"], { encoding: "utf8" }).trim()).toBe("");
+    expect(execFileSync("sh", ["-c", "pgrep -f '[s]leep 287.125' || true"], { encoding: "utf8" }).trim()).toBe("");
   });
 
   it("refuses to remove an environment with a mount in it, then removes it", async (ctx) => {
