@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError, issuesFromZod } from "../services/errors";
+import { unstorableText } from "../schemas/storable";
 
 type Params = Record<string, string | string[] | undefined>;
 export interface RouteCtx {
@@ -36,6 +37,10 @@ export function route(handler: (req: Request, params: Params) => Promise<unknown
   return async (req: Request, ctx: RouteCtx): Promise<Response> => {
     try {
       const params = ctx?.params ? await ctx.params : {};
+      // Nothing stored has a NUL or a lone surrogate in its name, so such a path names nothing.
+      for (const v of Object.values(params).flat()) {
+        if (typeof v === "string" && unstorableText(v)) throw new AppError("not_found", "no such resource (the path contains a NUL or an invalid character)");
+      }
       const out = await handler(req, params);
       if (out instanceof Response) return out;
       if (out && typeof out === "object" && "__answer" in out) {
@@ -46,6 +51,7 @@ export function route(handler: (req: Request, params: Params) => Promise<unknown
     } catch (err) {
       if (err instanceof AppError) return errorResponse(err);
       if (err instanceof z.ZodError) return errorResponse(new AppError("validation_failed", "invalid request", issuesFromZod(err.issues)));
+      if (err instanceof URIError) return errorResponse(new AppError("bad_request", `malformed URL: ${err.message}`));
       console.error("[api] unhandled error", err);
       return errorResponse(new AppError("internal", "internal error; the server log has the details"));
     }
@@ -60,6 +66,11 @@ export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.infe
     const all = url.searchParams.getAll(key);
     raw[key] = all.length > 1 ? all : all[0];
   }
+  const bad = [...url.searchParams.entries()].flatMap(([k, v]) => {
+    const why = unstorableText(k) ?? unstorableText(v);
+    return why ? [{ path: k.replaceAll("\0", "\\0"), message: why }] : [];
+  });
+  if (bad.length) throw new AppError("validation_failed", "invalid query parameters", bad);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new AppError("validation_failed", "invalid query parameters", issuesFromZod(parsed.error.issues));
   return parsed.data;

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { decodeSegment } from "@/lib/http/decode-segment";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { matrixQuerySchema } from "@/lib/schemas/query";
@@ -22,11 +23,11 @@ export const dynamic = "force-dynamic";
 type Props = { params: Promise<{ slug: string }>; searchParams: Promise<SearchParams> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: decodeURIComponent((await params).slug) };
+  return { title: decodeSegment((await params).slug) ?? "not found" };
 }
 
 export default async function ModulePage({ params, searchParams }: Props) {
-  const slug = decodeURIComponent((await params).slug);
+  const slug = decodeSegment((await params).slug) ?? notFound();
   const sp = await searchParams;
   const parsed = matrixQuerySchema.safeParse({ arch: first(sp.arch), distro: first(sp.distro), flavour: first(sp.flavour), from: first(sp.from), to: first(sp.to), expand: first(sp.expand) });
   const query = parsed.success ? parsed.data : {};

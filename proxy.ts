@@ -1,0 +1,41 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { badUrlReason, isPagePath, securityHeaders } from "@/lib/http/security-headers";
+
+/**
+ * Runs before every request (Next 16 "proxy", formerly middleware): refuses URLs that cannot be
+ * decoded or carry a NUL (400 instead of a 500 further in), and sets the security headers, with a
+ * fresh CSP nonce per page request (lib/http/security-headers.ts).
+ */
+export function proxy(request: NextRequest): NextResponse {
+  const { pathname, search } = request.nextUrl;
+  const page = isPagePath(pathname);
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const https = request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+  const headers = securityHeaders({ nonce, https, page, dev: process.env.NODE_ENV === "development" });
+
+  // nextUrl is already parsed; the raw request URL keeps the client's exact bytes.
+  const raw = new URL(request.url);
+  const bad = badUrlReason(raw.pathname, raw.search) ?? badUrlReason(pathname, search);
+  if (bad) {
+    const res = pathname.startsWith("/api/")
+      ? NextResponse.json({ error: { code: "bad_request", message: `malformed URL: ${bad}` } }, { status: 400 })
+      : new NextResponse(`400 Bad Request: malformed URL (${bad})\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+    res.headers.set("cache-control", "no-store");
+    return res;
+  }
+
+  const requestHeaders = new Headers(request.headers);
+  if (page) {
+    requestHeaders.set("x-nonce", nonce);
+    requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"]);
+  }
+  const res = NextResponse.next({ request: { headers: requestHeaders } });
+  for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+  return res;
+}
+
+export const config = {
+  // Every path, static files included: the headers test checks each route kind.
+  matcher: "/:path*",
+};
