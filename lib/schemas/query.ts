@@ -13,6 +13,8 @@ const list = (item: z.ZodString) =>
     .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(item));
 
+const offset = z.string().regex(/^\d{1,7}$/, "must be a row or column number").transform(Number);
+
 export const matrixQuerySchema = z
   .object({
     arch: archString.optional(),
@@ -21,6 +23,9 @@ export const matrixQuerySchema = z
     from: series.optional(),
     to: series.optional(),
     expand: list(series).optional(),
+    /** first version row and first expanded kernel column a matrix page draws (lib/domain/matrix-window.ts) */
+    vstart: offset.optional(),
+    kstart: offset.optional(),
   })
   // zod runs this refinement even when `from` or `to` failed above: compare only valid series.
   .refine((q) => !q.from || !q.to || !SERIES_RE.test(q.from) || !SERIES_RE.test(q.to) || compareSeries(q.from, q.to) <= 0, {

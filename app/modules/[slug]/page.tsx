@@ -29,7 +29,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function ModulePage({ params, searchParams }: Props) {
   const slug = decodeSegment((await params).slug) ?? notFound();
   const sp = await searchParams;
-  const parsed = matrixQuerySchema.safeParse({ arch: first(sp.arch), distro: first(sp.distro), flavour: first(sp.flavour), from: first(sp.from), to: first(sp.to), expand: first(sp.expand) });
+  const parsed = matrixQuerySchema.safeParse({ arch: first(sp.arch), distro: first(sp.distro), flavour: first(sp.flavour), from: first(sp.from), to: first(sp.to), expand: first(sp.expand), vstart: first(sp.vstart), kstart: first(sp.kstart) });
   const query = parsed.success ? parsed.data : {};
   // Resolve the module before anything streams, so an unknown slug is a real 404.
   let mod;
@@ -80,7 +80,8 @@ export default async function ModulePage({ params, searchParams }: Props) {
 }
 
 async function MatrixSection(props: { slug: string; base: string; query: MatrixQuery; current: SearchParams; cell?: string }) {
-  const view = await getMatrix(props.slug, props.query);
+  // The page draws a bounded window (MatrixTable, lib/domain/matrix-window.ts) of all cells.
+  const view = await getMatrix(props.slug, props.query, { maxCells: Number.POSITIVE_INFINITY });
   const marks = await declaredMismatchIndex(props.slug, { arch: props.query.arch, kernelIds: new Set(view.series.flatMap((s) => s.kernels.map((k) => k.id))) });
   return (
     <>

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { GET as getMatrixRoute } from "@/app/api/v1/modules/[slug]/matrix/route";
+import { getMatrix, MATRIX_API_MAX_CELLS } from "@/lib/services/get-matrix";
+import { recordResults } from "@/lib/services/record-results";
+import { get, ingestBody, result, uniqueAbi, uniqueTag } from "./helpers";
+
+describe("the matrix API has a hard cap on cells and says when it cut", () => {
+  it("lists every cell under the cap, and the newest versions' cells past it", async () => {
+    const tag = uniqueTag();
+    const slug = `bounded-${tag}`;
+    const abi = uniqueAbi();
+    const rs = ["1.0", "2.0", "3.0"].flatMap((v) => [0, 1, 2].map((i) => result({ module: slug, moduleVersion: v, kernel: `6.1.0-${abi + i}-amd64` })));
+    await recordResults(ingestBody(`bounded-${tag}`, "r1", rs));
+
+    const res = await get(getMatrixRoute, `/api/v1/modules/${slug}/matrix`, { slug });
+    const full = (await res.json()) as { cells: unknown[]; limits: { maxCells: number; totalCells: number; truncated: boolean } };
+    expect(full.limits).toEqual({ maxCells: MATRIX_API_MAX_CELLS, totalCells: 9, truncated: false });
+    expect(full.cells).toHaveLength(9);
+
+    const cut = await getMatrix(slug, {}, { maxCells: 4 });
+    expect(cut.limits).toMatchObject({ maxCells: 4, totalCells: 9, truncated: true });
+    expect(cut.limits.narrow).toMatch(/from\/to/);
+    const newest = cut.versions[0].id;
+    expect(cut.cells.slice(0, 3).every((c) => c.versionId === newest)).toBe(true);
+    expect(cut.cells).toHaveLength(4);
+  });
+});
