@@ -10,6 +10,7 @@ import { DeclaredMarkLegend } from "@/app/components/history/DeclaredMark";
 import { getModule } from "@/lib/services/get-module";
 import { AppError } from "@/lib/services/errors";
 import type { MatrixQuery } from "@/lib/schemas/query";
+import { ExternalLink } from "@/app/components/ExternalLink";
 import { StatusLegend } from "@/app/components/StatusLegend";
 import { DataSourceNote } from "@/app/components/DataSourceNote";
 import { MatrixFilters } from "./MatrixFilters";
@@ -49,9 +50,7 @@ export default async function ModulePage({ params, searchParams }: Props) {
           <h1 className="text-2xl font-semibold tracking-tight">{mod.name}</h1>
           {mod.description && <p className="max-w-3xl text-sm text-slate-600">{mod.description}</p>}
           {mod.homepage && (
-            <a href={mod.homepage} className="text-xs text-emerald-800 underline" rel="noreferrer">
-              {mod.homepage}
-            </a>
+            <ExternalLink href={mod.homepage} className="text-xs text-emerald-800 underline" />
           )}
         </div>
         <nav className="flex gap-4 text-sm">
