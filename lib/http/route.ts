@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError, issuesFromZod } from "../services/errors";
 import { unstorableText } from "../schemas/storable";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../db/availability";
 
 type Params = Record<string, string | string[] | undefined>;
 export interface RouteCtx {
@@ -24,7 +25,10 @@ export const answer = (body: unknown, status = 200, headers?: Record<string, str
 function errorResponse(err: AppError): Response {
   return Response.json(
     { error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } },
-    { status: err.status, headers: { "cache-control": "no-store" } },
+    {
+      status: err.status,
+      headers: { "cache-control": "no-store", ...(err.retryAfterSeconds !== undefined ? { "retry-after": String(err.retryAfterSeconds) } : {}) },
+    },
   );
 }
 
@@ -51,6 +55,12 @@ export function route(handler: (req: Request, params: Params) => Promise<unknown
     } catch (err) {
       if (err instanceof AppError) return errorResponse(err);
       if (err instanceof z.ZodError) return errorResponse(new AppError("validation_failed", "invalid request", issuesFromZod(err.issues)));
+      if (isDatabaseUnavailable(err)) {
+        console.error("[api] database unavailable:", err instanceof Error ? err.message.split("\n").at(-1) : err);
+        return errorResponse(
+          new AppError("unavailable", "the database is unavailable right now; nothing was stored, retry later", undefined, { cause: err, retryAfterSeconds: RETRY_AFTER_SECONDS }),
+        );
+      }
       if (err instanceof URIError) return errorResponse(new AppError("bad_request", `malformed URL: ${err.message}`));
       console.error("[api] unhandled error", err);
       return errorResponse(new AppError("internal", "internal error; the server log has the details"));
