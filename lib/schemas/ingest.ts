@@ -117,8 +117,9 @@ export const moduleInfoSchema = z
   .object({
     slug: moduleSlug,
     name: shortText(200).optional(),
-    homepage: httpUrl.optional(),
-    description: shortText(2000).optional(),
+    /** null clears it (owner or admin token only) */
+    homepage: httpUrl.nullable().optional(),
+    description: shortText(2000).nullable().optional(),
     versions: z.array(moduleVersionInfoSchema).max(1000).optional(),
   })
   .strict();

@@ -8,9 +8,12 @@ import { AppError } from "./errors";
 import { recomputeCells, type CellKey } from "./recompute-cells";
 import { updateIncidents } from "./regressions/update-incidents";
 import type { Prisma } from "../generated/prisma/client";
+import { authorizeIngest, type TokenScope } from "./authorize-ingest";
 
 export interface RecordOptions {
   tokenId?: number | null;
+  /** the posting token's scopes; none for trusted local callers (lib/services/authorize-ingest.ts) */
+  token?: TokenScope | null;
   /** the time of receipt, for results that carry no time of their own */
   now?: Date;
 }
@@ -42,6 +45,7 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
       // Ingests are serialised: each one recomputes cells from what is committed, so two
       // concurrent batches touching the same cell must not interleave.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(727001)`;
+      await authorizeIngest(tx, body, opts.token);
       const existing = await tx.run.findUnique({ where: { source_externalId: { source: body.run.source, externalId: body.run.id } } });
       if (existing) {
         if (existing.bodyHash !== bodyHash) {
@@ -52,7 +56,7 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
         }
         return { ...(existing.summary as unknown as Omit<IngestResponse, "replayed">), replayed: true };
       }
-      const created = await ensureEntities(tx, body);
+      const created = await ensureEntities(tx, body, opts.tokenId ?? null);
       const env = body.run.environment ?? {};
       const run = await tx.run.create({
         data: {
@@ -111,7 +115,7 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
   );
 }
 
-async function ensureEntities(tx: Tx, body: IngestBody) {
+async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | null) {
   const info = new Map((body.modules ?? []).map((m) => [m.slug, m]));
   const slugs = [...new Set([...body.results.map((r) => r.module), ...info.keys()])];
 
@@ -120,11 +124,12 @@ async function ensureEntities(tx: Tx, body: IngestBody) {
   await tx.module.createMany({
     data: slugs
       .filter((s) => !known.has(s))
-      .map((slug) => ({ slug, name: info.get(slug)?.name ?? slug, homepage: info.get(slug)?.homepage, description: info.get(slug)?.description })),
+      .map((slug) => ({ slug, name: info.get(slug)?.name ?? slug, homepage: info.get(slug)?.homepage, description: info.get(slug)?.description, ownerTokenId })),
     skipDuplicates: true,
   });
   for (const m of info.values()) {
-    if (known.has(m.slug) && (m.name || m.homepage || m.description)) {
+    // null clears homepage/description; authorizeIngest allowed only the owner or an admin to get here with changes.
+    if (known.has(m.slug) && (m.name || m.homepage !== undefined || m.description !== undefined)) {
       await tx.module.update({ where: { slug: m.slug }, data: { name: m.name, homepage: m.homepage, description: m.description } });
     }
   }
