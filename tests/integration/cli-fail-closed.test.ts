@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -80,7 +80,7 @@ describe.concurrent("modcompat check --dkms-status refuses what is not text", ()
 });
 
 describe("postBody retries with back-off and a timeout", () => {
-  async function serve(handler: (n: number, res: import("node:http").ServerResponse) => void) {
+  async function serve(handler: (n: number, res: ServerResponse) => void) {
     let n = 0;
     const s = createServer((req, res) => {
       req.resume();
