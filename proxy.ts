@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { badUrlReason, isPagePath, securityHeaders } from "@/lib/http/security-headers";
+import { clientAddress, isExpensiveRead, limiters } from "@/lib/http/rate-limit";
 
 /**
  * Runs before every request (Next 16 "proxy", formerly middleware): refuses URLs that cannot be
@@ -23,6 +24,20 @@ export function proxy(request: NextRequest): NextResponse {
     for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
     res.headers.set("cache-control", "no-store");
     return res;
+  }
+
+  if (isExpensiveRead(request.method, pathname)) {
+    const wait = limiters().expensive.take(clientAddress(request.headers));
+    if (wait > 0) {
+      const message = `too many expensive requests from your address; retry in ${wait} s`;
+      const res = pathname.startsWith("/api/")
+        ? NextResponse.json({ error: { code: "too_many_requests", message } }, { status: 429 })
+        : new NextResponse(`429 Too Many Requests: ${message}\n`, { status: 429, headers: { "content-type": "text/plain; charset=utf-8" } });
+      for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+      res.headers.set("retry-after", String(wait));
+      res.headers.set("cache-control", "no-store");
+      return res;
+    }
   }
 
   const requestHeaders = new Headers(request.headers);
