@@ -9,6 +9,7 @@ import { recomputeCells, type CellKey } from "./recompute-cells";
 import { updateIncidents } from "./regressions/update-incidents";
 import type { Prisma } from "../generated/prisma/client";
 import { authorizeIngest, type TokenScope } from "./authorize-ingest";
+import { lockIngestKeys } from "./regressions/lock";
 
 export interface RecordOptions {
   tokenId?: number | null;
@@ -42,9 +43,9 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
   const now = opts.now ?? new Date();
   return db().$transaction(
     async (tx) => {
-      // Ingests are serialised: each one recomputes cells from what is committed, so two
-      // concurrent batches touching the same cell must not interleave.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(727001)`;
+      // Ingests touching a common module (or source) are serialised: each one recomputes cells from
+      // what is committed, so two concurrent batches touching the same cell must not interleave.
+      await lockIngestKeys(tx, { source: body.run.source, moduleSlugs: [...body.results.map((r) => r.module), ...(body.modules ?? []).map((m) => m.slug)] });
       await authorizeIngest(tx, body, opts.token);
       const existing = await tx.run.findUnique({ where: { source_externalId: { source: body.run.source, externalId: body.run.id } } });
       if (existing) {
@@ -177,7 +178,8 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
   const slugById = new Map(modules.map((m) => [m.id, m.slug]));
   const versionIds = new Map(versions.map((v) => [`${slugById.get(v.moduleId)}@${v.version}`, v.id]));
 
-  const kernelStrings = [...new Set(body.results.map((r) => r.kernel))];
+  // Sorted: concurrent batches insert shared new kernels in one order (no unique-index deadlock).
+  const kernelStrings = [...new Set(body.results.map((r) => r.kernel))].sort();
   const kernelsBefore = await tx.kernel.findMany({ where: { version: { in: kernelStrings } }, select: { version: true } });
   const knownKernels = new Set(kernelsBefore.map((k) => k.version));
   await tx.kernel.createMany({
