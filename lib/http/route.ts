@@ -101,7 +101,14 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   let size = 0;
   if (reader) {
     for (;;) {
-      const { done, value } = await reader.read();
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        // The client went away mid-body (ECONNRESET "aborted"): not a database failure, nothing stored.
+        throw new AppError("bad_request", "the request body ended early (connection closed); nothing was stored", undefined, { cause: e });
+      }
+      const { done, value } = chunk;
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {

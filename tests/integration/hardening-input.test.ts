@@ -96,6 +96,21 @@ describe("ingest: what PostgreSQL cannot store is a 422 with the path, never a 5
   });
 });
 
+describe("ingest: a client that goes away mid-body", () => {
+  it("is a 400, not a 503 'database unavailable' (Node reports it as ECONNRESET 'aborted')", async () => {
+    let sent = false;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (!sent) {
+          sent = true;
+          c.enqueue(new TextEncoder().encode('{"run":'));
+        } else c.error(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+      },
+    });
+    await expectError(await postResults(null, { token, raw: stream }), 400, "bad_request");
+  });
+});
+
 describe("ingest: only http and https URLs", () => {
   for (const url of ["data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)", "file:///etc/passwd", "javascript:alert(1)", "ftp://example.org/x"]) {
     it(url.slice(0, 20), async () => {
