@@ -1,6 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { badUrlReason, isPagePath, securityHeaders } from "@/lib/http/security-headers";
 import { clientAddress, isExpensiveRead, limiters } from "@/lib/http/rate-limit";
+import { databaseLikelyReachable } from "@/lib/db/reachability";
+import { RETRY_AFTER_SECONDS } from "@/lib/db/availability";
 
 /**
  * Runs before every request (Next 16 "proxy", formerly middleware): refuses URLs that cannot be
@@ -38,6 +40,18 @@ export function proxy(request: NextRequest): NextResponse {
       res.headers.set("cache-control", "no-store");
       return res;
     }
+  }
+
+  // Pages read the database while rendering and cannot set a status of their own on failure.
+  if (page && !databaseLikelyReachable()) {
+    const res = new NextResponse(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Database unavailable · ModCompat</title></head><body><h1>503: the database is unavailable</h1><p>ModCompat cannot reach its database right now. Retry in ${RETRY_AFTER_SECONDS} seconds.</p></body></html>`,
+      { status: 503, headers: { "content-type": "text/html; charset=utf-8" } },
+    );
+    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+    res.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+    res.headers.set("cache-control", "no-store");
+    return res;
   }
 
   const requestHeaders = new Headers(request.headers);

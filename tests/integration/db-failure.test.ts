@@ -9,11 +9,14 @@ import { freePort, startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrateDeploy } from "@/lib/db/migrate";
 import { livePostmasterPid, superviseEmbedded, type Supervisor } from "@/lib/db/supervise";
 import { createToken } from "@/lib/services/tokens";
+import { NextRequest } from "next/server";
+import { refreshReachability } from "@/lib/db/reachability";
+import { proxy } from "@/proxy";
 import { get, ingestBody, postResults, result } from "./helpers";
 
 /**
  * Issue 11, defect 5: kill -9 the PostgreSQL server under ingest. While it is down every request
- * answers 503 with Retry-After (not 500) and /api/v1/health says so; the supervisor starts it
+ * answers 503 with Retry-After (not 500), pages too, and /api/v1/health says so; the supervisor starts it
  * again; the app reconnects by itself; every acknowledged batch is stored whole.
  * Runs on its own embedded server, swapped in as the process's client for the duration.
  */
@@ -23,6 +26,7 @@ let dir: string;
 let supervisor: Supervisor;
 let original: Db;
 let token: string;
+let originalUrl: string | undefined;
 const logs: string[] = [];
 
 beforeAll(async () => {
@@ -36,6 +40,8 @@ beforeAll(async () => {
   // Slow enough that the test sees the outage, fast enough to keep the test short.
   supervisor = superviseEmbedded({ dir, first, start, log: (l) => logs.push(l), intervalMs: 1500 });
   original = db();
+  originalUrl = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = first.url;
   holder.__modcompatPrisma = createPrisma(first.url);
   token = (await createToken("dbkill")).token;
 }, 180_000);
@@ -43,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await holder.__modcompatPrisma?.$disconnect().catch(() => {});
   holder.__modcompatPrisma = original;
+  process.env.DATABASE_URL = originalUrl;
   await supervisor?.stop().catch(() => {});
   rmSync(parent, { recursive: true, force: true });
 });
@@ -76,6 +83,12 @@ describe("PostgreSQL killed under ingest", () => {
     expect(read.status).toBe(503);
     const health = await get(healthRoute, "/api/v1/health");
     expect(health.status).toBe(503);
+    // Pages: the proxy answers 503 as soon as a probe finds the server gone.
+    expect(await refreshReachability()).toBe(false);
+    const page = proxy(new NextRequest(new URL("/modules/x", "http://127.0.0.1:3000")));
+    expect(page.status).toBe(503);
+    expect(page.headers.get("retry-after")).toBe("5");
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     expect(((await health.json()) as { database: { ok: boolean } }).database.ok).toBe(false);
 
     // A client that retries the same run id until acknowledged, as `modcompat build --server` does.
@@ -97,6 +110,8 @@ describe("PostgreSQL killed under ingest", () => {
     expect(supervisor.restarts()).toBeGreaterThanOrEqual(1);
     expect(logs.join("\n")).toMatch(/restarted/);
     expect((await get(healthRoute, "/api/v1/health")).status).toBe(200);
+    expect(await refreshReachability()).toBe(true);
+    expect(proxy(new NextRequest(new URL("/modules/x", "http://127.0.0.1:3000"))).status).toBe(200);
 
     // Nothing acknowledged was lost, nothing is partial.
     const runs = await db().run.findMany({ where: { source: "dbkill" }, include: { _count: { select: { results: true } } } });
