@@ -92,6 +92,11 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
     throw new AppError("unsupported_media_type", `expected Content-Type: application/json, got "${type || "(none)"}"`);
   }
+  // JSON is UTF-8 (RFC 8259); a body declared as latin1 would otherwise be decoded as UTF-8 silently.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
+  if (charset && !/^utf-?8$/i.test(charset)) {
+    throw new AppError("unsupported_media_type", `charset=${charset.slice(0, 40)} is not supported: send JSON as UTF-8`);
+  }
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new AppError("payload_too_large", `body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`);

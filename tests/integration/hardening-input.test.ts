@@ -111,6 +111,15 @@ describe("ingest: a client that goes away mid-body", () => {
   });
 });
 
+describe("ingest: JSON must be UTF-8", () => {
+  it("charset=latin1 is a 415, not silently decoded as UTF-8; utf-8 and UTF8 pass", async () => {
+    await expectError(await postResults(body(), { token, contentType: "application/json; charset=latin1" }), 415, "unsupported_media_type");
+    await expectError(await postResults(body(), { token, contentType: 'application/json;charset="ISO-8859-1"' }), 415, "unsupported_media_type");
+    expect((await postResults(body(), { token, contentType: "application/json; charset=utf-8" })).status).toBe(201);
+    expect((await postResults(body(), { token, contentType: "application/json;charset=UTF8" })).status).toBe(201);
+  });
+});
+
 describe("ingest: only http and https URLs", () => {
   for (const url of ["data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)", "file:///etc/passwd", "javascript:alert(1)", "ftp://example.org/x"]) {
     it(url.slice(0, 20), async () => {
