@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { GET as getMatrixRoute } from "@/app/api/v1/modules/[slug]/matrix/route";
 import { getMatrix, MATRIX_API_MAX_CELLS } from "@/lib/services/get-matrix";
 import { recordResults } from "@/lib/services/record-results";
+import { GET as listModulesRoute } from "@/app/api/v1/modules/route";
+import { listModules, MODULE_LIST_MAX } from "@/lib/services/list-modules";
 import { get, ingestBody, result, uniqueAbi, uniqueTag } from "./helpers";
 
 describe("the matrix API has a hard cap on cells and says when it cut", () => {
@@ -23,5 +25,20 @@ describe("the matrix API has a hard cap on cells and says when it cut", () => {
     const newest = cut.versions[0].id;
     expect(cut.cells.slice(0, 3).every((c) => c.versionId === newest)).toBe(true);
     expect(cut.cells).toHaveLength(4);
+  });
+});
+
+describe("the module list has a hard cap", () => {
+  it("listModules takes at most `limit` rows; the API lists at most MODULE_LIST_MAX and says when it cut", async () => {
+    const tag = uniqueTag();
+    const abi = uniqueAbi();
+    await recordResults(ingestBody(`list-${tag}`, "r1", ["a", "b", "c", "d"].map((x) => result({ module: `list-${x}-${tag}`, kernel: `6.1.0-${abi}-amd64` }))));
+    expect(await listModules({ q: `-${tag}`, limit: 3 })).toHaveLength(3);
+    const all = await listModules({ q: `-${tag}` });
+    expect(all.map((m) => m.newestPassingKernel)).toEqual(all.map(() => `6.1.0-${abi}-amd64`));
+    const res = (await (await get(listModulesRoute, `/api/v1/modules?q=-${tag}`)).json()) as { modules: unknown[]; truncated?: boolean };
+    expect(res.modules).toHaveLength(4);
+    expect(res.truncated).toBeUndefined();
+    expect(MODULE_LIST_MAX).toBe(500);
   });
 });
