@@ -4,6 +4,7 @@ import { getMatrix, MATRIX_API_MAX_CELLS } from "@/lib/services/get-matrix";
 import { recordResults } from "@/lib/services/record-results";
 import { GET as listModulesRoute } from "@/app/api/v1/modules/route";
 import { listModules, MODULE_LIST_MAX } from "@/lib/services/list-modules";
+import { DATA_SOURCES_SHOWN, listDataSources } from "@/lib/services/data-sources";
 import { get, ingestBody, result, uniqueAbi, uniqueTag } from "./helpers";
 
 describe("the matrix API has a hard cap on cells and says when it cut", () => {
@@ -40,5 +41,25 @@ describe("the module list has a hard cap", () => {
     expect(res.modules).toHaveLength(4);
     expect(res.truncated).toBeUndefined();
     expect(MODULE_LIST_MAX).toBe(500);
+  });
+});
+
+describe("the data-source note is bounded", () => {
+  it("lists the largest sources with their newest run's meta, and counts the rest", async () => {
+    const tag = uniqueTag();
+    const abi = uniqueAbi();
+    for (let i = 0; i < DATA_SOURCES_SHOWN + 2; i++) {
+      const rs = Array.from({ length: 1 + (i === 0 ? 500 : 0) }, (_, k) => result({ module: `ds-${tag}`, kernel: `6.1.0-${abi + k}-amd64`, moduleVersion: `1.${i}` }));
+      await recordResults(ingestBody(`ds${i}-${tag}`, "r1", rs, { meta: { n: 1 } }));
+      if (i === 0) await recordResults(ingestBody(`ds0-${tag}`, "r2", [result({ module: `ds-${tag}`, kernel: `6.1.0-${abi}-amd64`, moduleVersion: "2.0" })], { meta: { n: 2 } }));
+    }
+    const { sources, total } = await listDataSources();
+    expect(sources.length).toBeLessThanOrEqual(DATA_SOURCES_SHOWN);
+    expect(total).toBeGreaterThanOrEqual(DATA_SOURCES_SHOWN + 2);
+    const counts = sources.map((x) => x.results);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    // Other test files' sources share this database: ours is shown only if it is among the largest.
+    const big = sources.find((x) => x.source === `ds0-${tag}`);
+    if (big) expect({ meta: big.meta, runs: big.runs }).toEqual({ meta: { n: 2 }, runs: 2 });
   });
 });
