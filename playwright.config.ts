@@ -40,6 +40,9 @@ export default defineConfig({
       MODCOMPAT_PG_PORT: String(pgPort),
       MODCOMPAT_PG_DIR: path.join(".data", "e2e-pg"),
       DATABASE_URL: "",
+      // The specs load many pages from one address within minutes; the limit itself is tested in
+      // tests/integration/rate-limit.test.ts.
+      MODCOMPAT_RATE_LIMIT_EXPENSIVE: "1000/60",
     },
   },
 });

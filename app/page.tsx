@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { upstreamNote } from "@/lib/domain/kernel-release";
-import { listModules } from "@/lib/services/list-modules";
+import { listModules, MODULE_LIST_MAX } from "@/lib/services/list-modules";
 import { DataSourceNote } from "./components/DataSourceNote";
 import { Headline } from "./components/Headline";
 import { SupportBadge } from "./components/SupportBadge";
@@ -10,7 +10,8 @@ export const dynamic = "force-dynamic";
 
 export default async function Home({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   const { q } = await searchParams;
-  const modules = await listModules({ q });
+  const rows = await listModules({ q, limit: MODULE_LIST_MAX + 1 });
+  const modules = rows.slice(0, MODULE_LIST_MAX);
   return (
     <div className="space-y-5">
       <div>
@@ -40,6 +41,11 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
           </Link>
         )}
       </form>
+      {rows.length > MODULE_LIST_MAX && (
+        <p role="status" className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">
+          Showing the first {MODULE_LIST_MAX} modules (alphabetical); search to narrow the list.
+        </p>
+      )}
       {modules.length === 0 ? (
         <p className="rounded border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">
           {q ? (

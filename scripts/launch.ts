@@ -5,7 +5,8 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/db/embedded";
+import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { superviseEmbedded, type Supervisor } from "../lib/db/supervise";
 import { migrateDeploy } from "../lib/db/migrate";
 
 const mode = process.argv[2];
@@ -16,13 +17,16 @@ if (mode !== "dev" && mode !== "start" && mode !== "db") {
 const root = path.resolve(import.meta.dirname, "..");
 const port = process.env.PORT ?? "3000";
 
-let embedded: EmbeddedServer | null = null;
+let embedded: Supervisor | null = null;
 if (!process.env.DATABASE_URL) {
   const pgPort = Number(process.env.MODCOMPAT_PG_PORT ?? 54329);
   const dir = path.resolve(root, process.env.MODCOMPAT_PG_DIR ?? ".data/pg");
   console.log(`[modcompat] starting embedded PostgreSQL on 127.0.0.1:${pgPort} (data: ${path.relative(root, dir) || dir})`);
-  embedded = await startEmbeddedPostgres({ dir, port: pgPort, database: "modcompat" });
-  process.env.DATABASE_URL = embedded.url;
+  const start = () => startEmbeddedPostgres({ dir, port: pgPort, database: "modcompat" });
+  const first = await start();
+  // A crashed postmaster is started again (the app answers 503 meanwhile and reconnects after).
+  embedded = superviseEmbedded({ dir, first, start, log: (line) => console.log(`[modcompat] ${line}`) });
+  process.env.DATABASE_URL = first.url;
 } else {
   console.log("[modcompat] using the database at DATABASE_URL");
 }
@@ -55,8 +59,14 @@ try {
 
 if (mode === "db") {
   console.log(`READY ${process.env.DATABASE_URL}`);
-  process.on("SIGINT", () => void shutdown(0));
-  process.on("SIGTERM", () => void shutdown(0));
+  process.on("SIGINT", () => {
+    embedded?.pause();
+    void shutdown(0);
+  });
+  process.on("SIGTERM", () => {
+    embedded?.pause();
+    void shutdown(0);
+  });
   setInterval(() => {}, 1 << 30);
 } else {
   const next = spawn(path.join(root, "node_modules/.bin/next"), [mode, "-p", port, "-H", process.env.MODCOMPAT_HOST ?? "0.0.0.0"], {
@@ -65,6 +75,7 @@ if (mode === "db") {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
   const forward = (sig: NodeJS.Signals) => () => {
+    embedded?.pause();
     if (!next.killed) next.kill(sig);
   };
   process.on("SIGINT", forward("SIGINT"));

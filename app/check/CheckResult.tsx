@@ -5,6 +5,7 @@ import { VERDICT_MEANING, VERDICTS, type CheckOutcome } from "@/lib/domain/verdi
 import type { CheckResponse, ModuleVerdictOut } from "@/lib/schemas/check";
 import { VerdictBadge } from "./VerdictBadge";
 import { DatedText } from "@/app/components/DatedText";
+import { ExternalLink } from "@/app/components/ExternalLink";
 
 const OUTCOME: Record<CheckOutcome, { className: string; symbol: string; text: string }> = {
   ok: { className: "border-emerald-300 bg-emerald-50 text-emerald-900", symbol: "✓", text: "Safe to upgrade: every module works or likely works on" },
@@ -80,9 +81,9 @@ function ModuleRow({ m }: { m: ModuleVerdictOut }) {
                     <>
                       {" "}
                       ·{" "}
-                      <a href={e.logUrl} className="underline" rel="nofollow noopener">
+                      <ExternalLink href={e.logUrl} className="underline">
                         log
-                      </a>
+                      </ExternalLink>
                     </>
                   )}
                 </li>

@@ -18,7 +18,7 @@ const day = (d: Date | string | null | undefined) => (d ? new Date(d).toISOStrin
 
 /** Says where the shown results come from, so nobody mistakes a demo or synthetic data for more. */
 export async function DataSourceNote() {
-  const sources = await listDataSources();
+  const { sources, total } = await listDataSources();
   if (sources.length === 0) return null;
   return (
     <aside className="space-y-1 rounded border border-slate-200 bg-white p-3 text-xs text-slate-600" aria-label="Data sources">
@@ -63,6 +63,7 @@ export async function DataSourceNote() {
           </div>
         );
       })}
+      {total > sources.length && <p>… and {total - sources.length} smaller sources.</p>}
     </aside>
   );
 }

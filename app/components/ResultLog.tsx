@@ -1,11 +1,13 @@
+import { ExternalLink } from "./ExternalLink";
+
 /** How one raw result's run, error and log are shown wherever results are listed as evidence. */
 
 export function RunRef({ run }: { run: { source: string; externalId: string; url: string | null } }) {
   const label = `${run.source}/${run.externalId}`;
   return run.url ? (
-    <a href={run.url} className="underline" rel="noreferrer">
+    <ExternalLink href={run.url} className="underline">
       {label}
-    </a>
+    </ExternalLink>
   ) : (
     <>{label}</>
   );
@@ -13,9 +15,9 @@ export function RunRef({ run }: { run: { source: string; externalId: string; url
 
 export function LogLink({ url }: { url: string | null }) {
   return url ? (
-    <a href={url} className="text-xs text-emerald-800 underline" rel="noreferrer">
+    <ExternalLink href={url} className="text-xs text-emerald-800 underline">
       full log
-    </a>
+    </ExternalLink>
   ) : null;
 }
 

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { AppError, issuesFromZod } from "../services/errors";
+import { unstorableText } from "../schemas/storable";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../db/availability";
 
 type Params = Record<string, string | string[] | undefined>;
 export interface RouteCtx {
@@ -23,7 +25,10 @@ export const answer = (body: unknown, status = 200, headers?: Record<string, str
 function errorResponse(err: AppError): Response {
   return Response.json(
     { error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } },
-    { status: err.status, headers: { "cache-control": "no-store" } },
+    {
+      status: err.status,
+      headers: { "cache-control": "no-store", ...(err.retryAfterSeconds !== undefined ? { "retry-after": String(err.retryAfterSeconds) } : {}) },
+    },
   );
 }
 
@@ -36,6 +41,10 @@ export function route(handler: (req: Request, params: Params) => Promise<unknown
   return async (req: Request, ctx: RouteCtx): Promise<Response> => {
     try {
       const params = ctx?.params ? await ctx.params : {};
+      // Nothing stored has a NUL or a lone surrogate in its name, so such a path names nothing.
+      for (const v of Object.values(params).flat()) {
+        if (typeof v === "string" && unstorableText(v)) throw new AppError("not_found", "no such resource (the path contains a NUL or an invalid character)");
+      }
       const out = await handler(req, params);
       if (out instanceof Response) return out;
       if (out && typeof out === "object" && "__answer" in out) {
@@ -46,6 +55,13 @@ export function route(handler: (req: Request, params: Params) => Promise<unknown
     } catch (err) {
       if (err instanceof AppError) return errorResponse(err);
       if (err instanceof z.ZodError) return errorResponse(new AppError("validation_failed", "invalid request", issuesFromZod(err.issues)));
+      if (isDatabaseUnavailable(err)) {
+        console.error("[api] database unavailable:", err instanceof Error ? err.message.split("\n").at(-1) : err);
+        return errorResponse(
+          new AppError("unavailable", "the database is unavailable right now; nothing was stored, retry later", undefined, { cause: err, retryAfterSeconds: RETRY_AFTER_SECONDS }),
+        );
+      }
+      if (err instanceof URIError) return errorResponse(new AppError("bad_request", `malformed URL: ${err.message}`));
       console.error("[api] unhandled error", err);
       return errorResponse(new AppError("internal", "internal error; the server log has the details"));
     }
@@ -60,6 +76,11 @@ export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.infe
     const all = url.searchParams.getAll(key);
     raw[key] = all.length > 1 ? all : all[0];
   }
+  const bad = [...url.searchParams.entries()].flatMap(([k, v]) => {
+    const why = unstorableText(k) ?? unstorableText(v);
+    return why ? [{ path: k.replaceAll("\0", "\\0"), message: why }] : [];
+  });
+  if (bad.length) throw new AppError("validation_failed", "invalid query parameters", bad);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new AppError("validation_failed", "invalid query parameters", issuesFromZod(parsed.error.issues));
   return parsed.data;
@@ -71,6 +92,11 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
     throw new AppError("unsupported_media_type", `expected Content-Type: application/json, got "${type || "(none)"}"`);
   }
+  // JSON is UTF-8 (RFC 8259); a body declared as latin1 would otherwise be decoded as UTF-8 silently.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
+  if (charset && !/^utf-?8$/i.test(charset)) {
+    throw new AppError("unsupported_media_type", `charset=${charset.slice(0, 40)} is not supported: send JSON as UTF-8`);
+  }
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new AppError("payload_too_large", `body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`);
@@ -80,7 +106,14 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   let size = 0;
   if (reader) {
     for (;;) {
-      const { done, value } = await reader.read();
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        // The client went away mid-body (ECONNRESET "aborted"): not a database failure, nothing stored.
+        throw new AppError("bad_request", "the request body ended early (connection closed); nothing was stored", undefined, { cause: e });
+      }
+      const { done, value } = chunk;
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {

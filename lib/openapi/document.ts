@@ -119,6 +119,15 @@ function queryParams(schema: z.ZodType, descriptions: Record<string, string> = {
 const pathParam = (name: string, description: string): Parameter => ({ name, in: "path", required: true, description, schema: { type: "string" } });
 
 const json = (schema: JsonSchema) => ({ "application/json": { schema } });
+const healthSchema: JsonSchema = {
+  type: "object",
+  required: ["status", "app", "database"],
+  properties: {
+    status: { type: "string", enum: ["ok", "unavailable"] },
+    app: { type: "object", properties: { uptimeSeconds: { type: "integer" }, node: { type: "string" } } },
+    database: { type: "object", properties: { ok: { type: "boolean" }, latencyMs: { type: ["integer", "null"] }, error: { type: "string" } } },
+  },
+};
 const error = (description: string) => ({ description, content: json(ref("ApiError")) });
 const ok = (description: string, schema: JsonSchema) => ({ description, content: json(schema) });
 const atom = (description: string) => ({ description, content: { "application/atom+xml": { schema: { type: "string" } } } });
@@ -209,6 +218,18 @@ function paths(): OpenApiDocument["paths"] {
         tags: ["modules"],
         parameters: [SLUG, pathParam("version", "module version, e.g. 0.12.7"), pathParam("kernel", "kernel, URL-encoded, e.g. 6.12.107%2Bdeb12-amd64")],
         responses: { "200": ok("the cell per arch and its latest raw results", ref("Cell")), "404": error("no such module version, kernel or result") },
+      },
+    },
+    "/api/v1/health": {
+      get: {
+        operationId: "getHealth",
+        summary: "App and database state, for load balancers",
+        description: "200 when the database answers `SELECT 1` within 2 s; otherwise 503 with `Retry-After`.",
+        tags: ["meta"],
+        responses: {
+          "200": ok("app and database are up", healthSchema),
+          "503": { description: "the database is unreachable; Retry-After says when to ask again", content: json(healthSchema) },
+        },
       },
     },
     "/api/v1/kernels": {

@@ -75,6 +75,9 @@ export const matrixResponseSchema = z.object({
     expand: z.array(z.string()).optional(),
   }),
   options: z.object({ arches: z.array(z.string()), distros: z.array(z.string()), series: z.array(z.string()) }),
+  limits: z
+    .object({ maxCells: z.int(), totalCells: z.int(), truncated: z.boolean(), narrow: z.string().optional() })
+    .describe("at most maxCells cells are listed (newest versions first); past it `truncated` is true and `narrow` says how to ask for less"),
   versions: z
     .array(
       z.object({

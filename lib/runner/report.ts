@@ -132,20 +132,47 @@ function apiUrl(server: string, p: string): string {
   return server.replace(/\/+$/, "") + p;
 }
 
-export async function postBody(server: string, token: string | undefined, body: IngestBody): Promise<PostOutcome> {
-  const res = await fetch(apiUrl(server, "/api/v1/results"), {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json", ...authHeaders(token) },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    /* keep text */
+export interface PostRetry {
+  /** attempts in all (default 5) */
+  attempts?: number;
+  /** per attempt (default 120 s: a 5,000-result batch is recomputed in one transaction) */
+  timeoutMs?: number;
+  /** first back-off; doubles each time, capped at 30 s, or the server's Retry-After (default 1 s) */
+  backoffMs?: number;
+}
+
+/**
+ * POST one batch, retrying network errors, timeouts, 429 and 502/503/504 with back-off. The run
+ * id makes retries idempotent: a batch stored before its answer was lost answers `replayed`.
+ */
+export async function postBody(server: string, token: string | undefined, body: IngestBody, retry: PostRetry = {}): Promise<PostOutcome> {
+  const attempts = retry.attempts ?? 5;
+  let wait = retry.backoffMs ?? 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(apiUrl(server, "/api/v1/results"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json", ...authHeaders(token) },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(retry.timeoutMs ?? 120_000),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        /* keep text */
+      }
+      const outcome: PostOutcome = { ok: res.ok, status: res.status, body: parsed };
+      const retryAfter = Number(res.headers.get("retry-after"));
+      if (![429, 502, 503, 504].includes(res.status) || attempt >= attempts) return outcome;
+      if (retryAfter > 0) wait = retryAfter * 1000;
+    } catch (e) {
+      if (attempt >= attempts) throw new Error(`POST ${apiUrl(server, "/api/v1/results")}: no answer after ${attempts} attempts (${(e as Error).name === "TimeoutError" ? "timeout" : ((e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message)})`, { cause: e });
+    }
+    await new Promise((r) => setTimeout(r, Math.min(wait, 30_000)));
+    wait = Math.min(wait * 2, 30_000);
   }
-  return { ok: res.ok, status: res.status, body: parsed };
 }
 
 export const knownResponseSchema = z.object({

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { STAGES, STATUSES } from "../domain/status";
 import { tryParseKernelVersion } from "../domain/kernel-version";
 import { isValidModuleVersion } from "../domain/module-version";
+import { cleanText, MAX_JSON_DEPTH, refineStorable } from "./storable";
 
 /** Shared by the ingest route, the CLI runner and the tests. */
 export const MAX_RESULTS_PER_REQUEST = 5000;
@@ -19,7 +20,17 @@ export const moduleVersionString = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** Characters that make a kernel string a path, a query or markup; named in the 422 (`6.1/../etc`). */
+const KERNEL_FORBIDDEN = /[/?<>\s\x00-\x1f\x7f]/;
+const describeChar = (c: string) =>
+  c === " " ? "a space (U+0020)" : /[\s\x00-\x1f\x7f]/.test(c) ? `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}` : `"${c}"`;
+
 export const kernelVersionString = z.string().trim().superRefine((value, ctx) => {
+  const bad = KERNEL_FORBIDDEN.exec(value);
+  if (bad) {
+    ctx.addIssue({ code: "custom", message: `kernel version ${JSON.stringify(value)} contains ${describeChar(bad[0])} at character ${bad.index + 1}; a kernel version cannot contain / ? < > whitespace or control characters` });
+    return;
+  }
   const parsed = tryParseKernelVersion(value);
   if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
 });
@@ -30,7 +41,18 @@ export const archString = z
   .max(32)
   .regex(/^[a-z0-9_]+$/, "must look like uname -m (x86_64, aarch64, …)");
 
-const isoDate = z.iso.datetime({ offset: true });
+/** A clock this far ahead of ours is still believed; anything later is a 422, not a frozen verdict. */
+export const MAX_FUTURE_SKEW_MS = 10 * 60 * 1000;
+/** Nothing in this domain predates Linux; PostgreSQL's range and JavaScript's are far wider. */
+const EARLIEST = Date.UTC(1991, 0, 1);
+const inWindow = (aheadMs: number) => (value: string, ctx: z.RefinementCtx) => {
+  const t = Date.parse(value);
+  if (!Number.isFinite(t) || t < EARLIEST) ctx.addIssue({ code: "custom", message: "must be a date from 1991-01-01 on" });
+  else if (t > Date.now() + aheadMs) ctx.addIssue({ code: "custom", message: `is in the future (more than ${aheadMs / 60_000} minutes ahead of the server's clock)` });
+};
+const isoDate = z.iso.datetime({ offset: true }).superRefine(inWindow(MAX_FUTURE_SKEW_MS));
+/** Only http(s): `data:`, `file:`, `vbscript:` … would be rendered as links. */
+export const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).max(2000);
 const shortText = (max: number) => z.string().min(1).max(max);
 
 export const environmentSchema = z
@@ -50,12 +72,14 @@ export const runSchema = z
       .max(100)
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be letters, digits and . _ - (e.g. debian-dkms-lab)"),
     id: shortText(200),
-    url: z.url().max(2000).optional(),
+    url: httpUrl.optional(),
     startedAt: isoDate.optional(),
     finishedAt: isoDate.optional(),
     environment: environmentSchema.optional(),
     /** provenance (package versions, header versions, …), stored as sent */
-    meta: z.record(z.string(), z.json()).optional(),
+    // z.unknown, not z.json: z.json recurses per level (a stack overflow near 5,000); the body
+    // walk in ingestBodySchema bounds depth at MAX_JSON_DEPTH iteratively.
+    meta: z.record(z.string(), z.unknown()).optional().describe(`any JSON, nested at most ${MAX_JSON_DEPTH - 2} levels`),
   })
   .strict();
 
@@ -68,10 +92,10 @@ export const resultSchema = z
     stage: z.enum(STAGES),
     status: z.enum(STATUSES),
     durationMs: z.int().min(0).max(7 * 24 * 3600 * 1000).optional(),
-    log: z.string().max(4 * 1024 * 1024).optional(),
+    log: z.string().max(4 * 1024 * 1024).transform(cleanText).optional(),
     /** the reporter already cut the log */
     logTruncated: z.boolean().optional(),
-    logUrl: z.url().max(2000).optional(),
+    logUrl: httpUrl.optional(),
     /** overrides extraction from the log, e.g. for a reason the reporter determined itself */
     errorLine: shortText(1000).optional(),
     compiler: shortText(200).optional(),
@@ -82,7 +106,7 @@ export const resultSchema = z
 export const moduleVersionInfoSchema = z
   .object({
     version: moduleVersionString,
-    releasedAt: z.iso.date().or(isoDate).optional(),
+    releasedAt: z.iso.date().superRefine(inWindow(24 * 3600 * 1000)).or(isoDate).optional(),
     /** where releasedAt comes from (a changelog entry, an upstream tag), shown next to the date */
     releasedAtSource: shortText(500).optional(),
     declaredKernelMin: shortText(50).optional(),
@@ -95,8 +119,9 @@ export const moduleInfoSchema = z
   .object({
     slug: moduleSlug,
     name: shortText(200).optional(),
-    homepage: z.url().max(2000).optional(),
-    description: shortText(2000).optional(),
+    /** null clears it (owner or admin token only) */
+    homepage: httpUrl.nullable().optional(),
+    description: shortText(2000).nullable().optional(),
     versions: z.array(moduleVersionInfoSchema).max(1000).optional(),
   })
   .strict();
@@ -115,27 +140,13 @@ export const kernelInfoSchema = z
     /** the Linux version it carries, e.g. 6.1.192, or 7.3-rc7 for a release candidate */
     upstreamVersion: shortText(50).optional(),
     /** the distro's upload date of that package version */
-    releasedAt: z.iso.date().or(isoDate).optional(),
+    releasedAt: z.iso.date().superRefine(inWindow(24 * 3600 * 1000)).or(isoDate).optional(),
     /** where releasedAt comes from, e.g. "changelog.Debian.gz of linux-headers-6.1.0-56-common: linux (6.1.192-2) bookworm-security" */
     releasedAtSource: shortText(500).optional(),
     /** a release candidate or experimental kernel (rc kernel strings count as one anyway) */
     prerelease: z.boolean().optional(),
   })
   .strict();
-
-/** PostgreSQL text cannot hold NUL; name every field that has one instead of failing at insert. */
-function rejectNul(value: unknown, path: (string | number)[], ctx: z.RefinementCtx): void {
-  if (typeof value === "string") {
-    if (value.includes("\0")) ctx.addIssue({ code: "custom", path, message: "contains a NUL character (\\u0000), which cannot be stored" });
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => rejectNul(v, [...path, i], ctx));
-  } else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      // Logs are cleaned instead: a binary byte in a build log is no reason to lose the result.
-      if (k !== "log") rejectNul(v, [...path, k], ctx);
-    }
-  }
-}
 
 export const ingestBodySchema = z
   .object({
@@ -145,7 +156,8 @@ export const ingestBodySchema = z
     results: z.array(resultSchema).min(1).max(MAX_RESULTS_PER_REQUEST),
   })
   .strict()
-  .superRefine((body, ctx) => rejectNul(body, [], ctx));
+  // Logs are cleaned instead (cleanText): a binary byte in a build log is no reason to lose the result.
+  .superRefine((body, ctx) => refineStorable(body, ctx, { skip: (p) => p.length === 3 && p[0] === "results" && p[2] === "log" }));
 
 export type IngestBody = z.infer<typeof ingestBodySchema>;
 export type IngestResult = z.infer<typeof resultSchema>;

@@ -12,7 +12,9 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,
+  too_many_requests: 429,
   internal: 500,
+  unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
@@ -26,11 +28,14 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: IssueItem[],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.name = "AppError";
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+  /** 429 and 503 tell the client when to come back (`Retry-After`) */
+  readonly retryAfterSeconds?: number;
   get status(): number {
     return ERROR_STATUS[this.code];
   }

@@ -40,6 +40,20 @@ export interface MatrixSeries {
   /** per module version id */
   summary: Record<number, GroupSummary>;
 }
+/**
+ * The JSON API's cap on cells per answer. 50,000 cells are about 5 MB of JSON; a 5,000-kernel
+ * module with 38 versions has far fewer cells than boxes, since only measured cells are listed.
+ */
+export const MATRIX_API_MAX_CELLS = 50_000;
+
+export interface MatrixLimits {
+  maxCells: number;
+  totalCells: number;
+  /** cells were left out: the newest versions' cells are kept, in kernel order */
+  truncated: boolean;
+  narrow?: string;
+}
+
 export interface MatrixView {
   module: { slug: string; name: string; description: string | null; homepage: string | null };
   query: MatrixQuery;
@@ -48,10 +62,12 @@ export interface MatrixView {
   versions: MatrixVersion[];
   series: MatrixSeries[];
   cells: MatrixCell[];
+  limits: MatrixLimits;
 }
 
 /** The compatibility matrix of one module: versions newest first, kernels in kernel order. */
-export async function getMatrix(slug: string, query: MatrixQuery = {}): Promise<MatrixView> {
+export async function getMatrix(slug: string, query: MatrixQuery = {}, opts: { maxCells?: number } = {}): Promise<MatrixView> {
+  const maxCells = opts.maxCells ?? MATRIX_API_MAX_CELLS;
   const mod = await db().module.findUnique({ where: { slug } });
   if (!mod) throw notFound(`module "${slug}"`);
   // Raw SQL with a compact row shape: at 100 versions × 400 kernels this reads 40,000 cells, and
@@ -149,13 +165,28 @@ export async function getMatrix(slug: string, query: MatrixQuery = {}): Promise<
     ),
   }));
 
+  const truncated = cells.length > maxCells;
+  let shownCells = cells;
+  if (truncated) {
+    const versionRank = new Map(versions.map((v, i) => [v.id, i]));
+    const kernelRank = new Map(kernels.map((k, i) => [k.id, i]));
+    shownCells = [...cells]
+      .sort((a, b) => versionRank.get(a.versionId)! - versionRank.get(b.versionId)! || kernelRank.get(a.kernelId)! - kernelRank.get(b.kernelId)!)
+      .slice(0, maxCells);
+  }
   return {
     module: { slug: mod.slug, name: mod.name, description: mod.description, homepage: mod.homepage },
     query,
     options,
     versions,
     series,
-    cells,
+    cells: shownCells,
+    limits: {
+      maxCells,
+      totalCells: cells.length,
+      truncated,
+      ...(truncated ? { narrow: "narrow with from/to (series range), distro, flavour or arch; series summaries cover every cell" } : {}),
+    },
   };
 }
 

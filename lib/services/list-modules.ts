@@ -15,10 +15,17 @@ export interface ModuleSummary {
   support: ModuleSupport;
 }
 
-/** The module list of the home page and GET /api/v1/modules. */
-export async function listModules(opts: { q?: string } = {}): Promise<ModuleSummary[]> {
+/**
+ * Hard cap of the module list (home page and GET /api/v1/modules): any token can create modules,
+ * so the list is cut at 500 (alphabetical) and both say so and offer `?q=` to narrow.
+ */
+export const MODULE_LIST_MAX = 500;
+
+/** The module list of the home page and GET /api/v1/modules; `limit` rows at most (slug order). */
+export async function listModules(opts: { q?: string; limit?: number } = {}): Promise<ModuleSummary[]> {
   const q = opts.q?.trim();
   const modules = await db().module.findMany({
+    take: opts.limit,
     where: q ? { OR: [{ slug: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }, { description: { contains: q, mode: "insensitive" } }] } : undefined,
     orderBy: { slug: "asc" },
     select: { id: true, slug: true, name: true, description: true, versions: { select: { id: true, version: true, sortKey: true } } },
@@ -34,16 +41,19 @@ export async function listModules(opts: { q?: string } = {}): Promise<ModuleSumm
     modules.map((m) => [m.id, m.versions.reduce<(typeof m.versions)[number] | null>((a, v) => (!a || v.sortKey > a.sortKey ? v : a), null)]),
   );
   const newestIds = [...newest.values()].flatMap((v) => (v ? [v.id] : []));
-  const passing = await db().cell.findMany({
-    where: { moduleVersionId: { in: newestIds }, status: "pass" },
-    select: { moduleId: true, kernel: { select: { version: true, sortKey: true } } },
-  });
-  const bestKernel = new Map<number, { version: string; sortKey: string }>();
-  for (const c of passing) {
-    const held = bestKernel.get(c.moduleId);
-    if (!held || c.kernel.sortKey > held.sortKey) bestKernel.set(c.moduleId, c.kernel);
-  }
-  const count = (rows: { moduleId: number; _count: { _all: number } }[], id: number) => rows.find((r) => r.moduleId === id)?._count._all ?? 0;
+  // One row per module (the newest passing kernel), not every passing cell: a module with 5,000
+  // kernels made this page read 5,000 rows per request.
+  const passing =
+    newestIds.length === 0
+      ? []
+      : await db().$queryRaw<{ moduleId: number; version: string }[]>`
+          SELECT DISTINCT ON (c."moduleId") c."moduleId" AS "moduleId", k.version
+          FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId"
+          WHERE c."moduleVersionId" = ANY(${newestIds}) AND c.status = 'pass'
+          ORDER BY c."moduleId", k."sortKey" DESC`;
+  const bestKernel = new Map(passing.map((p) => [p.moduleId, p]));
+  const countMaps = [cellCounts, failCounts].map((rows) => new Map(rows.map((r) => [r.moduleId, r._count._all])));
+  const count = (which: 0 | 1, id: number) => countMaps[which].get(id) ?? 0;
   return modules.map((m) => ({
     slug: m.slug,
     name: m.name,
@@ -51,8 +61,8 @@ export async function listModules(opts: { q?: string } = {}): Promise<ModuleSumm
     versionCount: m.versions.length,
     newestVersion: newest.get(m.id)?.version ?? null,
     newestPassingKernel: bestKernel.get(m.id)?.version ?? null,
-    cellCount: count(cellCounts, m.id),
-    failingCells: count(failCounts, m.id),
+    cellCount: count(0, m.id),
+    failingCells: count(1, m.id),
     support: support.get(m.id)!,
   }));
 }

@@ -9,9 +9,13 @@ import { recomputeCells, type CellKey } from "./recompute-cells";
 import { updateIncidents } from "./regressions/update-incidents";
 import { enqueueWebhookEvents } from "./webhooks/enqueue-events";
 import type { Prisma } from "../generated/prisma/client";
+import { authorizeIngest, type TokenScope } from "./authorize-ingest";
+import { lockIngestKeys } from "./regressions/lock";
 
 export interface RecordOptions {
   tokenId?: number | null;
+  /** the posting token's scopes; none for trusted local callers (lib/services/authorize-ingest.ts) */
+  token?: TokenScope | null;
   /** the time of receipt, for results that carry no time of their own */
   now?: Date;
 }
@@ -40,9 +44,10 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
   const now = opts.now ?? new Date();
   return db().$transaction(
     async (tx) => {
-      // Ingests are serialised: each one recomputes cells from what is committed, so two
-      // concurrent batches touching the same cell must not interleave.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(727001)`;
+      // Ingests touching a common module (or source) are serialised: each one recomputes cells from
+      // what is committed, so two concurrent batches touching the same cell must not interleave.
+      await lockIngestKeys(tx, { source: body.run.source, moduleSlugs: [...body.results.map((r) => r.module), ...(body.modules ?? []).map((m) => m.slug)] });
+      await authorizeIngest(tx, body, opts.token);
       const existing = await tx.run.findUnique({ where: { source_externalId: { source: body.run.source, externalId: body.run.id } } });
       if (existing) {
         if (existing.bodyHash !== bodyHash) {
@@ -53,7 +58,7 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
         }
         return { ...(existing.summary as unknown as Omit<IngestResponse, "replayed">), replayed: true };
       }
-      const created = await ensureEntities(tx, body);
+      const created = await ensureEntities(tx, body, opts.tokenId ?? null);
       const env = body.run.environment ?? {};
       const run = await tx.run.create({
         data: {
@@ -139,7 +144,7 @@ function kernelMetadata(info: KernelInfo | undefined, body: IngestBody) {
   return data;
 }
 
-async function ensureEntities(tx: Tx, body: IngestBody) {
+async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | null) {
   const info = new Map((body.modules ?? []).map((m) => [m.slug, m]));
   const slugs = [...new Set([...body.results.map((r) => r.module), ...info.keys()])];
 
@@ -148,11 +153,12 @@ async function ensureEntities(tx: Tx, body: IngestBody) {
   await tx.module.createMany({
     data: slugs
       .filter((s) => !known.has(s))
-      .map((slug) => ({ slug, name: info.get(slug)?.name ?? slug, homepage: info.get(slug)?.homepage, description: info.get(slug)?.description })),
+      .map((slug) => ({ slug, name: info.get(slug)?.name ?? slug, homepage: info.get(slug)?.homepage, description: info.get(slug)?.description, ownerTokenId })),
     skipDuplicates: true,
   });
   for (const m of info.values()) {
-    if (known.has(m.slug) && (m.name || m.homepage || m.description)) {
+    // null clears homepage/description; authorizeIngest allowed only the owner or an admin to get here with changes.
+    if (known.has(m.slug) && (m.name || m.homepage !== undefined || m.description !== undefined)) {
       await tx.module.update({ where: { slug: m.slug }, data: { name: m.name, homepage: m.homepage, description: m.description } });
     }
   }
@@ -210,7 +216,8 @@ async function ensureEntities(tx: Tx, body: IngestBody) {
   // Kernels named only in `kernels` are created too, with their metadata and no results, so a
   // reporter can date kernels before (or without) building on them.
   const kernelInfo = new Map((body.kernels ?? []).map((k) => [k.kernel, k]));
-  const kernelStrings = [...new Set([...body.results.map((r) => r.kernel), ...kernelInfo.keys()])];
+  // Sorted: concurrent batches insert shared new kernels in one order (no unique-index deadlock).
+  const kernelStrings = [...new Set([...body.results.map((r) => r.kernel), ...kernelInfo.keys()])].sort();
   const kernelsBefore = await tx.kernel.findMany({ where: { version: { in: kernelStrings } }, select: { version: true, releasedAt: true } });
   const datedBefore = new Map(kernelsBefore.map((k) => [k.version, k.releasedAt?.getTime() ?? null]));
   const knownKernels = new Set(kernelsBefore.map((k) => k.version));

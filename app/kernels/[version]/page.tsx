@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { decodeSegment } from "@/lib/http/decode-segment";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getKernel } from "@/lib/services/get-kernel";
@@ -12,11 +13,11 @@ export const dynamic = "force-dynamic";
 type Props = { params: Promise<{ version: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `Kernel ${decodeURIComponent((await params).version)}` };
+  return { title: `Kernel ${decodeSegment((await params).version) ?? "not found"}` };
 }
 
 export default async function KernelPage({ params }: Props) {
-  const version = decodeURIComponent((await params).version);
+  const version = decodeSegment((await params).version) ?? notFound();
   let view;
   try {
     view = await getKernel(version);

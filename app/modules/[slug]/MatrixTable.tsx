@@ -7,6 +7,8 @@ import { HEADLINE_CLASS, STATUS_CLASS } from "@/app/components/status-style";
 import { hrefWith, type SearchParams } from "./url";
 import type { Disagreement } from "@/lib/domain/declared-range";
 import { DeclaredMark } from "@/app/components/history/DeclaredMark";
+import { matrixWindow, windowColumns } from "@/lib/domain/matrix-window";
+import { MatrixWindowNote } from "./MatrixWindowNote";
 
 const HEADLINE_SYMBOL = { ...STATUS_SYMBOL, mixed: "◐", none: "·" } as const;
 
@@ -26,13 +28,26 @@ function kernelTitle(k: MatrixKernel): string {
 export function MatrixTable({ base, view, current, selected, marks }: { base: string; view: MatrixView; current: SearchParams; selected?: string; marks?: ReadonlyMap<string, Disagreement> }) {
   const cells = new Map<string, MatrixCell>(view.cells.map((c) => [`${c.versionId}:${c.kernelId}`, c]));
   const expanded = new Set(view.series.filter((s) => s.expanded).map((s) => s.series));
+  // Bounded by construction: only the window's rows and expanded kernel columns are drawn.
+  const expandedKernels = view.series.reduce((n, s) => n + (s.expanded ? s.kernels.length : 0), 0);
+  const win = matrixWindow({
+    versions: view.versions.length,
+    series: view.series.length,
+    expandedKernels,
+    versionStart: view.query.vstart,
+    kernelStart: view.query.kstart,
+  });
+  const versions = view.versions.slice(win.versionStart, win.versionEnd);
+  const shown = windowColumns(view.series, win);
   const toggle = (series: string) => {
     const next = new Set(expanded);
     if (next.has(series)) next.delete(series);
     else next.add(series);
-    return hrefWith(base, current, { expand: [...next], cell: null });
+    return hrefWith(base, current, { expand: [...next], cell: null, kstart: null });
   };
   return (
+    <>
+    {win.capped && <MatrixWindowNote base={base} view={view} current={current} win={win} expandedKernels={expandedKernels} />}
     <div className="max-h-[75vh] overflow-auto rounded border border-slate-200 bg-white" data-testid="matrix">
       <table className="border-separate border-spacing-0 text-xs">
         <thead className="sticky top-0 z-20 bg-white">
@@ -46,7 +61,7 @@ export function MatrixTable({ base, view, current, selected, marks }: { base: st
                 </Link>
               </th>,
               ...(s.expanded
-                ? s.kernels.map((k) => (
+                ? shown.get(s.series)!.map((k) => (
                     <th key={k.id} scope="col" className="h-40 border-b border-slate-200 px-0.5 py-1 align-bottom font-normal">
                       <Link
                         href={`/kernels/${encodeURIComponent(k.version)}`}
@@ -64,7 +79,7 @@ export function MatrixTable({ base, view, current, selected, marks }: { base: st
           </tr>
         </thead>
         <tbody>
-          {view.versions.map((v) => (
+          {versions.map((v) => (
             <tr key={v.id}>
               <th
                 scope="row"
@@ -99,7 +114,7 @@ export function MatrixTable({ base, view, current, selected, marks }: { base: st
                 if (!s.expanded) return [summaryCell];
                 return [
                   summaryCell,
-                  ...s.kernels.map((k) => {
+                  ...shown.get(s.series)!.map((k) => {
                     const c = cells.get(`${v.id}:${k.id}`);
                     const key = `${v.version}@${k.version}`;
                     if (!c) return <td key={k.id} className="border-t border-slate-100 p-0.5 text-center text-slate-300" title="no result">·</td>;
@@ -127,5 +142,6 @@ export function MatrixTable({ base, view, current, selected, marks }: { base: st
         </tbody>
       </table>
     </div>
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { decodeSegment } from "@/lib/http/decode-segment";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { matrixQuerySchema } from "@/lib/schemas/query";
@@ -9,6 +10,7 @@ import { DeclaredMarkLegend } from "@/app/components/history/DeclaredMark";
 import { getModule } from "@/lib/services/get-module";
 import { AppError } from "@/lib/services/errors";
 import type { MatrixQuery } from "@/lib/schemas/query";
+import { ExternalLink } from "@/app/components/ExternalLink";
 import { StatusLegend } from "@/app/components/StatusLegend";
 import { DataSourceNote } from "@/app/components/DataSourceNote";
 import { MatrixFilters } from "./MatrixFilters";
@@ -24,13 +26,13 @@ export const dynamic = "force-dynamic";
 type Props = { params: Promise<{ slug: string }>; searchParams: Promise<SearchParams> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: decodeURIComponent((await params).slug) };
+  return { title: decodeSegment((await params).slug) ?? "not found" };
 }
 
 export default async function ModulePage({ params, searchParams }: Props) {
-  const slug = decodeURIComponent((await params).slug);
+  const slug = decodeSegment((await params).slug) ?? notFound();
   const sp = await searchParams;
-  const parsed = matrixQuerySchema.safeParse({ arch: first(sp.arch), distro: first(sp.distro), flavour: first(sp.flavour), from: first(sp.from), to: first(sp.to), expand: first(sp.expand) });
+  const parsed = matrixQuerySchema.safeParse({ arch: first(sp.arch), distro: first(sp.distro), flavour: first(sp.flavour), from: first(sp.from), to: first(sp.to), expand: first(sp.expand), vstart: first(sp.vstart), kstart: first(sp.kstart) });
   const query = parsed.success ? parsed.data : {};
   // Resolve the module before anything streams, so an unknown slug is a real 404.
   let mod;
@@ -50,9 +52,7 @@ export default async function ModulePage({ params, searchParams }: Props) {
           <h1 className="text-2xl font-semibold tracking-tight">{mod.name}</h1>
           {mod.description && <p className="max-w-3xl text-sm text-slate-600">{mod.description}</p>}
           {mod.homepage && (
-            <a href={mod.homepage} className="text-xs text-emerald-800 underline" rel="noreferrer">
-              {mod.homepage}
-            </a>
+            <ExternalLink href={mod.homepage} className="text-xs text-emerald-800 underline" />
           )}
         </div>
         <nav className="flex gap-4 text-sm">
@@ -84,7 +84,8 @@ export default async function ModulePage({ params, searchParams }: Props) {
 }
 
 async function MatrixSection(props: { slug: string; base: string; query: MatrixQuery; current: SearchParams; cell?: string }) {
-  const full = await getMatrix(props.slug, props.query);
+  // The page draws a bounded window (MatrixTable, lib/domain/matrix-window.ts) of all cells.
+  const full = await getMatrix(props.slug, props.query, { maxCells: Number.POSITIVE_INFINITY });
   // Versions known only by their declared range (OpenZFS META) are listed under the matrix, not as empty rows.
   const declaredOnly = full.versions.filter((v) => !v.hasResults);
   const view = { ...full, versions: full.versions.filter((v) => v.hasResults) };

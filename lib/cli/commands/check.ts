@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { decodeTextInput, printable } from "../text-input";
 import type { Command } from "commander";
 import Table from "cli-table3";
 import { tryParseKernelVersion } from "../../domain/kernel-version";
@@ -65,27 +66,42 @@ async function runCheck(o: CheckOptions): Promise<number> {
     return CHECK_EXIT[out.outcome];
   } catch (err) {
     if (!(err instanceof CheckFailure)) throw err;
-    console.error(`modcompat check: ${err.message}`);
+    console.error(`modcompat check: ${printable(err.message)}`);
     return CHECK_EXIT.error;
   }
+}
+
+/** Binary or undecodable input is a usage error (exit 3), never "nothing to check" (exit 0). */
+function asText(buf: Uint8Array, what: string): string {
+  const t = decodeTextInput(buf);
+  if (!t.ok) throw new CheckFailure(`${what} is not the output of \`dkms status\`: ${t.reason}; refusing to check (nothing was sent)`);
+  return t.text;
 }
 
 async function readDkmsStatus(file: string | undefined): Promise<string> {
   if (file === "-") {
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
+    return asText(Buffer.concat(chunks), "standard input");
   }
   if (file !== undefined) {
+    let buf: Buffer;
     try {
-      return await readFile(file, "utf8");
+      buf = await readFile(file);
     } catch (e) {
       throw new CheckFailure(`cannot read --dkms-status file "${file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
+    return asText(buf, `--dkms-status file "${file}"`);
   }
   return new Promise((resolve, reject) => {
-    execFile("dkms", ["status"], { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (!err) return resolve(stdout);
+    execFile("dkms", ["status"], { timeout: 60_000, maxBuffer: 4 * 1024 * 1024, encoding: "buffer" }, (err, stdout, stderr) => {
+      if (!err) {
+        try {
+          return resolve(asText(stdout, "the output of `dkms status`"));
+        } catch (e) {
+          return reject(e as Error);
+        }
+      }
       if ((err as NodeJS.ErrnoException).code === "ENOENT") {
         return reject(new CheckFailure("dkms is not installed (no `dkms` in PATH); install it, or pass the output of `dkms status` with --dkms-status FILE"));
       }
@@ -139,7 +155,7 @@ const HEADLINE: Record<CheckOutcome, string> = {
 };
 
 function printReport(out: CheckResponse, server: string): void {
-  for (const p of out.dkms?.problems ?? []) console.log(`note: dkms status line ${p.line} ignored (${p.reason}): ${p.text}`);
+  for (const p of out.dkms?.problems ?? []) console.log(printable(`note: dkms status line ${p.line} ignored (${p.reason}): ${p.text}`));
   if (out.modules.length === 0) {
     console.log(`no DKMS modules found in the dkms status output; nothing to check for ${out.kernel.version}`);
     return;
@@ -152,7 +168,7 @@ function printReport(out: CheckResponse, server: string): void {
     style: { head: [], border: [] },
   });
   for (const m of out.modules) {
-    table.push([m.module, m.version ?? "?", `${VERDICT_SYMBOL[m.verdict]} ${m.verdict}${m.basis === "declared" ? " (declared)" : ""}`, m.reason]);
+    table.push([printable(m.module), printable(m.version ?? "?"), `${VERDICT_SYMBOL[m.verdict]} ${m.verdict}${m.basis === "declared" ? " (declared)" : ""}`, printable(m.reason)]);
   }
   console.log(table.toString());
   const safe = out.newestSafeKernel;

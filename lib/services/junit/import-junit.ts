@@ -1,3 +1,4 @@
+import type { TokenScope } from "../authorize-ingest";
 import { createHash } from "node:crypto";
 import { junitToResults, type JunitDefaults, type JunitUnmapped } from "../../junit/map";
 import { JunitError, parseJunit } from "../../junit/parse";
@@ -7,6 +8,8 @@ import { recordResults } from "../record-results";
 
 export interface ImportJunitOptions {
   tokenId?: number | null;
+  /** the posting token's scopes (lib/services/authorize-ingest.ts); none for trusted local callers */
+  token?: TokenScope | null;
   defaults?: JunitDefaults;
   /** run source (default "junit") and id (default: a hash of the document, so a resent report is a replay) */
   source?: string;
@@ -44,6 +47,6 @@ export async function importJunit(xml: string, opts: ImportJunitOptions = {}): P
     results,
   });
   if (!parsed.success) throw new AppError("validation_failed", "invalid run source, id or url; nothing was stored", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
-  const out = await recordResults(parsed.data, { tokenId: opts.tokenId });
+  const out = await recordResults(parsed.data, { tokenId: opts.tokenId, token: opts.token });
   return { ...out, unmapped };
 }

@@ -1,3 +1,4 @@
+import type { TokenScope } from "../authorize-ingest";
 import { createHash } from "node:crypto";
 import { db } from "../../db/client";
 import { kcidbToResults, type MapDefaults, type Unmapped } from "../../kcidb/map";
@@ -9,6 +10,8 @@ import { recordResults } from "../record-results";
 
 export interface ImportKcidbOptions {
   tokenId?: number | null;
+  /** the posting token's scopes (lib/services/authorize-ingest.ts); none for trusted local callers */
+  token?: TokenScope | null;
   /** module, version, kernel, arch for entries that do not name them in misc.modcompat */
   defaults?: MapDefaults;
   /** store the mappable entries even when some are not (they are listed in `unmapped`) */
@@ -85,7 +88,7 @@ export async function importKcidb(doc: unknown, opts: ImportKcidbOptions = {}): 
     ...(mapped.modules.length ? { modules: mapped.modules } : {}),
     results: keep.map((i) => mapped.results[i]),
   });
-  const out = await recordResults(body, { tokenId: opts.tokenId });
+  const out = await recordResults(body, { tokenId: opts.tokenId, token: opts.token });
   return { ...out, unmapped: mapped.unmapped, ignored: mapped.ignored, alreadyImported: mapped.results.length - keep.length };
 }
 

@@ -1,2 +1,19 @@
-/** The advisory lock lib/services/record-results.ts takes for every ingest (pg_advisory_xact_lock). */
+import type { Tx } from "../../db/client";
+
+/** Namespace of the ingest's advisory locks (pg_advisory_xact_lock(namespace, hashtext(key))). */
 export const INGEST_LOCK = 727001;
+const SOURCE_LOCK = 727002;
+
+/**
+ * The ingest's locks (issue 11: one global lock serialised every ingest at about 12/s). Cells,
+ * version cell states and incidents all belong to one module, so two batches conflict only when
+ * they touch a common module; run ids conflict only within one source. Locks are taken source
+ * first, then modules in sorted order, so two batches can never wait for each other in a cycle.
+ * Hash collisions only serialise a little more; they never let two batches of one module overlap.
+ */
+export async function lockIngestKeys(tx: Tx, keys: { source?: string; moduleSlugs: Iterable<string> }): Promise<void> {
+  if (keys.source !== undefined) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SOURCE_LOCK}::int, hashtext(${keys.source}))`;
+  for (const slug of [...new Set(keys.moduleSlugs)].sort()) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INGEST_LOCK}::int, hashtext(${slug}))`;
+  }
+}

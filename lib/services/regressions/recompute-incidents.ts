@@ -1,10 +1,10 @@
 import { db } from "../../db/client";
-import { INGEST_LOCK } from "./lock";
+import { lockIngestKeys } from "./lock";
 import { updateIncidents, type IncidentUpdate } from "./update-incidents";
 
 /**
  * Full recomputation (`modcompat regressions recompute`): every module, one transaction each, under
- * the ingest lock so that no ingest interleaves with a module being rewritten.
+ * the module's ingest lock so that no ingest interleaves with a module being rewritten.
  */
 export async function recomputeIncidents(opts: { onModule?: (slug: string, done: number, total: number) => void } = {}): Promise<IncidentUpdate> {
   const modules = await db().module.findMany({ select: { id: true, slug: true }, orderBy: { id: "asc" } });
@@ -12,7 +12,7 @@ export async function recomputeIncidents(opts: { onModule?: (slug: string, done:
   for (const [n, m] of modules.entries()) {
     const r = await db().$transaction(
       async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INGEST_LOCK}::bigint)`;
+        await lockIngestKeys(tx, { moduleSlugs: [m.slug] });
         return updateIncidents(tx, { moduleIds: [m.id] });
       },
       { timeout: 300_000, maxWait: 60_000 },

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { decodeSegment } from "@/lib/http/decode-segment";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DISAGREEMENT_LABEL } from "@/lib/domain/declared-range";
@@ -19,11 +20,11 @@ export const dynamic = "force-dynamic";
 type Props = { params: Promise<{ slug: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `${decodeURIComponent((await params).slug)}: breakage history` };
+  return { title: `${decodeSegment((await params).slug) ?? "not found"}: breakage history` };
 }
 
 export default async function HistoryPage({ params }: Props) {
-  const slug = decodeURIComponent((await params).slug);
+  const slug = decodeSegment((await params).slug) ?? notFound();
   let h: ModuleHistory;
   try {
     h = await getModuleHistory(slug);

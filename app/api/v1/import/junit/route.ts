@@ -3,7 +3,7 @@ import { answer, parseQuery, route } from "@/lib/http/route";
 import { MAX_BODY_BYTES } from "@/lib/schemas/ingest";
 import { AppError } from "@/lib/services/errors";
 import { importJunit } from "@/lib/services/junit/import-junit";
-import { authenticate } from "@/lib/services/tokens";
+import { authenticateRequest } from "@/lib/http/auth";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +21,7 @@ const querySchema = z.object({
 
 /** POST /api/v1/import/junit: a JUnit XML report (application/xml or text/xml); module, version, kernel by query or testcase properties. */
 export const POST = route(async (req) => {
-  const tokenId = await authenticate(req.headers.get("authorization"));
+  const token = await authenticateRequest(req);
   const { partial, source, run, url, ...defaults } = parseQuery(req, querySchema);
   const type = req.headers.get("content-type") ?? "";
   if (!/^(application|text)\/(?:[\w.+-]+\+)?xml\b/i.test(type)) {
@@ -31,6 +31,6 @@ export const POST = route(async (req) => {
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw new AppError("payload_too_large", `body of ${declared} bytes exceeds the limit of ${MAX_BODY_BYTES} bytes`);
   const xml = await req.text();
   if (Buffer.byteLength(xml) > MAX_BODY_BYTES) throw new AppError("payload_too_large", `body exceeds the limit of ${MAX_BODY_BYTES} bytes`);
-  const out = await importJunit(xml, { tokenId, defaults, source, runId: run, url, partial: partial === "1" || partial === "true" });
+  const out = await importJunit(xml, { tokenId: token.id, token, defaults, source, runId: run, url, partial: partial === "1" || partial === "true" });
   return answer(out, out.replayed ? 200 : 201);
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { answer, parseQuery, readJsonBody, route } from "@/lib/http/route";
 import { MAX_BODY_BYTES } from "@/lib/schemas/ingest";
 import { importKcidb } from "@/lib/services/kcidb/import-kcidb";
-import { authenticate } from "@/lib/services/tokens";
+import { authenticateRequest } from "@/lib/http/auth";
 
 export const dynamic = "force-dynamic";
 
@@ -16,9 +16,9 @@ const querySchema = z.object({
 
 /** POST /api/v1/import/kcidb: a KCIDB v5 document, mapped onto one run of results, all or nothing. */
 export const POST = route(async (req) => {
-  const tokenId = await authenticate(req.headers.get("authorization"));
+  const token = await authenticateRequest(req);
   const { partial, ...defaults } = parseQuery(req, querySchema);
   const doc = await readJsonBody(req, MAX_BODY_BYTES);
-  const out = await importKcidb(doc, { tokenId, defaults, partial: partial === "1" || partial === "true" });
+  const out = await importKcidb(doc, { tokenId: token.id, token, defaults, partial: partial === "1" || partial === "true" });
   return answer(out, out.replayed ? 200 : 201);
 });

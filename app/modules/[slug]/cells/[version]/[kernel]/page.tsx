@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { upstreamNote } from "@/lib/domain/kernel-release";
 import { DatedText } from "@/app/components/DatedText";
+import { decodeSegment } from "@/lib/http/decode-segment";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { CellState } from "@/lib/domain/regressions";
@@ -15,7 +16,7 @@ export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ slug: string; version: string; kernel: string }>; searchParams: Promise<{ arch?: string | string[] }> };
 
-const dec = (s: string) => decodeURIComponent(s);
+const dec = (s: string) => decodeSegment(s) ?? notFound();
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const p = await params;

@@ -1,0 +1,31 @@
+import { db } from "../db/client";
+import { isDatabaseUnavailable } from "../db/availability";
+
+export interface Health {
+  status: "ok" | "unavailable";
+  app: { uptimeSeconds: number; node: string };
+  database: { ok: boolean; latencyMs: number | null; error?: string };
+}
+
+const HEALTH_TIMEOUT_MS = 2_000;
+
+/** App and database state for load balancers: one `SELECT 1`, bounded by a timeout. */
+export async function getHealth(): Promise<Health> {
+  const app = { uptimeSeconds: Math.round(process.uptime()), node: process.version };
+  const t0 = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      db().$queryRaw`SELECT 1`,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
+      }),
+    ]);
+    return { status: "ok", app, database: { ok: true, latencyMs: Math.round(performance.now() - t0) } };
+  } catch (e) {
+    const error = isDatabaseUnavailable(e) ? "unreachable" : e instanceof Error ? e.message.split("\n").at(-1)!.slice(0, 200) : "unknown error";
+    return { status: "unavailable", app, database: { ok: false, latencyMs: null, error } };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { isDatabaseUnavailable } from "@/lib/db/availability";
+
+const withCause = (cause: unknown) => new Error("Invalid `prisma.run.findUnique()` invocation", { cause });
+
+describe("isDatabaseUnavailable: 503, not 500", () => {
+  it.each([
+    ["socket refused", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:54329"), { code: "ECONNREFUSED" })],
+    ["refused, as a cause", withCause(Object.assign(new Error("x"), { code: "ECONNREFUSED" }))],
+    ["Prisma P1001", Object.assign(new Error("Can't reach database server at 127.0.0.1:54329"), { code: "P1001" })],
+    ["admin shutdown 57P01", withCause({ originalCode: "57P01", message: "terminating connection due to administrator command" })],
+    ["starting up 57P03", Object.assign(new Error("the database system is starting up"), { code: "57P03" })],
+    ["connection lost", new Error("Connection terminated unexpectedly")],
+    ["pool timeout P2024", Object.assign(new Error("Timed out fetching a new connection from the connection pool"), { code: "P2024" })],
+    ["aggregate of refusals", new AggregateError([Object.assign(new Error("a"), { code: "ECONNREFUSED" })], "all failed")],
+  ])("%s", (_, err) => expect(isDatabaseUnavailable(err)).toBe(true));
+
+  it.each([
+    ["unique violation", Object.assign(new Error("Unique constraint failed"), { code: "P2002" })],
+    ["syntax error 42601", withCause({ originalCode: "42601", message: "syntax error" })],
+    ["a bug", new TypeError("cannot read properties of undefined")],
+    ["a string", "ECONNREFUSED"],
+    ["null", null],
+  ])("not: %s", (_, err) => expect(isDatabaseUnavailable(err)).toBe(false));
+
+  it("survives a cyclic cause chain", () => {
+    const a = new Error("a") as Error & { cause?: unknown };
+    a.cause = a;
+    expect(isDatabaseUnavailable(a)).toBe(false);
+  });
+});
