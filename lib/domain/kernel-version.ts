@@ -105,6 +105,8 @@ interface DistroPattern {
   rcInRelease?: RegExp;
 }
 
+const FEDORA_RC = /^0\.rc(\d+)(?:\.|$)/;
+
 const DISTRO_PATTERNS: readonly DistroPattern[] = [
   // 6.12.38+deb13-amd64, 6.12.12+bpo-amd64: Debian since 6.12, real upstream patch level.
   { distro: "debian", re: new RegExp(`^\\+(deb\\d+(?:u\\d+)?|bpo)-(${DEBIAN_FLAVOUR})$`), release: 1, flavour: 2 },
@@ -130,6 +132,8 @@ const DISTRO_PATTERNS: readonly DistroPattern[] = [
     flavour: 2,
     rcInRelease: /^\d{6}rc(\d+)$/,
   },
+  // 6.1.0-060100rc1: a mainline PPA rc build written without its flavour, as pasted in bug reports.
+  { distro: "ubuntu", re: /^-(\d{6}rc\d+)$/, release: 1, flavour: 0, rcInRelease: /^\d{6}rc(\d+)$/ },
   { distro: "proxmox", re: /^-(\d+)-(pve)$/, release: 1, flavour: 2 },
   // 6.9.7-arch1-1; 6.9.7-zen1-1-zen / -hardened1-1-hardened (flavour repeats the pkgver prefix); 6.6.30-1-lts.
   { distro: "arch", re: /^-(arch\d+-\d+)$/, release: 1, flavour: 0 },
@@ -141,7 +145,7 @@ const DISTRO_PATTERNS: readonly DistroPattern[] = [
     re: new RegExp(`^-(\\d[0-9A-Za-z._]*?\\.fc\\d+)(?:\\.(${RPM_ARCH}))?$`),
     release: 1,
     flavour: 2,
-    rcInRelease: /^0\.rc(\d+)\./,
+    rcInRelease: FEDORA_RC,
   },
   // 5.14.0-427.13.1.el9_4.x86_64(+rt), 2.6.18-419.el5, 5.15.0-208.159.3.el9uek.x86_64 (Oracle UEK).
   {
@@ -150,6 +154,9 @@ const DISTRO_PATTERNS: readonly DistroPattern[] = [
     release: 1,
     flavour: 2,
   },
+  // 6.2.0-0.rc2 (optionally .20230105git…): a Fedora pre-release written without its dist tag (after RHEL:
+  // an .el9 tag is RHEL's).
+  { distro: "fedora", re: /^-(0\.rc\d+(?:\.[0-9A-Za-z_]+)*)$/, release: 1, flavour: 0, rcInRelease: FEDORA_RC },
   // 6.4.0-150600.23.25-default (SLE / Leap), 6.9.7-1-default (Tumbleweed). After Ubuntu: "-1067-azure" is Ubuntu.
   { distro: "suse", re: new RegExp(`^-(\\d+(?:\\.\\d+)*)-(${SUSE_FLAVOUR})$`), release: 1, flavour: 2 },
   // 6.6.30-gentoo, 6.6.30-gentoo-dist, 6.1.67-gentoo-r1-x86_64.
@@ -433,13 +440,42 @@ export function kernelSortKey(k: KernelVersion | string): string {
 // Series
 
 // Widths match the sort key fields, so a series key can never overflow its padding.
-const SERIES_RE = /^(\d{1,2})\.(\d{1,3})(?:\.(\d{1,5}))?$/;
+const SERIES_RE = /^(0|[1-9]\d?)\.(0|[1-9]\d{0,2})(?:\.(0|[1-9]\d{0,4}))?$/;
+/** The shape of a series, for documents (OpenAPI); tryParseSeries adds the rules a pattern cannot say. */
+export const SERIES_SYNTAX = new RegExp(`^(?:next|${SERIES_RE.source.slice(1, -1)})$`);
+
+/**
+ * The one definition of "a kernel series" (schemas, feeds, badges, declared ranges use it): "6.12",
+ * "2.6.32" (in the 2.6 era the third number named the release) or "next"; canonical, so a valid
+ * series is exactly what parseKernelVersion(...).series gives for its kernels. Null when `text` is
+ * not one; never throws.
+ */
+export function tryParseSeries(text: string): string | null {
+  if (text === "next") return text;
+  const m = SERIES_RE.exec(text);
+  if (!m) return null;
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  const patch = m[3] === undefined ? null : Number(m[3]);
+  if (patch !== null && !(major === 2 && minor === 6)) return null;
+  return seriesFromNumbers(major, minor, patch) === text ? text : null;
+}
+
+export function isSeries(text: string): boolean {
+  return tryParseSeries(text) !== null;
+}
+
+/** Like tryParseSeries, but throws a KernelVersionError that quotes the input. */
+export function parseSeries(text: string): string {
+  const s = tryParseSeries(text);
+  if (s === null) throw new KernelVersionError(text, 'not a kernel series ("6.12", "2.6.32" or "next")');
+  return s;
+}
 
 function seriesParts(series: string): number[] | "next" {
-  if (series === "next") return "next";
-  const m = SERIES_RE.exec(series);
-  if (!m) throw new KernelVersionError(series, 'not a kernel series ("6.12", "2.6.32" or "next")');
-  return m.slice(1).filter((p): p is string => p !== undefined).map(Number);
+  const s = parseSeries(series);
+  if (s === "next") return "next";
+  return s.split(".").map(Number);
 }
 
 /** "6.9" < "6.10" < "7.0"; "2.6.32" < "3.0"; "next" after every numbered series. */
@@ -460,4 +496,25 @@ export function seriesSortKey(series: string): string {
   const parts = seriesParts(series);
   if (parts === "next") return "1";
   return "0" + parts.map((p) => `1${pad(p, 5)}`).join("") + "0";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernel lines
+
+/**
+ * The one definition of "a kernel line": kernels built the same way, between which "the previous
+ * kernel" means something. The same distro and flavour (debian/amd64, debian/cloud-amd64,
+ * ubuntu/generic, mainline/…), custom builds per local suffix, linux-next on its own. Regressions,
+ * the check's "failing since" and neighbours, the newest safe kernel and the headline all use it.
+ */
+export function kernelLine(k: KernelVersion | string): string {
+  const kv = toKernel(k);
+  if (kv.series === "next") return `next/${kv.localSuffix ?? ""}`;
+  if (kv.distro === "custom") return `custom/${kv.localSuffix ?? ""}`;
+  return `${kv.distro}/${kv.flavour ?? ""}`;
+}
+
+/** "debian/amd64" → "debian amd64"; "mainline/" → "mainline". */
+export function lineLabel(line: string): string {
+  return line.replace(/\/$/, "").replace("/", " ");
 }

@@ -126,8 +126,8 @@ export const checkResponseSchema = z.object({
   modules: z.array(moduleVerdictSchema),
   newestSafeKernel: z.object({
     overall: z.string().nullable().describe("newest kernel on which every found module version passes"),
-    inDistro: z.string().nullable().describe("the same, among kernels of the target kernel's distro"),
-    distro: z.enum(DISTROS),
+    inLine: z.string().nullable().describe("the same, among kernels of the target kernel's line (same distro and flavour)"),
+    line: z.string().describe('the target kernel\'s line, e.g. "debian amd64"'),
     considered: z.array(z.string()).describe("name@version of the module versions taken into account"),
   }),
   dkms: z

@@ -1,8 +1,13 @@
 import { z } from "zod";
-import { compareSeries } from "../domain/kernel-version";
+import { SERIES_SYNTAX, compareSeries, isSeries } from "../domain/kernel-version";
 import { archString } from "./ingest";
 
-const series = z.string().regex(/^\d+\.\d+(?:\.\d+)?$/, "must be a kernel series such as 6.1 or 6.12");
+/** A kernel series ("6.1", "6.12", "2.6.32", "next"), by the one rule in kernel-version.ts. */
+export const kernelSeriesString = z
+  .string()
+  .regex(SERIES_SYNTAX, "must be a kernel series such as 6.1 or 6.12")
+  .refine(isSeries, "must be a kernel series such as 6.1 or 6.12");
+const series = kernelSeriesString;
 /** Accept `?expand=6.1,6.12` and `?expand=6.1&expand=6.12`. */
 const list = (item: z.ZodString) =>
   z

@@ -1,6 +1,6 @@
 import { makeBadge } from "badge-maker";
 import { db } from "../../db/client";
-import { tryParseKernelVersion } from "../../domain/kernel-version";
+import { isSeries, tryParseKernelVersion } from "../../domain/kernel-version";
 import { type Verdict } from "../../domain/verdict";
 import { MODULE_REF_RE } from "../../schemas/check";
 import { checkModules } from "./check-modules";
@@ -21,8 +21,6 @@ export interface Badge {
   /** the kernel the verdict is for (a series resolves to one of its kernels) */
   kernel: string | null;
 }
-
-const SERIES_RE = /^\d{1,2}\.\d{1,3}$/;
 
 const badge = (label: string, message: string, color: string) => makeBadge({ label, message, color, style: "flat" });
 
@@ -52,7 +50,7 @@ export async function getBadge(opts: { module: string; target: string; version?:
   if (!MODULE_REF_RE.test(slug) || slug.includes("@")) {
     return { svg: badge(slug.slice(0, 60), "unknown module", VERDICT_BADGE_COLOR.unknown), status: 404, verdict: null, kernel: null };
   }
-  const kernel = SERIES_RE.test(opts.target) ? await kernelOfSeries(slug, version, opts.target) : opts.target;
+  const kernel = isSeries(opts.target) ? await kernelOfSeries(slug, version, opts.target) : opts.target;
   const label = version ? `${slug} ${version}` : slug;
   if (!tryParseKernelVersion(kernel).ok) {
     return { svg: badge(label, `${opts.target.slice(0, 60)}: not a kernel`, VERDICT_BADGE_COLOR.unknown), status: 422, verdict: null, kernel: null };

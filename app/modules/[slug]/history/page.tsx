@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DISAGREEMENT_LABEL } from "@/lib/domain/declared-range";
-import { lineLabel } from "@/lib/domain/regressions";
+import { lineLabel } from "@/lib/domain/kernel-version";
 import { AppError } from "@/lib/services/errors";
 import { getModuleHistory, type ModuleHistory } from "@/lib/services/history/get-module-history";
 import { StatusBadge } from "@/app/components/StatusBadge";
