@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError, issuesFromZod } from "../services/errors";
+import { AppError, issuesFromZod, toAppError } from "../services/errors";
 
 type Params = Record<string, string | string[] | undefined>;
 export interface RouteCtx {
@@ -44,7 +44,8 @@ export function route(handler: (req: Request, params: Params) => Promise<unknown
       }
       return Response.json(out);
     } catch (err) {
-      if (err instanceof AppError) return errorResponse(err);
+      const known = toAppError(err);
+      if (known) return errorResponse(known);
       if (err instanceof z.ZodError) return errorResponse(new AppError("validation_failed", "invalid request", issuesFromZod(err.issues)));
       console.error("[api] unhandled error", err);
       return errorResponse(new AppError("internal", "internal error; the server log has the details"));

@@ -24,7 +24,11 @@ export const matrixQuerySchema = z
     to: series.optional(),
     expand: list(series).optional(),
   })
-  .refine((q) => !q.from || !q.to || compareSeries(q.from, q.to) <= 0, { message: "`from` must not be after `to`", path: ["from"] });
+  // zod 4 runs this even when a field failed its own check: compare only two valid series.
+  .refine((q) => !q.from || !q.to || !isSeries(q.from) || !isSeries(q.to) || compareSeries(q.from, q.to) <= 0, {
+    message: "`from` must not be after `to`",
+    path: ["from"],
+  });
 export type MatrixQuery = z.infer<typeof matrixQuerySchema>;
 
 export const moduleListQuerySchema = z.object({ q: z.string().max(100).optional() });
