@@ -17,6 +17,8 @@
  * of digits only, which every SQL collation orders byte-wise.
  */
 
+import { compareDigits, compareLists, compareNullable, compareText, encodeDigits, encodeText, pad, sign } from "./version-compare";
+
 export const DISTROS = [
   "mainline",
   "debian",
@@ -329,38 +331,12 @@ function tokenize(s: string): Token[] {
   );
 }
 
-function sign(n: number): number {
-  return n < 0 ? -1 : n > 0 ? 1 : 0;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function compareDigits(a: string, b: string): number {
-  return sign(a.length - b.length) || compareText(a, b);
-}
+// A digit run after a letter run (RPM rule).
+const compareToken = (x: Token, y: Token): number =>
+  "num" in x && "num" in y ? compareDigits(x.num, y.num) : "text" in x && "text" in y ? compareText(x.text, y.text) : "num" in x ? 1 : -1;
 
 function compareTokens(a: Token[], b: Token[]): number {
-  for (let i = 0; ; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? -1 : 1;
-    if ("num" in x && "num" in y) {
-      const c = compareDigits(x.num, y.num);
-      if (c) return c;
-    } else if ("text" in x && "text" in y) {
-      const c = compareText(x.text, y.text);
-      if (c) return c;
-    } else {
-      return "num" in x ? 1 : -1;
-    }
-  }
-}
-
-function compareNullable(a: string | null, b: string | null, cmp: (x: string, y: string) => number): number {
-  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
-  return cmp(a, b);
+  return compareLists(a, b, compareToken);
 }
 
 function compareUpstream(a: KernelVersion, b: KernelVersion): number {
@@ -391,22 +367,6 @@ export function compareKernels(a: KernelVersion | string, b: KernelVersion | str
 // Sort key: digits only. Upstream fields are fixed width; variable parts are self-delimiting so
 // that comparing the concatenation compares field by field. Bounded by the 200-character input to
 // well under PostgreSQL's B-tree entry limit.
-
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, "0");
-}
-
-/** Each printable ASCII char as two digits (01–94), so "00" can terminate a string. */
-function encodeText(s: string): string {
-  let out = "";
-  for (let i = 0; i < s.length; i++) out += pad(s.charCodeAt(i) - 0x20, 2);
-  return out;
-}
-
-/** Length-prefixed, so any number of digits orders numerically. */
-function encodeDigits(digits: string): string {
-  return pad(digits.length, 3) + digits;
-}
 
 function encodeTokens(tokens: Token[]): string {
   // After a token: "1" text < "2" number (the RPM rule); "0" ends the list, so shorter sorts first.

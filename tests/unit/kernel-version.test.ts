@@ -1,4 +1,5 @@
 import { describe, it, expect } from "vitest";
+import { mulberry32 } from "../../lib/synthetic/generate";
 import {
   DISTROS,
   KernelVersionError,
@@ -257,16 +258,6 @@ const KNOWN_ORDER = [
 ];
 
 const ALL_STRINGS = [...new Set([...PARSE_TABLE.map((r) => r[0]), ...KNOWN_ORDER])];
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const rnd = mulberry32(seed);
