@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { db } from "../db/client";
-import { ingestBodySchema, MAX_RESULTS_PER_REQUEST, type IngestBody } from "../schemas/ingest";
+import { ingestBodySchema, type IngestBody } from "../schemas/ingest";
+import { chunkBodies } from "../schemas/ingest-chunks";
 import { syntheticDemo } from "../synthetic/generate";
 import { recordResults } from "./record-results";
 
@@ -10,18 +11,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 export const DEMO_DIR = path.join(root, "data/demo");
 
 /** An ingest body larger than one request allows is stored as several runs: `<id>-part<N>`. */
-export function chunkBody(body: IngestBody, size = MAX_RESULTS_PER_REQUEST): IngestBody[] {
-  if (body.results.length <= size) return [body];
-  const parts: IngestBody[] = [];
-  for (let i = 0; i < body.results.length; i += size) {
-    parts.push({ ...body, run: { ...body.run, id: `${body.run.id}-part${i / size + 1}` }, results: body.results.slice(i, i + size) });
-  }
-  return parts;
-}
-
 export async function loadBody(body: IngestBody): Promise<number> {
   let stored = 0;
-  for (const part of chunkBody(body)) stored += (await recordResults(part)).stored;
+  for (const part of chunkBodies(body.run, body.modules, body.results)) stored += (await recordResults(part)).stored;
   return stored;
 }
 

@@ -6,6 +6,7 @@ import { extractErrorLine, excerptLog, normaliseErrorLine } from "../domain/erro
 import type { IngestBody, IngestResponse } from "../schemas/ingest";
 import { AppError } from "./errors";
 import { recomputeCells, type CellKey } from "./recompute-cells";
+import { INGEST_LOCK } from "./regressions/lock";
 import { updateIncidents } from "./regressions/update-incidents";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -41,7 +42,7 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
     async (tx) => {
       // Ingests are serialised: each one recomputes cells from what is committed, so two
       // concurrent batches touching the same cell must not interleave.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(727001)`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INGEST_LOCK}::bigint)`;
       const existing = await tx.run.findUnique({ where: { source_externalId: { source: body.run.source, externalId: body.run.id } } });
       if (existing) {
         if (existing.bodyHash !== bodyHash) {

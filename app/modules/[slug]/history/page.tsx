@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { DISAGREEMENT_LABEL } from "@/lib/domain/declared-range";
 import { lineLabel } from "@/lib/domain/kernel-version";
-import { AppError } from "@/lib/services/errors";
+import { loadOr404 } from "@/lib/http/page";
 import { getModuleHistory, type ModuleHistory } from "@/lib/services/history/get-module-history";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { IncidentTable } from "@/app/components/history/IncidentTable";
@@ -24,13 +23,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function HistoryPage({ params }: Props) {
   const slug = decodeURIComponent((await params).slug);
-  let h: ModuleHistory;
-  try {
-    h = await getModuleHistory(slug);
-  } catch (e) {
-    if (e instanceof AppError && e.code === "not_found") notFound();
-    throw e;
-  }
+  const h: ModuleHistory = await loadOr404(getModuleHistory(slug));
   const base = modulePath(slug);
   const open = h.incidents.filter((i) => i.status === "open").length;
   const known = h.incidents.flatMap((i) => (i.status === "fixed" && i.timeToFixDays !== null ? [i.timeToFixDays] : [])).sort((a, b) => a - b);
