@@ -3,6 +3,7 @@ import { registerTokenCommands } from "./commands/token";
 import { registerBuildCommand } from "./commands/build";
 import { registerRegressionsCommand } from "./commands/regressions";
 import { registerCheckCommand } from "./commands/check";
+import { registerDbCommand } from "./commands/db";
 
 /**
  * `modcompat` command line. Each command lives in lib/cli/commands/<name>.ts and registers itself
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerBuildCommand(program);
   registerRegressionsCommand(program);
   registerCheckCommand(program);
+  registerDbCommand(program);
   return program;
 }
 

@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
 import { db, type Tx } from "../db/client";
-import { parseKernelVersion, kernelSortKey, seriesSortKey } from "../domain/kernel-version";
-import { moduleVersionSortKey } from "../domain/module-version";
 import { extractErrorLine, excerptLog, normaliseErrorLine } from "../domain/error-line";
 import type { IngestBody, IngestResponse } from "../schemas/ingest";
 import { AppError } from "./errors";
 import { recomputeCells, type CellKey } from "./recompute-cells";
+import { kernelColumns, moduleVersionColumns } from "./stored-keys";
 import { INGEST_LOCK } from "./regressions/lock";
 import { updateIncidents } from "./regressions/update-incidents";
 import type { Prisma } from "../generated/prisma/client";
@@ -150,7 +149,7 @@ async function ensureEntities(tx: Tx, body: IngestBody) {
     data: [...versionInfo.values()].map((v) => ({
       moduleId: v.moduleId,
       version: v.version,
-      sortKey: moduleVersionSortKey(v.version),
+      ...moduleVersionColumns(v.version),
       releasedAt: toDate(v.releasedAt),
       declaredKernelMin: v.min,
       declaredKernelMax: v.max,
@@ -179,23 +178,7 @@ async function ensureEntities(tx: Tx, body: IngestBody) {
   await tx.kernel.createMany({
     data: kernelStrings
       .filter((k) => !knownKernels.has(k))
-      .map((version) => {
-        const k = parseKernelVersion(version);
-        return {
-          version,
-          sortKey: kernelSortKey(k),
-          base: k.base,
-          series: k.series,
-          seriesKey: seriesSortKey(k.series),
-          major: k.major,
-          minor: k.minor,
-          patch: k.patch,
-          rc: k.rc,
-          distro: k.distro,
-          distroRelease: k.distroRelease,
-          flavour: k.flavour,
-        };
-      }),
+      .map((version) => ({ version, ...kernelColumns(version) })),
     skipDuplicates: true,
   });
   const kernels = await tx.kernel.findMany({ where: { version: { in: kernelStrings } }, select: { id: true, version: true } });
