@@ -37,7 +37,15 @@ const MAX_LISTED = 200;
 function changedColumns<T extends Record<string, unknown>>(stored: Record<string, unknown>, expected: T): string[] {
   return Object.keys(expected).filter((k) => JSON.stringify(norm(stored[k])) !== JSON.stringify(norm(expected[k])));
 }
-const norm = (v: unknown) => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
+// jsonb keeps object keys in its own order (shorter first), so objects compare with sorted keys.
+const norm = (v: unknown): unknown =>
+  v instanceof Date
+    ? v.toISOString()
+    : v === undefined
+      ? null
+      : v !== null && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+        : v;
 
 async function kernelDifferences(tx: Pick<Tx, "kernel">): Promise<{ diffs: Difference[]; fix: { id: number; data: ReturnType<typeof kernelColumns> }[] }> {
   const rows = await tx.kernel.findMany();
