@@ -47,35 +47,35 @@ const norm = (v: unknown): unknown =>
         ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
         : v;
 
-async function kernelDifferences(tx: Pick<Tx, "kernel">): Promise<{ diffs: Difference[]; fix: { id: number; data: ReturnType<typeof kernelColumns> }[] }> {
-  const rows = await tx.kernel.findMany();
+/** Rows whose stored columns differ from what `expectedOf` derives from them, with the fix for each. */
+function columnDifferences<R extends { id: number }, E extends Record<string, unknown>>(
+  what: StoredOutput,
+  rows: readonly R[],
+  expectedOf: (row: R) => E,
+  name: (row: R) => string,
+): { diffs: Difference[]; fix: { id: number; data: E }[] } {
   const diffs: Difference[] = [];
-  const fix: { id: number; data: ReturnType<typeof kernelColumns> }[] = [];
-  for (const k of rows) {
-    const expected = kernelColumns(k.version);
-    const changed = changedColumns(k, expected);
+  const fix: { id: number; data: E }[] = [];
+  for (const row of rows) {
+    const expected = expectedOf(row);
+    const changed = changedColumns(row, expected);
     if (changed.length > 0) {
-      diffs.push({ what: "kernel", row: k.version, detail: changed.join(", ") });
-      fix.push({ id: k.id, data: expected });
+      diffs.push({ what, row: name(row), detail: changed.join(", ") });
+      fix.push({ id: row.id, data: expected });
     }
   }
   return { diffs, fix };
 }
 
-async function versionDifferences(tx: Pick<Tx, "moduleVersion">): Promise<{ diffs: Difference[]; fix: { id: number; data: ReturnType<typeof moduleVersionColumns> }[] }> {
-  const rows = await tx.moduleVersion.findMany({ select: { id: true, version: true, sortKey: true, module: { select: { slug: true } } } });
-  const diffs: Difference[] = [];
-  const fix: { id: number; data: ReturnType<typeof moduleVersionColumns> }[] = [];
-  for (const v of rows) {
-    const expected = moduleVersionColumns(v.version);
-    const changed = changedColumns(v, expected);
-    if (changed.length > 0) {
-      diffs.push({ what: "moduleVersion", row: `${v.module.slug}@${v.version}`, detail: changed.join(", ") });
-      fix.push({ id: v.id, data: expected });
-    }
-  }
-  return { diffs, fix };
-}
+const kernelDifferences = async (tx: Pick<Tx, "kernel">) => columnDifferences("kernel", await tx.kernel.findMany(), (k) => kernelColumns(k.version), (k) => k.version);
+
+const versionDifferences = async (tx: Pick<Tx, "moduleVersion">) =>
+  columnDifferences(
+    "moduleVersion",
+    await tx.moduleVersion.findMany({ select: { id: true, version: true, sortKey: true, module: { select: { slug: true } } } }),
+    (v) => moduleVersionColumns(v.version),
+    (v) => `${v.module.slug}@${v.version}`,
+  );
 
 const cellId = (c: CellKey) => `${c.moduleVersionId}:${c.kernelId}:${c.arch}`;
 const CELL_COLUMNS = ["moduleId", "status", "stages", "passCount", "failCount", "errorCount", "skipCount", "lastResultId", "lastResultAt", "errorLine", "logUrl"] as const;
