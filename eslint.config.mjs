@@ -53,6 +53,8 @@ const eslintConfig = defineConfig([
           ],
         },
       ],
+      // Services return data or throw AppError; the route, page or CLI builds the answer.
+      "no-restricted-globals": ["error", { name: "Response", message: "services know no HTTP: return data, let lib/http or the route build the Response" }],
     },
   },
   globalIgnores([".next/**", "lib/generated/**", "next-env.d.ts", ".data/**", "test-results/**", "playwright-report/**"]),
