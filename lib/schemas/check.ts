@@ -39,6 +39,12 @@ export const checkQuerySchema = z.object({
   arch: archString.optional(),
 });
 
+/** POST /api/v1/check with a text/plain `dkms status` body: the kernel (and arch) come in the query string. */
+export const checkTextQuerySchema = z.object({
+  kernel: kernelVersionString.describe("required with text/plain bodies"),
+  arch: archString.optional().describe("with text/plain bodies"),
+});
+
 /** POST /api/v1/check (application/json): the GET fields, and/or the raw output of `dkms status`. */
 export const checkBodySchema = z
   .object({
