@@ -10,7 +10,7 @@ export default defineConfig({
       {
         extends: true,
         // Database-free: files run in parallel, and alongside the integration files.
-        test: { name: "unit", include: ["tests/unit/**/*.test.ts"] },
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], isolate: false },
       },
       {
         extends: true,

@@ -181,6 +181,7 @@ export async function checkStoredRules(): Promise<StoredRulesCheck> {
  */
 export async function reindex(opts: { onModule?: (slug: string, done: number, total: number) => void } = {}): Promise<StoredRulesCheck> {
   const differences: Difference[] = [];
+  let keysChanged = false;
   await db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INGEST_LOCK}::bigint)`;
     const kernels = await kernelDifferences(tx);
@@ -188,20 +189,25 @@ export async function reindex(opts: { onModule?: (slug: string, done: number, to
     const versions = await versionDifferences(tx);
     for (const f of versions.fix) await tx.moduleVersion.update({ where: { id: f.id }, data: f.data });
     differences.push(...kernels.diffs, ...versions.diffs);
+    keysChanged = kernels.diffs.length + versions.diffs.length > 0;
   }, TX);
-  // Reported as they stand before the rebuild; each module's rows are rewritten below.
-  differences.push(...(await statesDifferences(db())));
+  // Reported as they stand before the rebuild; the modules' rows are rewritten below.
+  const states = await statesDifferences(db());
+  differences.push(...states);
+  // With every key and states row right, a module whose cells and incidents are right is left alone.
+  const rewriteAll = keysChanged || states.length > 0;
   const modules = await db().module.findMany({ select: { id: true, slug: true }, orderBy: { id: "asc" } });
   for (const [n, m] of modules.entries()) {
     await db().$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INGEST_LOCK}::bigint)`;
       const cells = await cellDifferences(tx, m.id);
-      differences.push(...cells.diffs);
+      const incidents = await incidentDifferences(tx, m.id);
+      differences.push(...cells.diffs, ...incidents);
+      if (!rewriteAll && cells.diffs.length === 0 && incidents.length === 0) return;
       for (const c of cells.extra) await tx.cell.delete({ where: { moduleVersionId_kernelId_arch: c } });
       // Kernel series may have changed, so a version's states rows are rebuilt whole.
       await tx.versionCellStates.deleteMany({ where: { moduleVersion: { moduleId: m.id } } });
       await recomputeCells(tx, cells.keys); // and the VersionCellStates rows of those cells
-      differences.push(...(await incidentDifferences(tx, m.id)));
       await updateIncidents(tx, { moduleIds: [m.id] });
     }, TX);
     opts.onModule?.(m.slug, n + 1, modules.length);

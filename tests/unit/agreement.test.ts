@@ -62,9 +62,9 @@ function randomResults(n: number, opts: { runs: number; stages: readonly Stage[]
 }
 
 describe("cell state: the regressions' and watch feed's observations end where foldCell (matrix, check, badge) is", () => {
-  it("on 2,000 generated cells, whenever the cell is pass or fail, its last observation says the same", () => {
+  it("on 1,000 generated cells, whenever the cell is pass or fail, its last observation says the same", () => {
     let compared = 0;
-    for (let n = 0; n < 2000; n++) {
+    for (let n = 0; n < 1000; n++) {
       const results = randomResults(1 + Math.floor(rnd() * 8), { runs: 4, stages: STAGES });
       const cell = foldCell(results.map((r) => ({ ...r, logUrl: null })))!;
       const observed = observeCell(results);
@@ -76,7 +76,7 @@ describe("cell state: the regressions' and watch feed's observations end where f
         compared += 1;
       }
     }
-    expect(compared).toBeGreaterThan(1000);
+    expect(compared).toBeGreaterThan(500);
   });
 });
 
