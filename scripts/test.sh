@@ -18,6 +18,9 @@ npx prisma generate >/dev/null || status=1
 # Caches under .data/ (gitignored) make a repeated run on the same machine faster; a clean clone
 # starts without them.
 step "typecheck"
+# Route and page types first (.next/types, as next build generates them), so tsc checks all that
+# the build's own type check would.
+npx next typegen >/dev/null || status=1
 typechecked=0
 npx tsc --noEmit --incremental --tsBuildInfoFile .data/cache/tsc.tsbuildinfo && typechecked=1 || status=1
 step "lint"
