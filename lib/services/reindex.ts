@@ -181,7 +181,7 @@ export async function checkStoredRules(): Promise<StoredRulesCheck> {
  */
 export async function reindex(opts: { onModule?: (slug: string, done: number, total: number) => void } = {}): Promise<StoredRulesCheck> {
   const differences: Difference[] = [];
-  let keysChanged = false;
+  const touched = new Set<number>();
   await db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INGEST_LOCK}::bigint)`;
     const kernels = await kernelDifferences(tx);
@@ -189,13 +189,19 @@ export async function reindex(opts: { onModule?: (slug: string, done: number, to
     const versions = await versionDifferences(tx);
     for (const f of versions.fix) await tx.moduleVersion.update({ where: { id: f.id }, data: f.data });
     differences.push(...kernels.diffs, ...versions.diffs);
-    keysChanged = kernels.diffs.length + versions.diffs.length > 0;
+    // A kernel's series, line or order feeds its modules' states rows and incidents; module
+    // version keys feed neither (detection orders versions by their strings).
+    const changed = kernels.fix.map((f) => f.id);
+    if (changed.length > 0) {
+      for (const c of await tx.cell.findMany({ where: { kernelId: { in: changed } }, distinct: ["moduleId"], select: { moduleId: true } })) touched.add(c.moduleId);
+    }
   }, TX);
   // Reported as they stand before the rebuild; the modules' rows are rewritten below.
   const states = await statesDifferences(db());
   differences.push(...states);
-  // With every key and states row right, a module whose cells and incidents are right is left alone.
-  const rewriteAll = keysChanged || states.length > 0;
+  const stateVersions = states.map((d) => Number(d.row.split(" ")[0]));
+  for (const v of await db().moduleVersion.findMany({ where: { id: { in: stateVersions } }, select: { moduleId: true } })) touched.add(v.moduleId);
+  // A module whose kernels, states rows, cells and incidents are right is left alone.
   const modules = await db().module.findMany({ select: { id: true, slug: true }, orderBy: { id: "asc" } });
   for (const [n, m] of modules.entries()) {
     await db().$transaction(async (tx) => {
@@ -203,7 +209,7 @@ export async function reindex(opts: { onModule?: (slug: string, done: number, to
       const cells = await cellDifferences(tx, m.id);
       const incidents = await incidentDifferences(tx, m.id);
       differences.push(...cells.diffs, ...incidents);
-      if (!rewriteAll && cells.diffs.length === 0 && incidents.length === 0) return;
+      if (!touched.has(m.id) && cells.diffs.length === 0 && incidents.length === 0) return;
       for (const c of cells.extra) await tx.cell.delete({ where: { moduleVersionId_kernelId_arch: c } });
       // Kernel series may have changed, so a version's states rows are rebuilt whole.
       await tx.versionCellStates.deleteMany({ where: { moduleVersion: { moduleId: m.id } } });
