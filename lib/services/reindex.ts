@@ -161,12 +161,20 @@ function summarise(differences: Difference[]): StoredRulesCheck {
   return { differences: differences.slice(0, MAX_LISTED), counts };
 }
 
+/** Which modules' cells and incidents to look at (all by default); kernels, versions and states rows are always checked whole. */
+export interface ReindexScope {
+  moduleIds?: readonly number[];
+}
+
+const modulesIn = (tx: Pick<Tx, "module">, scope: ReindexScope) =>
+  tx.module.findMany({ where: scope.moduleIds ? { id: { in: [...scope.moduleIds] } } : {}, select: { id: true, slug: true }, orderBy: { id: "asc" } });
+
 /** What the stored rule outputs would change to under today's rules; no writes. At most 200 listed, all counted. */
-export async function checkStoredRules(): Promise<StoredRulesCheck> {
+export async function checkStoredRules(scope: ReindexScope = {}): Promise<StoredRulesCheck> {
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`;
     const differences: Difference[] = [...(await kernelDifferences(tx)).diffs, ...(await versionDifferences(tx)).diffs];
-    const modules = await tx.module.findMany({ select: { id: true }, orderBy: { id: "asc" } });
+    const modules = await modulesIn(tx, scope);
     for (const m of modules) differences.push(...(await cellDifferences(tx, m.id)).diffs);
     differences.push(...(await statesDifferences(tx)));
     for (const m of modules) differences.push(...(await incidentDifferences(tx, m.id)));
@@ -179,7 +187,7 @@ export async function checkStoredRules(): Promise<StoredRulesCheck> {
  * then per module (one transaction each, under the ingest lock) its cells, VersionCellStates and
  * incidents. Returns what it changed.
  */
-export async function reindex(opts: { onModule?: (slug: string, done: number, total: number) => void } = {}): Promise<StoredRulesCheck> {
+export async function reindex(opts: ReindexScope & { onModule?: (slug: string, done: number, total: number) => void } = {}): Promise<StoredRulesCheck> {
   const differences: Difference[] = [];
   const touched = new Set<number>();
   await db().$transaction(async (tx) => {
@@ -202,7 +210,7 @@ export async function reindex(opts: { onModule?: (slug: string, done: number, to
   const stateVersions = states.map((d) => Number(d.row.split(" ")[0]));
   for (const v of await db().moduleVersion.findMany({ where: { id: { in: stateVersions } }, select: { moduleId: true } })) touched.add(v.moduleId);
   // A module whose kernels, states rows, cells and incidents are right is left alone.
-  const modules = await db().module.findMany({ select: { id: true, slug: true }, orderBy: { id: "asc" } });
+  const modules = await modulesIn(db(), opts);
   for (const [n, m] of modules.entries()) {
     await db().$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INGEST_LOCK}::bigint)`;
