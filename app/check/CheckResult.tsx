@@ -158,12 +158,12 @@ export function CheckResult({ out }: { out: CheckResponse }) {
         <p className="text-sm" data-testid="newest-safe">
           Newest kernel on which all {safe.considered.length} known module version{safe.considered.length === 1 ? "" : "s"} pass:{" "}
           {safe.overall ? kernelLink(safe.overall) : <span className="text-slate-500">none known</span>}
-          {safe.inDistro && safe.inDistro !== safe.overall && (
+          {safe.inLine && safe.inLine !== safe.overall && (
             <>
-              ; among {safe.distro} kernels: {kernelLink(safe.inDistro)}
+              ; among {safe.line} kernels: {kernelLink(safe.inLine)}
             </>
           )}
-          {!safe.inDistro && safe.overall && <span className="text-slate-500"> (no {safe.distro} kernel among them)</span>}
+          {!safe.inLine && safe.overall && <span className="text-slate-500"> (no {safe.line} kernel among them)</span>}
         </p>
       )}
       <div className="rounded border border-slate-200 bg-white p-3 text-xs text-slate-600">

@@ -7,13 +7,13 @@ import { listCheckOptions } from "@/lib/services/check/list-check-options";
 import { AppError } from "@/lib/services/errors";
 import { CheckResult } from "./CheckResult";
 import { KernelField } from "./KernelField";
+import { first } from "@/lib/http/page";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Pre-upgrade check" };
 
 type SearchParams = Record<string, string | string[] | undefined>;
 const all = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const first = (v: string | string[] | undefined) => all(v)[0];
 
 const EXAMPLE = "v4l2loopback/0.12.7, 6.1.0-56-amd64, x86_64: installed\nzfs/2.1.11, 6.1.0-56-amd64, x86_64: installed";
 const ARCHES = ["x86_64", "aarch64", "ppc64le", "s390x", "riscv64", "armv7l", "i686"];

@@ -4,12 +4,12 @@ import { signaturePath } from "@/lib/domain/signature";
 import { regressionsQuerySchema } from "@/lib/schemas/regressions";
 import { listRegressions } from "@/lib/services/regressions/list-regressions";
 import { IncidentTable } from "@/app/components/history/IncidentTable";
+import { first } from "@/lib/http/page";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Regressions" };
 
 type SearchParams = Record<string, string | string[] | undefined>;
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const FILTERS = ["module", "status", "series", "signature"] as const;
 
 export default async function RegressionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {

@@ -1,4 +1,4 @@
-import { compareKernels, compareSeries, parseKernelVersion, tryParseKernelVersion, type KernelVersion } from "./kernel-version";
+import { compareKernels, compareSeries, parseKernelVersion, tryParseKernelVersion, tryParseSeries, type KernelVersion } from "./kernel-version";
 import type { Status } from "./status";
 
 /**
@@ -29,7 +29,9 @@ type Bound = { series: string } | { base: KernelVersion };
 function parseBound(raw: string | null): Bound | null {
   const text = raw?.trim();
   if (!text) return null;
-  if (/^\d+\.\d+$/.test(text)) return { series: text };
+  const series = tryParseSeries(text);
+  if (series === "next") return null;
+  if (series !== null) return { series };
   const parsed = tryParseKernelVersion(text);
   if (!parsed.ok || parsed.value.series === "next") return null;
   return { base: parseKernelVersion(parsed.value.base) };

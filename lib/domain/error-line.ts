@@ -4,9 +4,11 @@
  */
 
 const LOCATION = /^(?:[^\s:]+?:)?(?:\d+:){1,2}\s*/; // "file.c:12:9: " or "12:9: "
-const COMPILER_ERROR = /^(?<loc>\S+?:\d+(?::\d+)?):\s*(?<kind>fatal error|error):\s*(?<msg>.+)$/;
+/** A compiler diagnostic that is an error ("file.c:12:9: error: …"); lib/runner/classify.ts uses it too. */
+export const COMPILER_ERROR = /^(?<loc>\S+?:\d+(?::\d+)?):\s*(?<kind>fatal error|error):\s*(?<msg>.+)$/;
 const BARE_COMPILER_ERROR = /^(?:cc1|gcc|clang|ld|ld\.bfd|ld\.lld)?:?\s*(?<kind>fatal error|error):\s*(?<msg>.+)$/;
-const MODPOST = /^ERROR:\s*modpost:\s*(?<msg>.+)$/;
+/** A modpost error (unresolved symbols, section mismatches made fatal); shared with classify.ts. */
+export const MODPOST = /^ERROR:\s*modpost:\s*(?<msg>.+)$/;
 const CONFIGURE = /^configure:\s*error:\s*(?<msg>.*)$/;
 const UNDEFINED_REF = /undefined reference to [`'‘"](?<sym>[^`'’"]+)[`'’"]/;
 

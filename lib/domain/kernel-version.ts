@@ -17,6 +17,8 @@
  * of digits only, which every SQL collation orders byte-wise.
  */
 
+import { compareDigits, compareLists, compareNullable, compareText, encodeDigits, encodeText, pad, sign } from "./version-compare";
+
 export const DISTROS = [
   "mainline",
   "debian",
@@ -105,6 +107,8 @@ interface DistroPattern {
   rcInRelease?: RegExp;
 }
 
+const FEDORA_RC = /^0\.rc(\d+)(?:\.|$)/;
+
 const DISTRO_PATTERNS: readonly DistroPattern[] = [
   // 6.12.38+deb13-amd64, 6.12.12+bpo-amd64: Debian since 6.12, real upstream patch level.
   { distro: "debian", re: new RegExp(`^\\+(deb\\d+(?:u\\d+)?|bpo)-(${DEBIAN_FLAVOUR})$`), release: 1, flavour: 2 },
@@ -130,6 +134,8 @@ const DISTRO_PATTERNS: readonly DistroPattern[] = [
     flavour: 2,
     rcInRelease: /^\d{6}rc(\d+)$/,
   },
+  // 6.1.0-060100rc1: a mainline PPA rc build written without its flavour, as pasted in bug reports.
+  { distro: "ubuntu", re: /^-(\d{6}rc\d+)$/, release: 1, flavour: 0, rcInRelease: /^\d{6}rc(\d+)$/ },
   { distro: "proxmox", re: /^-(\d+)-(pve)$/, release: 1, flavour: 2 },
   // 6.9.7-arch1-1; 6.9.7-zen1-1-zen / -hardened1-1-hardened (flavour repeats the pkgver prefix); 6.6.30-1-lts.
   { distro: "arch", re: /^-(arch\d+-\d+)$/, release: 1, flavour: 0 },
@@ -141,7 +147,7 @@ const DISTRO_PATTERNS: readonly DistroPattern[] = [
     re: new RegExp(`^-(\\d[0-9A-Za-z._]*?\\.fc\\d+)(?:\\.(${RPM_ARCH}))?$`),
     release: 1,
     flavour: 2,
-    rcInRelease: /^0\.rc(\d+)\./,
+    rcInRelease: FEDORA_RC,
   },
   // 5.14.0-427.13.1.el9_4.x86_64(+rt), 2.6.18-419.el5, 5.15.0-208.159.3.el9uek.x86_64 (Oracle UEK).
   {
@@ -150,6 +156,9 @@ const DISTRO_PATTERNS: readonly DistroPattern[] = [
     release: 1,
     flavour: 2,
   },
+  // 6.2.0-0.rc2 (optionally .20230105git…): a Fedora pre-release written without its dist tag (after RHEL:
+  // an .el9 tag is RHEL's).
+  { distro: "fedora", re: /^-(0\.rc\d+(?:\.[0-9A-Za-z_]+)*)$/, release: 1, flavour: 0, rcInRelease: FEDORA_RC },
   // 6.4.0-150600.23.25-default (SLE / Leap), 6.9.7-1-default (Tumbleweed). After Ubuntu: "-1067-azure" is Ubuntu.
   { distro: "suse", re: new RegExp(`^-(\\d+(?:\\.\\d+)*)-(${SUSE_FLAVOUR})$`), release: 1, flavour: 2 },
   // 6.6.30-gentoo, 6.6.30-gentoo-dist, 6.1.67-gentoo-r1-x86_64.
@@ -322,38 +331,12 @@ function tokenize(s: string): Token[] {
   );
 }
 
-function sign(n: number): number {
-  return n < 0 ? -1 : n > 0 ? 1 : 0;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function compareDigits(a: string, b: string): number {
-  return sign(a.length - b.length) || compareText(a, b);
-}
+// A digit run after a letter run (RPM rule).
+const compareToken = (x: Token, y: Token): number =>
+  "num" in x && "num" in y ? compareDigits(x.num, y.num) : "text" in x && "text" in y ? compareText(x.text, y.text) : "num" in x ? 1 : -1;
 
 function compareTokens(a: Token[], b: Token[]): number {
-  for (let i = 0; ; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? -1 : 1;
-    if ("num" in x && "num" in y) {
-      const c = compareDigits(x.num, y.num);
-      if (c) return c;
-    } else if ("text" in x && "text" in y) {
-      const c = compareText(x.text, y.text);
-      if (c) return c;
-    } else {
-      return "num" in x ? 1 : -1;
-    }
-  }
-}
-
-function compareNullable(a: string | null, b: string | null, cmp: (x: string, y: string) => number): number {
-  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
-  return cmp(a, b);
+  return compareLists(a, b, compareToken);
 }
 
 function compareUpstream(a: KernelVersion, b: KernelVersion): number {
@@ -384,22 +367,6 @@ export function compareKernels(a: KernelVersion | string, b: KernelVersion | str
 // Sort key: digits only. Upstream fields are fixed width; variable parts are self-delimiting so
 // that comparing the concatenation compares field by field. Bounded by the 200-character input to
 // well under PostgreSQL's B-tree entry limit.
-
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, "0");
-}
-
-/** Each printable ASCII char as two digits (01–94), so "00" can terminate a string. */
-function encodeText(s: string): string {
-  let out = "";
-  for (let i = 0; i < s.length; i++) out += pad(s.charCodeAt(i) - 0x20, 2);
-  return out;
-}
-
-/** Length-prefixed, so any number of digits orders numerically. */
-function encodeDigits(digits: string): string {
-  return pad(digits.length, 3) + digits;
-}
 
 function encodeTokens(tokens: Token[]): string {
   // After a token: "1" text < "2" number (the RPM rule); "0" ends the list, so shorter sorts first.
@@ -433,13 +400,42 @@ export function kernelSortKey(k: KernelVersion | string): string {
 // Series
 
 // Widths match the sort key fields, so a series key can never overflow its padding.
-const SERIES_RE = /^(\d{1,2})\.(\d{1,3})(?:\.(\d{1,5}))?$/;
+const SERIES_RE = /^(0|[1-9]\d?)\.(0|[1-9]\d{0,2})(?:\.(0|[1-9]\d{0,4}))?$/;
+/** The shape of a series, for documents (OpenAPI); tryParseSeries adds the rules a pattern cannot say. */
+export const SERIES_SYNTAX = new RegExp(`^(?:next|${SERIES_RE.source.slice(1, -1)})$`);
+
+/**
+ * The one definition of "a kernel series" (schemas, feeds, badges, declared ranges use it): "6.12",
+ * "2.6.32" (in the 2.6 era the third number named the release) or "next"; canonical, so a valid
+ * series is exactly what parseKernelVersion(...).series gives for its kernels. Null when `text` is
+ * not one; never throws.
+ */
+export function tryParseSeries(text: string): string | null {
+  if (text === "next") return text;
+  const m = SERIES_RE.exec(text);
+  if (!m) return null;
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  const patch = m[3] === undefined ? null : Number(m[3]);
+  if (patch !== null && !(major === 2 && minor === 6)) return null;
+  return seriesFromNumbers(major, minor, patch) === text ? text : null;
+}
+
+export function isSeries(text: string): boolean {
+  return tryParseSeries(text) !== null;
+}
+
+/** Like tryParseSeries, but throws a KernelVersionError that quotes the input. */
+export function parseSeries(text: string): string {
+  const s = tryParseSeries(text);
+  if (s === null) throw new KernelVersionError(text, 'not a kernel series ("6.12", "2.6.32" or "next")');
+  return s;
+}
 
 function seriesParts(series: string): number[] | "next" {
-  if (series === "next") return "next";
-  const m = SERIES_RE.exec(series);
-  if (!m) throw new KernelVersionError(series, 'not a kernel series ("6.12", "2.6.32" or "next")');
-  return m.slice(1).filter((p): p is string => p !== undefined).map(Number);
+  const s = parseSeries(series);
+  if (s === "next") return "next";
+  return s.split(".").map(Number);
 }
 
 /** "6.9" < "6.10" < "7.0"; "2.6.32" < "3.0"; "next" after every numbered series. */
@@ -460,4 +456,25 @@ export function seriesSortKey(series: string): string {
   const parts = seriesParts(series);
   if (parts === "next") return "1";
   return "0" + parts.map((p) => `1${pad(p, 5)}`).join("") + "0";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernel lines
+
+/**
+ * The one definition of "a kernel line": kernels built the same way, between which "the previous
+ * kernel" means something. The same distro and flavour (debian/amd64, debian/cloud-amd64,
+ * ubuntu/generic, mainline/…), custom builds per local suffix, linux-next on its own. Regressions,
+ * the check's "failing since" and neighbours, the newest safe kernel and the headline all use it.
+ */
+export function kernelLine(k: KernelVersion | string): string {
+  const kv = toKernel(k);
+  if (kv.series === "next") return `next/${kv.localSuffix ?? ""}`;
+  if (kv.distro === "custom") return `custom/${kv.localSuffix ?? ""}`;
+  return `${kv.distro}/${kv.flavour ?? ""}`;
+}
+
+/** "debian/amd64" → "debian amd64"; "mainline/" → "mainline". */
+export function lineLabel(line: string): string {
+  return line.replace(/\/$/, "").replace("/", " ");
 }

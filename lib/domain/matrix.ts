@@ -36,6 +36,46 @@ export function foldArches(statuses: readonly Status[]): Status | null {
   return worstStatus(statuses);
 }
 
+export interface ArchCell {
+  arch: string;
+  status: Status;
+}
+
+export interface FoldedKernelCells<C extends ArchCell> {
+  status: Status;
+  /** every arch with its own status, in arch order */
+  arches: { arch: string; status: Status }[];
+  /** the cell whose status is the folded one (the first such arch): its error line and log are the ones shown */
+  decisive: C;
+}
+
+const byArch = (a: ArchCell, b: ArchCell) => (a.arch < b.arch ? -1 : a.arch > b.arch ? 1 : 0);
+
+/**
+ * One module version on one kernel over its arches, the one rule behind the matrix, the kernel
+ * page, the check's evidence and its bare cell states: foldArches gives the status, and the error
+ * line shown comes from an arch that has that status. Null for no cells.
+ */
+export function foldKernelCells<C extends ArchCell>(cells: readonly C[]): FoldedKernelCells<C> | null {
+  if (cells.length === 0) return null;
+  if (cells.length === 1) return { status: cells[0].status, arches: [{ arch: cells[0].arch, status: cells[0].status }], decisive: cells[0] };
+  const sorted = [...cells].sort(byArch);
+  const status = foldArches(sorted.map((c) => c.status))!;
+  return { status, arches: sorted.map((c) => ({ arch: c.arch, status: c.status })), decisive: sorted.find((c) => c.status === status)! };
+}
+
+/** Group items by a key, keeping first-seen order of the keys. */
+export function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
 export function countsLabel(counts: StatusCounts): string {
   return STATUSES.filter((s) => counts[s] > 0)
     .map((s) => `${counts[s]} ${s}`)

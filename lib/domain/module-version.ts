@@ -15,6 +15,8 @@
  * Strings that fail isValidModuleVersion sort after all valid ones, by raw string.
  */
 
+import { compareDigits, compareLists, compareNullable, compareText, encodeDigits, encodeText, pad, sign } from "./version-compare";
+
 const MAX_LENGTH = 100;
 
 /** Printable ASCII only: keeps the sort key digits-only, which every SQL collation orders byte-wise. */
@@ -86,49 +88,16 @@ function parse(v: string): Parsed | null {
   return { core, phase, suffix: tokenize(suffix), build };
 }
 
-function sign(n: number): number {
-  return n < 0 ? -1 : n > 0 ? 1 : 0;
-}
+// Core lists carry no trailing zeros, so the one that goes on is the bigger.
+const compareCore = (a: string[], b: string[]) => compareLists(a, b, compareDigits);
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+// End first (compareLists), then digit runs, then words.
+const compareToken = (x: Token, y: Token): number =>
+  "num" in x && "num" in y ? compareDigits(x.num, y.num) : "word" in x && "word" in y ? sign(x.rank - y.rank) || compareText(x.word, y.word) : "num" in x ? -1 : 1;
 
-function compareDigits(a: string, b: string): number {
-  return sign(a.length - b.length) || compareText(a, b);
-}
+const compareTokens = (a: Token[], b: Token[]) => compareLists(a, b, compareToken);
 
-function compareCore(a: string[], b: string[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    // Lists carry no trailing zeros, so the one that goes on is the bigger.
-    if (a[i] === undefined || b[i] === undefined) return a[i] === undefined ? -1 : 1;
-    const c = compareDigits(a[i], b[i]);
-    if (c) return c;
-  }
-  return 0;
-}
-
-function compareTokens(a: Token[], b: Token[]): number {
-  for (let i = 0; ; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? -1 : 1;
-    if ("num" in x && "num" in y) {
-      const c = compareDigits(x.num, y.num);
-      if (c) return c;
-    } else if ("word" in x && "word" in y) {
-      const c = sign(x.rank - y.rank) || compareText(x.word, y.word);
-      if (c) return c;
-    } else {
-      return "num" in x ? -1 : 1;
-    }
-  }
-}
-
-function compareBuild(a: Token[] | null, b: Token[] | null): number {
-  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
-  return compareTokens(a, b);
-}
+const compareBuild = (a: Token[] | null, b: Token[] | null) => compareNullable(a, b, compareTokens);
 
 export function compareModuleVersions(a: string, b: string): number {
   const pa = parse(a);
@@ -147,21 +116,6 @@ export function compareModuleVersions(a: string, b: string): number {
 }
 
 // Sort key: digits only, each part self-delimiting so the concatenation compares part by part.
-
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, "0");
-}
-
-function encodeDigits(digits: string): string {
-  return pad(digits.length, 3) + digits;
-}
-
-/** Two digits per printable ASCII char (01–94); "00" terminates. */
-function encodeText(s: string): string {
-  let out = "";
-  for (let i = 0; i < s.length; i++) out += pad(s.charCodeAt(i) - 0x20, 2);
-  return out;
-}
 
 function encodeTokens(tokens: Token[]): string {
   return tokens.map((t) => ("num" in t ? `1${encodeDigits(t.num)}` : `2${t.rank}${encodeText(t.word)}00`)).join("") + "0";

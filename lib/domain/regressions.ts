@@ -1,9 +1,9 @@
-import { compareKernels, parseKernelVersion, type KernelVersion } from "./kernel-version";
+import { compareKernels, kernelLine, parseKernelVersion, type KernelVersion } from "./kernel-version";
 import { compareModuleVersions } from "./module-version";
 import { daysToFix, eventDate, type DateBasis } from "./event-date";
 import { isDevelopmentSnapshot } from "./module-release";
 import { extractSignature, type Signature } from "./signature";
-import type { Status } from "./status";
+import { foldCell, type Stage, type Status } from "./status";
 
 /**
  * Regression detection: when did a module break, on which kernel, with which error, and when and
@@ -19,10 +19,15 @@ import type { Status } from "./status";
  * Verdicts. Only `pass` and `fail` are verdicts. `error` (the environment broke) and `skip` (the
  * module declines the kernel) never open or close an incident; they are stepped over.
  *
- * Observations and flakiness. The results of one run for one version × kernel × arch are one
- * observation (fail if any stage failed, else pass if any passed). When a failure is later followed
- * by a pass on the very same version × kernel × arch, neither the module nor the kernel changed, so
- * the failure was not caused by them: the combination is flaky and takes no part in detection.
+ * Observations and flakiness. One cell-state rule serves the matrix, the check, the badges, the
+ * watch feed and detection: foldCell (lib/domain/status.ts). A run's observation is the cell's
+ * state after that run, that is foldCell replayed over the runs in time order, so a run that only
+ * repeats a build pass after a load failure leaves the cell failing, exactly as the badge says.
+ * Invariant (tested): whenever foldCell over all of a cell's results is pass or fail, it equals the
+ * verdict of the cell's last observation. Runs with no pass or fail, and runs after which the cell
+ * is only skipped or errored, observe nothing. When a failing state is later followed by a passing
+ * one on the very same version × kernel × arch, neither the module nor the kernel changed, so the
+ * failure was not caused by them: the combination is flaky and takes no part in detection.
  */
 
 export const VERDICTS = ["pass", "fail"] as const;
@@ -84,6 +89,7 @@ export interface ResultInput {
   version: string;
   kernel: string;
   arch: string;
+  stage: Stage;
   status: Status;
   finishedAt: Date;
   errorLine: string | null;
@@ -122,53 +128,44 @@ export interface CellHistory {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Kernel lines
-
-export function kernelLine(k: KernelVersion | string): string {
-  const kv = typeof k === "string" ? parseKernelVersion(k) : k;
-  if (kv.series === "next") return `next/${kv.localSuffix ?? ""}`;
-  if (kv.distro === "custom") return `custom/${kv.localSuffix ?? ""}`;
-  return `${kv.distro}/${kv.flavour ?? ""}`;
-}
-
-/** "debian/amd64" → "debian amd64"; "mainline/" → "mainline". */
-export function lineLabel(line: string): string {
-  return line.replace(/\/$/, "").replace("/", " ");
-}
-
-// ---------------------------------------------------------------------------------------------
 // Cells
 
 const byTime = (a: ResultRef, b: ResultRef) => a.at.getTime() - b.at.getTime() || a.runId - b.runId || a.resultId - b.resultId;
 
-/** Fold the results of one version × kernel × arch into observations (one per run) and a state. */
+const earliest = (a: ResultInput, b: ResultInput) => a.finishedAt.getTime() - b.finishedAt.getTime() || a.id - b.id;
+
+/**
+ * Fold the results of one version × kernel × arch into observations and a state: after each run
+ * (runs in time order) the cell's state by foldCell, the one cell-state rule; a run observes when
+ * it brings a pass or a fail and leaves the cell passing or failing.
+ */
 export function observeCell(results: readonly ResultInput[]): CellHistory | null {
   if (results.length === 0) return null;
   const runs = new Map<number, ResultInput[]>();
-  for (const r of results) runs.set(r.runId, [...(runs.get(r.runId) ?? []), r]);
+  for (const r of results) {
+    const list = runs.get(r.runId);
+    if (list) list.push(r);
+    else runs.set(r.runId, [r]);
+  }
+  const ordered = [...runs.values()].map((rs) => rs.sort(earliest)).sort((a, b) => earliest(a[0], b[0]) || a[0].runId - b[0].runId);
+  const seen: ResultInput[] = [];
   const observations: Observation[] = [];
-  for (const rs of runs.values()) {
-    const fails = rs.filter((r) => r.status === "fail");
-    const decisive = fails.length > 0 ? fails : rs.filter((r) => r.status === "pass");
-    if (decisive.length === 0) continue;
-    const first = [...decisive].sort((a, b) => a.finishedAt.getTime() - b.finishedAt.getTime() || a.id - b.id)[0];
-    observations.push({
-      resultId: first.id,
-      runId: first.runId,
-      at: first.finishedAt,
-      verdict: fails.length > 0 ? "fail" : "pass",
-      errorLine: fails.length > 0 ? first.errorLine : null,
-    });
+  for (const rs of ordered) {
+    seen.push(...rs);
+    if (!rs.some((r) => verdictOf(r.status) !== null)) continue;
+    const state = foldCell(seen.map((r) => ({ id: r.id, stage: r.stage, status: r.status, finishedAt: r.finishedAt, errorLine: r.errorLine, logUrl: null })))!;
+    const verdict = verdictOf(state.status);
+    if (!verdict) continue;
+    // The run's own result that speaks for the new state, else its first verdict.
+    const first = rs.find((r) => r.status === verdict) ?? rs.find((r) => verdictOf(r.status) !== null)!;
+    observations.push({ resultId: first.id, runId: first.runId, at: first.finishedAt, verdict, errorLine: verdict === "fail" ? state.errorLine : null });
   }
   if (observations.length === 0) return null;
-  observations.sort(byTime);
+  // Observations stay in run order: the last one is the cell's current state.
   const firstFail = observations.find((o) => o.verdict === "fail") ?? null;
   const firstPass = observations.find((o) => o.verdict === "pass") ?? null;
-  const lastPass = observations.findLast((o) => o.verdict === "pass") ?? null;
-  let state: CellState;
-  if (!firstFail) state = "pass";
-  else if (!lastPass) state = "fail";
-  else state = byTime(firstFail, lastPass) < 0 ? "flaky" : "fail";
+  const failedBeforeAPass = firstFail !== null && observations.findLastIndex((o) => o.verdict === "pass") > observations.indexOf(firstFail);
+  const state: CellState = failedBeforeAPass ? "flaky" : observations[observations.length - 1].verdict;
   const { version, kernel, arch } = results[0];
   return { version, kernel, arch, state, observations, firstFail, firstPass };
 }

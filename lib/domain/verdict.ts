@@ -1,11 +1,6 @@
-import {
-  kernelSortKey,
-  sameUpstreamAndRevision,
-  tryParseKernelVersion,
-  type Distro,
-  type KernelVersion,
-} from "./kernel-version";
-import { foldArches } from "./matrix";
+import { declaredPosition } from "./declared-range";
+import { kernelLine, kernelSortKey, sameUpstreamAndRevision, type KernelVersion } from "./kernel-version";
+import { foldKernelCells, groupBy } from "./matrix";
 import { compareModuleVersions } from "./module-version";
 import { isMeaningful, type Status } from "./status";
 
@@ -20,8 +15,8 @@ import { isMeaningful, type Status } from "./status";
  *     unsupported, pass → works (a failure outweighs a pass there);
  *  3. a declared kernel range (dkms.conf BUILD_EXCLUSIVE_*, OpenZFS META) that excludes the kernel
  *     → unsupported;
- *  4. the nearest kernels of the same series on either side (same distro when the series has any
- *     result of that distro) all pass → likely; if one of them fails or skips, the evidence
+ *  4. the nearest kernels of the same series on either side (same kernel line, kernelLine, when
+ *     the series has any result of that line) all pass → likely; if one of them fails or skips, the evidence
  *     contradicts itself → unknown, and the reason says which kernel disagrees;
  *  5. a declared range that includes the kernel, with nothing of rule 4 against it → likely;
  *  6. otherwise unknown. `error` results are never a verdict (the environment broke); they are
@@ -163,29 +158,17 @@ const byKernelOrder = (a: { kernel: KernelVersion }, b: { kernel: KernelVersion 
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
-/** Fold a version's cells per kernel, in kernel order. */
+/** Fold a version's cells per kernel (foldKernelCells, the matrix rule), in kernel order. */
 export function foldByKernel(cells: readonly KernelCell[]): KernelState[] {
-  const byKernel = new Map<string, KernelCell[]>();
-  for (const c of cells) {
-    const list = byKernel.get(c.kernel.raw);
-    if (list) list.push(c);
-    else byKernel.set(c.kernel.raw, [c]);
-  }
   const states: KernelState[] = [];
-  for (const group of byKernel.values()) {
-    if (group.length === 1) {
-      const c = group[0];
-      states.push({ kernel: c.kernel, status: c.status, arches: [{ arch: c.arch, status: c.status }], errorLine: c.status === "pass" ? null : c.errorLine, logUrl: c.logUrl, lastResultAt: c.lastResultAt });
-      continue;
-    }
-    const status = foldArches(group.map((g) => g.status)) ?? "error";
-    const decisive = group.find((g) => g.status === status) ?? group[0];
+  for (const group of groupBy(cells, (c) => c.kernel.raw).values()) {
+    const { status, arches, decisive } = foldKernelCells(group)!;
     let last = group[0].lastResultAt;
     for (const g of group) if (g.lastResultAt > last) last = g.lastResultAt;
     states.push({
-      kernel: group[0].kernel,
+      kernel: decisive.kernel,
       status,
-      arches: group.map((g) => ({ arch: g.arch, status: g.status })).sort((a, b) => (a.arch < b.arch ? -1 : a.arch > b.arch ? 1 : 0)),
+      arches,
       errorLine: status === "pass" ? null : decisive.errorLine,
       logUrl: decisive.logUrl,
       lastResultAt: last,
@@ -196,47 +179,9 @@ export function foldByKernel(cells: readonly KernelCell[]): KernelState[] {
 
 /** The kernels on which a version passes, arches folded as in foldByKernel; in no particular order. */
 export function passingKernels(cells: readonly KernelCell[]): KernelVersion[] {
-  const folded = new Map<string, { kernel: KernelVersion; status: Status }>();
-  for (const c of cells) {
-    const held = folded.get(c.kernel.raw);
-    if (!held) folded.set(c.kernel.raw, { kernel: c.kernel, status: c.status });
-    else if (held.status !== c.status) held.status = foldArches([held.status, c.status]) ?? held.status;
-  }
   const out: KernelVersion[] = [];
-  for (const f of folded.values()) if (f.status === "pass") out.push(f.kernel);
+  for (const group of groupBy(cells, (c) => c.kernel.raw).values()) if (foldKernelCells(group)!.status === "pass") out.push(group[0].kernel);
   return out;
-}
-
-export type RangeFit = "inside" | "outside" | "undeclared";
-
-function upstreamParts(k: KernelVersion): number[] {
-  return [k.major, k.minor, k.patch ?? 0, k.sub ?? 0];
-}
-
-/**
- * Compare a kernel with a declared bound at the bound's own precision: a bound "6.8" means the
- * whole 6.8 series (6.8.12 is not past a maximum of 6.8), a bound "6.8.5" means that release.
- * Distro revisions are ignored: modules declare upstream versions.
- */
-function compareToBound(k: KernelVersion, bound: KernelVersion): number {
-  if (k.series === "next" || bound.series === "next") return k.series === bound.series ? 0 : k.series === "next" ? 1 : -1;
-  const a = upstreamParts(k);
-  const b = upstreamParts(bound);
-  const depth = bound.sub !== null ? 4 : bound.patch !== null ? 3 : 2;
-  for (let i = 0; i < depth; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return 0;
-}
-
-/** Whether a module's declared kernel range admits the kernel; a bound that cannot be parsed is ignored. */
-export function declaredRangeFit(kernel: KernelVersion, min: string | null, max: string | null): RangeFit {
-  const lo = min ? tryParseKernelVersion(min) : null;
-  const hi = max ? tryParseKernelVersion(max) : null;
-  const loOk = lo?.ok ? lo.value : null;
-  const hiOk = hi?.ok ? hi.value : null;
-  if (!loOk && !hiOk) return "undeclared";
-  if (loOk && compareToBound(kernel, loOk) < 0) return "outside";
-  if (hiOk && compareToBound(kernel, hiOk) > 0) return "outside";
-  return "inside";
 }
 
 function describeRange(min: string | null, max: string | null): string {
@@ -307,15 +252,16 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
     return { verdict: "works", basis: "observed", reason: `${v} passes on ${passing.kernel.raw}, the same upstream version and revision as ${target.raw}`, errorLine: null, decisive: null, evidence };
   }
 
-  const fit = declaredRangeFit(target, facts.declaredKernelMin, facts.declaredKernelMax);
+  const fit = declaredPosition(target, { min: facts.declaredKernelMin, max: facts.declaredKernelMax });
   const range = describeRange(facts.declaredKernelMin, facts.declaredKernelMax);
   if (fit === "outside") {
     return { verdict: "unsupported", basis: "declared", reason: `${v} declares support for ${range}, which excludes ${target.raw} (declared by the module, not observed)`, errorLine: null, decisive: null, evidence };
   }
 
   const others = states.filter((s) => s.kernel.raw !== target.raw && isMeaningful(s.status) && !sameUpstreamAndRevision(s.kernel, target));
-  const ownDistro = others.filter((s) => s.kernel.distro === target.distro);
-  const pool = ownDistro.length > 0 ? ownDistro : others;
+  const line = kernelLine(target);
+  const ownLine = others.filter((s) => kernelLine(s.kernel) === line);
+  const pool = ownLine.length > 0 ? ownLine : others;
   const at = sortKeyOf(target);
   const below = pool.filter((s) => sortKeyOf(s.kernel) < at).at(-1);
   const above = pool.find((s) => sortKeyOf(s.kernel) > at);
@@ -352,11 +298,13 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
 }
 
 /**
- * Where the current run of failures began: walking back from the failing kernel through kernels
- * of its distro, the oldest failure after the last pass (errors and skips do not break the run).
+ * Where the current run of failures began: walking back from the failing kernel through the kernels
+ * of its line (kernelLine, as regressions walk), the oldest failure after the last pass (errors and
+ * skips do not break the run). On the same data this is the first bad kernel of the incident.
  */
 function failureRun(version: string, cells: readonly KernelCell[], failing: KernelState): { since: VersionVerdict["since"]; evidence: EvidenceItem[] } {
-  const states = foldByKernel(cells.filter((c) => c.kernel.distro === failing.kernel.distro)).filter(
+  const line = kernelLine(failing.kernel);
+  const states = foldByKernel(cells.filter((c) => kernelLine(c.kernel) === line)).filter(
     (s) => (s.status === "pass" || s.status === "fail") && sortKeyOf(s.kernel) <= sortKeyOf(failing.kernel),
   );
   let first = failing;
@@ -426,21 +374,22 @@ export function judgeVersion(target: KernelVersion, facts: VersionFacts, others:
 
 export interface SafeKernels {
   overall: KernelVersion | null;
-  /** null when no distro was given */
-  inDistro: KernelVersion | null;
+  /** among the kernels of the target's line (kernelLine); null when no target was given */
+  inLine: KernelVersion | null;
 }
 
 /**
  * The newest kernel on which every one of the given module versions passes. Each entry lists the
  * kernels where one version passes (arches already folded). No versions, no answer.
  */
-export function newestCommonPass(passing: readonly (readonly KernelVersion[])[], distro: Distro | null): SafeKernels {
-  if (passing.length === 0) return { overall: null, inDistro: null };
+export function newestCommonPass(passing: readonly (readonly KernelVersion[])[], target: KernelVersion | null): SafeKernels {
+  if (passing.length === 0) return { overall: null, inLine: null };
   const sets = passing.map((list) => new Set(list.map((k) => k.raw)));
   const common = passing[0].filter((k) => sets.every((s) => s.has(k.raw)));
   const newest = (list: KernelVersion[]) => list.reduce<KernelVersion | null>((best, k) => (!best || sortKeyOf(k) > sortKeyOf(best) ? k : best), null);
+  const line = target ? kernelLine(target) : null;
   return {
     overall: newest(common),
-    inDistro: distro ? newest(common.filter((k) => k.distro === distro)) : null,
+    inLine: line === null ? null : newest(common.filter((k) => kernelLine(k) === line)),
   };
 }

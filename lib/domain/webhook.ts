@@ -2,7 +2,6 @@
  * Webhook rules, pure: the event vocabulary, which subscriber gets which event, the signature and
  * the retry schedule.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
 
 export const WEBHOOK_EVENTS = ["incident.opened", "incident.fixed", "kernel.upcoming_broken"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -36,18 +35,6 @@ export function subscriptionMatches(sub: SubscriptionFilter, e: EventScope): boo
     (sub.series === null || sub.series === e.series) &&
     (sub.kernel === null || e.kernels.includes(sub.kernel))
   );
-}
-
-/** `sha256=<hex HMAC-SHA256 of the raw body>`, as GitHub signs its webhooks. */
-export function signBody(secret: string, body: string): string {
-  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-}
-
-/** For receivers (and tests): constant-time check of a signature header. */
-export function verifySignature(secret: string, body: string, header: string | null | undefined): boolean {
-  const want = Buffer.from(signBody(secret, body));
-  const got = Buffer.from(header ?? "");
-  return want.length === got.length && timingSafeEqual(want, got);
 }
 
 /** Delay before attempt n+1 after n failed attempts: 10 s, 20 s, 40 s … at most 1 h. */

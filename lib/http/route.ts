@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError, issuesFromZod } from "../services/errors";
+import { AppError, issuesFromZod, toAppError } from "../services/errors";
 import { unstorableText } from "../schemas/storable";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../db/availability";
 
@@ -53,7 +53,8 @@ export function route(handler: (req: Request, params: Params) => Promise<unknown
       }
       return Response.json(out);
     } catch (err) {
-      if (err instanceof AppError) return errorResponse(err);
+      const known = toAppError(err);
+      if (known) return errorResponse(known);
       if (err instanceof z.ZodError) return errorResponse(new AppError("validation_failed", "invalid request", issuesFromZod(err.issues)));
       if (isDatabaseUnavailable(err)) {
         console.error("[api] database unavailable:", err instanceof Error ? err.message.split("\n").at(-1) : err);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkBodySchema, checkQuerySchema, checkResponseSchema, badgeQuerySchema, MAX_CHECK_MODULES } from "../schemas/check";
+import { checkBodySchema, checkQuerySchema, checkResponseSchema, checkTextQuerySchema, badgeQuerySchema, MAX_CHECK_MODULES } from "../schemas/check";
 import { apiErrorSchema, ingestBodySchema, ingestResponseSchema, MAX_BODY_BYTES, MAX_RESULTS_PER_REQUEST, runSchema } from "../schemas/ingest";
 import { matrixQuerySchema, moduleListQuerySchema } from "../schemas/query";
 import { interopPaths } from "./interop-paths";
@@ -12,7 +12,7 @@ import {
   matrixResponseSchema,
   moduleListResponseSchema,
   moduleResponseSchema,
-} from "./read-schemas";
+} from "../schemas/read";
 
 /**
  * The OpenAPI 3.1 document of the whole public API, generated from the zod schemas the routes
@@ -270,10 +270,8 @@ function paths(): OpenApiDocument["paths"] {
           "JSON with the GET fields and/or `dkmsStatus` (the raw output of `dkms status`, dkms 2.x or 3.x; for each module the newest version it lists is judged, as `dkms autoinstall` builds only that). " +
           "Or the raw `dkms status` text as text/plain, with `kernel` (and `arch`) in the query string. Lines that are not status lines are reported in `dkms.problems`.",
         tags: ["check"],
-        parameters: [
-          { name: "kernel", in: "query", required: false, description: "required with text/plain bodies", schema: { type: "string" } },
-          { name: "arch", in: "query", required: false, description: "with text/plain bodies", schema: { type: "string" } },
-        ],
+        // Optional here: only text/plain bodies carry them in the query string.
+        parameters: queryParams(checkTextQuerySchema).map((p) => ({ ...p, required: false })),
         requestBody: {
           required: true,
           content: { ...json(ref("CheckRequest")), "text/plain": { schema: { type: "string", description: "the output of `dkms status`" } } },

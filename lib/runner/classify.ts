@@ -13,7 +13,7 @@
  *           exit 77 for rules only dkms can evaluate), or its configure step refuses the version.
  */
 import type { Status } from "../domain/status";
-import { extractErrorLine, normaliseQuotes } from "../domain/error-line";
+import { COMPILER_ERROR, MODPOST, extractErrorLine, normaliseQuotes } from "../domain/error-line";
 import { compareKernelToBound } from "./dkms-conf";
 
 export interface BuildFacts {
@@ -100,8 +100,6 @@ const ENV_PATTERNS: EnvPattern[] = [
   { re: /virtual memory exhausted|Cannot allocate memory|Killed signal terminated program cc1/, reason: () => "out of memory" },
 ];
 
-const COMPILE_ERROR = /^\S+?:\d+(?::\d+)?:\s*(?:fatal )?error:/;
-const MODPOST_ERROR = /^ERROR:\s*modpost:/;
 const LINK_ERROR = /undefined reference to|^ld(?:\.bfd)?: .*error/;
 
 function firstLine(text: string, re: RegExp): RegExpExecArray | null {
@@ -136,7 +134,7 @@ function firstCause(log: string, moduleHeaders: readonly string[] = []): { kind:
         ? { kind: "compile", line }
         : { kind: "env", line, reason: `missing userspace header: ${mh.header}` };
     }
-    if (COMPILE_ERROR.test(line) || MODPOST_ERROR.test(line)) return { kind: "compile", line };
+    if (COMPILER_ERROR.test(line) || MODPOST.test(line)) return { kind: "compile", line };
     for (const p of ENV_PATTERNS) {
       const m = p.re.exec(line);
       if (m) return { kind: "env", line, reason: p.reason(m) };

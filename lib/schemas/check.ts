@@ -39,6 +39,12 @@ export const checkQuerySchema = z.object({
   arch: archString.optional(),
 });
 
+/** POST /api/v1/check with a text/plain `dkms status` body: the kernel (and arch) come in the query string. */
+export const checkTextQuerySchema = z.object({
+  kernel: kernelVersionString.describe("required with text/plain bodies"),
+  arch: archString.optional().describe("with text/plain bodies"),
+});
+
 /** POST /api/v1/check (application/json): the GET fields, and/or the raw output of `dkms status`. */
 export const checkBodySchema = z
   .object({
@@ -134,8 +140,8 @@ export const checkResponseSchema = z.object({
   modules: z.array(moduleVerdictSchema),
   newestSafeKernel: z.object({
     overall: z.string().nullable().describe("newest kernel on which every found module version passes"),
-    inDistro: z.string().nullable().describe("the same, among kernels of the target kernel's distro"),
-    distro: z.enum(DISTROS),
+    inLine: z.string().nullable().describe("the same, among kernels of the target kernel's line (same distro and flavour)"),
+    line: z.string().describe('the target kernel\'s line, e.g. "debian amd64"'),
     considered: z.array(z.string()).describe("name@version of the module versions taken into account"),
   }),
   dkms: z

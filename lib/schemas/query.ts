@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { compareSeries } from "../domain/kernel-version";
+import { SERIES_SYNTAX, compareSeries, isSeries } from "../domain/kernel-version";
 import { archString } from "./ingest";
 
-// The widths of the series sort key (lib/domain/kernel-version.ts SERIES_RE): `6.1000` is refused
-// here with a 422 instead of throwing where the key is computed.
-const SERIES_RE = /^\d{1,2}\.\d{1,3}(?:\.\d{1,5})?$/;
-const series = z.string().regex(SERIES_RE, "must be a kernel series such as 6.1 or 6.12");
+/** A kernel series ("6.1", "6.12", "2.6.32", "next"), by the one rule in kernel-version.ts. */
+export const kernelSeriesString = z
+  .string()
+  .regex(SERIES_SYNTAX, "must be a kernel series such as 6.1 or 6.12")
+  .refine(isSeries, "must be a kernel series such as 6.1 or 6.12");
+const series = kernelSeriesString;
 /** Accept `?expand=6.1,6.12` and `?expand=6.1&expand=6.12`. */
 const list = (item: z.ZodString) =>
   z
@@ -27,8 +29,8 @@ export const matrixQuerySchema = z
     vstart: offset.optional(),
     kstart: offset.optional(),
   })
-  // zod runs this refinement even when `from` or `to` failed above: compare only valid series.
-  .refine((q) => !q.from || !q.to || !SERIES_RE.test(q.from) || !SERIES_RE.test(q.to) || compareSeries(q.from, q.to) <= 0, {
+  // zod 4 runs this even when a field failed its own check: compare only two valid series.
+  .refine((q) => !q.from || !q.to || !isSeries(q.from) || !isSeries(q.to) || compareSeries(q.from, q.to) <= 0, {
     message: "`from` must not be after `to`",
     path: ["from"],
   });

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { INCIDENT_STATUSES } from "../domain/regressions";
 import { archString, kernelVersionString, moduleSlug, moduleVersionString } from "./ingest";
+import { kernelSeriesString as series } from "./query";
 
-const series = z.string().regex(/^\d+\.\d+(?:\.\d+)?$/, "must be a kernel series such as 6.1 or 6.12");
 const emptyToUndefined = (v: unknown) => (v === "" ? undefined : v);
 
 /** GET /api/v1/regressions and the /regressions page share these filters. */

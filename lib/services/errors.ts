@@ -1,3 +1,5 @@
+import { KernelVersionError } from "../domain/kernel-version";
+
 /**
  * Typed application errors. Services throw these; lib/http/route.ts maps them to one JSON shape.
  * Core code knows nothing of HTTP beyond the status each code maps to, kept here in one table.
@@ -42,6 +44,19 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError("not_found", `${what} not found`);
+
+/**
+ * The one place where errors of the pure domain become application errors: a kernel string or
+ * series that cannot be parsed is bad input (422), wherever it was met (a zod refine, a service).
+ * Null for anything else, which stays an internal error.
+ */
+export function toAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  if (err instanceof KernelVersionError) {
+    return new AppError("validation_failed", err.message, [{ path: "(kernel)", message: err.message }], { cause: err });
+  }
+  return null;
+}
 
 /** zod issues → [{ path: "results[3].kernel", message }] so a reporter can find the bad field. */
 export function issuesFromZod(issues: readonly { path: PropertyKey[]; message: string }[]): IssueItem[] {

@@ -1,26 +1,26 @@
 import { db } from "../db/client";
 import { computeHeadline, type Headline } from "../domain/headline";
+import { kernelLine } from "../domain/kernel-version";
 import type { Status } from "../domain/status";
 
 /**
  * The landing page's headline: compare the newest kernel of the oldest and of the newest series
- * among the most-tested distro's kernels (for the demo: Debian 12's 6.1 vs 6.12).
+ * among the most-tested kernel line's kernels (for the demo: Debian 12 amd64, 6.1 vs 6.12).
  */
 export async function getHeadline(): Promise<(Headline & { distro: string }) | null> {
   const kernels = await db().kernel.findMany({
     // Released kernels only: an rc or experimental kernel is an early warning (/upcoming), not "the newest kernel".
     where: { cells: { some: {} }, prerelease: false, rc: null },
-    select: { id: true, version: true, sortKey: true, seriesKey: true, distro: true, flavour: true, _count: { select: { cells: true } } },
+    select: { id: true, version: true, sortKey: true, seriesKey: true, distro: true, _count: { select: { cells: true } } },
   });
   if (kernels.length < 2) return null;
+  // Compare like with like: the kernels of one line (kernelLine: distro and flavour, e.g. Debian
+  // amd64, not rt), the line with the most cells.
   const weight = new Map<string, number>();
-  for (const k of kernels) weight.set(k.distro, (weight.get(k.distro) ?? 0) + k._count.cells);
-  const distro = [...weight.entries()].sort((a, b) => b[1] - a[1])[0][0];
-  // Compare like with like: the most common flavour of that distro (e.g. amd64, not rt).
-  const flavours = new Map<string | null, number>();
-  for (const k of kernels) if (k.distro === distro) flavours.set(k.flavour, (flavours.get(k.flavour) ?? 0) + k._count.cells);
-  const flavour = [...flavours.entries()].sort((a, b) => b[1] - a[1])[0][0];
-  const line = kernels.filter((k) => k.distro === distro && k.flavour === flavour).sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1));
+  for (const k of kernels) weight.set(kernelLine(k.version), (weight.get(kernelLine(k.version)) ?? 0) + k._count.cells);
+  const [lineName] = [...weight.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+  const line = kernels.filter((k) => kernelLine(k.version) === lineName).sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1));
+  const distro = line[0].distro;
   const oldestSeries = line[0].seriesKey;
   const newestSeries = line[line.length - 1].seriesKey;
   if (oldestSeries === newestSeries) return null;

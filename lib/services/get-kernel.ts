@@ -2,7 +2,7 @@ import { db } from "../db/client";
 import { tryParseKernelVersion, type KernelVersion } from "../domain/kernel-version";
 import { compareModuleVersions } from "../domain/module-version";
 import { isUpcoming, upstreamOf } from "../domain/kernel-release";
-import { foldArches } from "../domain/matrix";
+import { foldKernelCells, groupBy } from "../domain/matrix";
 import type { Status } from "../domain/status";
 import { AppError, notFound } from "./errors";
 
@@ -44,21 +44,16 @@ export async function getKernel(version: string): Promise<KernelView> {
     db().kernel.findFirst({ where: { sortKey: { gt: kernel.sortKey } }, orderBy: { sortKey: "asc" }, select: { version: true } }),
   ]);
   const modules = new Map<string, KernelView["modules"][number]>();
-  for (const c of cells) {
-    const m = c.moduleVersion.module;
+  const byVersion = groupBy(
+    cells.map((c) => ({ ...c, status: c.status as Status })),
+    (c) => JSON.stringify([c.moduleVersion.module.slug, c.moduleVersion.version]),
+  );
+  for (const group of byVersion.values()) {
+    const m = group[0].moduleVersion.module;
     const entry = modules.get(m.slug) ?? { slug: m.slug, name: m.name, versions: [] };
     modules.set(m.slug, entry);
-    let v = entry.versions.find((x) => x.version === c.moduleVersion.version);
-    if (!v) {
-      v = { version: c.moduleVersion.version, status: c.status as Status, arches: [], errorLine: null };
-      entry.versions.push(v);
-    }
-    v.arches.push({ arch: c.arch, status: c.status as Status });
-    const folded = foldArches(v.arches.map((a) => a.status))!;
-    // The error line must come from an arch whose status is the folded one.
-    if (folded !== v.status) v.errorLine = null;
-    v.status = folded;
-    if (c.status === v.status && c.errorLine) v.errorLine = c.errorLine;
+    const { status, arches, decisive } = foldKernelCells(group)!;
+    entry.versions.push({ version: group[0].moduleVersion.version, status, arches, errorLine: decisive.errorLine });
   }
   const counts: Record<Status, number> = { pass: 0, fail: 0, error: 0, skip: 0 };
   const list = [...modules.values()].sort((a, b) => (a.slug < b.slug ? -1 : 1));

@@ -1,7 +1,7 @@
 import { db } from "../db/client";
 import { seriesSortKey } from "../domain/kernel-version";
 import { isUpcoming, upstreamOf } from "../domain/kernel-release";
-import { foldArches, summariseGroup, type GroupSummary } from "../domain/matrix";
+import { foldKernelCells, groupBy, summariseGroup, type GroupSummary } from "../domain/matrix";
 import type { Status } from "../domain/status";
 import type { MatrixQuery } from "../schemas/query";
 import { notFound } from "./errors";
@@ -101,7 +101,7 @@ export async function getMatrix(slug: string, query: MatrixQuery = {}, opts: { m
   const built = new Set(cellRows.map((c) => c.mv));
   const versions = allVersions.map((v) => ({ ...v, hasResults: built.has(v.id) }));
   const kernelById = new Map(kernelRows.map((k) => [k.id, k]));
-  const rawCells = cellRows.map((c) => ({ moduleVersionId: c.mv, arch: c.arch, status: c.status, errorLine: c.errorLine, kernel: kernelById.get(c.k)! }));
+  const rawCells = cellRows.map((c) => ({ moduleVersionId: c.mv, arch: c.arch, status: c.status as Status, errorLine: c.errorLine, kernel: kernelById.get(c.k)! }));
   const options = {
     arches: [...new Set(rawCells.map((c) => c.arch))].sort(),
     distros: [...new Set(rawCells.map((c) => c.kernel.distro))].sort(),
@@ -120,22 +120,10 @@ export async function getMatrix(slug: string, query: MatrixQuery = {}, opts: { m
       (!toKey || c.kernel.seriesKey <= toKey),
   );
 
-  const byCell = new Map<string, typeof selected>();
-  for (const c of selected) {
-    const k = `${c.moduleVersionId}:${c.kernel.id}`;
-    const group = byCell.get(k);
-    if (group) group.push(c);
-    else byCell.set(k, [c]);
-  }
+  const byCell = groupBy(selected, (c) => `${c.moduleVersionId}:${c.kernel.id}`);
   const cells: MatrixCell[] = [...byCell.values()].map((group) => {
-    const status = foldArches(group.map((g) => g.status as Status))!;
-    return {
-      versionId: group[0].moduleVersionId,
-      kernelId: group[0].kernel.id,
-      status,
-      arches: group.map((g) => ({ arch: g.arch, status: g.status as Status })).sort((a, b) => cmp(a.arch, b.arch)),
-      errorLine: group.find((g) => g.status === status)?.errorLine ?? null,
-    };
+    const { status, arches, decisive } = foldKernelCells(group)!;
+    return { versionId: group[0].moduleVersionId, kernelId: group[0].kernel.id, status, arches, errorLine: decisive.errorLine };
   });
 
   const kernels = [...new Map(selected.map((c) => [c.kernel.id, c.kernel])).values()].sort((a, b) => cmp(a.sortKey, b.sortKey));

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { db } from "../db/client";
-import { ingestBodySchema, MAX_RESULTS_PER_REQUEST, type IngestBody } from "../schemas/ingest";
+import { ingestBodySchema, type IngestBody } from "../schemas/ingest";
+import { chunkBodies } from "../schemas/ingest-chunks";
 import { syntheticDemo } from "../synthetic/generate";
 import { importOpenzfsMeta } from "./import-openzfs-meta";
 import { recordResults } from "./record-results";
@@ -13,18 +14,9 @@ export const DEMO_DIR = path.join(root, "data/demo");
 export const OPENZFS_META_CSV = path.join(root, "../shared/data/openzfs-meta.csv");
 
 /** An ingest body larger than one request allows is stored as several runs: `<id>-part<N>`. */
-export function chunkBody(body: IngestBody, size = MAX_RESULTS_PER_REQUEST): IngestBody[] {
-  if (body.results.length <= size) return [body];
-  const parts: IngestBody[] = [];
-  for (let i = 0; i < body.results.length; i += size) {
-    parts.push({ ...body, run: { ...body.run, id: `${body.run.id}-part${i / size + 1}` }, results: body.results.slice(i, i + size) });
-  }
-  return parts;
-}
-
 export async function loadBody(body: IngestBody): Promise<number> {
   let stored = 0;
-  for (const part of chunkBody(body)) stored += (await recordResults(part)).stored;
+  for (const part of chunkBodies(body.run, body.modules, body.results)) stored += (await recordResults(part)).stored;
   return stored;
 }
 

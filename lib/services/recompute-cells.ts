@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client";
-import { foldCell, type FoldInput, type Stage, type Status } from "../domain/status";
+import { foldCell, type FoldedCell, type FoldInput, type Stage, type Status } from "../domain/status";
 import { refreshVersionCellStates } from "./version-cell-states";
 
 export interface CellKey {
@@ -10,13 +10,14 @@ export interface CellKey {
 
 const keyOf = (k: CellKey) => `${k.moduleVersionId}:${k.kernelId}:${k.arch}`;
 
+export type CellRow = CellKey & FoldedCell & { moduleId: number };
+
 /**
- * Rebuild the summary rows of the given cells from their raw results (lib/domain/status.ts
- * foldCell is the only place the folding rule lives), then the VersionCellStates rows of their
- * module versions. Returns the number of cells written.
+ * The summary rows the given cells should have, folded from their raw results by foldCell
+ * (lib/domain/status.ts, the only place the folding rule lives). A key without results has no row.
  */
-export async function recomputeCells(tx: Tx, keys: readonly CellKey[]): Promise<number> {
-  if (keys.length === 0) return 0;
+export async function foldCellRows(tx: Pick<Tx, "result" | "moduleVersion">, keys: readonly CellKey[]): Promise<CellRow[]> {
+  if (keys.length === 0) return [];
   const wanted = new Set(keys.map(keyOf));
   const mvIds = [...new Set(keys.map((k) => k.moduleVersionId))];
   const kernelIds = [...new Set(keys.map((k) => k.kernelId))];
@@ -35,10 +36,19 @@ export async function recomputeCells(tx: Tx, keys: readonly CellKey[]): Promise<
   const versions = await tx.moduleVersion.findMany({ where: { id: { in: mvIds } }, select: { id: true, moduleId: true } });
   const moduleOf = new Map(versions.map((v) => [v.id, v.moduleId]));
 
-  const rows = keys.flatMap((k) => {
+  return keys.flatMap((k) => {
     const folded = foldCell(groups.get(keyOf(k)) ?? []);
     return folded ? [{ ...k, moduleId: moduleOf.get(k.moduleVersionId)!, ...folded }] : [];
   });
+}
+
+/**
+ * Rebuild the summary rows of the given cells from their raw results (foldCellRows), then the
+ * VersionCellStates rows of their module versions. Returns the number of cells written.
+ */
+export async function recomputeCells(tx: Tx, keys: readonly CellKey[]): Promise<number> {
+  if (keys.length === 0) return 0;
+  const rows = await foldCellRows(tx, keys);
   // One statement for the whole batch: unnest the columns and upsert. Times travel as ISO text
   // because Prisma keeps DateTime as UTC in `timestamp(3)` and pg would send Dates in local time.
   await tx.$executeRaw`

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { db, type Tx } from "../db/client";
-import { parseKernelVersion, kernelSortKey, seriesSortKey } from "../domain/kernel-version";
-import { moduleVersionSortKey } from "../domain/module-version";
 import { extractErrorLine, excerptLog, normaliseErrorLine } from "../domain/error-line";
 import type { IngestBody, IngestResponse, KernelInfo } from "../schemas/ingest";
 import { AppError } from "./errors";
 import { recomputeCells, type CellKey } from "./recompute-cells";
+import { kernelColumns, moduleVersionColumns } from "./stored-keys";
+import { parseKernelVersion } from "../domain/kernel-version";
 import { updateIncidents } from "./regressions/update-incidents";
 import { enqueueWebhookEvents } from "./webhooks/enqueue-events";
 import type { Prisma } from "../generated/prisma/client";
@@ -184,7 +184,7 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
     data: [...versionInfo.values()].map((v) => ({
       moduleId: v.moduleId,
       version: v.version,
-      sortKey: moduleVersionSortKey(v.version),
+      ...moduleVersionColumns(v.version),
       releasedAt: toDate(v.releasedAt),
       releasedAtSource: v.releasedAt ? dateSource(v.releasedAtSource, body) : null,
       declaredKernelMin: v.min,
@@ -224,30 +224,18 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
   await tx.kernel.createMany({
     data: kernelStrings
       .filter((k) => !knownKernels.has(k))
-      .map((version) => {
-        const k = parseKernelVersion(version);
-        return {
-          version,
-          sortKey: kernelSortKey(k),
-          base: k.base,
-          series: k.series,
-          seriesKey: seriesSortKey(k.series),
-          major: k.major,
-          minor: k.minor,
-          patch: k.patch,
-          rc: k.rc,
-          distro: k.distro,
-          distroRelease: k.distroRelease,
-          flavour: k.flavour,
-          ...kernelMetadata(kernelInfo.get(version), body),
-          prerelease: (kernelInfo.get(version)?.prerelease ?? false) || k.rc !== null,
-        };
-      }),
+      .map((version) => ({
+        version,
+        ...kernelColumns(version),
+        ...kernelMetadata(kernelInfo.get(version), body),
+        prerelease: (kernelInfo.get(version)?.prerelease ?? false) || parseKernelVersion(version).rc !== null,
+      })),
     skipDuplicates: true,
   });
   // Newer metadata overwrites older; a field the reporter left out keeps its stored value.
   const redated: string[] = [];
-  for (const info of kernelInfo.values()) {
+  // In kernel order, like the inserts: concurrent batches update shared kernel rows in one order.
+  for (const info of [...kernelInfo.values()].sort((a, b) => (a.kernel < b.kernel ? -1 : a.kernel > b.kernel ? 1 : 0))) {
     if (!knownKernels.has(info.kernel)) continue;
     // Only a date that changes moves incidents (a demo split into chunks repeats its kernels[]).
     if (info.releasedAt && new Date(info.releasedAt).getTime() !== datedBefore.get(info.kernel)) redated.push(info.kernel);

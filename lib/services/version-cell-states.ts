@@ -1,4 +1,5 @@
 import type { Tx } from "../db/client";
+import { Prisma } from "../generated/prisma/client";
 import { STATUSES, type Status } from "../domain/status";
 
 /**
@@ -18,23 +19,30 @@ import { STATUSES, type Status } from "../domain/status";
 const STATUS_BY_LETTER = new Map<string, Status>(STATUSES.map((s) => [s[0], s]));
 if (STATUS_BY_LETTER.size !== STATUSES.length) throw new Error("statuses must differ in their first letter (VersionCellStates format)");
 
+/**
+ * The rows (mv, series, states, cellCount) that Cell implies for the version × series pairs of
+ * `touched` (a relation with columns mv, series): the one statement of the format in SQL, for
+ * writing (refreshVersionCellStates) and for checking what is stored (reindex.ts).
+ */
+export const expectedStatesSql = (touched: Prisma.Sql) => Prisma.sql`
+    SELECT mv, series, string_agg(arch || '|' || list, ',' ORDER BY arch) AS states, sum(n)::int AS "cellCount"
+    FROM (
+      SELECT t.mv, t.series, c.arch, string_agg(c."kernelId"::text || left(c.status, 1), ' ' ORDER BY c."kernelId") AS list, count(*) AS n
+      FROM (${touched}) t JOIN "Kernel" k ON k.series = t.series JOIN "Cell" c ON c."moduleVersionId" = t.mv AND c."kernelId" = k.id
+      GROUP BY t.mv, t.series, c.arch
+    ) per_arch
+    GROUP BY mv, series`;
+
 /** Rebuild the rows (version × series) that hold the given cells. */
 export async function refreshVersionCellStates(tx: Tx, cells: readonly { moduleVersionId: number; kernelId: number }[]): Promise<void> {
   if (cells.length === 0) return;
   const pairs = [...new Map(cells.map((c) => [`${c.moduleVersionId}:${c.kernelId}`, c])).values()];
-  await tx.$executeRaw`
-    WITH touched AS (
+  const touched = Prisma.sql`
       SELECT DISTINCT u.mv, k.series FROM unnest(${pairs.map((p) => p.moduleVersionId)}::int[], ${pairs.map((p) => p.kernelId)}::int[]) AS u(mv, k)
-      JOIN "Kernel" k ON k.id = u.k
-    )
+      JOIN "Kernel" k ON k.id = u.k`;
+  await tx.$executeRaw`
     INSERT INTO "VersionCellStates" ("moduleVersionId", "series", "states", "cellCount")
-    SELECT mv, series, string_agg(arch || '|' || list, ',' ORDER BY arch), sum(n)::int
-    FROM (
-      SELECT t.mv, t.series, c.arch, string_agg(c."kernelId"::text || left(c.status, 1), ' ' ORDER BY c."kernelId") AS list, count(*) AS n
-      FROM touched t JOIN "Kernel" k ON k.series = t.series JOIN "Cell" c ON c."moduleVersionId" = t.mv AND c."kernelId" = k.id
-      GROUP BY t.mv, t.series, c.arch
-    ) per_arch
-    GROUP BY mv, series
+    ${expectedStatesSql(touched)}
     ON CONFLICT ("moduleVersionId", "series") DO UPDATE SET "states" = EXCLUDED."states", "cellCount" = EXCLUDED."cellCount"`;
 }
 

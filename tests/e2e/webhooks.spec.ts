@@ -3,7 +3,8 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
-import { SIGNATURE_HEADER, verifySignature } from "../../lib/domain/webhook";
+import { SIGNATURE_HEADER } from "../../lib/domain/webhook";
+import { verifySignature } from "../../lib/services/webhooks/signature";
 
 /**
  * The production server (`npm start`) runs the webhook worker it starts from instrumentation.ts:

@@ -125,8 +125,8 @@ describe("GET /api/v1/check", () => {
     expect(out.counts).toEqual({ works: 3, likely: 0, broken: 0, unsupported: 0, unknown: 0 });
     expect(out.newestSafeKernel).toEqual({
       overall: "6.1.0-56-amd64",
-      inDistro: "6.1.0-56-amd64",
-      distro: "debian",
+      inLine: "6.1.0-56-amd64",
+      line: "debian amd64",
       considered: [`${V4L}@0.12.7`, `${ZFS}@2.1.11`, `${EVDI}@1.12.0`],
     });
   });

@@ -20,7 +20,7 @@ import {
   matrixResponseSchema,
   moduleListResponseSchema,
   moduleResponseSchema,
-} from "@/lib/openapi/read-schemas";
+} from "@/lib/schemas/read";
 import { recordResults } from "@/lib/services/record-results";
 import { result } from "./helpers";
 

@@ -210,6 +210,10 @@ describe("GET /api/v1/modules/{slug}/matrix", () => {
   it.each<[string, string]>([
     ["?from=6.12&to=6.1", "from"],
     ["?from=six", "from"],
+    // issue 10: "123.1" passed the old series regex and threw a KernelVersionError inside the
+    // refine that compares from and to, which the route answered with a 500
+    ["?from=123.1&to=124.1", "from"],
+    ["?from=6.12.5", "from"],
     ["?to=6.1.x", "to"],
     ["?arch=X86_64", "arch"],
     ["?distro=Debian", "distro"],

@@ -37,6 +37,7 @@ describe("incidents are dated by kernel releases", () => {
     version,
     kernel,
     arch: "x86_64",
+    stage: "build",
     status,
     // Everything built on one day, years after the kernels came out: the demo's situation.
     finishedAt: d("2026-11-29"),

@@ -1,9 +1,14 @@
 import { describe, it, expect } from "vitest";
+import { mulberry32 } from "../../lib/synthetic/generate";
 import {
   DISTROS,
   KernelVersionError,
   compareKernels,
   compareSeries,
+  isSeries,
+  parseSeries,
+  SERIES_SYNTAX,
+  tryParseSeries,
   kernelSortKey,
   parseKernelVersion,
   sameUpstreamAndRevision,
@@ -107,6 +112,8 @@ const PARSE_TABLE: Row[] = [
   ["6.8.0-1008-nvidia", "6.8.0", "6.8", null, "ubuntu", "1008", "nvidia"],
   ["6.9.3-060903-generic", "6.9.3", "6.9", null, "ubuntu", "060903", "generic"],
   ["6.10.0-061000rc1-generic", "6.10.0-rc1", "6.10", 1, "ubuntu", "061000rc1", "generic"],
+  // the same mainline rc build written without its flavour, as pasted in bug reports (issue 10)
+  ["6.1.0-060100rc1", "6.1.0-rc1", "6.1", 1, "ubuntu", "060100rc1", null],
   // Fedora
   ["6.9.7-200.fc40.x86_64", "6.9.7", "6.9", null, "fedora", "200.fc40", "x86_64"],
   ["6.9.7-201.fc40.x86_64", "6.9.7", "6.9", null, "fedora", "201.fc40", "x86_64"],
@@ -126,6 +133,9 @@ const PARSE_TABLE: Row[] = [
     "0.rc5.20240830git20371ba12063.47.fc42",
     "x86_64",
   ],
+  // Fedora pre-releases written without their dist tag (issue 10): still rc kernels
+  ["6.2.0-0.rc2", "6.2.0-rc2", "6.2", 2, "fedora", "0.rc2", null],
+  ["6.2.0-0.rc2.20230105git123abc", "6.2.0-rc2", "6.2", 2, "fedora", "0.rc2.20230105git123abc", null],
   // RHEL and rebuilds (CentOS, Alma, Rocky, Oracle)
   ["5.14.0-427.13.1.el9_4.x86_64", "5.14.0", "5.14", null, "rhel", "427.13.1.el9_4", "x86_64"],
   ["5.14.0-427.20.1.el9_4.x86_64", "5.14.0", "5.14", null, "rhel", "427.20.1.el9_4", "x86_64"],
@@ -248,16 +258,6 @@ const KNOWN_ORDER = [
 ];
 
 const ALL_STRINGS = [...new Set([...PARSE_TABLE.map((r) => r[0]), ...KNOWN_ORDER])];
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const rnd = mulberry32(seed);
@@ -580,6 +580,15 @@ describe("series", () => {
     const order = ["2.6.18", "2.6.32", "3.0", "3.10", "6.9", "6.10", "7.0", "next"];
     const key = (a: string, b: string) => (seriesSortKey(a) < seriesSortKey(b) ? -1 : 1);
     expect(shuffled(order, 9).sort(key)).toEqual(order);
+  });
+
+  it("one series parser: every kernel's series is a series, and nothing else is", () => {
+    for (const k of ALL_STRINGS) expect([k, tryParseSeries(seriesOf(k))]).toEqual([k, seriesOf(k)]);
+    for (const s of ["6.1", "6.12", "2.6.32", "2.6", "3.0", "next"]) expect([s, isSeries(s), SERIES_SYNTAX.test(s)]).toEqual([s, true, true]);
+    // 123.1 is past the widths of the sort key (it used to reach a KernelVersionError inside a zod
+    // refine, a 500); 6.12.5 is a kernel, not a series; leading zeros are not canonical.
+    for (const s of ["123.1", "6.12.5", "6.01", "06.1", "6", "", "6.1.0-56-amd64", "next-20240610", " 6.1"]) expect([s, isSeries(s)]).toEqual([s, false]);
+    expect(() => parseSeries("123.1")).toThrow(/cannot parse kernel version "123.1": not a kernel series/);
   });
 
   it("rejects what is not a series", () => {

@@ -6,15 +6,16 @@ import {
   incidentDays,
   incidentNeighbourhood,
   incidentSuccessors,
-  kernelLine,
   observeCell,
+  verdictChanges,
   walkKernels,
   type ResultInput,
   type Transition,
   type Verdict,
 } from "../../lib/domain/regressions";
+import { kernelLine } from "../../lib/domain/kernel-version";
 import { isDevelopmentSnapshot } from "../../lib/domain/module-release";
-import type { Status } from "../../lib/domain/status";
+import { foldCell, type Stage, type Status } from "../../lib/domain/status";
 
 // ---------------------------------------------------------------------------------------------
 // Fixture helpers: one result per call; results of the same day share a run unless told otherwise.
@@ -26,7 +27,7 @@ function r(
   kernel: string,
   status: Status,
   on: string,
-  opts: { run?: number; arch?: string; error?: string | null } = {},
+  opts: { run?: number; arch?: string; error?: string | null; stage?: Stage } = {},
 ): ResultInput {
   return {
     id: nextId++,
@@ -34,6 +35,7 @@ function r(
     version,
     kernel,
     arch: opts.arch ?? "x86_64",
+    stage: opts.stage ?? "build",
     status,
     finishedAt: day(on),
     errorLine: status === "fail" ? (opts.error === undefined ? "implicit declaration of function 'strlcpy'" : opts.error) : null,
@@ -93,6 +95,32 @@ describe("observeCell", () => {
   });
   it("pass then a lasting failure is a failure", () => {
     expect(observeCell([r("1.0", "6.8", "pass", "2024-03-01"), r("1.0", "6.8", "fail", "2024-03-02")])!.state).toBe("fail");
+  });
+  // Issue 10: a build pass with a load failure, then a later run that only builds (and passes). The
+  // cell is still failing (foldCell: per stage the newest meaningful result), so regressions must not
+  // call it flaky and the watch feed must not say it turned green while the badge says broken.
+  it("a later run that only repeats a passing stage does not turn a failing cell green", () => {
+    const results = [
+      r("1.0", "6.8", "pass", "2024-03-01", { stage: "build" }),
+      r("1.0", "6.8", "fail", "2024-03-01", { stage: "load", error: "Unknown symbol in module" }),
+      r("1.0", "6.8", "pass", "2024-03-02", { stage: "build" }),
+    ];
+    const c = observeCell(results)!;
+    expect(foldCell(results.map((x) => ({ ...x, logUrl: null })))!.status).toBe("fail");
+    expect(c.state).toBe("fail");
+    expect(c.observations.map((o) => o.verdict)).toEqual(["fail", "fail"]);
+    expect(verdictChanges(c).map((o) => o.verdict)).toEqual(["fail"]);
+  });
+  it("a later run that passes the failing stage does turn it green (and the earlier failure was flaky)", () => {
+    const results = [
+      r("1.0", "6.8", "pass", "2024-03-01", { stage: "build" }),
+      r("1.0", "6.8", "fail", "2024-03-01", { stage: "load" }),
+      r("1.0", "6.8", "pass", "2024-03-02", { stage: "build" }),
+      r("1.0", "6.8", "pass", "2024-03-02", { stage: "load" }),
+    ];
+    const c = observeCell(results)!;
+    expect(verdictChanges(c).map((o) => o.verdict)).toEqual(["fail", "pass"]);
+    expect(c.state).toBe("flaky");
   });
   it("errors and skips are no verdict", () => {
     expect(observeCell([r("1.0", "6.8", "error", "2024-03-01"), r("1.0", "6.8", "skip", "2024-03-02")])).toBeNull();

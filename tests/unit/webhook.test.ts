@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { retryDelayMs, signBody, subscriptionMatches, verifySignature, type EventScope, type SubscriptionFilter } from "../../lib/domain/webhook";
+import { retryDelayMs, subscriptionMatches, type EventScope, type SubscriptionFilter } from "../../lib/domain/webhook";
+import { signBody, verifySignature } from "../../lib/services/webhooks/signature";
 
 const any: SubscriptionFilter = { module: null, series: null, kernel: null, events: [] };
 const opened: EventScope = { event: "incident.opened", module: "zfs", series: "6.12", kernels: ["6.11.9", "6.12.1"] };

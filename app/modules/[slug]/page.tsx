@@ -1,14 +1,14 @@
+import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { decodeSegment } from "@/lib/http/decode-segment";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { matrixQuerySchema } from "@/lib/schemas/query";
 import { Suspense } from "react";
 import { getMatrix } from "@/lib/services/get-matrix";
 import { declaredMismatchIndex } from "@/lib/services/history/declared-mismatches";
 import { DeclaredMarkLegend } from "@/app/components/history/DeclaredMark";
 import { getModule } from "@/lib/services/get-module";
-import { AppError } from "@/lib/services/errors";
+import { loadOr404 } from "@/lib/http/page";
 import type { MatrixQuery } from "@/lib/schemas/query";
 import { ExternalLink } from "@/app/components/ExternalLink";
 import { StatusLegend } from "@/app/components/StatusLegend";
@@ -35,13 +35,7 @@ export default async function ModulePage({ params, searchParams }: Props) {
   const parsed = matrixQuerySchema.safeParse({ arch: first(sp.arch), distro: first(sp.distro), flavour: first(sp.flavour), from: first(sp.from), to: first(sp.to), expand: first(sp.expand), vstart: first(sp.vstart), kstart: first(sp.kstart) });
   const query = parsed.success ? parsed.data : {};
   // Resolve the module before anything streams, so an unknown slug is a real 404.
-  let mod;
-  try {
-    mod = await getModule(slug);
-  } catch (e) {
-    if (e instanceof AppError && e.code === "not_found") notFound();
-    throw e;
-  }
+  const mod = await loadOr404(getModule(slug));
   const base = `/modules/${encodeURIComponent(slug)}`;
   const cell = first(sp.cell);
   const closeHref = `${base}?${new URLSearchParams(Object.entries(sp).flatMap(([k, v]) => (k === "cell" || v == null ? [] : [[k, String(v)]]))).toString()}`;

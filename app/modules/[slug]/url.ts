@@ -1,4 +1,6 @@
-export type SearchParams = Record<string, string | string[] | undefined>;
+import type { SearchParams } from "@/lib/http/page";
+
+export { first, type SearchParams } from "@/lib/http/page";
 
 /** Build a URL of the matrix page that keeps the current filters and applies `changes`. */
 export function hrefWith(base: string, current: SearchParams, changes: Record<string, string | string[] | null>): string {
@@ -10,8 +12,4 @@ export function hrefWith(base: string, current: SearchParams, changes: Record<st
   }
   const qs = p.toString();
   return qs ? `${base}?${qs}` : base;
-}
-
-export function first(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }

@@ -6,7 +6,7 @@ import { TRANSITION_LABEL, type CellState, type FixBasis } from "@/lib/domain/re
 import { DatedText } from "@/app/components/DatedText";
 import { formatSignature, SIGNATURE_KIND_LABEL, signaturePath } from "@/lib/domain/signature";
 import { incidentIdSchema } from "@/lib/schemas/regressions";
-import { AppError } from "@/lib/services/errors";
+import { loadOr404 } from "@/lib/http/page";
 import { getRegression, type RegressionDetail } from "@/lib/services/regressions/get-regression";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { STATUS_CLASS } from "@/app/components/status-style";
@@ -40,13 +40,7 @@ const STATE_LOOK: Record<CellState, { cls: string; text: string }> = {
 export default async function RegressionPage({ params }: Props) {
   const id = incidentIdSchema.safeParse((await params).id);
   if (!id.success) notFound();
-  let d: RegressionDetail;
-  try {
-    d = await getRegression(id.data);
-  } catch (e) {
-    if (e instanceof AppError && e.code === "not_found") notFound();
-    throw e;
-  }
+  const d: RegressionDetail = await loadOr404(getRegression(id.data));
   const i = d.incident;
   const slug = i.module.slug;
   return (

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { formatSignature, SIGNATURE_KIND_LABEL, symbolFromSegments } from "@/lib/domain/signature";
-import { AppError } from "@/lib/services/errors";
+import { loadOr404 } from "@/lib/http/page";
 import { getSignature, type SignatureDetail } from "@/lib/services/regressions/list-signatures";
 import { IncidentStatusBadge } from "@/app/components/history/IncidentStatusBadge";
 import { IncidentTable } from "@/app/components/history/IncidentTable";
@@ -18,13 +17,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function SignaturePage({ params }: Props) {
   const symbol = symbolFromSegments((await params).symbol);
-  let d: SignatureDetail;
-  try {
-    d = await getSignature(symbol);
-  } catch (e) {
-    if (e instanceof AppError && (e.code === "not_found" || e.code === "validation_failed")) notFound();
-    throw e;
-  }
+  const d: SignatureDetail = await loadOr404(getSignature(symbol), ["not_found", "validation_failed"]);
   const s = d.signature;
   return (
     <div className="space-y-5">

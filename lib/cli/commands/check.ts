@@ -173,7 +173,7 @@ function printReport(out: CheckResponse, server: string): void {
   console.log(table.toString());
   const safe = out.newestSafeKernel;
   if (safe.overall) {
-    const own = safe.inDistro && safe.inDistro !== safe.overall ? `; newest ${safe.distro} kernel: ${safe.inDistro}` : "";
+    const own = safe.inLine && safe.inLine !== safe.overall ? `; newest ${safe.line} kernel: ${safe.inLine}` : "";
     console.log(`newest kernel on which all of them pass: ${safe.overall}${own}`);
   } else if (safe.considered.length > 0) {
     console.log("no known kernel on which all of them pass");

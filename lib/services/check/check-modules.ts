@@ -1,5 +1,5 @@
 import { modulesToCheck, parseDkmsStatus, type DkmsState, type DkmsStatus } from "../../domain/dkms-status";
-import { tryParseKernelVersion } from "../../domain/kernel-version";
+import { kernelLine, lineLabel, tryParseKernelVersion } from "../../domain/kernel-version";
 import { isUpcoming, upstreamOf } from "../../domain/kernel-release";
 import { db } from "../../db/client";
 import {
@@ -190,7 +190,7 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
       rememberPassing(basis.stamp, row!.id, arch, passing);
       return passing;
     }),
-    target.distro,
+    target,
   );
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   for (const r of results) counts[r.verdict] += 1;
@@ -219,8 +219,8 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
     modules: results,
     newestSafeKernel: {
       overall: safe.overall?.raw ?? null,
-      inDistro: safe.inDistro?.raw ?? null,
-      distro: target.distro,
+      inLine: safe.inLine?.raw ?? null,
+      line: lineLabel(kernelLine(target)),
       considered: found.map((c) => `${c.mod!.slug}@${c.row!.version}`),
     },
     dkms: dkms ? { entries: dkms.entries.length, problems: dkms.problems } : null,

@@ -1,30 +1,21 @@
-import { makeBadge } from "badge-maker";
 import { db } from "../../db/client";
-import { tryParseKernelVersion } from "../../domain/kernel-version";
-import { type Verdict } from "../../domain/verdict";
+import { isSeries, tryParseKernelVersion } from "../../domain/kernel-version";
+import type { Verdict } from "../../domain/verdict";
 import { MODULE_REF_RE } from "../../schemas/check";
 import { checkModules } from "./check-modules";
 
-/** Badge colours; the message always carries the verdict word too. */
-export const VERDICT_BADGE_COLOR: Record<Verdict, string> = {
-  works: "brightgreen",
-  likely: "yellowgreen",
-  broken: "red",
-  unsupported: "orange",
-  unknown: "lightgrey",
-};
+export const BADGE_OUTCOMES = ["verdict", "unknown-module", "unknown-version", "not-a-kernel"] as const;
+export type BadgeOutcome = (typeof BADGE_OUTCOMES)[number];
 
-export interface Badge {
-  svg: string;
-  status: number;
+/** What a badge says; lib/http/badge.ts renders it (SVG, colour, HTTP status). */
+export interface BadgeFacts {
+  outcome: BadgeOutcome;
+  label: string;
+  message: string;
   verdict: Verdict | null;
   /** the kernel the verdict is for (a series resolves to one of its kernels) */
   kernel: string | null;
 }
-
-const SERIES_RE = /^\d{1,2}\.\d{1,3}$/;
-
-const badge = (label: string, message: string, color: string) => makeBadge({ label, message, color, style: "flat" });
 
 /** The newest kernel of a series with a result for the version, else the newest of the series. */
 async function kernelOfSeries(slug: string, version: string | null, series: string): Promise<string> {
@@ -44,23 +35,25 @@ async function kernelOfSeries(slug: string, version: string | null, series: stri
 /**
  * "v4l2loopback 0.12.7 | 6.12: broken". `target` is a kernel ("6.12.107+deb12-amd64") or a series
  * ("6.12", judged on the newest kernel of it that has a result for the version). Unknown modules,
- * versions and unparsable kernels still get a (grey) badge, with a 404 or 422 status.
+ * versions and unparsable kernels give a badge that says so (lib/http/badge.ts: grey, 404 or 422).
  */
-export async function getBadge(opts: { module: string; target: string; version?: string }): Promise<Badge> {
+export async function getBadge(opts: { module: string; target: string; version?: string }): Promise<BadgeFacts> {
   const slug = opts.module.toLowerCase();
   const version = opts.version ?? null;
   if (!MODULE_REF_RE.test(slug) || slug.includes("@")) {
-    return { svg: badge(slug.slice(0, 60), "unknown module", VERDICT_BADGE_COLOR.unknown), status: 404, verdict: null, kernel: null };
+    return { outcome: "unknown-module", label: slug.slice(0, 60), message: "unknown module", verdict: null, kernel: null };
   }
-  const kernel = SERIES_RE.test(opts.target) ? await kernelOfSeries(slug, version, opts.target) : opts.target;
+  const kernel = isSeries(opts.target) ? await kernelOfSeries(slug, version, opts.target) : opts.target;
   const label = version ? `${slug} ${version}` : slug;
   if (!tryParseKernelVersion(kernel).ok) {
-    return { svg: badge(label, `${opts.target.slice(0, 60)}: not a kernel`, VERDICT_BADGE_COLOR.unknown), status: 422, verdict: null, kernel: null };
+    return { outcome: "not-a-kernel", label, message: `${opts.target.slice(0, 60)}: not a kernel`, verdict: null, kernel: null };
   }
   const out = await checkModules({ kernel, modules: [version ? `${slug}@${version}` : slug] });
   const m = out.modules[0];
   if (!m.found) {
-    return { svg: badge(label, m.name === null ? "unknown module" : "unknown version", VERDICT_BADGE_COLOR.unknown), status: 404, verdict: null, kernel: null };
+    return m.name === null
+      ? { outcome: "unknown-module", label, message: "unknown module", verdict: null, kernel: null }
+      : { outcome: "unknown-version", label, message: "unknown version", verdict: null, kernel: null };
   }
-  return { svg: badge(`${slug} ${m.version}`, `${opts.target}: ${m.verdict}`, VERDICT_BADGE_COLOR[m.verdict]), status: 200, verdict: m.verdict, kernel: out.kernel.version };
+  return { outcome: "verdict", label: `${slug} ${m.version}`, message: `${opts.target}: ${m.verdict}`, verdict: m.verdict, kernel: out.kernel.version };
 }

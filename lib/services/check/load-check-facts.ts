@@ -1,7 +1,7 @@
 import { db } from "../../db/client";
 import { parseKernelVersion, type KernelVersion } from "../../domain/kernel-version";
 import type { Status } from "../../domain/status";
-import { foldArches } from "../../domain/matrix";
+import { foldKernelCells, groupBy } from "../../domain/matrix";
 import type { KernelCell, VersionVerdict } from "../../domain/verdict";
 import { decodeVersionCellStates } from "../version-cell-states";
 import { cacheStamp, keptCells, keptModuleVersions, keptPassing, keptVerdict, rememberCells, rememberModuleVersions, syncStamp } from "./check-cache";
@@ -111,7 +111,7 @@ const ALL_ARCHES = "*";
 /**
  * Cells from VersionCellStates rows ([version id, text]), by version id. With one arch asked for,
  * a cell per kernel of that arch; otherwise one cell per kernel with its arches folded by the
- * matrix rule (foldArches), which is all the verdict rules read of a cell known only by its state
+ * matrix rule (foldKernelCells), which is all the verdict rules read of a cell known only by its state
  * (the evidence they cite is reloaded in full, loadCellDetails). Loads the kernels it meets.
  */
 async function bareCells(rows: [number, string][] | null, arch: string | null): Promise<Map<number, KernelCell[]>> {
@@ -121,15 +121,10 @@ async function bareCells(rows: [number, string][] | null, arch: string | null): 
   await ensureKernels(ids);
   const out = new Map<number, KernelCell[]>();
   for (const [mv, entries] of decoded) {
-    const byKernel = new Map<number, Status>();
-    for (const e of entries) {
-      const held = byKernel.get(e.kernelId);
-      byKernel.set(e.kernelId, held === undefined || held === e.status ? e.status : (foldArches([held, e.status]) ?? held));
-    }
     const cellArch = arch === null ? ALL_ARCHES : intern(arch);
-    for (const [kernelId, status] of byKernel) {
+    for (const [kernelId, group] of groupBy(entries, (e) => e.kernelId)) {
       const raw = kernelById.get(kernelId);
-      if (raw !== undefined) addCell(out, mv, { kernel: parseKnownKernel(raw), arch: cellArch, status, errorLine: null, logUrl: null, lastResultAt: NO_DATE });
+      if (raw !== undefined) addCell(out, mv, { kernel: parseKnownKernel(raw), arch: cellArch, status: foldKernelCells(group)!.status, errorLine: null, logUrl: null, lastResultAt: NO_DATE });
     }
   }
   return out;

@@ -1,8 +1,8 @@
 import { db } from "../../db/client";
-import { compareKernels } from "../../domain/kernel-version";
+import { compareKernels, kernelLine, lineLabel } from "../../domain/kernel-version";
 import { isUpcoming, upstreamOf } from "../../domain/kernel-release";
-import { kernelLine, lineLabel, observeCell, verdictChanges, type CellState, type Verdict } from "../../domain/regressions";
-import type { Status } from "../../domain/status";
+import { observeCell, verdictChanges, type CellState, type Verdict } from "../../domain/regressions";
+import type { Stage, Status } from "../../domain/status";
 import { notFound } from "../errors";
 import { toResultView, type ResultView } from "../result-view";
 
@@ -59,7 +59,7 @@ export async function getCellHistory(opts: { slug: string; version: string; kern
     const cell = observeCell(
       rows
         .filter((r) => r.arch === arch)
-        .map((r) => ({ id: r.id, runId: r.runId, version: opts.version, kernel: kernel.version, arch, status: r.status as Status, finishedAt: r.finishedAt, errorLine: r.errorLine })),
+        .map((r) => ({ id: r.id, runId: r.runId, version: opts.version, kernel: kernel.version, arch, stage: r.stage as Stage, status: r.status as Status, finishedAt: r.finishedAt, errorLine: r.errorLine })),
     );
     return {
       arch,

@@ -37,7 +37,3 @@ export function renderAtom(opts: { id: string; title: string; subtitle: string; 
   }
   return feed.atom1();
 }
-
-export function atomResponse(xml: string): Response {
-  return new Response(xml, { headers: { "content-type": "application/atom+xml; charset=utf-8", "cache-control": "public, max-age=300" } });
-}

@@ -1,7 +1,7 @@
 import { db } from "../../db/client";
-import { compareKernels } from "../../domain/kernel-version";
+import { compareKernels, kernelLine } from "../../domain/kernel-version";
 import { compareModuleVersions } from "../../domain/module-version";
-import { buildLineGrids, incidentNeighbourhood, kernelLine, type NeighbourRow } from "../../domain/regressions";
+import { buildLineGrids, incidentNeighbourhood, type NeighbourRow } from "../../domain/regressions";
 import { notFound } from "../errors";
 import { toResultView, type ResultView } from "../result-view";
 import { incidentInclude, toSummary, type IncidentSummary } from "./incident-summary";

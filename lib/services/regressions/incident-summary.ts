@@ -1,5 +1,6 @@
 import type { Prisma } from "../../generated/prisma/client";
-import { incidentDays, lineLabel, type FixBasis, type IncidentStatus } from "../../domain/regressions";
+import { lineLabel } from "../../domain/kernel-version";
+import { incidentDays, type FixBasis, type IncidentStatus } from "../../domain/regressions";
 import { compareModuleVersions } from "../../domain/module-version";
 import type { DateBasis } from "../../domain/event-date";
 import { upstreamOf } from "../../domain/kernel-release";

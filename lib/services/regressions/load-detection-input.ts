@@ -1,6 +1,6 @@
 import type { Tx } from "../../db/client";
 import type { KernelDateInput, ResultInput, VersionInput } from "../../domain/regressions";
-import type { Status } from "../../domain/status";
+import type { Stage, Status } from "../../domain/status";
 
 type Reader = Pick<Tx, "result" | "moduleVersion" | "kernel">;
 
@@ -22,7 +22,7 @@ export async function loadDetectionInput(tx: Reader, moduleId: number, opts: { a
   const versions = await tx.moduleVersion.findMany({ where: { moduleId }, select: { id: true, version: true, releasedAt: true } });
   const rows = await tx.result.findMany({
     where: { moduleVersionId: { in: versions.map((v) => v.id) }, ...(opts.arch ? { arch: opts.arch } : {}) },
-    select: { id: true, runId: true, moduleVersionId: true, kernelId: true, arch: true, status: true, finishedAt: true, errorLine: true },
+    select: { id: true, runId: true, moduleVersionId: true, kernelId: true, arch: true, stage: true, status: true, finishedAt: true, errorLine: true },
   });
   const kernels = await tx.kernel.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.kernelId))] } }, select: { id: true, version: true, releasedAt: true } });
   const versionOf = new Map(versions.map((v) => [v.id, v.version]));
@@ -34,6 +34,7 @@ export async function loadDetectionInput(tx: Reader, moduleId: number, opts: { a
       version: versionOf.get(r.moduleVersionId)!,
       kernel: kernelOf.get(r.kernelId)!,
       arch: r.arch,
+      stage: r.stage as Stage,
       status: r.status as Status,
       finishedAt: r.finishedAt,
       errorLine: r.errorLine,

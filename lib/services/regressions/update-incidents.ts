@@ -53,7 +53,7 @@ async function updateModuleIncidents(tx: Tx, moduleId: number) {
   if (stale.length > 0) await tx.incident.deleteMany({ where: { id: { in: stale } } });
 
   for (const i of incidents) {
-    const data = toRow(i, input.versionIds, input.kernelIds);
+    const data = incidentRow(i, input.versionIds, input.kernelIds);
     const row = await tx.incident.upsert({
       where: { moduleId_key: { moduleId, key: i.key } },
       create: { moduleId, key: i.key, ...data },
@@ -68,7 +68,8 @@ async function updateModuleIncidents(tx: Tx, moduleId: number) {
   return { incidents: incidents.length, open: incidents.filter((i) => i.status === "open").length, removed: stale.length };
 }
 
-function toRow(i: DetectedIncident, versionIds: Map<string, number>, kernelIds: Map<string, number>) {
+/** The stored columns of a detected incident (also what `modcompat db reindex --check` expects). */
+export function incidentRow(i: DetectedIncident, versionIds: Map<string, number>, kernelIds: Map<string, number>) {
   return {
     arch: i.arch,
     line: i.line,

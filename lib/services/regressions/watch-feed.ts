@@ -1,12 +1,10 @@
 import { db } from "../../db/client";
-import { compareKernels } from "../../domain/kernel-version";
+import { compareKernels, isSeries } from "../../domain/kernel-version";
 import { observeCell, verdictChanges, type ResultInput } from "../../domain/regressions";
-import type { Status } from "../../domain/status";
+import type { Stage, Status } from "../../domain/status";
 import type { WatchQuery } from "../../schemas/regressions";
 import { notFound } from "../errors";
 import { escapeHtml, renderAtom, type AtomEntry } from "./atom";
-
-const SERIES = /^\d+\.\d+(?:\.\d+)?$/;
 
 /**
  * "Tell me when zfs 2.2 × 6.12 turns green": an entry each time a watched version × kernel × arch
@@ -20,14 +18,14 @@ export async function watchFeed(q: WatchQuery & { baseUrl: string }): Promise<st
   const versions = await db().moduleVersion.findMany({ where: { moduleId: mod.id }, select: { id: true, version: true } });
   const exact = versions.filter((v) => v.version === q.version);
   const watched = !q.version ? versions : exact.length > 0 ? exact : versions.filter((v) => v.version.startsWith(`${q.version}.`));
-  const bySeries = SERIES.test(q.kernel);
+  const bySeries = isSeries(q.kernel);
   const rows = await db().result.findMany({
     where: {
       moduleVersionId: { in: watched.map((v) => v.id) },
       kernel: bySeries ? { series: q.kernel } : { version: q.kernel },
       ...(q.arch ? { arch: q.arch } : {}),
     },
-    select: { id: true, runId: true, arch: true, status: true, finishedAt: true, errorLine: true, logUrl: true, moduleVersion: { select: { version: true } }, kernel: { select: { version: true } } },
+    select: { id: true, runId: true, arch: true, stage: true, status: true, finishedAt: true, errorLine: true, logUrl: true, moduleVersion: { select: { version: true } }, kernel: { select: { version: true } } },
   });
   const cells = new Map<string, ResultInput[]>();
   const logUrls = new Map(rows.map((r) => [r.id, r.logUrl]));
@@ -35,7 +33,7 @@ export async function watchFeed(q: WatchQuery & { baseUrl: string }): Promise<st
     const key = JSON.stringify([r.moduleVersion.version, r.kernel.version, r.arch]);
     cells.set(key, [
       ...(cells.get(key) ?? []),
-      { id: r.id, runId: r.runId, version: r.moduleVersion.version, kernel: r.kernel.version, arch: r.arch, status: r.status as Status, finishedAt: r.finishedAt, errorLine: r.errorLine },
+      { id: r.id, runId: r.runId, version: r.moduleVersion.version, kernel: r.kernel.version, arch: r.arch, stage: r.stage as Stage, status: r.status as Status, finishedAt: r.finishedAt, errorLine: r.errorLine },
     ]);
   }
   const entries: (AtomEntry & { kernel: string })[] = [];

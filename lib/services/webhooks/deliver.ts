@@ -1,5 +1,6 @@
 import { db } from "../../db/client";
-import { DELIVERY_MAX_ATTEMPTS, retryDelayMs, signBody, SIGNATURE_HEADER } from "../../domain/webhook";
+import { DELIVERY_MAX_ATTEMPTS, retryDelayMs, SIGNATURE_HEADER } from "../../domain/webhook";
+import { signBody } from "./signature";
 
 export interface DeliverOptions {
   now?: Date;

@@ -1,7 +1,5 @@
-import { z } from "zod";
 import { answer, parseQuery, readJsonBody, route } from "@/lib/http/route";
-import { archString, kernelVersionString } from "@/lib/schemas/ingest";
-import { checkBodySchema, checkQuerySchema, MAX_DKMS_STATUS_CHARS } from "@/lib/schemas/check";
+import { checkBodySchema, checkQuerySchema, checkTextQuerySchema, MAX_DKMS_STATUS_CHARS } from "@/lib/schemas/check";
 import { AppError, issuesFromZod } from "@/lib/services/errors";
 import { checkModules } from "@/lib/services/check/check-modules";
 
@@ -15,8 +13,6 @@ export const GET = route(async (req) => {
   const out = await checkModules({ kernel: q.kernel, modules: asList(q.module), arch: q.arch });
   return answer(out, 200, { "cache-control": "public, max-age=60" });
 });
-
-const textQuerySchema = z.object({ kernel: kernelVersionString, arch: archString.optional() });
 
 async function readText(req: Request): Promise<string> {
   const text = await req.text();
@@ -33,7 +29,7 @@ async function readText(req: Request): Promise<string> {
 export const POST = route(async (req) => {
   const type = req.headers.get("content-type") ?? "";
   if (/^text\/plain\b/i.test(type)) {
-    const q = parseQuery(req, textQuerySchema);
+    const q = parseQuery(req, checkTextQuerySchema);
     const out = await checkModules({ kernel: q.kernel, arch: q.arch, dkmsStatus: await readText(req) });
     return answer(out, 200, { "cache-control": "no-store" });
   }

@@ -1,6 +1,6 @@
 import { parseQuery, route } from "@/lib/http/route";
 import { feedQuerySchema } from "@/lib/schemas/regressions";
-import { atomResponse } from "@/lib/services/regressions/atom";
+import { atomResponse } from "@/lib/http/atom";
 import { regressionFeed } from "@/lib/services/regressions/regression-feed";
 
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { atomResponse } from "@/lib/services/regressions/atom";
+import { atomResponse } from "@/lib/http/atom";
 import { upcomingFeed } from "@/lib/services/upcoming/upcoming-feed";
 
 export const dynamic = "force-dynamic";

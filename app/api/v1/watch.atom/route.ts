@@ -1,6 +1,6 @@
 import { parseQuery, route } from "@/lib/http/route";
 import { watchQuerySchema } from "@/lib/schemas/regressions";
-import { atomResponse } from "@/lib/services/regressions/atom";
+import { atomResponse } from "@/lib/http/atom";
 import { watchFeed } from "@/lib/services/regressions/watch-feed";
 
 export const dynamic = "force-dynamic";

@@ -1,10 +1,10 @@
+import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { decodeSegment } from "@/lib/http/decode-segment";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { DISAGREEMENT_LABEL } from "@/lib/domain/declared-range";
-import { lineLabel } from "@/lib/domain/regressions";
-import { AppError } from "@/lib/services/errors";
+import { lineLabel } from "@/lib/domain/kernel-version";
+import { loadOr404 } from "@/lib/http/page";
 import { getModuleHistory, type ModuleHistory } from "@/lib/services/history/get-module-history";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { IncidentTable } from "@/app/components/history/IncidentTable";
@@ -25,13 +25,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function HistoryPage({ params }: Props) {
   const slug = decodeSegment((await params).slug) ?? notFound();
-  let h: ModuleHistory;
-  try {
-    h = await getModuleHistory(slug);
-  } catch (e) {
-    if (e instanceof AppError && e.code === "not_found") notFound();
-    throw e;
-  }
+  const h: ModuleHistory = await loadOr404(getModuleHistory(slug));
   const base = modulePath(slug);
   const open = h.incidents.filter((i) => i.status === "open").length;
   const known = h.incidents.flatMap((i) => (i.status === "fixed" && i.timeToFixDays !== null ? [i.timeToFixDays] : [])).sort((a, b) => a - b);

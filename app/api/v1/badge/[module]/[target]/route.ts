@@ -1,5 +1,6 @@
 import { parseQuery, route } from "@/lib/http/route";
 import { badgeQuerySchema } from "@/lib/schemas/check";
+import { renderBadge } from "@/lib/http/badge";
 import { getBadge } from "@/lib/services/check/get-badge";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +9,8 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (req, params) => {
   const { version } = parseQuery(req, badgeQuerySchema);
   const target = String(params.target).replace(/\.svg$/, "");
-  const b = await getBadge({ module: String(params.module), target, version });
+  const facts = await getBadge({ module: String(params.module), target, version });
+  const b = { ...renderBadge(facts), kernel: facts.kernel };
   return new Response(b.svg, {
     status: b.status,
     headers: {

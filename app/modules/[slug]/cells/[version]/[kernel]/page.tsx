@@ -1,12 +1,12 @@
+import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { upstreamNote } from "@/lib/domain/kernel-release";
 import { DatedText } from "@/app/components/DatedText";
 import { decodeSegment } from "@/lib/http/decode-segment";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import type { CellState } from "@/lib/domain/regressions";
 import { cellHistoryQuerySchema } from "@/lib/schemas/regressions";
-import { AppError } from "@/lib/services/errors";
+import { loadOr404 } from "@/lib/http/page";
 import { getCellHistory, type CellHistoryView } from "@/lib/services/history/get-cell-history";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { cellHistoryPath, fmtDate, modulePath } from "@/app/components/history/format";
@@ -37,13 +37,7 @@ export default async function CellHistoryPage({ params, searchParams }: Props) {
   const sp = await searchParams;
   const q = cellHistoryQuerySchema.safeParse({ arch: Array.isArray(sp.arch) ? sp.arch[0] : sp.arch });
   const arch = q.success ? q.data.arch : undefined;
-  let view: CellHistoryView;
-  try {
-    view = await getCellHistory({ slug, version, kernel, arch });
-  } catch (e) {
-    if (e instanceof AppError && e.code === "not_found") notFound();
-    throw e;
-  }
+  const view: CellHistoryView = await loadOr404(getCellHistory({ slug, version, kernel, arch }));
   return (
     <div className="space-y-6">
       <header className="space-y-1">

@@ -6,7 +6,7 @@ import { SUPPORT_STATES } from "../domain/support-state";
 /**
  * Response shapes of the read API (modules, matrix, kernels, cells), as the services return them
  * serialised to JSON (dates become ISO strings). They exist for the OpenAPI document; the
- * integration test tests/integration/check-openapi.test.ts parses real responses with them, so a
+ * integration test tests/integration/check-badge-openapi.test.ts parses real responses with them, so a
  * service that changes its output without this file fails there.
  */
 

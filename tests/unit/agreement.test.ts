@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { isSeries, kernelLine, parseKernelVersion } from "../../lib/domain/kernel-version";
+import { foldKernelCells, groupBy } from "../../lib/domain/matrix";
+import { detectIncidents, observeCell, verdictChanges, type ResultInput } from "../../lib/domain/regressions";
+import { foldCell, STAGES, STATUSES, type Stage, type Status } from "../../lib/domain/status";
+import { foldByKernel, judgeVersion, passingKernels, type KernelCell } from "../../lib/domain/verdict";
+import { matrixQuerySchema } from "../../lib/schemas/query";
+import { regressionsQuerySchema, watchQuerySchema } from "../../lib/schemas/regressions";
+import { mulberry32 } from "../../lib/synthetic/generate";
+
+/**
+ * Agreement tests (issue 10), in the style of the sort-key-equals-comparator test: one rule
+ * function, several callers, and generated inputs on which every caller must give its answer.
+ */
+
+const rnd = mulberry32(20261129);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
+const ARCHES = ["x86_64", "aarch64", "riscv64"];
+const KERNELS = ["6.1.0-47-amd64", "6.1.0-47-cloud-amd64", "6.1.0-56-amd64", "6.1.0-56-rt-amd64", "6.1.0-57-amd64", "6.1.112", "6.1.0-60-amd64", "6.1.0-61-cloud-amd64"];
+
+describe("arch folding: foldByKernel, passingKernels (the check) and foldKernelCells (matrix, kernel page) agree", () => {
+  it("on 300 generated versions", () => {
+    for (let n = 0; n < 300; n++) {
+      const cells: KernelCell[] = [];
+      for (const kernel of KERNELS)
+        for (const arch of ARCHES)
+          if (rnd() < 0.5) {
+            const status = pick(STATUSES);
+            cells.push({ kernel: parseKernelVersion(kernel), arch, status, errorLine: status === "pass" ? null : `${status} ${arch}`, logUrl: null, lastResultAt: new Date(0) });
+          }
+      const folded = new Map([...groupBy(cells, (c) => c.kernel.raw)].map(([k, g]) => [k, foldKernelCells(g)!]));
+      const states = foldByKernel(cells);
+      expect(states.map((s) => [s.kernel.raw, s.status, s.arches, s.errorLine])).toEqual(
+        states.map((s) => {
+          const f = folded.get(s.kernel.raw)!;
+          return [s.kernel.raw, f.status, f.arches, f.status === "pass" ? null : f.decisive.errorLine];
+        }),
+      );
+      expect(states).toHaveLength(folded.size);
+      expect(passingKernels(cells).map((k) => k.raw).sort()).toEqual([...folded].filter(([, f]) => f.status === "pass").map(([k]) => k).sort());
+    }
+  });
+});
+
+function randomResults(n: number, opts: { runs: number; stages: readonly Stage[] }): ResultInput[] {
+  const out: ResultInput[] = [];
+  for (let i = 0; i < n; i++) {
+    const status = pick(STATUSES);
+    out.push({
+      id: i + 1,
+      runId: 1 + Math.floor(rnd() * opts.runs),
+      version: "1.0",
+      kernel: "6.8.0-45-generic",
+      arch: "x86_64",
+      stage: pick(opts.stages),
+      status,
+      finishedAt: new Date(Date.UTC(2026, 0, 1 + Math.floor(rnd() * 20))),
+      errorLine: status === "fail" ? `fail ${i}` : null,
+    });
+  }
+  return out;
+}
+
+describe("cell state: the regressions' and watch feed's observations end where foldCell (matrix, check, badge) is", () => {
+  it("on 1,000 generated cells, whenever the cell is pass or fail, its last observation says the same", () => {
+    let compared = 0;
+    for (let n = 0; n < 1000; n++) {
+      const results = randomResults(1 + Math.floor(rnd() * 8), { runs: 4, stages: STAGES });
+      const cell = foldCell(results.map((r) => ({ ...r, logUrl: null })))!;
+      const observed = observeCell(results);
+      if (cell.status === "pass" || cell.status === "fail") {
+        expect(observed, JSON.stringify(results)).not.toBeNull();
+        expect(observed!.observations.at(-1)!.verdict).toBe(cell.status);
+        expect(verdictChanges(observed!).at(-1)!.verdict).toBe(cell.status);
+        if (observed!.state !== "flaky") expect(observed!.state).toBe(cell.status);
+        compared += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
+  });
+});
+
+describe("kernel line: the check's 'failing since' is the first bad kernel of the line's incident", () => {
+  it("on 500 generated versions over two Debian lines, one result per kernel", () => {
+    let compared = 0;
+    for (let n = 0; n < 500; n++) {
+      const results: ResultInput[] = KERNELS.filter(() => rnd() < 0.85).map((kernel, i) => {
+        const status: Status = rnd() < 0.45 ? "pass" : rnd() < 0.8 ? "fail" : pick(["error", "skip"] as const);
+        return { id: i + 1, runId: 1, version: "1.0", kernel, arch: "x86_64", stage: "build", status, finishedAt: new Date(Date.UTC(2026, 0, 1)), errorLine: status === "fail" ? "e" : null };
+      });
+      const { incidents } = detectIncidents({ results });
+      const cells: KernelCell[] = results.map((r) => ({ kernel: parseKernelVersion(r.kernel), arch: r.arch, status: r.status, errorLine: r.errorLine, logUrl: null, lastResultAt: r.finishedAt }));
+      for (const r of results.filter((x) => x.status === "fail")) {
+        const v = judgeVersion(parseKernelVersion(r.kernel), { version: "1.0", declaredKernelMin: null, declaredKernelMax: null, cells });
+        expect(v.verdict).toBe("broken");
+        // The incident of r's line whose first bad kernel is the start of r's run of failures.
+        const open = incidents.find((i) => i.line === kernelLine(r.kernel) && i.firstBadKernel === v.since!.kernel);
+        if (v.since!.lastPass === null) expect(open).toBeUndefined();
+        else {
+          expect(open, `${r.kernel}: ${JSON.stringify(v.since)} among ${JSON.stringify(incidents.map((i) => [i.lastGoodKernel, i.firstBadKernel]))}`).toBeDefined();
+          expect(open!.lastGoodKernel).toBe(v.since!.lastPass);
+          compared += 1;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(200);
+  });
+});
+
+describe("series: the schemas accept exactly what isSeries accepts", () => {
+  it("on generated strings", () => {
+    const parts = ["0", "1", "2", "6", "9", "10", "12", "32", "99", "100", "123", "06", "999", "1000", ""];
+    const candidates = new Set<string>(["next", "next-20240610", "6.1.0-56-amd64", "2.6.32", "6.12.5", " 6.1"]);
+    for (let n = 0; n < 400; n++) candidates.add([pick(parts), pick(parts), ...(rnd() < 0.3 ? [pick(parts)] : [])].join("."));
+    for (const s of candidates) {
+      const want = isSeries(s);
+      expect([s, matrixQuerySchema.safeParse({ from: s }).success]).toEqual([s, want]);
+      expect([s, regressionsQuerySchema.safeParse({ series: s }).success]).toEqual([s, want || s === ""]);
+      if (want) expect(watchQuerySchema.parse({ module: "zfs", kernel: s }).kernel).toBe(s);
+    }
+  });
+});
