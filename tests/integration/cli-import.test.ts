@@ -52,7 +52,8 @@ describe("npx modcompat import", () => {
     const mod = `cj-${tag}`;
     const file = path.join(dir, "report.xml");
     writeFileSync(file, `<testsuite name="s"><testcase name="build" time="1"/><testcase name="load"><failure message="Unknown symbol foo"/></testcase></testsuite>`);
-    const run = await cli(["import", "junit", file, "--server", url, "--module", mod, "--version", "1.0", "--kernel", K, "--arch", "x86_64", "--stage", "load"]);
+    // A source of its own: the default source "junit" belongs to the first token that used it (issue 11's ownership).
+    const run = await cli(["import", "junit", file, "--server", url, "--module", mod, "--version", "1.0", "--kernel", K, "--arch", "x86_64", "--stage", "load", "--source", `junit-${tag}`]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/HTTP 201/);
     expect((await namedMatrix(mod)).map((c) => c.status)).toEqual(["fail"]);
