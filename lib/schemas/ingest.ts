@@ -51,6 +51,10 @@ const inWindow = (aheadMs: number) => (value: string, ctx: z.RefinementCtx) => {
   else if (t > Date.now() + aheadMs) ctx.addIssue({ code: "custom", message: `is in the future (more than ${aheadMs / 60_000} minutes ahead of the server's clock)` });
 };
 const isoDate = z.iso.datetime({ offset: true }).superRefine(inWindow(MAX_FUTURE_SKEW_MS));
+/** A release date, written as a day or a timestamp; a day may be up to a day "ahead" (time zones). */
+const releaseDate = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "must be a date (2026-11-16) or an ISO timestamp with offset" })
+  .superRefine(inWindow(24 * 3600 * 1000));
 /** Only http(s): `data:`, `file:`, `vbscript:` … would be rendered as links. */
 export const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).max(2000);
 const shortText = (max: number) => z.string().min(1).max(max);
@@ -106,7 +110,7 @@ export const resultSchema = z
 export const moduleVersionInfoSchema = z
   .object({
     version: moduleVersionString,
-    releasedAt: z.iso.date().superRefine(inWindow(24 * 3600 * 1000)).or(isoDate).optional(),
+    releasedAt: releaseDate.optional(),
     /** where releasedAt comes from (a changelog entry, an upstream tag), shown next to the date */
     releasedAtSource: shortText(500).optional(),
     declaredKernelMin: shortText(50).optional(),
@@ -140,7 +144,7 @@ export const kernelInfoSchema = z
     /** the Linux version it carries, e.g. 6.1.192, or 7.3-rc7 for a release candidate */
     upstreamVersion: shortText(50).optional(),
     /** the distro's upload date of that package version */
-    releasedAt: z.iso.date().superRefine(inWindow(24 * 3600 * 1000)).or(isoDate).optional(),
+    releasedAt: releaseDate.optional(),
     /** where releasedAt comes from, e.g. "changelog.Debian.gz of linux-headers-6.1.0-56-common: linux (6.1.192-2) bookworm-security" */
     releasedAtSource: shortText(500).optional(),
     /** a release candidate or experimental kernel (rc kernel strings count as one anyway) */
