@@ -16,7 +16,11 @@ export const OPENZFS_META_CSV = path.join(root, "../shared/data/openzfs-meta.csv
 /** An ingest body larger than one request allows is stored as several runs: `<id>-part<N>`. */
 export async function loadBody(body: IngestBody): Promise<number> {
   let stored = 0;
-  for (const part of chunkBodies(body.run, body.modules, body.results)) stored += (await recordResults(part)).stored;
+  // Every part carries the kernels' metadata (package, Linux version, release date): a part stores
+  // only what it names, and dropping kernels[] here left every demo kernel undated.
+  for (const part of chunkBodies(body.run, body.modules, body.results)) {
+    stored += (await recordResults(body.kernels ? { ...part, kernels: body.kernels } : part)).stored;
+  }
   return stored;
 }
 
