@@ -11,7 +11,7 @@ import { buildOne } from "./build-one";
 import { cleanupAll, installSignalHandlers, onSignal, registerTempDir, removeTempDir } from "./cleanup";
 import { Progress, formatDuration } from "./progress";
 import { chunkBodies, comboKey, fetchKnown, kernelInfos, moduleInfos, postBody, toIngestResult, validateBody } from "./report";
-import { compareKernels, tryParseKernelVersion } from "../domain/kernel-version";
+import { compareKernels, kernelLine, tryParseKernelVersion } from "../domain/kernel-version";
 import { bisectKernels } from "./bisect";
 import { resolveKernels, type KernelTarget } from "./kernels";
 import { hostArch, resolveModules, type ModuleSource } from "./sources";
@@ -365,7 +365,7 @@ export function seriesGroups(targets: readonly KernelTarget[]): KernelTarget[][]
     const k = p.value;
     // Debian's +debNN tag separates releases of one series (6.12+deb12 vs 6.12+deb13); an ABI number does not.
     const tag = k.distroRelease && !/^\d+$/.test(k.distroRelease) ? k.distroRelease : "";
-    const key = [k.distro, k.flavour ?? "", k.series, tag].join("|");
+    const key = [kernelLine(k), k.series, tag].join("|");
     groups.set(key, [...(groups.get(key) ?? []), t]);
   }
   return [...groups.values()].filter((g) => g.length >= 3).map((g) => [...g].sort((a, b) => compareKernels(a.kernel, b.kernel)));
