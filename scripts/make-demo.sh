@@ -64,6 +64,8 @@ looked up in a private apt state under the work directory (the system's apt sour
   wide-merge: writes data/demo/debian-wide-dkms.json from the committed state
       data/demo/state/debian-wide.jsonl. The state is committed after each phase, so a later session
       (on any machine) resumes instead of rebuilding.
+OpenZFS phases: ZFS_SPECS (an extended regex the zfs-dkms=version specs must match), ZFS_ROUNDS
+(kernels per version, default 8), ZFS_REFUSALS=0 (zfs: skip the refusal builds).
 Override with the environment variables FAST_KERNELS, SLOW_KERNELS, EXTRA_KERNELS, SLOW_PACKAGES,
 BUILD_DEPS (userspace packages installed with dkms; default: the build tools the *-dkms packages
 declare in their Depends: gawk libelf-dev libxtables-dev pkg-config xtables-addons-common).
@@ -398,7 +400,7 @@ phase_zfs() {
   local deb_dir="$WORK/zfs-debs" spec max deb l line p suite series
   mkdir -p "$deb_dir"; chmod 777 "$deb_dir"
   mapfile -t lines < <(newest_per_line)
-  for spec in $(wide_specs slow | grep '^zfs-dkms='); do
+  for spec in $(wide_specs slow | grep '^zfs-dkms=' | grep -E -- "${ZFS_SPECS:-.}"); do
     rm -f "$deb_dir"/*.deb
     (cd "$deb_dir" && wapt apt-get download -q "$spec" >/dev/null 2>&1) || true
     # a version the archive index names but no longer serves (404) is skipped
@@ -418,14 +420,15 @@ phase_zfs() {
   local out inside_list k round
   # the refusals first, one kernel per version per round, newest kernel first: newer releases refuse
   # in about 30 s ("the maximum supported kernel version is …"); 2.0.x only after probing for ~10 min
-  for round in 1 2 3 4 5 6 7 8; do
+  for round in $(seq 1 "${ZFS_ROUNDS:-8}"); do
+    [[ ${ZFS_REFUSALS:-1} == 0 ]] && break
     while IFS='|' read -r spec max out inside_list; do
       k=$(tr ' ' '\n' <<<"$out" | grep . | tac | sed -n "${round}p")
       [[ -n $k ]] && { APT_CONFIG="$APT_DIR/apt.conf" modcompat build --module "$spec" --kernel "$k" "${WIDE_COMMON[@]}" || true; }
     done <"$WORK/zfs-plan.txt"
   done
   [[ -n ${ZFS_ONLY_REFUSALS:-} ]] && return
-  for round in 1 2 3 4 5 6 7 8; do
+  for round in $(seq 1 "${ZFS_ROUNDS:-8}"); do
     while IFS='|' read -r spec max out inside_list; do
       k=$(awk -v n="$round" '{ print $n }' <<<"$inside_list")
       [[ -n $k ]] && { APT_CONFIG="$APT_DIR/apt.conf" modcompat build --module "$spec" --kernel "$k" "${WIDE_COMMON[@]}" || true; }
