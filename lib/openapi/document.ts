@@ -3,6 +3,14 @@ import { checkBodySchema, checkQuerySchema, checkResponseSchema, checkTextQueryS
 import { apiErrorSchema, ingestBodySchema, ingestResponseSchema, MAX_BODY_BYTES, MAX_RESULTS_PER_REQUEST, runSchema } from "../schemas/ingest";
 import { matrixQuerySchema, moduleListQuerySchema } from "../schemas/query";
 import { interopPaths } from "./interop-paths";
+import {
+  moduleHistoryResponseSchema,
+  regressionListResponseSchema,
+  regressionResponseSchema,
+  signatureListResponseSchema,
+  signatureResponseSchema,
+  upcomingResponseSchema,
+} from "../schemas/maintainers";
 import { feedQuerySchema, regressionsQuerySchema, watchQuerySchema } from "../schemas/regressions";
 import {
   cellResponseSchema,
@@ -74,6 +82,12 @@ const RESPONSES: Record<string, z.ZodType> = {
   KernelList: kernelListResponseSchema,
   Kernel: kernelResponseSchema,
   KnownResults: knownResultsResponseSchema,
+  RegressionList: regressionListResponseSchema,
+  Regression: regressionResponseSchema,
+  SignatureList: signatureListResponseSchema,
+  Signature: signatureResponseSchema,
+  ModuleHistory: moduleHistoryResponseSchema,
+  UpcomingList: upcomingResponseSchema,
 };
 
 /** z.int() bounds are JavaScript's safe-integer range: true, and noise in a document. */
@@ -131,11 +145,6 @@ const healthSchema: JsonSchema = {
 const error = (description: string) => ({ description, content: json(ref("ApiError")) });
 const ok = (description: string, schema: JsonSchema) => ({ description, content: json(schema) });
 const atom = (description: string) => ({ description, content: { "application/atom+xml": { schema: { type: "string" } } } });
-/** Regressions responses have no zod response schema yet (lib/schemas/regressions.ts holds only queries). */
-const undocumented = (description: string) => ({
-  description: `${description} (response schema not published yet)`,
-  content: json({ type: "object" }),
-});
 
 const SLUG = pathParam("slug", "module slug, e.g. v4l2loopback");
 
@@ -308,15 +317,14 @@ function paths(): OpenApiDocument["paths"] {
         },
       },
     },
-    // Maintainers' view (lib/schemas/regressions.ts): queries from its zod schemas; its responses
-    // have no zod schema yet, so they are listed as plain objects until it gains some.
+    // Maintainers' view: queries from lib/schemas/regressions.ts, responses from lib/schemas/maintainers.ts.
     "/api/v1/regressions": {
       get: {
         operationId: "listRegressions",
         summary: "Regressions: a module version that passed on a kernel series and then failed",
         tags: ["regressions"],
         parameters: queryParams(regressionsQuerySchema),
-        responses: { "200": undocumented("regressions, newest first"), "422": error("invalid filter") },
+        responses: { "200": ok("regressions, newest first", ref("RegressionList")), "422": error("invalid filter") },
       },
     },
     "/api/v1/regressions/{id}": {
@@ -325,7 +333,7 @@ function paths(): OpenApiDocument["paths"] {
         summary: "One regression with its evidence",
         tags: ["regressions"],
         parameters: [pathParam("id", "regression id")],
-        responses: { "200": undocumented("the regression"), "404": error("no such regression"), "422": error("not an id") },
+        responses: { "200": ok("the regression", ref("Regression")), "404": error("no such regression"), "422": error("not an id") },
       },
     },
     "/api/v1/regressions.atom": {
@@ -342,7 +350,7 @@ function paths(): OpenApiDocument["paths"] {
         operationId: "listUpcoming",
         summary: "Early warning: per upcoming (rc / experimental) kernel, which modules that build on the last released series break there",
         tags: ["regressions"],
-        responses: { "200": undocumented("{ kernels: [...] }, newest first, at most 10") },
+        responses: { "200": ok("upcoming kernels, newest first, at most 10", ref("UpcomingList")) },
       },
     },
     "/api/v1/upcoming.atom": {
@@ -377,7 +385,7 @@ function paths(): OpenApiDocument["paths"] {
         summary: "A module's breakage history: incidents, timeline, pass rate, time to fix",
         tags: ["regressions"],
         parameters: [SLUG],
-        responses: { "200": undocumented("the history"), "404": error("no such module") },
+        responses: { "200": ok("the history", ref("ModuleHistory")), "404": error("no such module") },
       },
     },
     "/api/v1/signatures": {
@@ -385,7 +393,7 @@ function paths(): OpenApiDocument["paths"] {
         operationId: "listSignatures",
         summary: "Kernel symbols behind regressions, across modules",
         tags: ["regressions"],
-        responses: { "200": undocumented("signatures") },
+        responses: { "200": ok("signatures", ref("SignatureList")) },
       },
     },
     "/api/v1/signatures/{symbol}": {
@@ -394,7 +402,7 @@ function paths(): OpenApiDocument["paths"] {
         summary: "The modules one kernel change broke, e.g. strlcpy",
         tags: ["regressions"],
         parameters: [pathParam("symbol", "a kernel symbol or header path, e.g. strlcpy or asm/unaligned.h")],
-        responses: { "200": undocumented("the signature and its regressions"), "404": error("unknown signature") },
+        responses: { "200": ok("the signature and its regressions", ref("Signature")), "404": error("unknown signature") },
       },
     },
     "/api/v1/openapi.json": {

@@ -8,12 +8,23 @@ import { GET as moduleFeedRoute } from "@/app/api/v1/modules/[slug]/regressions.
 import { GET as signaturesRoute } from "@/app/api/v1/signatures/route";
 import { GET as signatureRoute } from "@/app/api/v1/signatures/[...symbol]/route";
 import { GET as watchRoute } from "@/app/api/v1/watch.atom/route";
+import { GET as upcomingRoute } from "@/app/api/v1/upcoming/route";
+import type { z } from "zod";
+import {
+  moduleHistoryResponseSchema,
+  regressionListResponseSchema,
+  regressionResponseSchema,
+  signatureListResponseSchema,
+  signatureResponseSchema,
+  upcomingResponseSchema,
+} from "@/lib/schemas/maintainers";
+import type { UpcomingKernelReport } from "@/lib/services/upcoming/list-upcoming";
 import { db } from "@/lib/db/client";
 import type { IngestResult } from "@/lib/schemas/ingest";
 import type { ModuleHistory } from "@/lib/services/history/get-module-history";
 import type { RegressionDetail } from "@/lib/services/regressions/get-regression";
 import type { RegressionList } from "@/lib/services/regressions/list-regressions";
-import type { SignatureDetail } from "@/lib/services/regressions/list-signatures";
+import type { listSignatures, SignatureDetail } from "@/lib/services/regressions/list-signatures";
 import { recomputeIncidents } from "@/lib/services/regressions/recompute-incidents";
 import type { SignatureGroup } from "@/lib/domain/signature";
 import { expectError, GCC_STRLCPY_LOG, get, newToken, postResults, uniqueAbi, uniqueTag } from "./helpers";
@@ -317,5 +328,41 @@ describe("Atom feeds", () => {
     const res = await get(watchRoute, `/api/v1/watch.atom?module=${FLAKY}&kernel=6.8`);
     const titles = children(parseAtom(await res.text()), "entry").map((e) => text(children(e, "title")[0]));
     expect(titles).toEqual([`✓ ${FLAKY} 1.0 passes on 6.8 (x86_64), failed before`, `✗ ${FLAKY} 1.0 fails on 6.8 (x86_64), passed before`, `✓ ${FLAKY} 1.0 passes on 6.8 (x86_64)`]);
+  });
+});
+
+// Compile time: what each service returns, serialised to JSON, is what its published schema accepts.
+// (tsc checks these lines: a field a service drops or retypes fails here; one it adds fails the strict parse below.)
+type Accepts<S extends z.ZodType, T extends z.input<S>> = T;
+export type ServiceOutputsMatchSchemas = [
+  Accepts<typeof regressionListResponseSchema, Json<RegressionList>>,
+  Accepts<typeof regressionResponseSchema, Json<RegressionDetail>>,
+  Accepts<typeof signatureListResponseSchema, Json<Awaited<ReturnType<typeof listSignatures>>>>,
+  Accepts<typeof signatureResponseSchema, Json<SignatureDetail>>,
+  Accepts<typeof moduleHistoryResponseSchema, Json<ModuleHistory>>,
+  Accepts<typeof upcomingResponseSchema, Json<{ kernels: UpcomingKernelReport[] }>>,
+];
+
+describe("published response schemas (lib/schemas/maintainers.ts), strict", () => {
+  it("every maintainers' endpoint answers exactly its documented shape", async () => {
+    const [open] = (await incidentsOf(ZFS)).items;
+    const cases: [string, Response, z.ZodType][] = [
+      ["regressions", await get(listRoute, `/api/v1/regressions?module=${LOOP}`), regressionListResponseSchema],
+      ["regression", await get(detailRoute, `/api/v1/regressions/${open.id}`, { id: String(open.id) }), regressionResponseSchema],
+      ["signatures", await get(signaturesRoute, "/api/v1/signatures"), signatureListResponseSchema],
+      ["signature", await get(signatureRoute, "/api/v1/signatures/strlcpy", { symbol: ["strlcpy"] } as never), signatureResponseSchema],
+      ["history", await get(historyRoute, `/api/v1/modules/${ZFS}/history`, { slug: ZFS }), moduleHistoryResponseSchema],
+      ["flaky history", await get(historyRoute, `/api/v1/modules/${FLAKY}/history`, { slug: FLAKY }), moduleHistoryResponseSchema],
+      ["upcoming", await get(upcomingRoute, "/api/v1/upcoming"), upcomingResponseSchema],
+    ];
+    for (const [name, res, schema] of cases) {
+      expect(res.status, name).toBe(200);
+      const parsed = schema.safeParse(await res.json());
+      expect(parsed.success, `${name}: ${JSON.stringify(parsed.error?.issues.slice(0, 3))}`).toBe(true);
+    }
+  });
+  it("the strict schemas reject a field they do not document", () => {
+    expect(signatureListResponseSchema.safeParse({ signatures: [], unclassified: 0 }).success).toBe(true);
+    expect(signatureListResponseSchema.safeParse({ signatures: [], unclassified: 0, extra: 1 }).success).toBe(false);
   });
 });
