@@ -1,18 +1,5 @@
-import { z } from "zod";
+import { provenanceSchema } from "@/lib/schemas/provenance";
 import { listDataSources } from "@/lib/services/data-sources";
-
-/** The provenance fields the runner (lib/runner) writes into run.meta; every one optional. */
-const provenanceSchema = z.object({
-  synthetic: z.boolean().optional(),
-  description: z.string().optional(),
-  date: z.string().optional(),
-  distro: z.string().optional(),
-  dkms: z.string().optional(),
-  compilers: z.array(z.string()).optional(),
-  demo: z.object({ description: z.string().optional() }).partial().optional(),
-  modules: z.array(z.object({ debianPackage: z.string().optional(), debianVersion: z.string().optional(), debianOrigin: z.string().optional() }).partial()).optional(),
-  kernels: z.array(z.object({ headerPackage: z.string().optional(), headerVersion: z.string().optional() }).partial()).optional(),
-});
 
 const day = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : "an unknown date");
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { checkBodySchema, checkQuerySchema, checkResponseSchema, checkTextQuerySchema, badgeQuerySchema, MAX_CHECK_MODULES } from "../schemas/check";
 import { apiErrorSchema, ingestBodySchema, ingestResponseSchema, MAX_BODY_BYTES, MAX_RESULTS_PER_REQUEST, runSchema } from "../schemas/ingest";
-import { matrixQuerySchema, moduleListQuerySchema } from "../schemas/query";
+import { kernelListQuerySchema, knownResultsQuerySchema, matrixQuerySchema, moduleListQuerySchema } from "../schemas/query";
 import { interopPaths } from "./interop-paths";
 import {
   moduleHistoryResponseSchema,
@@ -179,8 +179,8 @@ function paths(): OpenApiDocument["paths"] {
         summary: "What a reporter already sent",
         description: "Module version × kernel × arch combinations reported by one source, for runners that skip known builds.",
         tags: ["results"],
-        parameters: [{ name: "source", in: "query", required: true, description: "the reporter's run.source", schema: { type: "string", minLength: 1, maxLength: 100 } }],
-        responses: { "200": ok("the known combinations", ref("KnownResults")), "422": error("missing source") },
+        parameters: queryParams(knownResultsQuerySchema),
+        responses: { "200": ok("one page of the known combinations", ref("KnownResults")), "422": error("missing source, or a bad cursor or limit") },
       },
     },
     "/api/v1/modules": {
@@ -244,9 +244,10 @@ function paths(): OpenApiDocument["paths"] {
     "/api/v1/kernels": {
       get: {
         operationId: "listKernels",
-        summary: "Known kernels, newest first",
+        summary: "Known kernels, newest first, one page at a time",
         tags: ["kernels"],
-        responses: { "200": ok("kernels", ref("KernelList")) },
+        parameters: queryParams(kernelListQuerySchema),
+        responses: { "200": ok("kernels", ref("KernelList")), "422": error("invalid series, limit or offset") },
       },
     },
     "/api/v1/kernels/{version}": {

@@ -2,7 +2,6 @@
  * The runner's side of the HTTP API: the ingest body, chunking into ≤ 5000 results per request,
  * posting with a bearer token, and `GET /api/v1/results/known` for --skip-known.
  */
-import { z } from "zod";
 import { excerptLog } from "../domain/error-line";
 import {
   ingestBodySchema,
@@ -11,6 +10,7 @@ import {
   type KernelInfo,
   type ModuleInfo,
 } from "../schemas/ingest";
+import { knownResultsResponseSchema } from "../schemas/read";
 import type { BuildOutcome } from "./build-one";
 import type { KernelTarget } from "./kernels";
 import type { ModuleSource } from "./sources";
@@ -139,21 +139,24 @@ export async function postBody(server: string, token: string | undefined, body: 
   }
 }
 
-export const knownResponseSchema = z.object({
-  known: z.array(z.object({ module: z.string(), moduleVersion: z.string(), kernel: z.string(), arch: z.string() })),
-});
-
 export function comboKey(c: { module: string; moduleVersion: string; kernel: string; arch: string }): string {
   return `${c.module}\u0000${c.moduleVersion}\u0000${c.kernel}\u0000${c.arch}`;
 }
 
-/** Combinations the server already has results for from this source. */
+/** Combinations the server already has results for from this source (every page of /results/known). */
 export async function fetchKnown(server: string, token: string | undefined, source: string): Promise<Set<string>> {
-  const url = apiUrl(server, `/api/v1/results/known?source=${encodeURIComponent(source)}`);
-  const res = await fetch(url, { headers: { Accept: "application/json", ...authHeaders(token) } });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`GET ${url} → HTTP ${res.status}: ${text.slice(0, 500)}`);
-  const parsed = knownResponseSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`GET ${url}: unexpected answer (expected { known: [...] })`);
-  return new Set(parsed.data.known.map(comboKey));
+  const known = new Set<string>();
+  let after: string | null = null;
+  do {
+    const url = apiUrl(server, `/api/v1/results/known?source=${encodeURIComponent(source)}${after ? `&after=${after}` : ""}`);
+    const res = await fetch(url, { headers: { Accept: "application/json", ...authHeaders(token) } });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`GET ${url} → HTTP ${res.status}: ${text.slice(0, 500)}`);
+    const parsed = knownResultsResponseSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`GET ${url}: unexpected answer (expected { known: [...], next })`);
+    for (const c of parsed.data.known) known.add(comboKey(c));
+    if (parsed.data.next !== null && parsed.data.next === after) throw new Error(`GET ${url}: the cursor did not move`);
+    after = parsed.data.next;
+  } while (after !== null);
+  return known;
 }

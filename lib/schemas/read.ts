@@ -163,6 +163,9 @@ export const kernelListResponseSchema = z.object({
       }),
     )
     .describe("newest first"),
+  total: z.int().describe("kernels matching the filter"),
+  limit: z.int(),
+  offset: z.int(),
 });
 
 export const parsedKernelSchema = z.object({
@@ -205,5 +208,6 @@ export const kernelResponseSchema = z.object({
 });
 
 export const knownResultsResponseSchema = z.object({
-  known: z.array(z.object({ module: z.string(), moduleVersion: z.string(), kernel: z.string(), arch: z.string() })),
+  known: z.array(z.object({ module: z.string(), moduleVersion: z.string(), kernel: z.string(), arch: z.string() })).describe("distinct within the page; a combination may repeat on a later page"),
+  next: z.string().nullable().describe("pass as ?after= for the next page; null on the last"),
 });

@@ -4,6 +4,7 @@ import { compareModuleVersions } from "../domain/module-version";
 import { isUpcoming, upstreamOf } from "../domain/kernel-release";
 import { foldKernelCells, groupBy } from "../domain/matrix";
 import type { Status } from "../domain/status";
+import type { KernelListQuery } from "../schemas/query";
 import { AppError, notFound } from "./errors";
 
 export interface KernelView {
@@ -80,10 +81,19 @@ export async function getKernel(version: string): Promise<KernelView> {
 }
 
 /** Known kernels in kernel order (newest first), for pickers and the API. */
-export async function listKernels(): Promise<{ version: string; series: string; distro: string; upstreamVersion: string | null; releasedAt: Date | null; upcoming: boolean }[]> {
-  const rows = await db().kernel.findMany({
-    orderBy: { sortKey: "desc" },
-    select: { version: true, series: true, distro: true, upstreamVersion: true, releasedAt: true, rc: true, prerelease: true },
-  });
-  return rows.map((k) => ({ version: k.version, series: k.series, distro: k.distro, upstreamVersion: upstreamOf(k), releasedAt: k.releasedAt, upcoming: isUpcoming(k) }));
+/** Known kernels, newest first, one page at a time (GET /api/v1/kernels). */
+export async function listKernels(q: KernelListQuery) {
+  const where = q.series ? { series: q.series } : {};
+  const [rows, total] = await Promise.all([
+    db().kernel.findMany({
+      where,
+      orderBy: [{ sortKey: "desc" }, { id: "desc" }],
+      skip: q.offset,
+      take: q.limit,
+      select: { version: true, series: true, distro: true, upstreamVersion: true, releasedAt: true, rc: true, prerelease: true },
+    }),
+    db().kernel.count({ where }),
+  ]);
+  const kernels = rows.map((k) => ({ version: k.version, series: k.series, distro: k.distro, upstreamVersion: upstreamOf(k), releasedAt: k.releasedAt, upcoming: isUpcoming(k) }));
+  return { kernels, total, limit: q.limit, offset: q.offset };
 }
