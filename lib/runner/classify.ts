@@ -54,6 +54,18 @@ export interface Classification {
 const KERNEL_HEADER_PREFIX =
   /^(?:linux|asm|asm-generic|uapi|generated|net|crypto|media|drm|sound|scsi|trace|acpi|video|xen|rdma|keys|clocksource|dt-bindings|vdso|soc|kunit|pcmcia|misc|math-emu|ras|target|kvm|memory|ufs|pci)\//;
 
+/**
+ * The C standard headers: the toolchain (gcc and libc6-dev, both in build-essential) provides them
+ * to every userspace build, so they are never a missing package. A module that cannot find one was
+ * compiled the kernel's way (-nostdinc; since Linux 5.15 without gcc's own include directory), so
+ * the kernel's build changed under it: a failure of the module (dahdi 2.11's <stdbool.h> on 6.1+).
+ */
+const C_STANDARD_HEADERS = new Set(
+  "assert complex ctype errno fenv float inttypes iso646 limits locale math setjmp signal stdalign stdarg stdatomic stdbool stddef stdint stdio stdlib stdnoreturn string tgmath threads time uchar wchar wctype varargs"
+    .split(" ")
+    .map((h) => `${h}.h`),
+);
+
 const MISSING_HEADER = /^(?:\S+?:\d+(?::\d+)?:\s*)?fatal error:\s*[‘'"`]?([^‘’'"`:\s]+)[’'"`]?:\s*No such file or directory/;
 
 /** dkms 3's message when a BUILD_EXCLUSIVE rule evaluated inside dkms.conf excludes the kernel. */
@@ -111,11 +123,26 @@ function firstLine(text: string, re: RegExp): RegExpExecArray | null {
 }
 
 /** The header named by a missing-include error and whether it belongs to the kernel tree. */
-export function missingHeader(line: string): { header: string; kernel: boolean } | null {
+export function missingHeader(line: string): { header: string; kernel: boolean; standard: boolean } | null {
   const m = MISSING_HEADER.exec(line.trim());
   if (!m) return null;
   const header = m[1];
-  return { header, kernel: KERNEL_HEADER_PREFIX.test(header) };
+  return { header, kernel: KERNEL_HEADER_PREFIX.test(header), standard: C_STANDARD_HEADERS.has(header) };
+}
+
+const USERSPACE_HEADER_REASON = "missing userspace header: ";
+
+/**
+ * A result stored by an older runner (a --resume state file) judged again by today's header rule:
+ * an "environment" error that blamed a C standard header becomes the module's compile failure. Only
+ * that rule is replayed, from the log the result kept; everything else stays as it was recorded.
+ */
+export function rejudgeStored<R extends { status: Status; errorLine?: string | null; log?: string | null }>(r: R): R {
+  if (r.status !== "error" || !r.errorLine?.startsWith(USERSPACE_HEADER_REASON)) return r;
+  if (!C_STANDARD_HEADERS.has(r.errorLine.slice(USERSPACE_HEADER_REASON.length))) return r;
+  const log = r.log ?? "";
+  const line = log.split(/\r?\n/).find((l) => missingHeader(l)?.standard);
+  return { ...r, status: "fail", errorLine: clip(extractErrorLine(log) ?? line?.trim() ?? r.errorLine) };
 }
 
 /**
@@ -130,9 +157,9 @@ function firstCause(log: string, moduleHeaders: readonly string[] = []): { kind:
     const mh = missingHeader(line);
     if (mh) {
       const own = moduleHeaders.some((h) => h === mh.header || h.endsWith(`/${mh.header}`));
-      return mh.kernel || own
+      return mh.kernel || own || mh.standard
         ? { kind: "compile", line }
-        : { kind: "env", line, reason: `missing userspace header: ${mh.header}` };
+        : { kind: "env", line, reason: `${USERSPACE_HEADER_REASON}${mh.header}` };
     }
     if (COMPILER_ERROR.test(line) || MODPOST.test(line)) return { kind: "compile", line };
     for (const p of ENV_PATTERNS) {

@@ -10,6 +10,7 @@ import type { IngestResult, IngestRun } from "../schemas/ingest";
 import { buildOne } from "./build-one";
 import { cleanupAll, installSignalHandlers, onSignal, registerTempDir, removeTempDir } from "./cleanup";
 import { Progress, formatDuration } from "./progress";
+import { rejudgeStored } from "./classify";
 import { chunkBodies, comboKey, fetchKnown, kernelInfos, moduleInfos, postBody, toIngestResult, validateBody } from "./report";
 import { compareKernels, kernelLine, tryParseKernelVersion } from "../domain/kernel-version";
 import { bisectKernels } from "./bisect";
@@ -68,7 +69,7 @@ function readState(file: string): IngestResult[] {
     if (!line.trim()) continue;
     try {
       const parsed = JSON.parse(line) as StateLine;
-      if (parsed.type === "result" && parsed.result) out.push(parsed.result);
+      if (parsed.type === "result" && parsed.result) out.push(rejudgeStored(parsed.result));
     } catch {
       /* a line cut by a crash: ignore */
     }

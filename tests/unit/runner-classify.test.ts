@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { classifyBuild, missingHeader, type BuildFacts } from "../../lib/runner/classify";
+import { classifyBuild, missingHeader, rejudgeStored, type BuildFacts } from "../../lib/runner/classify";
 
 /** Real logs captured from `dkms build` runs on Debian 12 (see tests/fixtures/logs/README.md). */
 const FIX = path.join(__dirname, "..", "fixtures", "logs");
@@ -183,9 +183,36 @@ describe("environment versus kernel API (log lines as gcc, make and sh print the
   });
 
   it("missingHeader tells kernel headers from userspace ones", () => {
-    expect(missingHeader("x.c:1:10: fatal error: linux/genhd.h: No such file or directory")).toEqual({ header: "linux/genhd.h", kernel: true });
-    expect(missingHeader("x.c:1:10: fatal error: ‘zlib.h’: No such file or directory")).toEqual({ header: "zlib.h", kernel: false });
+    expect(missingHeader("x.c:1:10: fatal error: linux/genhd.h: No such file or directory")).toEqual({ header: "linux/genhd.h", kernel: true, standard: false });
+    expect(missingHeader("x.c:1:10: fatal error: ‘zlib.h’: No such file or directory")).toEqual({ header: "zlib.h", kernel: false, standard: false });
+    expect(missingHeader("x.c:1:10: fatal error: stdbool.h: No such file or directory")).toEqual({ header: "stdbool.h", kernel: false, standard: true });
     expect(missingHeader("x.c:1:10: error: foo")).toBeNull();
+  });
+});
+
+describe("a C standard header the kernel's build no longer provides", () => {
+  // dahdi 2.11.1 (bullseye's dahdi-dkms) on Debian's 6.1.0-57: real make.log lines. Linux 5.15
+  // stopped passing gcc's own include directory, so <stdbool.h> is gone for every module.
+  const LOG = [
+    "  CC [M]  /tmp/b/dkms/dahdi/2.11.1/build/drivers/dahdi/wct4xxp/base.o",
+    "/tmp/b/dkms/dahdi/2.11.1/build/drivers/dahdi/wct4xxp/base.c:45:10: fatal error: stdbool.h: No such file or directory",
+    "   45 | #include <stdbool.h>",
+    "      |          ^~~~~~~~~~~",
+    "compilation terminated.",
+    "make[3]: *** [/usr/src/linux-headers-6.1.0-57-common/scripts/Makefile.build:255: base.o] Error 1",
+  ].join("\n");
+
+  it("is the module failing, not a missing package", () => {
+    expect(classifyBuild(facts({ makeLog: LOG }))).toMatchObject({ status: "fail", rule: "compile-error" });
+  });
+  it("a result an older runner stored as an environment error is judged again from its log; others stay as recorded", () => {
+    const old = { status: "error" as const, errorLine: "missing userspace header: stdbool.h", log: LOG };
+    expect(rejudgeStored(old)).toMatchObject({ status: "fail", errorLine: "stdbool.h: No such file or directory" });
+    expect(rejudgeStored(old).errorLine).toBe(classifyBuild(facts({ makeLog: LOG })).errorLine);
+    const libelf = { status: "error" as const, errorLine: "missing userspace header: libelf.h", log: "x.c:3:10: fatal error: libelf.h: No such file or directory" };
+    expect(rejudgeStored(libelf)).toBe(libelf);
+    const failed = { status: "fail" as const, errorLine: "implicit declaration of function 'strlcpy'", log: "" };
+    expect(rejudgeStored(failed)).toBe(failed);
   });
 });
 
