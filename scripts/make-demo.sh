@@ -445,12 +445,24 @@ phase_wide_slow() {
   APT_CONFIG="$APT_DIR/apt.conf" modcompat build "${args[@]}" "${WIDE_COMMON[@]}"
 }
 
+# kernel releases with a build tree, on the host and in the build environments
+installed_kernels() {
+  local d
+  for d in /lib/modules/*/build "${MODCOMPAT_ENVS_DIR:-/var/cache/modcompat/envs}"/*/root/lib/modules/*/build; do
+    [[ -e $d || -L $d ]] && basename "$(dirname "$d")"
+  done | sort -u
+}
+
 phase_wide_merge() {
   private_apt; wide_common
   [[ -s $WIDE_STATE ]] || { log "wide-merge: nothing in $WIDE_STATE yet"; return; }
   mapfile -t specs < <(wide_specs fast; wide_specs slow)
   # every kernel the state has results for, so the merge names each with its package and date
   mapfile -t kernels < <(node -e 'const fs=require("fs");const s=new Set();for(const l of fs.readFileSync(process.argv[1],"utf8").split("\n")){if(!l.trim())continue;try{s.add(JSON.parse(l).result.kernel)}catch{}}console.log([...s].join("\n"))' "$WIDE_STATE")
+  # and every other kernel with headers here (host and build environments), so each is named with its
+  # package and release date even where only the Debian 12 demo (data/demo/debian12-dkms.json) built
+  # on it; an rc's release name ("7.3-amd64") is left out, the state names it by its identity
+  mapfile -t -O "${#kernels[@]}" kernels < <(installed_kernels | grep -vxF -f <(printf '%s\n' "${kernels[@]}") | grep -vE '^[0-9]+\.[0-9]+-[a-z]' || true)
   log "wide-merge: writing $WIDE_OUT from $WIDE_STATE (${#kernels[@]} kernels)"
   mapfile -t args < <(module_args "${specs[@]}"; kernel_args "${kernels[@]}")
   APT_CONFIG="$APT_DIR/apt.conf" modcompat build "${args[@]}" "${WIDE_COMMON[@]}" --no-build --out "$WIDE_OUT"
