@@ -64,6 +64,7 @@ looked up in a private apt state under the work directory (the system's apt sour
   wide-merge: writes data/demo/debian-wide-dkms.json from the committed state
       data/demo/state/debian-wide.jsonl. The state is committed after each phase, so a later session
       (on any machine) resumes instead of rebuilding.
+bisect: BISECT_PACKAGES (space-separated *-dkms names; default every fast one).
 OpenZFS phases: ZFS_SPECS (an extended regex the zfs-dkms=version specs must match), ZFS_ROUNDS
 (kernels per version, default 8), ZFS_REFUSALS=0 (zfs: skip the refusal builds).
 Override with the environment variables FAST_KERNELS, SLOW_KERNELS, EXTRA_KERNELS, SLOW_PACKAGES,
@@ -360,7 +361,8 @@ phase_wide() {
 
 phase_bisect() {
   private_apt; wide_common
-  mapfile -t specs < <(wide_specs fast)
+  # BISECT_PACKAGES: only these packages' versions (default: every fast one)
+  mapfile -t specs < <(wide_specs fast | if [[ -n ${BISECT_PACKAGES:-} ]]; then grep -E "^($(tr -s ' ' '\n' <<<"$BISECT_PACKAGES" | grep . | paste -sd'|'))="; else cat; fi)
   # every ABI of the lines that have several (the host only has what its own sources serve)
   mapfile -t kernels < <(kernel_lines | awk '{ n[$1]++; k[$1] = k[$1] " " $2 } END { for (l in n) if (n[l] > 1) print k[l] }' | tr ' ' '\n' | sed -n 's/^linux-headers-//p' | while read -r k; do
     if [[ -e /lib/modules/$k/build ]] || compgen -G "${MODCOMPAT_ENVS_DIR:-/var/cache/modcompat/envs}/*/root/lib/modules/$k" >/dev/null; then echo "$k"; fi
