@@ -1,7 +1,7 @@
 import type { Tx } from "../../db/client";
 import { seriesSortKey } from "../../domain/kernel-version";
 import { detectIncidents, incidentSuccessors, type DetectedIncident } from "../../domain/regressions";
-import { loadDetectionInput } from "./load-detection-input";
+import { loadDetectionInput, loadGridDetectionInput } from "./load-detection-input";
 
 export interface IncidentUpdate {
   modules: number;
@@ -17,7 +17,10 @@ export interface IncidentUpdate {
  * Called inside the ingest transaction (for the modules it touched) and by the full recompute, so
  * both go through the same code and the same pure rules.
  */
-export async function updateIncidents(tx: Tx, scope: { moduleIds?: readonly number[]; moduleVersionIds?: readonly number[] }): Promise<IncidentUpdate> {
+export async function updateIncidents(
+  tx: Tx,
+  scope: { moduleIds?: readonly number[]; moduleVersionIds?: readonly number[]; grids?: readonly IncidentGrid[] },
+): Promise<IncidentUpdate> {
   const ids = new Set(scope.moduleIds ?? []);
   if (scope.moduleVersionIds?.length) {
     const versions = await tx.moduleVersion.findMany({ where: { id: { in: [...scope.moduleVersionIds] } }, select: { moduleId: true } });
@@ -31,16 +34,41 @@ export async function updateIncidents(tx: Tx, scope: { moduleIds?: readonly numb
     total.open += r.open;
     total.removed += r.removed;
   }
+  // Grids of modules not updated whole: only their incidents are detected again (ingest, issue 14).
+  const byModule = new Map<number, IncidentGrid[]>();
+  for (const g of scope.grids ?? []) if (!ids.has(g.moduleId)) byModule.set(g.moduleId, [...(byModule.get(g.moduleId) ?? []), g]);
+  for (const [moduleId, grids] of [...byModule.entries()].sort((a, b) => a[0] - b[0])) {
+    const r = await updateModuleIncidents(tx, moduleId, grids);
+    total.modules += 1;
+    total.incidents += r.incidents;
+    total.open += r.open;
+    total.removed += r.removed;
+  }
   return total;
 }
 
-async function updateModuleIncidents(tx: Tx, moduleId: number) {
-  const input = await loadDetectionInput(tx, moduleId);
+/** One module's incidents of one arch on one kernel line (lib/domain/kernel-version.ts kernelLine). */
+export interface IncidentGrid {
+  moduleId: number;
+  arch: string;
+  line: string;
+}
+
+/**
+ * Detect and store one module's incidents, all of them, or only those of `grids`: detection in one
+ * arch × line grid reads nothing of another (detectIncidents), so the incidents of the other grids
+ * stay as they are, and the result equals a whole-module update.
+ */
+async function updateModuleIncidents(tx: Tx, moduleId: number, grids?: readonly IncidentGrid[]) {
+  const input = grids ? await loadGridDetectionInput(tx, moduleId, grids) : await loadDetectionInput(tx, moduleId);
   const { incidents } = detectIncidents(input);
-  const existing = await tx.incident.findMany({
-    where: { moduleId },
-    select: { id: true, key: true, arch: true, line: true, lastGoodKernel: { select: { version: true } }, firstBadKernel: { select: { version: true } } },
-  });
+  const inScope = grids ? new Set(grids.map((g) => `${g.arch}|${g.line}`)) : null;
+  const existing = (
+    await tx.incident.findMany({
+      where: { moduleId, ...(grids ? { arch: { in: [...new Set(grids.map((g) => g.arch))] } } : {}) },
+      select: { id: true, key: true, arch: true, line: true, lastGoodKernel: { select: { version: true } }, firstBadKernel: { select: { version: true } } },
+    })
+  ).filter((e) => !inScope || inScope.has(`${e.arch}|${e.line}`));
   // The same break detected with a narrower gap keeps its row and id (incidentSuccessors).
   const successors = incidentSuccessors(
     existing.map((e) => ({ id: e.id, key: e.key, arch: e.arch, line: e.line, lastGoodKernel: e.lastGoodKernel.version, firstBadKernel: e.firstBadKernel.version })),
