@@ -33,7 +33,6 @@ import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { freePort, startEmbeddedPostgres } from "../lib/db/embedded";
 import { migrateDeploy } from "../lib/db/migrate";
-import type { IngestBody } from "../lib/schemas/ingest";
 
 const arg = (name: string) => process.argv.includes(name);
 const argValue = (name: string) => {

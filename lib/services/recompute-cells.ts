@@ -88,6 +88,8 @@ export async function recomputeCells(tx: Tx, keys: readonly CellKey[]): Promise<
       "failCount" = EXCLUDED."failCount", "errorCount" = EXCLUDED."errorCount", "skipCount" = EXCLUDED."skipCount",
       "lastResultId" = EXCLUDED."lastResultId", "lastResultAt" = EXCLUDED."lastResultAt",
       "errorLine" = EXCLUDED."errorLine", "logUrl" = EXCLUDED."logUrl"`;
+  const t = performance.now();
   await refreshVersionCellStates(tx, keys);
+  if (process.env.MODCOMPAT_INGEST_PHASES === "1") console.log(`[cells] ${written} cells; states refresh ${(performance.now() - t).toFixed(0)} ms`);
   return written;
 }

@@ -42,8 +42,10 @@ const toDate = (s: string | undefined | null) => (s ? new Date(s) : null);
 export async function recordResults(body: IngestBody, opts: RecordOptions = {}): Promise<IngestResponse> {
   const bodyHash = createHash("sha256").update(canonical(body)).digest("hex");
   const now = opts.now ?? new Date();
+  const phases = process.env.MODCOMPAT_INGEST_PHASES === "1" ? phaseTimer() : null;
   return db().$transaction(
     async (tx) => {
+      phases?.("begin");
       // Ingests touching a common module (or source) are serialised: each one recomputes cells from
       // what is committed, so two concurrent batches touching the same cell must not interleave.
       await lockIngestKeys(tx, { source: body.run.source, moduleSlugs: [...body.results.map((r) => r.module), ...(body.modules ?? []).map((m) => m.slug)] });
@@ -58,7 +60,9 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
         }
         return { ...(existing.summary as unknown as Omit<IngestResponse, "replayed">), replayed: true };
       }
+      phases?.("lock+auth+replay");
       const created = await ensureEntities(tx, body, opts.tokenId ?? null);
+      phases?.("entities");
       const env = body.run.environment ?? {};
       const run = await tx.run.create({
         data: {
@@ -110,9 +114,11 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
           ${rows.map((r) => r.logExcerpt)}::text[], ${rows.map((r) => r.logTruncated)}::boolean[], ${rows.map((r) => r.logUrl)}::text[],
           ${rows.map((r) => r.errorLine)}::text[], ${rows.map((r) => r.compiler)}::text[], ${rows.map((r) => r.finishedAt.toISOString())}::text[])
           AS u(mv, k, a, st, s, d, le, lt, lu, el, co, fa)`;
+      phases?.("run+results insert");
       const keys = new Map<string, CellKey>();
       for (const r of rows) keys.set(`${r.moduleVersionId}:${r.kernelId}:${r.arch}`, r);
       const cellsUpdated = await recomputeCells(tx, [...keys.values()]);
+      phases?.("cells+states");
       // Incidents live per module × arch × kernel line (lib/domain/regressions.ts): only the grids
       // this body touched are detected again, from their own results (update-incidents.ts).
       const grids = new Map<string, { moduleId: number; arch: string; line: string }>();
@@ -130,6 +136,7 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
       // A version newly dated may date a fix in any grid of its module (declared ranges are not detection input).
       const whole = new Set([...redated.map((c) => c.moduleId), ...created.versionsChanged]);
       await updateIncidents(tx, { moduleIds: [...whole], grids: [...grids.values()].filter((g) => !whole.has(g.moduleId)) });
+      phases?.("incidents");
       await enqueueWebhookEvents(tx, { runId: run.id });
       const summary: Omit<IngestResponse, "replayed"> = {
         run: { id: run.id, source: run.source, externalId: run.externalId },
@@ -138,10 +145,23 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
         cellsUpdated,
       };
       await tx.run.update({ where: { id: run.id }, data: { summary } });
+      phases?.("webhooks+summary", true);
       return { ...summary, replayed: false };
     },
     { timeout: 120_000, maxWait: 30_000 },
   );
+}
+
+/** MODCOMPAT_INGEST_PHASES=1: print how long each step of an ingest took (for profiling). */
+function phaseTimer() {
+  let last = performance.now();
+  const out: string[] = [];
+  return (name: string, done = false) => {
+    const t = performance.now();
+    out.push(`${name} ${(t - last).toFixed(0)}`);
+    last = t;
+    if (done) console.log(`[ingest] ${out.join(", ")} ms`);
+  };
 }
 
 /**
