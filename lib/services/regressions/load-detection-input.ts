@@ -53,7 +53,8 @@ export async function loadDetectionInput(tx: Reader, moduleId: number, opts: { a
  * (moduleVersionId, kernelId, arch) index. Detection in one grid reads nothing of another, so this
  * is the input detectIncidents needs for those grids' incidents, and the ingest uses it for the
  * grids a batch touched instead of the module's whole history (issue 14). The kernels of a line are
- * found from the module's Cell rows (one per cell, not per result).
+ * found from the module's Cell rows (one per cell, not per result). (`error` results stay in: they
+ * decide no verdict, but a run's earliest result orders the runs of a cell, observeCell.)
  */
 export async function loadGridDetectionInput(tx: Tx, moduleId: number, grids: readonly { arch: string; line: string }[]): Promise<DetectionInput> {
   const versions = await tx.moduleVersion.findMany({ where: { moduleId }, select: { id: true, version: true, releasedAt: true } });
@@ -69,15 +70,17 @@ export async function loadGridDetectionInput(tx: Tx, moduleId: number, grids: re
     if (line === undefined) lineOf.set(k.version, (line = kernelLine(k.version)));
     if (wanted.has(`${k.arch}|${line}`)) pairs.push({ kernelId: k.id, arch: k.arch });
   }
-  // Times as epoch milliseconds: the columns are UTC `timestamp(3)`, read here without any zone.
-  const rows = pairs.length
-    ? await tx.$queryRaw<{ id: number; runId: number; mv: number; kernelId: number; arch: string; stage: string; status: string; at: number; errorLine: string | null }[]>`
-        SELECT r.id, r."runId", r."moduleVersionId" AS mv, r."kernelId", r.arch, r.stage, r.status,
-               (extract(epoch FROM r."finishedAt") * 1000)::float8 AS at, r."errorLine"
+  // One JSON value for all rows (parsed natively, not value by value by the client); times as
+  // epoch milliseconds: the columns are UTC `timestamp(3)`, read here without any zone.
+  const [packed] = pairs.length
+    ? await tx.$queryRaw<{ rows: [number, number, number, number, string, string, string, number, string | null][] | null }[]>`
+        SELECT json_agg(json_build_array(r.id, r."runId", r."moduleVersionId", r."kernelId", r.arch, r.stage, r.status,
+               (extract(epoch FROM r."finishedAt") * 1000)::float8, r."errorLine")) AS rows
         FROM unnest(${pairs.map((p) => p.kernelId)}::int[], ${pairs.map((p) => p.arch)}::text[]) AS u(k, a)
         CROSS JOIN unnest(${versions.map((v) => v.id)}::int[]) AS v(mv)
         JOIN "Result" r ON r."moduleVersionId" = v.mv AND r."kernelId" = u.k AND r.arch = u.a`
-    : [];
+    : [{ rows: [] }];
+  const rows = (packed?.rows ?? []).map(([id, runId, mv, kernelId, arch, stage, status, at, errorLine]) => ({ id, runId, mv, kernelId, arch, stage, status, at, errorLine }));
   const kernelIds = [...new Set(rows.map((r) => r.kernelId))];
   const kernels = kernelIds.length ? await tx.kernel.findMany({ where: { id: { in: kernelIds } }, select: { id: true, version: true, releasedAt: true } }) : [];
   const versionOf = new Map(versions.map((v) => [v.id, v.version]));
