@@ -1,4 +1,4 @@
-import { db } from "../db/client";
+import { db, pgRead } from "../db/client";
 import { seriesSortKey } from "../domain/kernel-version";
 import { isUpcoming, upstreamOf } from "../domain/kernel-release";
 import { foldArches, summariseGroup, type GroupHeadline } from "../domain/matrix";
@@ -107,23 +107,26 @@ export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): P
   const cacheKey = JSON.stringify([slug, query]);
   const kept = cache.get(cacheKey);
   const keptStamp = kept && Date.now() - kept.at < TTL_MS ? kept.stamp : null;
-  const [row] = await db().$queryRaw<
+  // node-pg straight (pgRead): Prisma's $queryRaw costs about as much Node CPU again as the query.
+  const [row] = await pgRead<
     {
       module: { id: number; slug: string; name: string; description: string | null; homepage: string | null } | null;
       stamp: string;
       versions: [number, string, string | null, string | null, string | null, string | null][] | null;
       states: [number, string, string][] | null;
-    }[]
-  >`
-    WITH m AS (SELECT id, slug, name, description, homepage FROM "Module" WHERE slug = ${slug}),
+    }
+  >(
+    `WITH m AS (SELECT id, slug, name, description, homepage FROM "Module" WHERE slug = $1::text),
     stamp AS (SELECT coalesce(max(id), 0)::text AS v FROM "Result"),
-    needed AS (SELECT ${keptStamp}::text IS DISTINCT FROM (SELECT v FROM stamp) AS yes),
+    needed AS (SELECT $2::text IS DISTINCT FROM (SELECT v FROM stamp) AS yes),
     vs AS (SELECT v.id, v.version, v."sortKey", v."releasedAt", v."releasedAtSource", v."declaredKernelMin", v."declaredKernelMax"
            FROM "ModuleVersion" v WHERE v."moduleId" = (SELECT id FROM m) AND (SELECT yes FROM needed))
     SELECT (SELECT row_to_json(m) FROM m) AS module, (SELECT v FROM stamp) AS stamp,
       (SELECT json_agg(json_build_array(id, version, to_char("releasedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), "releasedAtSource", "declaredKernelMin", "declaredKernelMax")
               ORDER BY "sortKey" DESC) FROM vs) AS versions,
-      (SELECT json_agg(json_build_array(s."moduleVersionId", s.series, s.states)) FROM "VersionCellStates" s WHERE s."moduleVersionId" IN (SELECT id FROM vs)) AS states`;
+      (SELECT json_agg(json_build_array(s."moduleVersionId", s.series, s.states)) FROM "VersionCellStates" s WHERE s."moduleVersionId" IN (SELECT id FROM vs)) AS states`,
+    [slug, keptStamp],
+  );
   if (!row?.module) throw notFound(`module "${slug}"`);
   if (kept && keptStamp === row.stamp) return kept.body;
 
@@ -179,10 +182,12 @@ export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): P
     }
   }
   const kernelRows = kernelIds.size
-    ? await db().$queryRaw<KernelRow[]>`
-        SELECT id, version, "sortKey", series, "seriesKey", distro, flavour, rc, prerelease, "upstreamVersion",
+    ? await pgRead<KernelRow>(
+        `SELECT id, version, "sortKey", series, "seriesKey", distro, flavour, rc, prerelease, "upstreamVersion",
                to_char("releasedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "releasedAt"
-        FROM "Kernel" WHERE id = ANY(${[...kernelIds]}::int[]) ORDER BY "sortKey", id`
+        FROM "Kernel" WHERE id = ANY($1::int[]) ORDER BY "sortKey", id`,
+        [[...kernelIds]],
+      )
     : [];
   const options = {
     arches: [...arches].sort(),
