@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import { Pool } from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 
 export type Db = PrismaClient;
@@ -17,4 +18,26 @@ const holder = globalThis as unknown as { __modcompatPrisma?: PrismaClient };
 export function db(): PrismaClient {
   holder.__modcompatPrisma ??= createPrisma();
   return holder.__modcompatPrisma;
+}
+
+const pgHolder = globalThis as unknown as { __modcompatPgPool?: Pool };
+
+/**
+ * node-pg straight, for the hottest reads (the pre-upgrade check's statement): Prisma's `$queryRaw`
+ * costs about as much Node CPU again as the query itself (issue 14). Small (the Prisma pool stays
+ * the main one), lets the process exit when idle, and ignores errors of idle clients (a PostgreSQL
+ * restart), which the next query reports as usual (lib/db/availability.ts maps them to 503).
+ */
+export function pgPool(): Pool {
+  if (!pgHolder.__modcompatPgPool) {
+    const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, max: 4, idleTimeoutMillis: 10_000, allowExitOnIdle: true });
+    pool.on("error", () => {});
+    pgHolder.__modcompatPgPool = pool;
+  }
+  return pgHolder.__modcompatPgPool;
+}
+
+/** One read through pgPool: `$1`, `$2`, … placeholders; json columns come back parsed, as from `$queryRaw`. */
+export async function pgRead<T>(sql: string, params: unknown[]): Promise<T[]> {
+  return (await pgPool().query(sql, params)).rows as T[];
 }

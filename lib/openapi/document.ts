@@ -216,8 +216,16 @@ function paths(): OpenApiDocument["paths"] {
             to: "last series shown",
             expand: "series whose kernels are listed one by one (comma-separated or repeated)",
           }),
+          {
+            name: "format",
+            in: "query",
+            required: false,
+            description:
+              "`full` (default): one object per cell. `compact`: columnar, per series a headline letter and four counts per version, kernels and one status letter per version × kernel only for the series in `expand` (README, Compact matrix)",
+            schema: { type: "string", enum: ["full", "compact"] },
+          },
         ],
-        responses: { "200": ok("the matrix", ref("Matrix")), "404": error("no such module"), "422": error("invalid filter") },
+        responses: { "200": ok("the matrix (format=compact: the compact answer, not described by this schema)", ref("Matrix")), "404": error("no such module"), "422": error("invalid filter") },
       },
     },
     "/api/v1/modules/{slug}/versions/{version}/kernels/{kernel}": {

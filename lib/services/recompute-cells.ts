@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client";
-import { foldCell, type FoldedCell, type FoldInput, type Stage, type Status } from "../domain/status";
+import { foldCell, STAGES, type FoldedCell, type FoldInput, type Stage, type Status } from "../domain/status";
 import { refreshVersionCellStates } from "./version-cell-states";
 
 export interface CellKey {
@@ -43,28 +43,53 @@ export async function foldCellRows(tx: Pick<Tx, "result" | "moduleVersion">, key
 }
 
 /**
- * Rebuild the summary rows of the given cells from their raw results (foldCellRows), then the
- * VersionCellStates rows of their module versions. Returns the number of cells written.
+ * Rebuild the summary rows of the given cells from their raw results, then the VersionCellStates
+ * rows of their version × series pairs. Returns the number of cells written.
+ *
+ * The fold runs in PostgreSQL, in one statement: only the touched cells' own results are read (by
+ * the Result (moduleVersionId, kernelId, arch) index) and nothing is loaded into Node (issue 14).
+ * It is foldCell (lib/domain/status.ts) written in SQL: per stage the newest meaningful result
+ * (newest by finishedAt then id; `error` only when the stage has nothing else), the cell's status
+ * the worst stage by FOLD_RANK (error < pass < skip < fail), error line and log of the first stage
+ * in STAGES order holding that status, counts per status, last result the newest of all.
+ * foldCellRows above stays the reference: `modcompat db reindex --check` compares the two, and
+ * tests/integration/reindex.test.ts proves they agree.
  */
 export async function recomputeCells(tx: Tx, keys: readonly CellKey[]): Promise<number> {
   if (keys.length === 0) return 0;
-  const rows = await foldCellRows(tx, keys);
-  // One statement for the whole batch: unnest the columns and upsert. Times travel as ISO text
-  // because Prisma keeps DateTime as UTC in `timestamp(3)` and pg would send Dates in local time.
-  await tx.$executeRaw`
+  const written = await tx.$executeRaw`
+    WITH keys AS (
+      SELECT DISTINCT mv, k, a FROM unnest(${keys.map((k) => k.moduleVersionId)}::int[], ${keys.map((k) => k.kernelId)}::int[], ${keys.map((k) => k.arch)}::text[]) AS u(mv, k, a)
+    ), res AS (
+      SELECT keys.mv, keys.k, keys.a, r.id, r.stage, r.status, r."finishedAt", r."errorLine", r."logUrl"
+      FROM keys JOIN "Result" r ON r."moduleVersionId" = keys.mv AND r."kernelId" = keys.k AND r.arch = keys.a
+    ), cur AS (
+      SELECT DISTINCT ON (mv, k, a, stage) mv, k, a, stage, status, "errorLine", "logUrl",
+             CASE status WHEN 'error' THEN 0 WHEN 'pass' THEN 1 WHEN 'skip' THEN 2 ELSE 3 END AS rank,
+             array_position(${[...STAGES]}::text[], stage) AS so
+      FROM res ORDER BY mv, k, a, stage, (status = 'error'), "finishedAt" DESC, id DESC
+    ), decisive AS (
+      SELECT DISTINCT ON (mv, k, a) mv, k, a, status, "errorLine", "logUrl" FROM cur ORDER BY mv, k, a, rank DESC, so
+    ), stages AS (
+      SELECT mv, k, a, jsonb_object_agg(stage, status) AS stages FROM cur GROUP BY mv, k, a
+    ), counts AS (
+      SELECT mv, k, a,
+             count(*) FILTER (WHERE status = 'pass')::int AS pc, count(*) FILTER (WHERE status = 'fail')::int AS fc,
+             count(*) FILTER (WHERE status = 'error')::int AS ec, count(*) FILTER (WHERE status = 'skip')::int AS sc,
+             (array_agg(id ORDER BY "finishedAt" DESC, id DESC))[1] AS lr, max("finishedAt") AS la
+      FROM res GROUP BY mv, k, a
+    )
     INSERT INTO "Cell" ("moduleVersionId","kernelId","arch","moduleId","status","stages","passCount","failCount","errorCount","skipCount","lastResultId","lastResultAt","errorLine","logUrl")
-    SELECT mv, k, a, m, st, sg, pc, fc, ec, sc, lr, (la::timestamptz AT TIME ZONE 'UTC')::timestamp(3), el, lu FROM unnest(
-      ${rows.map((r) => r.moduleVersionId)}::int[], ${rows.map((r) => r.kernelId)}::int[], ${rows.map((r) => r.arch)}::text[],
-      ${rows.map((r) => r.moduleId)}::int[], ${rows.map((r) => r.status)}::text[], ${rows.map((r) => JSON.stringify(r.stages))}::jsonb[],
-      ${rows.map((r) => r.passCount)}::int[], ${rows.map((r) => r.failCount)}::int[], ${rows.map((r) => r.errorCount)}::int[],
-      ${rows.map((r) => r.skipCount)}::int[], ${rows.map((r) => r.lastResultId)}::int[], ${rows.map((r) => r.lastResultAt.toISOString())}::text[],
-      ${rows.map((r) => r.errorLine)}::text[], ${rows.map((r) => r.logUrl)}::text[])
-      AS u(mv, k, a, m, st, sg, pc, fc, ec, sc, lr, la, el, lu)
+    SELECT d.mv, d.k, d.a, v."moduleId", d.status, s.stages, c.pc, c.fc, c.ec, c.sc, c.lr, c.la,
+           CASE WHEN d.status = 'pass' THEN NULL ELSE d."errorLine" END, d."logUrl"
+    FROM decisive d JOIN stages s USING (mv, k, a) JOIN counts c USING (mv, k, a) JOIN "ModuleVersion" v ON v.id = d.mv
     ON CONFLICT ("moduleVersionId","kernelId","arch") DO UPDATE SET
       "status" = EXCLUDED."status", "stages" = EXCLUDED."stages", "passCount" = EXCLUDED."passCount",
       "failCount" = EXCLUDED."failCount", "errorCount" = EXCLUDED."errorCount", "skipCount" = EXCLUDED."skipCount",
       "lastResultId" = EXCLUDED."lastResultId", "lastResultAt" = EXCLUDED."lastResultAt",
       "errorLine" = EXCLUDED."errorLine", "logUrl" = EXCLUDED."logUrl"`;
+  const t = performance.now();
   await refreshVersionCellStates(tx, keys);
-  return rows.length;
+  if (process.env.MODCOMPAT_INGEST_PHASES === "1") console.log(`[cells] ${written} cells; states refresh ${(performance.now() - t).toFixed(0)} ms`);
+  return written;
 }

@@ -5,7 +5,7 @@ import type { IngestBody, IngestResponse, KernelInfo } from "../schemas/ingest";
 import { AppError } from "./errors";
 import { recomputeCells, type CellKey } from "./recompute-cells";
 import { kernelColumns, moduleVersionColumns } from "./stored-keys";
-import { parseKernelVersion } from "../domain/kernel-version";
+import { kernelLine, parseKernelVersion } from "../domain/kernel-version";
 import { updateIncidents } from "./regressions/update-incidents";
 import { enqueueWebhookEvents } from "./webhooks/enqueue-events";
 import type { Prisma } from "../generated/prisma/client";
@@ -42,8 +42,10 @@ const toDate = (s: string | undefined | null) => (s ? new Date(s) : null);
 export async function recordResults(body: IngestBody, opts: RecordOptions = {}): Promise<IngestResponse> {
   const bodyHash = createHash("sha256").update(canonical(body)).digest("hex");
   const now = opts.now ?? new Date();
+  const phases = process.env.MODCOMPAT_INGEST_PHASES === "1" ? phaseTimer() : null;
   return db().$transaction(
     async (tx) => {
+      phases?.("begin");
       // Ingests touching a common module (or source) are serialised: each one recomputes cells from
       // what is committed, so two concurrent batches touching the same cell must not interleave.
       await lockIngestKeys(tx, { source: body.run.source, moduleSlugs: [...body.results.map((r) => r.module), ...(body.modules ?? []).map((m) => m.slug)] });
@@ -58,7 +60,9 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
         }
         return { ...(existing.summary as unknown as Omit<IngestResponse, "replayed">), replayed: true };
       }
+      phases?.("lock+auth+replay");
       const created = await ensureEntities(tx, body, opts.tokenId ?? null);
+      phases?.("entities");
       const env = body.run.environment ?? {};
       const run = await tx.run.create({
         data: {
@@ -99,15 +103,40 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
           finishedAt: toDate(r.finishedAt) ?? fallbackTime,
         };
       });
-      await tx.result.createMany({ data: rows });
+      // One statement for the whole batch, whatever its size: unnest the columns (createMany splits
+      // a 5,000-result batch by the parameter limit and builds it row by row in the client runtime).
+      // Times travel as ISO text because Prisma keeps DateTime as UTC in `timestamp(3)`.
+      await tx.$executeRaw`
+        INSERT INTO "Result" ("runId","moduleVersionId","kernelId","arch","stage","status","durationMs","logExcerpt","logTruncated","logUrl","errorLine","compiler","finishedAt")
+        SELECT ${run.id}::int, mv, k, a, st, s, d, le, lt, lu, el, co, (fa::timestamptz AT TIME ZONE 'UTC')::timestamp(3) FROM unnest(
+          ${rows.map((r) => r.moduleVersionId)}::int[], ${rows.map((r) => r.kernelId)}::int[], ${rows.map((r) => r.arch)}::text[],
+          ${rows.map((r) => r.stage)}::text[], ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.durationMs)}::int[],
+          ${rows.map((r) => r.logExcerpt)}::text[], ${rows.map((r) => r.logTruncated)}::boolean[], ${rows.map((r) => r.logUrl)}::text[],
+          ${rows.map((r) => r.errorLine)}::text[], ${rows.map((r) => r.compiler)}::text[], ${rows.map((r) => r.finishedAt.toISOString())}::text[])
+          AS u(mv, k, a, st, s, d, le, lt, lu, el, co, fa)`;
+      phases?.("run+results insert");
       const keys = new Map<string, CellKey>();
       for (const r of rows) keys.set(`${r.moduleVersionId}:${r.kernelId}:${r.arch}`, r);
       const cellsUpdated = await recomputeCells(tx, [...keys.values()]);
+      phases?.("cells+states");
+      // Incidents live per module × arch × kernel line (lib/domain/regressions.ts): only the grids
+      // this body touched are detected again, from their own results (update-incidents.ts).
+      const grids = new Map<string, { moduleId: number; arch: string; line: string }>();
+      const lineOf = new Map<string, string>();
+      for (const r of body.results) {
+        const moduleId = created.moduleIds.get(r.module)!;
+        let line = lineOf.get(r.kernel);
+        if (line === undefined) lineOf.set(r.kernel, (line = kernelLine(r.kernel)));
+        grids.set(`${moduleId}|${r.arch}|${line}`, { moduleId, arch: r.arch, line });
+      }
       // A kernel newly dated moves the incidents of every module built on it, not only this body's.
       const redated = created.redatedKernelIds.length
         ? await tx.cell.findMany({ where: { kernelId: { in: created.redatedKernelIds } }, distinct: ["moduleId"], select: { moduleId: true } })
         : [];
-      await updateIncidents(tx, { moduleVersionIds: [...created.versionIds.values()], moduleIds: redated.map((c) => c.moduleId) });
+      // A version newly dated may date a fix in any grid of its module (declared ranges are not detection input).
+      const whole = new Set([...redated.map((c) => c.moduleId), ...created.versionsChanged]);
+      await updateIncidents(tx, { moduleIds: [...whole], grids: [...grids.values()].filter((g) => !whole.has(g.moduleId)) });
+      phases?.("incidents");
       await enqueueWebhookEvents(tx, { runId: run.id });
       const summary: Omit<IngestResponse, "replayed"> = {
         run: { id: run.id, source: run.source, externalId: run.externalId },
@@ -116,10 +145,23 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
         cellsUpdated,
       };
       await tx.run.update({ where: { id: run.id }, data: { summary } });
+      phases?.("webhooks+summary", true);
       return { ...summary, replayed: false };
     },
     { timeout: 120_000, maxWait: 30_000 },
   );
+}
+
+/** MODCOMPAT_INGEST_PHASES=1: print how long each step of an ingest took (for profiling). */
+function phaseTimer() {
+  let last = performance.now();
+  const out: string[] = [];
+  return (name: string, done = false) => {
+    const t = performance.now();
+    out.push(`${name} ${(t - last).toFixed(0)}`);
+    last = t;
+    if (done) console.log(`[ingest] ${out.join(", ")} ms`);
+  };
 }
 
 /**
@@ -143,6 +185,8 @@ function kernelMetadata(info: KernelInfo | undefined, body: IngestBody) {
   }
   return data;
 }
+
+const slugOf = (modules: { id: number; slug: string }[], id: number) => modules.find((m) => m.id === id)!.slug;
 
 async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | null) {
   const info = new Map((body.modules ?? []).map((m) => [m.slug, m]));
@@ -180,6 +224,19 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
     }
   }
   const versionsBefore = await tx.moduleVersion.count({ where: { moduleId: { in: [...moduleIds.values()] } } });
+  // Versions that exist and get another release date: that date may date a fix in any grid of the module.
+  const dated = [...versionInfo.values()].filter((v) => v.releasedAt);
+  const datedBefore = dated.length
+    ? await tx.moduleVersion.findMany({
+        where: { OR: dated.map((v) => ({ moduleId: v.moduleId, version: v.version })) },
+        select: { moduleId: true, version: true, releasedAt: true },
+      })
+    : [];
+  const versionsChanged = new Set(
+    datedBefore
+      .filter((b) => b.releasedAt?.getTime() !== new Date(versionInfo.get(`${slugOf(modules, b.moduleId)}@${b.version}`)!.releasedAt!).getTime())
+      .map((b) => b.moduleId),
+  );
   await tx.moduleVersion.createMany({
     data: [...versionInfo.values()].map((v) => ({
       moduleId: v.moduleId,
@@ -219,7 +276,7 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
   // Sorted: concurrent batches insert shared new kernels in one order (no unique-index deadlock).
   const kernelStrings = [...new Set([...body.results.map((r) => r.kernel), ...kernelInfo.keys()])].sort();
   const kernelsBefore = await tx.kernel.findMany({ where: { version: { in: kernelStrings } }, select: { version: true, releasedAt: true } });
-  const datedBefore = new Map(kernelsBefore.map((k) => [k.version, k.releasedAt?.getTime() ?? null]));
+  const kernelDatedBefore = new Map(kernelsBefore.map((k) => [k.version, k.releasedAt?.getTime() ?? null]));
   const knownKernels = new Set(kernelsBefore.map((k) => k.version));
   await tx.kernel.createMany({
     data: kernelStrings
@@ -238,7 +295,7 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
   for (const info of [...kernelInfo.values()].sort((a, b) => (a.kernel < b.kernel ? -1 : a.kernel > b.kernel ? 1 : 0))) {
     if (!knownKernels.has(info.kernel)) continue;
     // Only a date that changes moves incidents (a demo split into chunks repeats its kernels[]).
-    if (info.releasedAt && new Date(info.releasedAt).getTime() !== datedBefore.get(info.kernel)) redated.push(info.kernel);
+    if (info.releasedAt && new Date(info.releasedAt).getTime() !== kernelDatedBefore.get(info.kernel)) redated.push(info.kernel);
     const data = kernelMetadata(info, body);
     const rc = parseKernelVersion(info.kernel).rc !== null;
     if (info.prerelease !== undefined) Object.assign(data, { prerelease: info.prerelease || rc });
@@ -247,7 +304,9 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
   const kernels = await tx.kernel.findMany({ where: { version: { in: kernelStrings } }, select: { id: true, version: true } });
 
   return {
+    moduleIds,
     versionIds,
+    versionsChanged,
     kernelIds: new Map(kernels.map((k) => [k.version, k.id])),
     redatedKernelIds: kernels.filter((k) => redated.includes(k.version)).map((k) => k.id),
     counts: {

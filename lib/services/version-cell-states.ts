@@ -33,16 +33,34 @@ export const expectedStatesSql = (touched: Prisma.Sql) => Prisma.sql`
     ) per_arch
     GROUP BY mv, series`;
 
-/** Rebuild the rows (version × series) that hold the given cells. */
+/**
+ * Rebuild the rows (version × series) that hold the given cells. Each touched pair is rebuilt from
+ * its own cells only: the kernels of the series (Kernel.series index), then their cells of that
+ * version by Cell's primary key (moduleVersionId, kernelId, arch), one pair at a time (LATERAL),
+ * so the planner has no join to turn into a scan of the whole Cell table (issue 14 saw a 1.1 M-row
+ * sequential scan here). Written like expectedStatesSql, which `db reindex --check` compares it with.
+ */
 export async function refreshVersionCellStates(tx: Tx, cells: readonly { moduleVersionId: number; kernelId: number }[]): Promise<void> {
   if (cells.length === 0) return;
   const pairs = [...new Map(cells.map((c) => [`${c.moduleVersionId}:${c.kernelId}`, c])).values()];
-  const touched = Prisma.sql`
-      SELECT DISTINCT u.mv, k.series FROM unnest(${pairs.map((p) => p.moduleVersionId)}::int[], ${pairs.map((p) => p.kernelId)}::int[]) AS u(mv, k)
-      JOIN "Kernel" k ON k.id = u.k`;
   await tx.$executeRaw`
+    WITH touched AS MATERIALIZED (
+      SELECT DISTINCT u.mv, k.series FROM unnest(${pairs.map((p) => p.moduleVersionId)}::int[], ${pairs.map((p) => p.kernelId)}::int[]) AS u(mv, k)
+      JOIN "Kernel" k ON k.id = u.k
+    )
     INSERT INTO "VersionCellStates" ("moduleVersionId", "series", "states", "cellCount")
-    ${expectedStatesSql(touched)}
+    SELECT t.mv, t.series, x.states, x.n
+    FROM touched t CROSS JOIN LATERAL (
+      SELECT string_agg(arch || '|' || list, ',' ORDER BY arch) AS states, sum(n)::int AS n
+      FROM (
+        SELECT c.arch, string_agg(c."kernelId"::text || left(c.status, 1), ' ' ORDER BY c."kernelId") AS list, count(*) AS n
+        FROM "Kernel" k JOIN "Cell" c ON c."moduleVersionId" = t.mv AND c."kernelId" = k.id
+        WHERE k.series = t.series
+        GROUP BY c.arch
+      ) per_arch
+    ) x
+    WHERE x.states IS NOT NULL
+    ORDER BY t.mv, t.series
     ON CONFLICT ("moduleVersionId", "series") DO UPDATE SET "states" = EXCLUDED."states", "cellCount" = EXCLUDED."cellCount"`;
 }
 

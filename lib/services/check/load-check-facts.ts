@@ -1,4 +1,4 @@
-import { db } from "../../db/client";
+import { db, pgRead } from "../../db/client";
 import { parseKernelVersion, type KernelVersion } from "../../domain/kernel-version";
 import type { Status } from "../../domain/status";
 import { foldKernelCells, groupBy } from "../../domain/matrix";
@@ -167,7 +167,9 @@ export async function loadCheckBasis(opts: {
   const bareIds = [...new Set([...settledIds, ...cellsBefore.keys()])];
   // Error lines are free text, so full cells travel as JSON; the other cells come from the
   // VersionCellStates rows of the other series (lib/services/version-cell-states.ts).
-  const [row] = await db().$queryRaw<
+  // node-pg straight (pgRead): this statement runs for every check, and Prisma's $queryRaw would
+  // cost about as much Node CPU again as the query (issue 14).
+  const [row] = await pgRead<
     {
       stamp: string | null;
       versions: [number, number, string, string, string, string | null, string | null][] | null;
@@ -176,18 +178,18 @@ export async function loadCheckBasis(opts: {
       full: FullCell[] | null;
       known: boolean;
       meta: [boolean, string | null, string | null, string | null] | null;
-    }[]
-  >`
-    WITH stamp AS (
+    }
+  >(
+    `WITH stamp AS (
       SELECT coalesce(max(id), 0)::text AS v FROM "Result"
     ), fresh AS (
-      SELECT ${stampBefore}::text IS DISTINCT FROM (SELECT v FROM stamp) AS needed
+      SELECT $1::text IS DISTINCT FROM (SELECT v FROM stamp) AS needed
     ), want AS (
-      SELECT * FROM unnest(${slugs}::text[], ${wanted.map((w) => w.version)}::text[]) AS w(slug, version)
+      SELECT * FROM unnest($2::text[], $3::text[]) AS w(slug, version)
     ), vers AS (
       SELECT v.id, v."moduleId", m.slug, m.name, v.version, v."sortKey", v."declaredKernelMin", v."declaredKernelMax"
       FROM "Module" m JOIN "ModuleVersion" v ON v."moduleId" = m.id
-      WHERE m.slug = ANY(${slugs}::text[])
+      WHERE m.slug = ANY($2::text[])
     ), judged AS (
       SELECT DISTINCT ON (w.slug) w.slug, v.id FROM want w JOIN vers v ON v.slug = w.slug
       WHERE w.version IS NULL OR v.version = w.version
@@ -198,15 +200,16 @@ export async function loadCheckBasis(opts: {
       (SELECT json_agg(json_build_array(id, "moduleId", slug, name, version, "declaredKernelMin", "declaredKernelMax") ORDER BY "sortKey" DESC) FROM vers) AS versions,
       (SELECT json_agg(json_build_array(slug, id)) FROM judged) AS judged,
       (SELECT json_agg(json_build_array(s."moduleVersionId", s.states)) FROM "VersionCellStates" s
-        WHERE s."moduleVersionId" IN (SELECT id FROM judged) AND s.series <> ${series}
-          AND ((SELECT needed FROM fresh) OR s."moduleVersionId" <> ALL(${bareIds}::int[]))) AS states,
+        WHERE s."moduleVersionId" IN (SELECT id FROM judged) AND s.series <> $4::text
+          AND ((SELECT needed FROM fresh) OR s."moduleVersionId" <> ALL($5::int[]))) AS states,
       (SELECT json_agg(json_build_array(c."moduleVersionId", c."kernelId", c.arch, c.status, c."errorLine", c."logUrl", c."lastResultAt")) FROM "Cell" c
-        WHERE c."moduleVersionId" IN (SELECT id FROM judged) AND c."kernelId" IN (SELECT id FROM "Kernel" WHERE series = ${series})
-          AND (${arch}::text IS NULL OR c.arch = ${arch}::text)
-          AND ((SELECT needed FROM fresh) OR c."moduleVersionId" <> ALL(${settledIds}::int[]))) AS full,
-      EXISTS (SELECT 1 FROM "Kernel" WHERE version = ${target}) AS known,
-      (SELECT json_build_array(prerelease, "upstreamVersion", "releasedAt", "releasedAtSource") FROM "Kernel" WHERE version = ${target}) AS meta`;
-
+        WHERE c."moduleVersionId" IN (SELECT id FROM judged) AND c."kernelId" IN (SELECT id FROM "Kernel" WHERE series = $4::text)
+          AND ($7::text IS NULL OR c.arch = $7::text)
+          AND ((SELECT needed FROM fresh) OR c."moduleVersionId" <> ALL($6::int[]))) AS full,
+      EXISTS (SELECT 1 FROM "Kernel" WHERE version = $8::text) AS known,
+      (SELECT json_build_array(prerelease, "upstreamVersion", "releasedAt", "releasedAtSource") FROM "Kernel" WHERE version = $8::text) AS meta`,
+    [stampBefore, slugs, wanted.map((w) => w.version), series, bareIds, settledIds, arch, target],
+  );
   const stamp = row?.stamp ?? null;
   // Only if the statement saw the stamp the kept data belongs to did it leave that data out.
   const reused = stamp !== null && stamp === stampBefore;

@@ -1,4 +1,5 @@
 import type { Tx } from "../../db/client";
+import { kernelLine } from "../../domain/kernel-version";
 import type { KernelDateInput, ResultInput, VersionInput } from "../../domain/regressions";
 import type { Stage, Status } from "../../domain/status";
 
@@ -37,6 +38,63 @@ export async function loadDetectionInput(tx: Reader, moduleId: number, opts: { a
       stage: r.stage as Stage,
       status: r.status as Status,
       finishedAt: r.finishedAt,
+      errorLine: r.errorLine,
+    })),
+    versions: versions.map((v) => ({ version: v.version, releasedAt: v.releasedAt })),
+    kernels: kernels.map((k) => ({ version: k.version, releasedAt: k.releasedAt })),
+    versionIds: new Map(versions.map((v) => [v.version, v.id])),
+    kernelIds: new Map(kernels.map((k) => [k.version, k.id])),
+  };
+}
+
+/**
+ * Detection input of some grids of one module (arch × kernel line, lib/domain/regressions.ts): the
+ * results of the module's versions on the kernels of those lines only, read by the Result
+ * (moduleVersionId, kernelId, arch) index. Detection in one grid reads nothing of another, so this
+ * is the input detectIncidents needs for those grids' incidents, and the ingest uses it for the
+ * grids a batch touched instead of the module's whole history (issue 14). The kernels of a line are
+ * found from the module's Cell rows (one per cell, not per result). (`error` results stay in: they
+ * decide no verdict, but a run's earliest result orders the runs of a cell, observeCell.)
+ */
+export async function loadGridDetectionInput(tx: Tx, moduleId: number, grids: readonly { arch: string; line: string }[]): Promise<DetectionInput> {
+  const versions = await tx.moduleVersion.findMany({ where: { moduleId }, select: { id: true, version: true, releasedAt: true } });
+  const arches = [...new Set(grids.map((g) => g.arch))];
+  const cellKernels = await tx.$queryRaw<{ id: number; version: string; arch: string }[]>`
+    SELECT DISTINCT c."kernelId" AS id, k.version, c.arch FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId"
+    WHERE c."moduleId" = ${moduleId} AND c.arch = ANY(${arches}::text[])`;
+  const wanted = new Set(grids.map((g) => `${g.arch}|${g.line}`));
+  const lineOf = new Map<string, string>();
+  const pairs: { kernelId: number; arch: string }[] = [];
+  for (const k of cellKernels) {
+    let line = lineOf.get(k.version);
+    if (line === undefined) lineOf.set(k.version, (line = kernelLine(k.version)));
+    if (wanted.has(`${k.arch}|${line}`)) pairs.push({ kernelId: k.id, arch: k.arch });
+  }
+  // One JSON value for all rows (parsed natively, not value by value by the client); times as
+  // epoch milliseconds: the columns are UTC `timestamp(3)`, read here without any zone.
+  const [packed] = pairs.length
+    ? await tx.$queryRaw<{ rows: [number, number, number, number, string, string, string, number, string | null][] | null }[]>`
+        SELECT json_agg(json_build_array(r.id, r."runId", r."moduleVersionId", r."kernelId", r.arch, r.stage, r.status,
+               (extract(epoch FROM r."finishedAt") * 1000)::float8, r."errorLine")) AS rows
+        FROM unnest(${pairs.map((p) => p.kernelId)}::int[], ${pairs.map((p) => p.arch)}::text[]) AS u(k, a)
+        CROSS JOIN unnest(${versions.map((v) => v.id)}::int[]) AS v(mv)
+        JOIN "Result" r ON r."moduleVersionId" = v.mv AND r."kernelId" = u.k AND r.arch = u.a`
+    : [{ rows: [] }];
+  const rows = (packed?.rows ?? []).map(([id, runId, mv, kernelId, arch, stage, status, at, errorLine]) => ({ id, runId, mv, kernelId, arch, stage, status, at, errorLine }));
+  const kernelIds = [...new Set(rows.map((r) => r.kernelId))];
+  const kernels = kernelIds.length ? await tx.kernel.findMany({ where: { id: { in: kernelIds } }, select: { id: true, version: true, releasedAt: true } }) : [];
+  const versionOf = new Map(versions.map((v) => [v.id, v.version]));
+  const kernelOf = new Map(kernels.map((k) => [k.id, k.version]));
+  return {
+    results: rows.map((r) => ({
+      id: r.id,
+      runId: r.runId,
+      version: versionOf.get(r.mv)!,
+      kernel: kernelOf.get(r.kernelId)!,
+      arch: r.arch,
+      stage: r.stage as Stage,
+      status: r.status as Status,
+      finishedAt: new Date(r.at),
       errorLine: r.errorLine,
     })),
     versions: versions.map((v) => ({ version: v.version, releasedAt: v.releasedAt })),

@@ -1,7 +1,7 @@
 import type { Tx } from "../../db/client";
 import { seriesSortKey } from "../../domain/kernel-version";
 import { detectIncidents, incidentSuccessors, type DetectedIncident } from "../../domain/regressions";
-import { loadDetectionInput } from "./load-detection-input";
+import { loadDetectionInput, loadGridDetectionInput } from "./load-detection-input";
 
 export interface IncidentUpdate {
   modules: number;
@@ -17,7 +17,10 @@ export interface IncidentUpdate {
  * Called inside the ingest transaction (for the modules it touched) and by the full recompute, so
  * both go through the same code and the same pure rules.
  */
-export async function updateIncidents(tx: Tx, scope: { moduleIds?: readonly number[]; moduleVersionIds?: readonly number[] }): Promise<IncidentUpdate> {
+export async function updateIncidents(
+  tx: Tx,
+  scope: { moduleIds?: readonly number[]; moduleVersionIds?: readonly number[]; grids?: readonly IncidentGrid[] },
+): Promise<IncidentUpdate> {
   const ids = new Set(scope.moduleIds ?? []);
   if (scope.moduleVersionIds?.length) {
     const versions = await tx.moduleVersion.findMany({ where: { id: { in: [...scope.moduleVersionIds] } }, select: { moduleId: true } });
@@ -31,16 +34,44 @@ export async function updateIncidents(tx: Tx, scope: { moduleIds?: readonly numb
     total.open += r.open;
     total.removed += r.removed;
   }
+  // Grids of modules not updated whole: only their incidents are detected again (ingest, issue 14).
+  const byModule = new Map<number, IncidentGrid[]>();
+  for (const g of scope.grids ?? []) if (!ids.has(g.moduleId)) byModule.set(g.moduleId, [...(byModule.get(g.moduleId) ?? []), g]);
+  for (const [moduleId, grids] of [...byModule.entries()].sort((a, b) => a[0] - b[0])) {
+    const r = await updateModuleIncidents(tx, moduleId, grids);
+    total.modules += 1;
+    total.incidents += r.incidents;
+    total.open += r.open;
+    total.removed += r.removed;
+  }
   return total;
 }
 
-async function updateModuleIncidents(tx: Tx, moduleId: number) {
-  const input = await loadDetectionInput(tx, moduleId);
+/** One module's incidents of one arch on one kernel line (lib/domain/kernel-version.ts kernelLine). */
+export interface IncidentGrid {
+  moduleId: number;
+  arch: string;
+  line: string;
+}
+
+/**
+ * Detect and store one module's incidents, all of them, or only those of `grids`: detection in one
+ * arch × line grid reads nothing of another (detectIncidents), so the incidents of the other grids
+ * stay as they are, and the result equals a whole-module update.
+ */
+async function updateModuleIncidents(tx: Tx, moduleId: number, grids?: readonly IncidentGrid[]) {
+  const t0 = performance.now();
+  const input = grids ? await loadGridDetectionInput(tx, moduleId, grids) : await loadDetectionInput(tx, moduleId);
+  const t1 = performance.now();
   const { incidents } = detectIncidents(input);
-  const existing = await tx.incident.findMany({
-    where: { moduleId },
-    select: { id: true, key: true, arch: true, line: true, lastGoodKernel: { select: { version: true } }, firstBadKernel: { select: { version: true } } },
-  });
+  const t2 = performance.now();
+  const inScope = grids ? new Set(grids.map((g) => `${g.arch}|${g.line}`)) : null;
+  const existing = (
+    await tx.incident.findMany({
+      where: { moduleId, ...(grids ? { arch: { in: [...new Set(grids.map((g) => g.arch))] } } : {}) },
+      select: { id: true, key: true, arch: true, line: true, lastGoodKernel: { select: { version: true } }, firstBadKernel: { select: { version: true } } },
+    })
+  ).filter((e) => !inScope || inScope.has(`${e.arch}|${e.line}`));
   // The same break detected with a narrower gap keeps its row and id (incidentSuccessors).
   const successors = incidentSuccessors(
     existing.map((e) => ({ id: e.id, key: e.key, arch: e.arch, line: e.line, lastGoodKernel: e.lastGoodKernel.version, firstBadKernel: e.firstBadKernel.version })),
@@ -52,8 +83,21 @@ async function updateModuleIncidents(tx: Tx, moduleId: number) {
   const stale = existing.filter((e) => !keep.has(e.key) && !inherited.has(e.id)).map((e) => e.id);
   if (stale.length > 0) await tx.incident.deleteMany({ where: { id: { in: stale } } });
 
+  // Rows that would be written as they are stay untouched (most incidents of a grid do not change
+  // when a batch arrives): one read of the stored rows instead of three writes per incident.
+  const stored = new Map(
+    (
+      await tx.incident.findMany({
+        where: { moduleId, key: { in: incidents.map((i) => i.key) } },
+        include: { versions: { select: { moduleVersionId: true } } },
+      })
+    ).map((r) => [r.key, r]),
+  );
   for (const i of incidents) {
     const data = incidentRow(i, input.versionIds, input.kernelIds);
+    const was = stored.get(i.key);
+    const versionIds = i.affectedVersions.map((v) => input.versionIds.get(v)!);
+    if (was && sameRow(was, data) && sameIds(was.versions.map((v) => v.moduleVersionId), versionIds)) continue;
     const row = await tx.incident.upsert({
       where: { moduleId_key: { moduleId, key: i.key } },
       create: { moduleId, key: i.key, ...data },
@@ -65,8 +109,23 @@ async function updateModuleIncidents(tx: Tx, moduleId: number) {
       data: i.affectedVersions.map((v) => ({ incidentId: row.id, moduleVersionId: input.versionIds.get(v)! })),
     });
   }
+  if (process.env.MODCOMPAT_INGEST_PHASES === "1") {
+    console.log(`[incidents] module ${moduleId}: ${input.results.length} results, load ${(t1 - t0).toFixed(0)}, detect ${(t2 - t1).toFixed(0)}, store ${(performance.now() - t2).toFixed(0)} ms, ${incidents.length} incidents`);
+  }
   return { incidents: incidents.length, open: incidents.filter((i) => i.status === "open").length, removed: stale.length };
 }
+
+function sameRow(stored: Record<string, unknown>, data: Record<string, unknown>): boolean {
+  for (const [k, v] of Object.entries(data)) {
+    const w = stored[k];
+    if (v instanceof Date || w instanceof Date) {
+      if (!(v instanceof Date && w instanceof Date && v.getTime() === w.getTime())) return false;
+    } else if (v !== w) return false;
+  }
+  return true;
+}
+
+const sameIds = (a: number[], b: number[]) => a.length === b.length && [...a].sort((x, y) => x - y).join() === [...b].sort((x, y) => x - y).join();
 
 /** The stored columns of a detected incident (also what `modcompat db reindex --check` expects). */
 export function incidentRow(i: DetectedIncident, versionIds: Map<string, number>, kernelIds: Map<string, number>) {
@@ -93,6 +152,8 @@ export function incidentRow(i: DetectedIncident, versionIds: Map<string, number>
     fixedResultId: i.fixedBy?.resultId ?? null,
     fixedOnSnapshotVersionId: i.fixedOnSnapshot ? versionIds.get(i.fixedOnSnapshot.version)! : null,
     fixedOnSnapshotAt: i.fixedOnSnapshot?.at ?? null,
-    timeToFixDays: i.timeToFixDays,
+    // Rounded to a millionth of a day (0.09 s): a double such as 164.91666666666666 comes back from
+    // the database as 164.9166666666667, so the full value would never compare equal to itself.
+    timeToFixDays: i.timeToFixDays === null ? null : Math.round(i.timeToFixDays * 1e6) / 1e6,
   };
 }

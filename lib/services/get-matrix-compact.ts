@@ -1,0 +1,316 @@
+import { db, pgRead } from "../db/client";
+import { seriesSortKey } from "../domain/kernel-version";
+import { isUpcoming, upstreamOf } from "../domain/kernel-release";
+import { foldArches, summariseGroup, type GroupHeadline } from "../domain/matrix";
+import { STATUSES, type Status } from "../domain/status";
+import type { MatrixQuery } from "../schemas/query";
+import { notFound } from "./errors";
+import type { MatrixVersion } from "./get-matrix";
+
+/**
+ * The matrix API's compact answer (`GET /api/v1/modules/{slug}/matrix?format=compact`, issue 14):
+ * the same matrix as getMatrix, columnar, built from VersionCellStates (one short row per version ×
+ * series) instead of one object per Cell. Collapsed series carry one summary per version (a
+ * headline letter and four counts); only the series named in `expand` carry their kernels and one
+ * status letter per version × kernel, plus the error lines of their failing cells. So what is sent
+ * grows with what is expanded, not with the module's history: 100 versions × 400 kernels collapsed
+ * is a few tens of KB, against 5 MB for the full shape.
+ *
+ * Letters: p pass, f fail, e error, s skip (first letters of STATUSES), "." no result; headlines
+ * add m mixed and n none (lib/domain/matrix.ts summariseGroup). Cells fold their arches like the
+ * full shape (foldKernelCells); `arch=` keeps one arch.
+ *
+ * Answers are kept per module and query while the data stamp (the highest Result id, as for the
+ * check, lib/services/check/check-cache.ts) stays the same, for at most a minute.
+ */
+
+export interface CompactKernels {
+  id: number[];
+  version: string[];
+  distro: string[];
+  flavour: (string | null)[];
+  upstreamVersion: (string | null)[];
+  releasedAt: (string | null)[];
+  upcoming: boolean[];
+}
+
+export interface CompactSeries {
+  series: string;
+  expanded: boolean;
+  kernelCount: number;
+  /** one letter per version (versions order): p f e s m n */
+  headlines: string;
+  /** per version (versions order) the counts pass, fail, error, skip, flattened */
+  counts: number[];
+  /** expanded only: the kernels in kernel order */
+  kernels?: CompactKernels;
+  /** expanded only: per version (versions order), one letter per kernel: p f e s, "." no result */
+  cells?: string[];
+  /** expanded only: [version index, kernel index, index into errorLines] of cells with an error line */
+  errors?: [number, number, number][];
+}
+
+export interface CompactMatrix {
+  format: "compact";
+  module: { slug: string; name: string; description: string | null; homepage: string | null };
+  query: MatrixQuery;
+  options: { arches: string[]; distros: string[]; flavours: string[]; series: string[] };
+  /** newest first */
+  versions: MatrixVersion[];
+  series: CompactSeries[];
+  errorLines: string[];
+  limits: { totalCells: number; sentCells: number };
+  stamp: string;
+}
+
+const HEADLINE_LETTER: Record<GroupHeadline, string> = { pass: "p", fail: "f", error: "e", skip: "s", mixed: "m", none: "n" };
+/** FOLD_RANK of lib/domain/status.ts: across arches the worst meaningful status wins (foldArches). */
+const RANK: Record<Status, number> = { error: 0, pass: 1, skip: 2, fail: 3 };
+const PASS_RANK = RANK.pass;
+const LETTER_OF_RANK = ["e", "p", "s", "f"];
+const RANK_OF_LETTER: Record<number, number> = Object.fromEntries(STATUSES.map((s) => [s.charCodeAt(0), RANK[s]]));
+for (const s of STATUSES) if (LETTER_OF_RANK[RANK[s]] !== s[0] || foldArches(["error", s]) !== (s === "error" ? "error" : s)) throw new Error("matrix ranks disagree with lib/domain/status.ts");
+
+/** summariseGroup's headline from counts indexed by rank. */
+function summariseCounts(tally: number[]): GroupHeadline {
+  const statuses: Status[] = [];
+  for (const s of STATUSES) if (tally[RANK[s]] > 0) statuses.push(s);
+  // summariseGroup decides on which statuses occur, not how often: one of each gives the same headline.
+  return summariseGroup(statuses).headline;
+}
+const TTL_MS = 60_000;
+const MAX_ENTRIES = 200;
+const cache = new Map<string, { at: number; stamp: string; body: CompactMatrix }>();
+
+/** Forget kept answers (benchmarks of the uncached path use it). */
+export function forgetMatrixCache(): void {
+  cache.clear();
+}
+
+interface KernelRow {
+  id: number;
+  version: string;
+  sortKey: string;
+  series: string;
+  seriesKey: string;
+  distro: string;
+  flavour: string | null;
+  rc: number | null;
+  prerelease: boolean;
+  upstreamVersion: string | null;
+  releasedAt: string | null;
+}
+
+export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): Promise<CompactMatrix> {
+  // One statement: the module, the data stamp, and (unless the kept answer is still good) its
+  // versions and version cell states.
+  const cacheKey = JSON.stringify([slug, query]);
+  const kept = cache.get(cacheKey);
+  const keptStamp = kept && Date.now() - kept.at < TTL_MS ? kept.stamp : null;
+  // node-pg straight (pgRead): Prisma's $queryRaw costs about as much Node CPU again as the query.
+  const [row] = await pgRead<
+    {
+      module: { id: number; slug: string; name: string; description: string | null; homepage: string | null } | null;
+      stamp: string;
+      versions: [number, string, string | null, string | null, string | null, string | null][] | null;
+      states: [number, string, string][] | null;
+    }
+  >(
+    `WITH m AS (SELECT id, slug, name, description, homepage FROM "Module" WHERE slug = $1::text),
+    stamp AS (SELECT coalesce(max(id), 0)::text AS v FROM "Result"),
+    needed AS (SELECT $2::text IS DISTINCT FROM (SELECT v FROM stamp) AS yes),
+    vs AS (SELECT v.id, v.version, v."sortKey", v."releasedAt", v."releasedAtSource", v."declaredKernelMin", v."declaredKernelMax"
+           FROM "ModuleVersion" v WHERE v."moduleId" = (SELECT id FROM m) AND (SELECT yes FROM needed))
+    SELECT (SELECT row_to_json(m) FROM m) AS module, (SELECT v FROM stamp) AS stamp,
+      (SELECT json_agg(json_build_array(id, version, to_char("releasedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), "releasedAtSource", "declaredKernelMin", "declaredKernelMax")
+              ORDER BY "sortKey" DESC) FROM vs) AS versions,
+      (SELECT json_agg(json_build_array(s."moduleVersionId", s.series, s.states)) FROM "VersionCellStates" s WHERE s."moduleVersionId" IN (SELECT id FROM vs)) AS states`,
+    [slug, keptStamp],
+  );
+  if (!row?.module) throw notFound(`module "${slug}"`);
+  if (kept && keptStamp === row.stamp) return kept.body;
+
+  const states = row.states ?? [];
+  const built = new Set(states.map((s) => s[0]));
+  const versions: MatrixVersion[] = (row.versions ?? []).map(([id, version, releasedAt, releasedAtSource, declaredKernelMin, declaredKernelMax]) => ({
+    id,
+    version,
+    releasedAt: releasedAt ? new Date(releasedAt) : null,
+    releasedAtSource,
+    declaredKernelMin,
+    declaredKernelMax,
+    hasResults: built.has(id),
+  }));
+  const versionIndex = new Map(versions.map((v, i) => [v.id, i]));
+
+  // Decode every row once, folding arches on the way (foldKernelCells: the worst status by
+  // FOLD_RANK, shown from the first arch in arch order that has it): version index → kernel id →
+  // rank * 256 + index of the decisive arch. No object per cell: 40,000 cells decode in a few ms.
+  const arches = new Set<string>();
+  const archList: string[] = [];
+  const archIndex = new Map<string, number>();
+  const byVersion: Map<number, number>[] = versions.map(() => new Map());
+  const kernelIds = new Set<number>();
+  for (const [mv, , text] of states) {
+    const vi = versionIndex.get(mv);
+    if (vi === undefined || text === "") continue;
+    const cells = byVersion[vi];
+    for (const group of text.split(",")) {
+      const bar = group.indexOf("|");
+      const arch = group.slice(0, bar);
+      arches.add(arch);
+      const keepArch = !query.arch || arch === query.arch;
+      let ai = archIndex.get(arch);
+      if (ai === undefined) {
+        ai = archList.push(arch) - 1;
+        archIndex.set(arch, ai);
+      }
+      let start = bar + 1;
+      while (start < group.length) {
+        let end = group.indexOf(" ", start);
+        if (end < 0) end = group.length;
+        const kernelId = Number(group.slice(start, end - 1));
+        const rank = RANK_OF_LETTER[group.charCodeAt(end - 1)];
+        if (rank === undefined || !Number.isInteger(kernelId)) throw new Error(`VersionCellStates: bad entry "${group.slice(start, end)}"`);
+        kernelIds.add(kernelId); // an option of the unfiltered matrix even when another arch is kept
+        if (keepArch) {
+          const held = cells.get(kernelId);
+          if (held === undefined || rank > held >> 8 || (rank === held >> 8 && arch < archList[held & 255])) cells.set(kernelId, (rank << 8) | ai);
+        }
+        start = end + 1;
+      }
+    }
+  }
+  const kernelRows = kernelIds.size
+    ? await pgRead<KernelRow>(
+        `SELECT id, version, "sortKey", series, "seriesKey", distro, flavour, rc, prerelease, "upstreamVersion",
+               to_char("releasedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "releasedAt"
+        FROM "Kernel" WHERE id = ANY($1::int[]) ORDER BY "sortKey", id`,
+        [[...kernelIds]],
+      )
+    : [];
+  const options = {
+    arches: [...arches].sort(),
+    distros: [...new Set(kernelRows.map((k) => k.distro))].sort(),
+    flavours: [...new Set(kernelRows.flatMap((k) => (k.flavour ? [k.flavour] : [])))].sort(),
+    series: [...new Map(kernelRows.map((k) => [k.series, k.seriesKey])).entries()].sort((a, b) => cmp(a[1], b[1])).map(([s]) => s),
+  };
+  const fromKey = query.from ? seriesSortKey(query.from) : null;
+  const toKey = query.to ? seriesSortKey(query.to) : null;
+  const selected = kernelRows.filter(
+    (k) =>
+      (!query.distro || k.distro === query.distro) &&
+      (!query.flavour || k.flavour === query.flavour) &&
+      (!fromKey || k.seriesKey >= fromKey) &&
+      (!toKey || k.seriesKey <= toKey),
+  );
+  // Kernels with a cell of a selected arch, grouped by series in series order.
+  const seriesKernels = new Map<string, { key: string; kernels: KernelRow[] }>();
+  for (const k of selected) {
+    if (!byVersion.some((m) => m.has(k.id))) continue; // no cell of a kept arch
+    const s = seriesKernels.get(k.series);
+    if (s) s.kernels.push(k);
+    else seriesKernels.set(k.series, { key: k.seriesKey, kernels: [k] });
+  }
+  const expand = new Set(query.expand ?? []);
+  const errorLines: string[] = [];
+  const errorIndex = new Map<string, number>();
+  let totalCells = 0;
+  let sentCells = 0;
+  const series: CompactSeries[] = [];
+  const expandedCells: { vi: number; ki: number; si: number; kernelId: number; mv: number; arch: string }[] = [];
+  for (const [name, { kernels }] of [...seriesKernels.entries()].sort((a, b) => cmp(a[1].key, b[1].key))) {
+    const expanded = expand.has(name);
+    let headlines = "";
+    const counts: number[] = [];
+    const cellStrings: string[] = [];
+    versions.forEach((v, vi) => {
+      const tally = [0, 0, 0, 0];
+      let letters = "";
+      const cells = byVersion[vi];
+      for (let ki = 0; ki < kernels.length; ki++) {
+        const held = cells.get(kernels[ki].id);
+        if (held === undefined) {
+          if (expanded) letters += ".";
+          continue;
+        }
+        const rank = held >> 8;
+        tally[rank] += 1;
+        if (expanded) {
+          letters += LETTER_OF_RANK[rank];
+          if (rank !== PASS_RANK) expandedCells.push({ vi, ki, si: series.length, kernelId: kernels[ki].id, mv: v.id, arch: archList[held & 255] });
+        }
+      }
+      const n = tally[0] + tally[1] + tally[2] + tally[3];
+      totalCells += n;
+      if (expanded) {
+        cellStrings.push(letters);
+        sentCells += n;
+      }
+      const summary = summariseCounts(tally);
+      headlines += HEADLINE_LETTER[summary];
+      counts.push(tally[RANK.pass], tally[RANK.fail], tally[RANK.error], tally[RANK.skip]);
+    });
+    series.push({
+      series: name,
+      expanded,
+      kernelCount: kernels.length,
+      headlines,
+      counts,
+      ...(expanded
+        ? {
+            kernels: {
+              id: kernels.map((k) => k.id),
+              version: kernels.map((k) => k.version),
+              distro: kernels.map((k) => k.distro),
+              flavour: kernels.map((k) => k.flavour),
+              upstreamVersion: kernels.map((k) => upstreamOf(k)),
+              releasedAt: kernels.map((k) => k.releasedAt),
+              upcoming: kernels.map((k) => isUpcoming(k)),
+            },
+            cells: cellStrings,
+            errors: [],
+          }
+        : {}),
+    });
+  }
+  // Error lines of the expanded series' non-passing cells, from the decisive arch's Cell row (by primary key).
+  if (expandedCells.length > 0) {
+    const lines = await db().$queryRaw<{ mv: number; k: number; a: string; errorLine: string | null }[]>`
+      SELECT c."moduleVersionId" AS mv, c."kernelId" AS k, c.arch AS a, c."errorLine"
+      FROM unnest(${expandedCells.map((c) => c.mv)}::int[], ${expandedCells.map((c) => c.kernelId)}::int[], ${expandedCells.map((c) => c.arch)}::text[]) AS u(mv, k, a)
+      JOIN "Cell" c ON c."moduleVersionId" = u.mv AND c."kernelId" = u.k AND c.arch = u.a
+      WHERE c."errorLine" IS NOT NULL`;
+    const lineOf = new Map(lines.map((l) => [`${l.mv}:${l.k}:${l.a}`, l.errorLine!]));
+    for (const c of expandedCells) {
+      const text = lineOf.get(`${c.mv}:${c.kernelId}:${c.arch}`);
+      if (text === undefined) continue;
+      let idx = errorIndex.get(text);
+      if (idx === undefined) {
+        idx = errorLines.push(text) - 1;
+        errorIndex.set(text, idx);
+      }
+      series[c.si].errors!.push([c.vi, c.ki, idx]);
+    }
+  }
+  const body: CompactMatrix = {
+    format: "compact",
+    module: { slug: row.module.slug, name: row.module.name, description: row.module.description, homepage: row.module.homepage },
+    query,
+    options,
+    versions,
+    series,
+    errorLines,
+    limits: { totalCells, sentCells },
+    stamp: row.stamp,
+  };
+  cache.delete(cacheKey);
+  cache.set(cacheKey, { at: Date.now(), stamp: row.stamp, body });
+  for (const k of cache.keys()) {
+    if (cache.size <= MAX_ENTRIES) break;
+    cache.delete(k);
+  }
+  return body;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
