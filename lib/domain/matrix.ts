@@ -1,4 +1,4 @@
-import { STATUSES, worstStatus, type Status } from "./status";
+import { STATUSES, STATUS_SYMBOL, worstStatus, type Status } from "./status";
 
 /**
  * Shaping rules for the compatibility matrix: how several arches fold into one cell and how a
@@ -29,6 +29,24 @@ export function summariseGroup(statuses: readonly Status[]): GroupSummary {
   else if (counts.pass > 0) headline = "pass";
   else headline = counts.skip > 0 ? "skip" : "error";
   return { headline, counts, total };
+}
+
+/**
+ * The one rule for what a series summary says, stated in the legend (SERIES_SUMMARY_RULE):
+ * the headline is decided by pass and fail alone (both → mixed); skip and error are never counted
+ * as passes or failures, they are shown apart after a "·" ("✓ 2 · – 1" is 2 passes and 1 skip).
+ * Only a series with neither pass nor fail takes its headline from skip, then error.
+ */
+export const SERIES_SUMMARY_RULE =
+  "A series summary counts passes (✓) and failures (✗) only; kernels the module declines (–) and environment errors (!) are shown apart after “·”. Both passes and failures: ◐ mixed.";
+
+export function summaryText(summary: Pick<GroupSummary, "counts" | "total">): string {
+  const { counts } = summary;
+  if (summary.total === 0) return "·";
+  const verdicts = (["pass", "fail"] as const).filter((s) => counts[s] > 0).map((s) => `${STATUS_SYMBOL[s]} ${counts[s]}`);
+  const apart = (["skip", "error"] as const).filter((s) => counts[s] > 0).map((s) => `${STATUS_SYMBOL[s]} ${counts[s]}`);
+  if (verdicts.length === 0) return apart.join(" · ");
+  return [verdicts.join(" "), ...apart].join(" · ");
 }
 
 /** Cells of several arches for the same version × kernel fold like stages: worst meaningful wins. */

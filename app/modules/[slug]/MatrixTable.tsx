@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { upstreamNote } from "@/lib/domain/kernel-release";
 import { STATUS_SYMBOL, type Status } from "@/lib/domain/status";
-import { countsLabel } from "@/lib/domain/matrix";
+import { countsLabel, summaryText } from "@/lib/domain/matrix";
 import type { MatrixCell, MatrixKernel, MatrixView } from "@/lib/services/get-matrix";
 import { HEADLINE_CLASS, STATUS_CLASS } from "@/app/components/status-style";
 import { hrefWith, type SearchParams } from "./url";
@@ -9,8 +9,6 @@ import type { Disagreement } from "@/lib/domain/declared-range";
 import { DeclaredMark } from "@/app/components/history/DeclaredMark";
 import { matrixWindow, windowColumns } from "@/lib/domain/matrix-window";
 import { MatrixWindowNote } from "./MatrixWindowNote";
-
-const HEADLINE_SYMBOL = { ...STATUS_SYMBOL, mixed: "◐", none: "·" } as const;
 
 /** "6.1.0-56-amd64 · Linux 6.1.192 · released 2025-10-01 (changelog…)": every date with its source. */
 function kernelTitle(k: MatrixKernel): string {
@@ -105,7 +103,7 @@ export function MatrixTable({ base, view, current, selected, marks }: { base: st
                       // A plain span, not a link: at 100 versions × 40 series the page stays light;
                       // the series header above expands the column.
                       <span title={`${s.series}: ${countsLabel(sum.counts)}`} data-status={sum.headline} className={`block whitespace-nowrap rounded border px-1 py-0.5 text-center ${HEADLINE_CLASS[sum.headline]}`}>
-                        {HEADLINE_SYMBOL[sum.headline]} {sum.headline === "mixed" ? `${sum.counts.pass}/${sum.total}` : sum.total}
+                        {summaryText(sum)}
                         <DeclaredMark kind={s.kernels.map((k) => marks?.get(`${v.id}:${k.id}`)).find(Boolean)} />
                       </span>
                     )}
