@@ -4,6 +4,7 @@ import { listModules, MODULE_LIST_MAX } from "@/lib/services/list-modules";
 import { DataSourceNote } from "./components/DataSourceNote";
 import { Headline } from "./components/Headline";
 import { SupportBadge } from "./components/SupportBadge";
+import { ModuleStateCell } from "./components/ModuleStateCell";
 import { UpcomingSummary } from "./components/UpcomingSummary";
 
 export const dynamic = "force-dynamic";
@@ -62,7 +63,9 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
               <th className="px-3 py-2">Newest version</th>
               <th className="px-3 py-2">Last kernel it builds on</th>
               <th className="px-3 py-2">Kept up?</th>
-              <th className="px-3 py-2 text-right">Failing cells</th>
+              <th className="px-3 py-2" title="the newest version on the newest kernel of each series (generic flavours; rc kernels left out)">
+                Newest version, by series
+              </th>
               <th className="px-3 py-2 text-right">Versions</th>
             </tr>
           </thead>
@@ -94,9 +97,8 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
                 <td className="px-3 py-2 text-xs" data-support={m.support.state}>
                   <SupportBadge state={m.support.state} title={m.support.sentence} />
                 </td>
-                <td className="px-3 py-2 text-right">
-                  {m.failingCells > 0 ? <span className="font-medium text-red-800">✗ {m.failingCells}</span> : <span className="text-slate-400">0</span>}
-                  <span className="text-slate-400"> / {m.cellCount}</span>
+                <td className="px-3 py-2 text-xs" data-module-state={m.newest.state}>
+                  <ModuleStateCell state={m.newest} />
                 </td>
                 <td className="px-3 py-2 text-right">{m.versionCount}</td>
               </tr>
