@@ -6,6 +6,7 @@ import { Headline } from "./components/Headline";
 import { SupportBadge } from "./components/SupportBadge";
 import { ModuleStateCell } from "./components/ModuleStateCell";
 import { UpcomingSummary } from "./components/UpcomingSummary";
+import { TableScroll } from "@/app/components/TableScroll";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +25,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
       </div>
       <Headline />
       <UpcomingSummary />
-      <form className="flex gap-2" role="search" action="/">
+      <form className="flex flex-wrap gap-2" role="search" action="/">
         <label htmlFor="q" className="sr-only">
           Search modules
         </label>
@@ -33,7 +34,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
           name="q"
           defaultValue={q ?? ""}
           placeholder="Search modules (e.g. zfs, v4l2loopback)"
-          className="w-80 rounded border border-slate-300 bg-white px-3 py-1.5 text-sm"
+          className="w-full max-w-80 min-w-0 flex-1 rounded border border-slate-300 bg-white px-3 py-1.5 text-sm"
         />
         <button className="rounded bg-slate-800 px-3 py-1.5 text-sm text-white">Search</button>
         {q && (
@@ -56,7 +57,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
           )}
         </p>
       ) : (
-        <table className="w-full border-collapse overflow-hidden rounded border border-slate-200 bg-white text-sm">
+        <TableScroll label="Modules"><table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm">
           <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
             <tr>
               <th className="px-3 py-2">Module</th>
@@ -104,7 +105,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></TableScroll>
       )}
       <DataSourceNote />
     </div>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { openApiDocument, type Method, type Operation } from "@/lib/openapi/document";
 import { SchemaView, TypeLabel } from "./SchemaView";
+import { TableScroll } from "@/app/components/TableScroll";
 
 export const metadata: Metadata = { title: "API" };
 
@@ -45,7 +46,7 @@ function OperationView({ path, method, op }: { path: string; method: Method; op:
       )}
 
       {op.parameters && op.parameters.length > 0 && (
-        <table className="mt-3 w-full text-left text-xs">
+        <TableScroll label="Endpoints"><table className="mt-3 w-full text-left text-xs">
           <thead className="text-slate-500">
             <tr>
               <th className="py-1 pr-3 font-medium">parameter</th>
@@ -69,7 +70,7 @@ function OperationView({ path, method, op }: { path: string; method: Method; op:
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></TableScroll>
       )}
 
       {op.requestBody && (

@@ -6,6 +6,8 @@ import type { CheckResponse, ModuleVerdictOut } from "@/lib/schemas/check";
 import { VerdictBadge } from "./VerdictBadge";
 import { DatedText } from "@/app/components/DatedText";
 import { ExternalLink } from "@/app/components/ExternalLink";
+import { TableScroll } from "@/app/components/TableScroll";
+import { FocusOnMount } from "@/app/components/FocusOnMount";
 
 const OUTCOME: Record<CheckOutcome, { className: string; symbol: string; text: string }> = {
   ok: { className: "border-emerald-300 bg-emerald-50 text-emerald-900", symbol: "✓", text: "Safe to upgrade: every module works or likely works on" },
@@ -101,7 +103,7 @@ export function CheckResult({ out }: { out: CheckResponse }) {
   const o = OUTCOME[out.outcome];
   const safe = out.newestSafeKernel;
   return (
-    <section aria-label="Check result" className="space-y-4" data-testid="check-result" data-outcome={out.outcome}>
+    <FocusOnMount label="Check result" className="space-y-4" data={{ "data-testid": "check-result", "data-outcome": out.outcome }}>
       {out.modules.length > 0 && (
         <p role="status" className={`rounded border p-3 text-sm font-medium ${o.className}`}>
           <span aria-hidden>{o.symbol} </span>
@@ -138,7 +140,7 @@ export function CheckResult({ out }: { out: CheckResponse }) {
           No modules found in the dkms status output. Paste the output of <code>dkms status</code> or name modules as name@version.
         </p>
       ) : (
-        <table className="w-full border-collapse overflow-hidden rounded border border-slate-200 bg-white text-sm">
+        <TableScroll label="Check results"><table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm">
           <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
             <tr>
               <th className="px-3 py-2">Module</th>
@@ -152,7 +154,7 @@ export function CheckResult({ out }: { out: CheckResponse }) {
               <ModuleRow key={m.module} m={m} />
             ))}
           </tbody>
-        </table>
+        </table></TableScroll>
       )}
       {safe.considered.length > 0 && (
         <p className="text-sm" data-testid="newest-safe">
@@ -185,6 +187,6 @@ export function CheckResult({ out }: { out: CheckResponse }) {
           </li>
         ))}
       </ul>
-    </section>
+    </FocusOnMount>
   );
 }

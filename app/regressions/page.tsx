@@ -107,9 +107,9 @@ export default async function RegressionsPage({ searchParams }: { searchParams: 
 
 function Select({ name, label, value, options }: { name: string; label: string; value?: string; options: string[] }) {
   return (
-    <label className="flex flex-col gap-1">
+    <label className="flex min-w-0 max-w-full flex-col gap-1">
       <span className="text-xs text-slate-600">{label}</span>
-      <select name={name} defaultValue={value ?? ""} className="rounded border border-slate-300 bg-white px-2 py-1">
+      <select name={name} defaultValue={value ?? ""} className="max-w-full rounded border border-slate-300 bg-white px-2 py-1">
         <option value="">any</option>
         {value && !options.includes(value) && <option value={value}>{value}</option>}
         {options.map((o) => (

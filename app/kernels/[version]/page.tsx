@@ -7,6 +7,7 @@ import { AppError } from "@/lib/services/errors";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { StatusLegend } from "@/app/components/StatusLegend";
 import { DatedText } from "@/app/components/DatedText";
+import { TableScroll } from "@/app/components/TableScroll";
 
 export const dynamic = "force-dynamic";
 
@@ -83,7 +84,7 @@ export default async function KernelPage({ params }: Props) {
         {view.counts.pass} module versions pass, {view.counts.fail} fail, {view.counts.error} could not be tested (environment), {view.counts.skip} decline this kernel.
       </p>
       <StatusLegend />
-      <table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm">
+      <TableScroll label="Modules on this kernel"><table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm">
         <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
           <tr>
             <th className="px-3 py-2">Module</th>
@@ -117,7 +118,7 @@ export default async function KernelPage({ params }: Props) {
             )),
           )}
         </tbody>
-      </table>
+      </table></TableScroll>
     </div>
   );
 }

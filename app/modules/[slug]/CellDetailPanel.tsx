@@ -5,6 +5,7 @@ import { STAGES } from "@/lib/domain/status";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { ErrorAndLog, LogLink, RunRef } from "@/app/components/ResultLog";
 import { cellHistoryPath } from "@/app/components/history/format";
+import { TableScroll } from "@/app/components/TableScroll";
 
 /** The detail of one selected cell: status per stage and arch, the error, the logs. */
 export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string; cell: string; closeHref: string }) {
@@ -36,7 +37,7 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
           Close ✕
         </Link>
       </div>
-      <table className="mt-3 text-sm">
+      <TableScroll label="Results of this cell"><table className="mt-3 text-sm">
         <thead className="text-left text-xs text-slate-500">
           <tr>
             <th className="pr-4">Arch</th>
@@ -69,7 +70,7 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></TableScroll>
       {detail.arches.some((a) => a.errorLine) && (
         <p className="mt-3 text-sm">
           First error: <code className="rounded bg-red-50 px-1 text-red-900" data-testid="error-line">{detail.arches.find((a) => a.errorLine)?.errorLine}</code>

@@ -5,9 +5,9 @@ import { first, hrefWith, type SearchParams } from "./url";
 /** Plain GET form: the filters live in the URL and work without JavaScript. */
 export function MatrixFilters({ base, view, current }: { base: string; view: MatrixView; current: SearchParams }) {
   const select = (name: string, label: string, options: string[], all: string) => (
-    <label className="flex flex-col text-xs text-slate-600">
+    <label className="flex min-w-0 max-w-full flex-col text-xs text-slate-600">
       {label}
-      <select name={name} defaultValue={first(current[name]) ?? ""} className="mt-0.5 rounded border border-slate-300 bg-white px-2 py-1 text-sm text-slate-900">
+      <select name={name} defaultValue={first(current[name]) ?? ""} className="mt-0.5 max-w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm text-slate-900">
         <option value="">{all}</option>
         {options.map((o) => (
           <option key={o} value={o}>

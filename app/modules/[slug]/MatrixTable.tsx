@@ -46,7 +46,7 @@ export function MatrixTable({ base, view, current, selected, marks }: { base: st
   return (
     <>
     {win.capped && <MatrixWindowNote base={base} view={view} current={current} win={win} expandedKernels={expandedKernels} />}
-    <div className="max-h-[75vh] overflow-auto rounded border border-slate-200 bg-white" data-testid="matrix">
+    <div className="relative max-h-[75vh] overflow-auto rounded border border-slate-200 bg-white" data-testid="matrix">
       <table className="border-separate border-spacing-0 text-xs">
         <thead className="sticky top-0 z-20 bg-white">
           <tr>

@@ -14,6 +14,7 @@ import { SupportLagChart } from "@/app/components/history/SupportLagChart";
 import { SupportLagTable } from "@/app/components/history/SupportLagTable";
 import { TimeToFixChart } from "@/app/components/history/TimeToFixChart";
 import { cellHistoryPath, fmtDate, fmtDays, modulePath } from "@/app/components/history/format";
+import { TableScroll } from "@/app/components/TableScroll";
 
 export const dynamic = "force-dynamic";
 
@@ -148,7 +149,7 @@ export default async function HistoryPage({ params }: Props) {
         ) : h.declared.mismatches.length === 0 ? (
           <Empty>All results of the {h.declared.declaredVersions} versions that declare a kernel range agree with it.</Empty>
         ) : (
-          <table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm" data-testid="declared-mismatches">
+          <TableScroll label="Declared range mismatches"><table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm" data-testid="declared-mismatches">
             <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
               <tr>
                 <th className="px-3 py-2">Version</th>
@@ -178,7 +179,7 @@ export default async function HistoryPage({ params }: Props) {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></TableScroll>
         )}
       </section>
 
