@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import "./globals.css";
+import { SkipLink } from "./components/SkipLink";
 
 export const metadata: Metadata = {
   title: { default: "ModCompat — out-of-tree kernel module compatibility", template: "%s · ModCompat" },
@@ -22,6 +23,7 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <SkipLink />
         <header className="border-b border-slate-200 bg-white">
           <nav className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-3" aria-label="Main">
             <Link href="/" className="font-semibold tracking-tight text-slate-900">
@@ -34,7 +36,7 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
             ))}
           </nav>
         </header>
-        <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+        <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 outline-none">{children}</main>
       </body>
     </html>
   );

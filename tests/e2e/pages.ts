@@ -1,4 +1,4 @@
-import type { APIRequestContext } from "@playwright/test";
+import type { APIRequestContext, Locator, Page } from "@playwright/test";
 
 /** Every kind of page of the demo, with real ids: the layout and accessibility specs visit them all. */
 export async function demoPages(request: APIRequestContext): Promise<string[]> {
@@ -24,3 +24,17 @@ export async function demoPages(request: APIRequestContext): Promise<string[]> {
     "/no-such-page",
   ];
 }
+
+/**
+ * A cell of the matrix grid by its version and kernel. Cells carry no attributes of their own (at
+ * 100 × 400 that markup was most of the page); their row and column headers name them. Its status
+ * is its class: p(ass), f(ail), e(rror), s(kip).
+ */
+export async function matrixCell(page: Page, version: string, kernel: string): Promise<Locator> {
+  const matrix = page.getByTestId("matrix");
+  await matrix.locator(`thead th[data-k="${kernel}"]`).waitFor();
+  const col = await matrix.locator("thead th").evaluateAll((ths, k) => ths.findIndex((th) => (th as HTMLElement).dataset.k === k), kernel);
+  return matrix.locator(`tbody tr:has(th[data-v="${version}"]) > :nth-child(${col + 1})`);
+}
+
+export const STATUS_CLASS = { pass: /(^|\s)p(\s|$)/, fail: /(^|\s)f(\s|$)/, error: /(^|\s)e(\s|$)/, skip: /(^|\s)s(\s|$)/ } as const;

@@ -6,6 +6,7 @@ import { StatusBadge } from "@/app/components/StatusBadge";
 import { ErrorAndLog, LogLink, RunRef } from "@/app/components/ResultLog";
 import { cellHistoryPath } from "@/app/components/history/format";
 import { TableScroll } from "@/app/components/TableScroll";
+import { FocusOnMount } from "@/app/components/FocusOnMount";
 
 /** The detail of one selected cell: status per stage and arch, the error, the logs. */
 export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string; cell: string; closeHref: string }) {
@@ -25,7 +26,7 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
     );
   }
   return (
-    <section className="rounded-lg border border-slate-300 bg-white p-4 shadow-sm" aria-label="Cell detail" data-testid="cell-detail">
+    <FocusOnMount label="Cell detail" className="rounded-lg border border-slate-300 bg-white p-4 shadow-sm" data={{ "data-testid": "cell-detail" }} closeHref={closeHref} focusKey={cell}>
       <div className="flex items-start justify-between">
         <h2 className="text-lg font-semibold">
           {slug} <span className="font-mono">{detail.version}</span> on{" "}
@@ -34,7 +35,7 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
           </Link>
         </h2>
         <Link href={closeHref} scroll={false} className="text-sm text-slate-600 underline">
-          Close ✕
+          Close ✕<span className="sr-only"> (Escape)</span>
         </Link>
       </div>
       <TableScroll label="Results of this cell"><table className="mt-3 text-sm">
@@ -101,6 +102,6 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
           </li>
         ))}
       </ol>
-    </section>
+    </FocusOnMount>
   );
 }
