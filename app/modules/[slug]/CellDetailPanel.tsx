@@ -61,7 +61,7 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
               </td>
               {STAGES.map((s) => (
                 <td key={s} className="pr-4">
-                  {a.stages[s] ? <StatusBadge status={a.stages[s]} compact /> : <span className="text-slate-300">—</span>}
+                  {a.stages[s] ? <StatusBadge status={a.stages[s]} compact /> : <span className="text-slate-500">—</span>}
                 </td>
               ))}
               <td className="pr-4 text-xs">{a.lastResultAt.toISOString().replace("T", " ").slice(0, 16)} UTC</td>

@@ -157,7 +157,7 @@ export default async function RegressionPage({ params }: Props) {
                             {STATE_LOOK[c.state].text}
                           </Link>
                         ) : (
-                          <span className="text-slate-300" title="no verdict (not built, or only errors/skips)">
+                          <span className="text-slate-500" title="no verdict (not built, or only errors/skips)">
                             ·
                           </span>
                         )}
