@@ -20,15 +20,30 @@ export interface GroupSummary {
 export function summariseGroup(statuses: readonly Status[]): GroupSummary {
   const counts = emptyCounts();
   for (const s of statuses) counts[s] += 1;
-  const total = statuses.length;
-  // Across kernels (unlike across the stages of one build) a kernel the module declines does not
-  // outweigh the kernels it builds on: 6 passes and 1 skip read as "pass", with the skip counted.
-  let headline: GroupHeadline;
-  if (total === 0) headline = "none";
-  else if (counts.fail > 0) headline = counts.pass > 0 ? "mixed" : "fail";
-  else if (counts.pass > 0) headline = "pass";
-  else headline = counts.skip > 0 ? "skip" : "error";
-  return { headline, counts, total };
+  return { headline: headlineOf(counts), counts, total: statuses.length };
+}
+
+/**
+ * Across kernels (unlike across the stages of one build) a kernel the module declines does not
+ * outweigh the kernels it builds on: 6 passes and 1 skip read as "pass", with the skip counted.
+ */
+export function headlineOf(counts: StatusCounts): GroupHeadline {
+  if (counts.fail > 0) return counts.pass > 0 ? "mixed" : "fail";
+  if (counts.pass > 0) return "pass";
+  if (counts.skip > 0) return "skip";
+  return counts.error > 0 ? "error" : "none";
+}
+
+/** Counts in a few bytes ("19,,1," = 19 pass, 1 error; "" = none), for the matrix grid's props. */
+export function encodeCounts(c: StatusCounts): string {
+  return STATUSES.every((s) => c[s] === 0) ? "" : STATUSES.map((s) => c[s] || "").join(",");
+}
+
+export function decodeCounts(text: string): GroupSummary {
+  const parts = text.split(",");
+  const counts = emptyCounts();
+  STATUSES.forEach((s, i) => (counts[s] = Number(parts[i] || 0)));
+  return { headline: headlineOf(counts), counts, total: STATUSES.reduce((n, s) => n + counts[s], 0) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countsLabel, foldArches, summariseGroup, summaryText } from "../../lib/domain/matrix";
+import { countsLabel, decodeCounts, encodeCounts, foldArches, summariseGroup, summaryText } from "../../lib/domain/matrix";
 import { computeHeadline } from "../../lib/domain/headline";
 import type { Status } from "../../lib/domain/status";
 
@@ -46,6 +46,8 @@ describe("summaryText: a series summary counts pass and fail only, skip and erro
     const s = summariseGroup(statuses);
     expect(summaryText(s)).toBe(text);
     expect(s.headline).toBe(headline);
+    // The grid's compact props say the same.
+    expect(decodeCounts(encodeCounts(s.counts))).toEqual(s);
   });
 });
 

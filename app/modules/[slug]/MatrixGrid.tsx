@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import type { Disagreement } from "@/lib/domain/declared-range";
 import { DeclaredMark } from "@/app/components/history/DeclaredMark";
+import { decodeCounts, summaryText, type GroupHeadline } from "@/lib/domain/matrix";
 
 export interface GridProps {
   /** the page URL with `cell=__CELL__`, where the cell key (version@kernel) goes */
@@ -16,7 +17,7 @@ export interface GridProps {
     count: number;
     expanded: boolean;
     toggleHref: string;
-    /** per version row: "headline|text|counts", or "" for no result */
+    /** per version row: its counts (encodeCounts), "" for no result */
     summaries: string[];
     summaryMarks: (Disagreement | null)[];
     /** the drawn kernels of an expanded series, newest first */
@@ -34,6 +35,8 @@ export interface GridProps {
  * series re-renders the matrix in a new Suspense boundary, so a ref would not survive it).
  */
 let pendingFocus: { r: number; c: number } | null = null;
+
+const HEADLINE_LETTER: Record<GroupHeadline, string> = { pass: "p", fail: "f", error: "e", skip: "s", mixed: "m", none: "n" };
 
 const LETTER_STATUS = { p: "pass", f: "fail", e: "error", s: "skip" } as const;
 type Letter = keyof typeof LETTER_STATUS;
@@ -163,11 +166,10 @@ export function MatrixGrid(props: GridProps) {
                 )}
               </th>
               {props.series.flatMap((s) => {
-                const sum = s.summaries[row];
-                const [headline, text, counts] = sum ? sum.split("|") : ["n", "·", "no results"];
+                const sum = decodeCounts(s.summaries[row]);
                 const summary = (
-                  <td key={s.series} className={`sum ${headline}`} title={`${s.series}: ${counts}`}>
-                    {text}
+                  <td key={s.series} className={`sum ${HEADLINE_LETTER[sum.headline]}`}>
+                    {summaryText(sum)}
                     <DeclaredMark kind={s.summaryMarks[row] ?? undefined} />
                   </td>
                 );

@@ -1,6 +1,6 @@
 import { upstreamNote } from "@/lib/domain/kernel-release";
 import { STATUS_SYMBOL, type Status } from "@/lib/domain/status";
-import { countsLabel, summaryText } from "@/lib/domain/matrix";
+import { encodeCounts } from "@/lib/domain/matrix";
 import type { MatrixCell, MatrixKernel, MatrixView } from "@/lib/services/get-matrix";
 import { hrefWith, type SearchParams } from "./url";
 import type { Disagreement } from "@/lib/domain/declared-range";
@@ -64,10 +64,7 @@ export function MatrixTable({ base, view, current, selected, marks }: { base: st
         count: s.kernels.length,
         expanded: s.expanded,
         toggleHref: toggle(s.series),
-        summaries: versions.map((v) => {
-          const sum = s.summary[v.id];
-          return sum.total === 0 ? "" : `${sum.headline}|${summaryText(sum)}|${countsLabel(sum.counts)}`;
-        }),
+        summaries: versions.map((v) => encodeCounts(s.summary[v.id].counts)),
         kernels: ks.map((k) => ({
           version: k.version,
           title: kernelTitle(k),
