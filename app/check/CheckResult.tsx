@@ -8,6 +8,7 @@ import { DatedText } from "@/app/components/DatedText";
 import { ExternalLink } from "@/app/components/ExternalLink";
 import { TableScroll } from "@/app/components/TableScroll";
 import { FocusOnMount } from "@/app/components/FocusOnMount";
+import type { PackageWhere } from "@/lib/domain/package-source";
 
 const OUTCOME: Record<CheckOutcome, { className: string; symbol: string; text: string }> = {
   ok: { className: "border-emerald-300 bg-emerald-50 text-emerald-900", symbol: "✓", text: "Safe to upgrade: every module works or likely works on" },
@@ -29,7 +30,35 @@ const kernelLink = (k: string) => (
   </Link>
 );
 
-function ModuleRow({ m }: { m: ModuleVerdictOut }) {
+/** "Fixed in 0.13.2 — v4l2loopback-dkms 0.13.2-1~bpo12+1 from Debian bookworm-backports: apt install -t …" */
+function GetVersion({ m, sources, recheck }: { m: ModuleVerdictOut; sources: Record<string, PackageWhere>; recheck: string }) {
+  const target = m.fixedIn ? { label: "Fixed in", version: m.fixedIn.version } : m.newestAccepting ? { label: "The newest version that accepts this kernel is", version: m.newestAccepting.version } : null;
+  if (!target) return null;
+  const where = sources[`${m.module}@${target.version}`];
+  return (
+    <div className="mt-1 rounded border border-emerald-200 bg-emerald-50 p-2 text-xs text-emerald-950" data-testid="get-version">
+      {target.label} <span className="font-mono font-medium">{target.version}</span>:{" "}
+      {where ? (
+        <>
+          <span className="font-mono">{where.text}</span>
+          {where.install && (
+            <>
+              {" "}— <code className="rounded bg-white px-1">{where.install}</code>
+            </>
+          )}
+        </>
+      ) : (
+        <>no package source was recorded for it here; see the module&apos;s homepage</>
+      )}
+      {" · "}
+      <Link href={recheck} className="underline" data-testid="recheck">
+        check again with {target.version}
+      </Link>
+    </div>
+  );
+}
+
+function ModuleRow({ m, sources, recheck }: { m: ModuleVerdictOut; sources: Record<string, PackageWhere>; recheck: (changes: Record<string, string>) => string }) {
   return (
     <tr className="border-t border-slate-100 align-top" data-module={m.module}>
       <td className="px-3 py-2">
@@ -61,6 +90,7 @@ function ModuleRow({ m }: { m: ModuleVerdictOut }) {
       </td>
       <td className="px-3 py-2 text-sm">
         <p>{m.reason}</p>
+        <GetVersion m={m} sources={sources} recheck={recheck({ [m.module]: (m.fixedIn ?? m.newestAccepting)?.version ?? "" })} />
         {m.errorLine && <p className="mt-1 font-mono text-xs text-red-900">{m.errorLine}</p>}
         {m.evidence.length > 0 && (
           <details className="mt-1">
@@ -99,8 +129,19 @@ function ModuleRow({ m }: { m: ModuleVerdictOut }) {
 }
 
 /** The answer of a check: outcome, a verdict per module with its evidence, the newest safe kernel. */
-export function CheckResult({ out }: { out: CheckResponse }) {
+export function CheckResult({ out, sources = {} }: { out: CheckResponse; sources?: Record<string, PackageWhere> }) {
   const o = OUTCOME[out.outcome];
+  // The same check with some modules at other versions: the page URL, so it reruns on the server.
+  const recheck = (changes: Record<string, string>) => {
+    const p = new URLSearchParams({ kernel: out.kernel.version });
+    if (out.arch) p.set("arch", out.arch);
+    for (const m of out.modules) {
+      const v = changes[m.module] || m.version;
+      p.append("module", v ? `${m.module}@${v}` : m.module);
+    }
+    return `/check?${p}`;
+  };
+  const upgrades = Object.fromEntries(out.modules.flatMap((m) => ((m.fixedIn ?? m.newestAccepting) ? [[m.module, (m.fixedIn ?? m.newestAccepting)!.version]] : [])));
   const safe = out.newestSafeKernel;
   return (
     <FocusOnMount label="Check result" className="space-y-4" data={{ "data-testid": "check-result", "data-outcome": out.outcome }}>
@@ -151,10 +192,18 @@ export function CheckResult({ out }: { out: CheckResponse }) {
           </thead>
           <tbody>
             {out.modules.map((m) => (
-              <ModuleRow key={m.module} m={m} />
+              <ModuleRow key={m.module} m={m} sources={sources} recheck={recheck} />
             ))}
           </tbody>
         </table></TableScroll>
+      )}
+      {Object.keys(upgrades).length > 0 && (
+        <p className="text-sm">
+          <Link href={recheck(upgrades)} className="font-medium text-emerald-800 underline" data-testid="recheck-all">
+            Check again with these versions
+          </Link>{" "}
+          <span className="text-slate-600">({Object.entries(upgrades).map(([mod, v]) => `${mod}@${v}`).join(", ")})</span>
+        </p>
       )}
       {safe.considered.length > 0 && (
         <p className="text-sm" data-testid="newest-safe">

@@ -8,6 +8,8 @@ import { AppError } from "@/lib/services/errors";
 import { CheckResult } from "./CheckResult";
 import { KernelField } from "./KernelField";
 import { first } from "@/lib/http/page";
+import { loadVersionSources } from "@/lib/services/version-sources";
+import { packageWhere, type PackageWhere } from "@/lib/domain/package-source";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Pre-upgrade check" };
@@ -37,6 +39,13 @@ async function runCheck(sp: { kernel: string; modules: string[]; dkms: string; a
   }
 }
 
+/** Where to get each version the answer recommends (fixed in / accepts it), from the runs' provenance. */
+async function sourcesOf(out: CheckResponse): Promise<Record<string, PackageWhere>> {
+  const pairs = out.modules.flatMap((m) => [m.fixedIn?.version, m.newestAccepting?.version].flatMap((v) => (v ? [{ module: m.module, version: v }] : [])));
+  const found = await loadVersionSources(pairs);
+  return Object.fromEntries([...found].map(([k, src]) => [k, packageWhere(src)]));
+}
+
 /** /check: paste `dkms status` or name modules, pick the kernel, get a verdict per module. */
 export default async function CheckPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
@@ -47,6 +56,7 @@ export default async function CheckPage({ searchParams }: { searchParams: Promis
     arch: first(sp.arch)?.trim() ?? "",
   };
   const [options, outcome] = await Promise.all([listCheckOptions(), runCheck(query)]);
+  const sources = outcome && "out" in outcome ? await sourcesOf(outcome.out) : {};
   const moduleRows = [...query.modules, "", ""].slice(0, Math.max(3, query.modules.length + 1));
   const example = options.moduleVersions.find((m) => m.startsWith("v4l2loopback@")) ?? options.moduleVersions[0];
 
@@ -135,7 +145,7 @@ export default async function CheckPage({ searchParams }: { searchParams: Promis
           ))}
         </div>
       )}
-      {outcome && "out" in outcome && <CheckResult out={outcome.out} />}
+      {outcome && "out" in outcome && <CheckResult out={outcome.out} sources={sources} />}
       {!outcome && example && options.kernels[0] && (
         <p className="text-sm text-slate-600">
           Try:{" "}
