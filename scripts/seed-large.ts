@@ -5,8 +5,7 @@
  * Then open /modules/synthetic-mod-1. Idempotent: the run ids repeat, so a second run stores nothing.
  */
 import { syntheticBodies } from "../lib/synthetic/generate";
-
-export const LARGE_SERIES = ["5.4", "5.10", "5.15", "6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7", "6.8", "6.9", "6.10", "6.11", "6.12", "6.13", "6.14", "6.15", "6.16", "6.17"];
+import { LARGE_SERIES } from "./seed-large-series";
 
 const { recordResults } = await import("../lib/services/record-results");
 let stored = 0;
