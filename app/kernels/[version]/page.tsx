@@ -8,6 +8,8 @@ import { StatusBadge } from "@/app/components/StatusBadge";
 import { StatusLegend } from "@/app/components/StatusLegend";
 import { DatedText } from "@/app/components/DatedText";
 import { TableScroll } from "@/app/components/TableScroll";
+import { extractSignature, signaturePath } from "@/lib/domain/signature";
+import { knownSignatures } from "@/lib/services/history/cell-incidents";
 
 export const dynamic = "force-dynamic";
 
@@ -34,6 +36,13 @@ export default async function KernelPage({ params }: Props) {
     throw e;
   }
   const k = view.kernel.parsed;
+  // Error lines link to their kernel change (signature page) when some regression carries it.
+  const symbolOf = new Map(view.modules.flatMap((m) => m.versions.flatMap((v) => (v.errorLine ? [[v.errorLine, extractSignature(v.errorLine)?.symbol ?? null] as const] : []))));
+  const known = await knownSignatures([...symbolOf.values()].filter((s): s is string => s !== null));
+  const sigOf = (line: string) => {
+    const sym = symbolOf.get(line);
+    return sym && known.has(sym) ? sym : null;
+  };
   const facts: [string, string | null][] = [
     ["Linux", view.kernel.upstreamVersion ?? "unknown (the kernel string does not carry it and no package version was reported)"],
     ["Package", view.kernel.package ? `${view.kernel.package}${view.kernel.packageVersion ? ` ${view.kernel.packageVersion}` : ""}` : null],
@@ -113,7 +122,15 @@ export default async function KernelPage({ params }: Props) {
                   <StatusBadge status={v.status} />
                   {v.arches.length > 1 && <span className="ml-2 text-xs text-slate-500">{v.arches.map((a) => `${a.arch}: ${a.status}`).join(", ")}</span>}
                 </td>
-                <td className="px-3 py-1.5 font-mono text-xs text-red-900">{v.errorLine ?? ""}</td>
+                <td className="px-3 py-1.5 font-mono text-xs text-red-900">
+                  {v.errorLine && sigOf(v.errorLine) ? (
+                    <Link href={signaturePath(sigOf(v.errorLine)!)} className="underline decoration-red-300 underline-offset-2" title="other modules this kernel change broke">
+                      {v.errorLine}
+                    </Link>
+                  ) : (
+                    (v.errorLine ?? "")
+                  )}
+                </td>
               </tr>
             )),
           )}
