@@ -1,6 +1,7 @@
 import { db } from "../db/client";
 import { loadModuleSupport, type ModuleSupport } from "./module-support";
 import { moduleListState, type ModuleListState } from "../domain/module-state";
+import { moduleSlugCandidates } from "../domain/module-alias";
 import type { Status } from "../domain/status";
 
 export interface ModuleSummary {
@@ -30,7 +31,7 @@ export async function listModules(opts: { q?: string; limit?: number } = {}): Pr
   const q = opts.q?.trim();
   const modules = await db().module.findMany({
     take: opts.limit,
-    where: q ? { OR: [{ slug: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }, { description: { contains: q, mode: "insensitive" } }] } : undefined,
+    where: q ? { OR: [{ slug: { in: moduleSlugCandidates(q) } }, { slug: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }, { description: { contains: q, mode: "insensitive" } }] } : undefined,
     orderBy: { slug: "asc" },
     select: { id: true, slug: true, name: true, description: true, versions: { select: { id: true, version: true, sortKey: true } } },
   });

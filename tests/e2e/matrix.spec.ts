@@ -55,3 +55,16 @@ test("search filters the module list and says when nothing matches", async ({ pa
   await page.goto("/?q=zzzz-nothing");
   await expect(page.getByText("No module matches")).toBeVisible();
 });
+
+// issue 12: search and check did not know Debian package names (zfs-dkms) or aliases (openzfs).
+test("search and check know Debian package names and aliases", async ({ page, request }) => {
+  for (const q of ["zfs-dkms", "openzfs"]) {
+    const { modules } = (await (await request.get(`/api/v1/modules?q=${q}`)).json()) as { modules: { slug: string }[] };
+    expect(modules.map((m) => m.slug), q).toContain("zfs");
+  }
+  await page.goto(`/?q=v4l2loopback-dkms`);
+  await expect(page.getByRole("link", { name: "v4l2loopback", exact: true })).toBeVisible();
+  const res = await request.get(`/api/v1/check?kernel=6.1.0-56-amd64&module=${encodeURIComponent("zfs-dkms@2.1.11")}&module=openzfs@2.3.2`);
+  const body = (await res.json()) as { modules: { module: string; found: boolean; version: string }[] };
+  expect(body.modules.map((m) => [m.module, m.found, m.version])).toEqual([["zfs", true, "2.1.11"]]);
+});
