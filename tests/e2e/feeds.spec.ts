@@ -8,3 +8,10 @@ test("Atom feeds link to the forwarded host, never to a forged one", async ({ re
   const forged = await (await request.get("/api/v1/regressions.atom", { headers: { "x-forwarded-host": "evil.example/<x>" } })).text();
   expect(forged).not.toContain("evil.example");
 });
+
+// issue 12: favicon.ico was 404.
+test("favicon.ico is served", async ({ request }) => {
+  const res = await request.get("/favicon.ico");
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toContain("image/");
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { countsLabel, decodeCounts, encodeCounts, foldArches, summariseGroup, summaryText } from "../../lib/domain/matrix";
-import { computeHeadline } from "../../lib/domain/headline";
+import { computeHeadline, modulesThatBuild } from "../../lib/domain/headline";
 import type { Status } from "../../lib/domain/status";
 
 describe("summariseGroup: a series column over its kernels", () => {
@@ -88,4 +88,13 @@ describe("computeHeadline: of the modules that build on A, how many still build 
     expect(h.broken).toEqual(["evdi"]);
     expect(h.undetermined).toEqual(["zfs"]);
   });
+});
+
+// issue 12: the synthetic headline said "Of the 1 modules".
+describe("modulesThatBuild: the headline's noun agrees with its count", () => {
+  it.each<[number, string, string]>([
+    [1, "module that builds", "still builds"],
+    [0, "modules that build", "still build"],
+    [3, "modules that build", "still build"],
+  ])("%d → %s … %s", (n, noun, verb) => expect(modulesThatBuild(n)).toEqual({ noun, verb }));
 });
