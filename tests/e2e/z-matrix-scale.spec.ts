@@ -2,6 +2,8 @@ import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { LARGE_SERIES } from "../../scripts/seed-large-series";
 
+// Named z-… so it runs last (one worker, files in name order): its 40,000 synthetic results would
+// otherwise change what the other specs see (the headline's kernel line, the data-source note).
 // issue 12: "Expand all series" on a 100-version × 400-kernel module (40,000 results) was 53 MB of
 // HTML and a 62 s load; even the collapsed view was 1.4 MB; the newest series sat off-screen.
 const SLUG = "synthetic-mod-1";
