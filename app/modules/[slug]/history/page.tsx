@@ -8,11 +8,9 @@ import { loadOr404 } from "@/lib/http/page";
 import { getModuleHistory, type ModuleHistory } from "@/lib/services/history/get-module-history";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { IncidentTable } from "@/app/components/history/IncidentTable";
-import { PassRateChart } from "@/app/components/history/PassRateChart";
-import { RegressionTimeline, type TimelineDatum } from "@/app/components/history/RegressionTimeline";
-import { SupportLagChart } from "@/app/components/history/SupportLagChart";
+import type { TimelineDatum } from "@/app/components/history/RegressionTimeline";
+import { PassRateChart, RegressionTimeline, SupportLagChart, TimeToFixChart } from "@/app/components/history/charts";
 import { SupportLagTable } from "@/app/components/history/SupportLagTable";
-import { TimeToFixChart } from "@/app/components/history/TimeToFixChart";
 import { cellHistoryPath, fmtDate, fmtDays, modulePath } from "@/app/components/history/format";
 import { TableScroll } from "@/app/components/TableScroll";
 
