@@ -18,3 +18,8 @@ test("error lines on a kernel page link to their signature pages", async ({ page
   const line = page.getByRole("link", { name: "implicit declaration of function 'strlcpy'" }).first();
   await expect(line).toHaveAttribute("href", "/signatures/strlcpy");
 });
+
+test("a failing cell's own page links its regression too", async ({ page }) => {
+  await page.goto(`/modules/v4l2loopback/cells/0.12.7/${encodeURIComponent(KERNEL)}`);
+  await expect(page.getByTestId("cell-incidents").getByRole("link", { name: /^Regression #\d+$/ }).first()).toBeVisible();
+});

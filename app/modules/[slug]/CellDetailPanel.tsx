@@ -7,8 +7,7 @@ import { ErrorAndLog, LogLink, RunRef } from "@/app/components/ResultLog";
 import { cellHistoryPath } from "@/app/components/history/format";
 import { TableScroll } from "@/app/components/TableScroll";
 import { FocusOnMount } from "@/app/components/FocusOnMount";
-import { findCellIncidents } from "@/lib/services/history/cell-incidents";
-import { signaturePath } from "@/lib/domain/signature";
+import { CellIncidentLinks } from "@/app/components/history/CellIncidentLinks";
 
 /** The detail of one selected cell: status per stage and arch, the error, the logs. */
 export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string; cell: string; closeHref: string }) {
@@ -27,7 +26,6 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
       </section>
     );
   }
-  const incidents = detail.arches.some((a) => a.status === "fail") ? await findCellIncidents({ slug, version: detail.version, kernel: detail.kernel }) : [];
   return (
     <FocusOnMount label="Cell detail" className="rounded-lg border border-slate-300 bg-white p-4 shadow-sm" data={{ "data-testid": "cell-detail" }} closeHref={closeHref} focusKey={cell}>
       <div className="flex items-start justify-between">
@@ -75,39 +73,7 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
           ))}
         </tbody>
       </table></TableScroll>
-      {incidents.length > 0 && (
-        <ul className="mt-3 space-y-1 text-sm" data-testid="cell-incidents" aria-label="Regressions of this cell">
-          {incidents.map((i) => (
-            <li key={i.id}>
-              <Link href={`/regressions/${i.id}`} className="font-medium text-emerald-800 underline">
-                Regression #{i.id}
-              </Link>{" "}
-              ({i.status}, {i.arch}, since <span className="font-mono">{i.firstBadKernel}</span>)
-              {i.fixedInVersion && (
-                <>
-                  {" "}· fixed in{" "}
-                  <Link href={`/check?kernel=${encodeURIComponent(detail.kernel)}&module=${encodeURIComponent(`${slug}@${i.fixedInVersion}`)}`} className="font-mono underline">
-                    {i.fixedInVersion}
-                  </Link>
-                </>
-              )}
-              {!i.fixedInVersion && i.fixedInKernel && (
-                <>
-                  {" "}· builds again on <span className="font-mono">{i.fixedInKernel}</span>
-                </>
-              )}
-              {i.signature && (
-                <>
-                  {" "}· kernel change:{" "}
-                  <Link href={signaturePath(i.signature)} className="font-mono underline">
-                    {i.signature}
-                  </Link>
-                </>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      {detail.arches.some((a) => a.status === "fail") && <CellIncidentLinks slug={slug} version={detail.version} kernel={detail.kernel} />}
       {detail.arches.some((a) => a.errorLine) && (
         <p className="mt-3 text-sm">
           First error: <code className="rounded bg-red-50 px-1 text-red-900" data-testid="error-line">{detail.arches.find((a) => a.errorLine)?.errorLine}</code>
