@@ -8,7 +8,7 @@ import { DatedText } from "@/app/components/DatedText";
 import { ExternalLink } from "@/app/components/ExternalLink";
 import { TableScroll } from "@/app/components/TableScroll";
 import { FocusOnMount } from "@/app/components/FocusOnMount";
-import type { PackageWhere } from "@/lib/domain/package-source";
+import { recheckPath, type CheckUpgrade } from "@/lib/services/check/check-upgrades";
 
 const OUTCOME: Record<CheckOutcome, { className: string; symbol: string; text: string }> = {
   ok: { className: "border-emerald-300 bg-emerald-50 text-emerald-900", symbol: "✓", text: "Safe to upgrade: every module works or likely works on" },
@@ -31,10 +31,10 @@ const kernelLink = (k: string) => (
 );
 
 /** "Fixed in 0.13.2 — v4l2loopback-dkms 0.13.2-1~bpo12+1 from Debian bookworm-backports: apt install -t …" */
-function GetVersion({ m, sources, recheck }: { m: ModuleVerdictOut; sources: Record<string, PackageWhere>; recheck: string }) {
-  const target = m.fixedIn ? { label: "Fixed in", version: m.fixedIn.version } : m.newestAccepting ? { label: "The newest version that accepts this kernel is", version: m.newestAccepting.version } : null;
-  if (!target) return null;
-  const where = sources[`${m.module}@${target.version}`];
+function GetVersion({ upgrade, recheck }: { upgrade: CheckUpgrade | undefined; recheck: string }) {
+  if (!upgrade) return null;
+  const target = { label: upgrade.kind === "fixedIn" ? "Fixed in" : "The newest version that accepts this kernel is", version: upgrade.version };
+  const where = upgrade.where;
   return (
     <div className="mt-1 rounded border border-emerald-200 bg-emerald-50 p-2 text-xs text-emerald-950" data-testid="get-version">
       {target.label} <span className="font-mono font-medium">{target.version}</span>:{" "}
@@ -58,7 +58,7 @@ function GetVersion({ m, sources, recheck }: { m: ModuleVerdictOut; sources: Rec
   );
 }
 
-function ModuleRow({ m, sources, recheck }: { m: ModuleVerdictOut; sources: Record<string, PackageWhere>; recheck: (changes: Record<string, string>) => string }) {
+function ModuleRow({ m, upgrade, recheck }: { m: ModuleVerdictOut; upgrade: CheckUpgrade | undefined; recheck: (changes: Record<string, string>) => string }) {
   return (
     <tr className="border-t border-slate-100 align-top" data-module={m.module}>
       <td className="px-3 py-2">
@@ -90,7 +90,7 @@ function ModuleRow({ m, sources, recheck }: { m: ModuleVerdictOut; sources: Reco
       </td>
       <td className="px-3 py-2 text-sm">
         <p>{m.reason}</p>
-        <GetVersion m={m} sources={sources} recheck={recheck({ [m.module]: (m.fixedIn ?? m.newestAccepting)?.version ?? "" })} />
+        <GetVersion upgrade={upgrade} recheck={recheck(upgrade ? { [m.module]: upgrade.version } : {})} />
         {m.errorLine && <p className="mt-1 font-mono text-xs text-red-900">{m.errorLine}</p>}
         {m.evidence.length > 0 && (
           <details className="mt-1">
@@ -129,19 +129,11 @@ function ModuleRow({ m, sources, recheck }: { m: ModuleVerdictOut; sources: Reco
 }
 
 /** The answer of a check: outcome, a verdict per module with its evidence, the newest safe kernel. */
-export function CheckResult({ out, sources = {} }: { out: CheckResponse; sources?: Record<string, PackageWhere> }) {
+export function CheckResult({ out, upgrades: list = [] }: { out: CheckResponse; upgrades?: CheckUpgrade[] }) {
   const o = OUTCOME[out.outcome];
   // The same check with some modules at other versions: the page URL, so it reruns on the server.
-  const recheck = (changes: Record<string, string>) => {
-    const p = new URLSearchParams({ kernel: out.kernel.version });
-    if (out.arch) p.set("arch", out.arch);
-    for (const m of out.modules) {
-      const v = changes[m.module] || m.version;
-      p.append("module", v ? `${m.module}@${v}` : m.module);
-    }
-    return `/check?${p}`;
-  };
-  const upgrades = Object.fromEntries(out.modules.flatMap((m) => ((m.fixedIn ?? m.newestAccepting) ? [[m.module, (m.fixedIn ?? m.newestAccepting)!.version]] : [])));
+  const recheck = (changes: Record<string, string>) => recheckPath(out, changes);
+  const upgrades = Object.fromEntries(list.map((u) => [u.module, u.version]));
   const safe = out.newestSafeKernel;
   return (
     <FocusOnMount label="Check result" className="space-y-4" data={{ "data-testid": "check-result", "data-outcome": out.outcome }}>
@@ -192,7 +184,7 @@ export function CheckResult({ out, sources = {} }: { out: CheckResponse; sources
           </thead>
           <tbody>
             {out.modules.map((m) => (
-              <ModuleRow key={m.module} m={m} sources={sources} recheck={recheck} />
+              <ModuleRow key={m.module} m={m} upgrade={list.find((u) => u.module === m.module)} recheck={recheck} />
             ))}
           </tbody>
         </table></TableScroll>

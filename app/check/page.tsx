@@ -8,8 +8,7 @@ import { AppError } from "@/lib/services/errors";
 import { CheckResult } from "./CheckResult";
 import { KernelField } from "./KernelField";
 import { first } from "@/lib/http/page";
-import { loadVersionSources } from "@/lib/services/version-sources";
-import { packageWhere, type PackageWhere } from "@/lib/domain/package-source";
+import { checkUpgrades } from "@/lib/services/check/check-upgrades";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Pre-upgrade check" };
@@ -39,13 +38,6 @@ async function runCheck(sp: { kernel: string; modules: string[]; dkms: string; a
   }
 }
 
-/** Where to get each version the answer recommends (fixed in / accepts it), from the runs' provenance. */
-async function sourcesOf(out: CheckResponse): Promise<Record<string, PackageWhere>> {
-  const pairs = out.modules.flatMap((m) => [m.fixedIn?.version, m.newestAccepting?.version].flatMap((v) => (v ? [{ module: m.module, version: v }] : [])));
-  const found = await loadVersionSources(pairs);
-  return Object.fromEntries([...found].map(([k, src]) => [k, packageWhere(src)]));
-}
-
 /** /check: paste `dkms status` or name modules, pick the kernel, get a verdict per module. */
 export default async function CheckPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
@@ -56,7 +48,7 @@ export default async function CheckPage({ searchParams }: { searchParams: Promis
     arch: first(sp.arch)?.trim() ?? "",
   };
   const [options, outcome] = await Promise.all([listCheckOptions(), runCheck(query)]);
-  const sources = outcome && "out" in outcome ? await sourcesOf(outcome.out) : {};
+  const upgrades = outcome && "out" in outcome ? await checkUpgrades(outcome.out) : null;
   const moduleRows = [...query.modules, "", ""].slice(0, Math.max(3, query.modules.length + 1));
   const example = options.moduleVersions.find((m) => m.startsWith("v4l2loopback@")) ?? options.moduleVersions[0];
 
@@ -145,7 +137,7 @@ export default async function CheckPage({ searchParams }: { searchParams: Promis
           ))}
         </div>
       )}
-      {outcome && "out" in outcome && <CheckResult out={outcome.out} sources={sources} />}
+      {outcome && "out" in outcome && <CheckResult out={outcome.out} upgrades={upgrades?.upgrades ?? []} />}
       {!outcome && example && options.kernels[0] && (
         <p className="text-sm text-slate-600">
           Try:{" "}
