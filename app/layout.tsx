@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import "./globals.css";
+import { SkipLink } from "./components/SkipLink";
 
 export const metadata: Metadata = {
   title: { default: "ModCompat — out-of-tree kernel module compatibility", template: "%s · ModCompat" },
@@ -22,19 +23,20 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <SkipLink />
         <header className="border-b border-slate-200 bg-white">
-          <nav className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3" aria-label="Main">
+          <nav className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-3" aria-label="Main">
             <Link href="/" className="font-semibold tracking-tight text-slate-900">
               Mod<span className="text-emerald-700">Compat</span>
             </Link>
             {NAV.map((n) => (
-              <Link key={n.href} href={n.href} className="text-sm text-slate-600 hover:text-slate-900">
+              <Link key={n.href} href={n.href} className="inline-block py-0.5 text-sm text-slate-700 hover:text-slate-900">
                 {n.label}
               </Link>
             ))}
           </nav>
         </header>
-        <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+        <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 outline-none">{children}</main>
       </body>
     </html>
   );

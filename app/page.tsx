@@ -4,7 +4,9 @@ import { listModules, MODULE_LIST_MAX } from "@/lib/services/list-modules";
 import { DataSourceNote } from "./components/DataSourceNote";
 import { Headline } from "./components/Headline";
 import { SupportBadge } from "./components/SupportBadge";
+import { ModuleStateCell } from "./components/ModuleStateCell";
 import { UpcomingSummary } from "./components/UpcomingSummary";
+import { TableScroll } from "@/app/components/TableScroll";
 
 export const dynamic = "force-dynamic";
 
@@ -23,7 +25,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
       </div>
       <Headline />
       <UpcomingSummary />
-      <form className="flex gap-2" role="search" action="/">
+      <form className="flex flex-wrap gap-2" role="search" action="/">
         <label htmlFor="q" className="sr-only">
           Search modules
         </label>
@@ -32,7 +34,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
           name="q"
           defaultValue={q ?? ""}
           placeholder="Search modules (e.g. zfs, v4l2loopback)"
-          className="w-80 rounded border border-slate-300 bg-white px-3 py-1.5 text-sm"
+          className="w-full max-w-80 min-w-0 flex-1 rounded border border-slate-300 bg-white px-3 py-1.5 text-sm"
         />
         <button className="rounded bg-slate-800 px-3 py-1.5 text-sm text-white">Search</button>
         {q && (
@@ -55,14 +57,16 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
           )}
         </p>
       ) : (
-        <table className="w-full border-collapse overflow-hidden rounded border border-slate-200 bg-white text-sm">
+        <TableScroll label="Modules"><table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm">
           <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
             <tr>
               <th className="px-3 py-2">Module</th>
               <th className="px-3 py-2">Newest version</th>
               <th className="px-3 py-2">Last kernel it builds on</th>
               <th className="px-3 py-2">Kept up?</th>
-              <th className="px-3 py-2 text-right">Failing cells</th>
+              <th className="px-3 py-2" title="the newest version on the newest kernel of each series (generic flavours; rc kernels left out)">
+                Newest version, by series
+              </th>
               <th className="px-3 py-2 text-right">Versions</th>
             </tr>
           </thead>
@@ -94,15 +98,14 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
                 <td className="px-3 py-2 text-xs" data-support={m.support.state}>
                   <SupportBadge state={m.support.state} title={m.support.sentence} />
                 </td>
-                <td className="px-3 py-2 text-right">
-                  {m.failingCells > 0 ? <span className="font-medium text-red-800">✗ {m.failingCells}</span> : <span className="text-slate-400">0</span>}
-                  <span className="text-slate-400"> / {m.cellCount}</span>
+                <td className="px-3 py-2 text-xs" data-module-state={m.newest.state}>
+                  <ModuleStateCell state={m.newest} />
                 </td>
                 <td className="px-3 py-2 text-right">{m.versionCount}</td>
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></TableScroll>
       )}
       <DataSourceNote />
     </div>

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { openApiDocument, type Method, type Operation } from "@/lib/openapi/document";
 import { SchemaView, TypeLabel } from "./SchemaView";
+import { TableScroll } from "@/app/components/TableScroll";
+import { API_EXAMPLES } from "@/lib/openapi/examples";
 
 export const metadata: Metadata = { title: "API" };
 
@@ -44,8 +46,17 @@ function OperationView({ path, method, op }: { path: string; method: Method; op:
         </p>
       )}
 
+      {API_EXAMPLES[op.operationId] && (
+        <div className="mt-2">
+          <h4 className="text-xs font-semibold text-slate-700">Example</h4>
+          <pre tabIndex={0} className="mt-1 overflow-x-auto rounded bg-slate-900 p-2 text-xs text-slate-100" data-testid="api-example">
+            <code>{API_EXAMPLES[op.operationId]}</code>
+          </pre>
+        </div>
+      )}
+
       {op.parameters && op.parameters.length > 0 && (
-        <table className="mt-3 w-full text-left text-xs">
+        <TableScroll label={`Parameters of ${method.toUpperCase()} ${path}`}><table className="mt-3 w-full text-left text-xs">
           <thead className="text-slate-500">
             <tr>
               <th className="py-1 pr-3 font-medium">parameter</th>
@@ -69,7 +80,7 @@ function OperationView({ path, method, op }: { path: string; method: Method; op:
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></TableScroll>
       )}
 
       {op.requestBody && (
@@ -118,7 +129,8 @@ export default function ApiDocsPage() {
         </p>
         <p className="mt-2 text-sm">
           Machine-readable: <a className="text-emerald-800 underline" href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI {doc.openapi}, generated from
-          the zod schemas the server validates with).
+          the zod schemas the server validates with). The examples use the demo&apos;s modules and kernels; set{" "}
+          <code className="rounded bg-slate-100 px-1">BASE=http://localhost:3000</code> (or this server&apos;s address) first.
         </p>
         <nav aria-label="API sections" className="mt-4 flex flex-wrap gap-x-6 gap-y-2 text-sm">
           {doc.tags.map((t) => (

@@ -6,6 +6,9 @@ import type { CheckResponse, ModuleVerdictOut } from "@/lib/schemas/check";
 import { VerdictBadge } from "./VerdictBadge";
 import { DatedText } from "@/app/components/DatedText";
 import { ExternalLink } from "@/app/components/ExternalLink";
+import { TableScroll } from "@/app/components/TableScroll";
+import { FocusOnMount } from "@/app/components/FocusOnMount";
+import { recheckPath, type CheckUpgrade } from "@/lib/services/check/check-upgrades";
 
 const OUTCOME: Record<CheckOutcome, { className: string; symbol: string; text: string }> = {
   ok: { className: "border-emerald-300 bg-emerald-50 text-emerald-900", symbol: "✓", text: "Safe to upgrade: every module works or likely works on" },
@@ -27,7 +30,35 @@ const kernelLink = (k: string) => (
   </Link>
 );
 
-function ModuleRow({ m }: { m: ModuleVerdictOut }) {
+/** "Fixed in 0.13.2 — v4l2loopback-dkms 0.13.2-1~bpo12+1 from Debian bookworm-backports: apt install -t …" */
+function GetVersion({ upgrade, recheck }: { upgrade: CheckUpgrade | undefined; recheck: string }) {
+  if (!upgrade) return null;
+  const target = { label: upgrade.kind === "fixedIn" ? "Fixed in" : "The newest version that accepts this kernel is", version: upgrade.version };
+  const where = upgrade.where;
+  return (
+    <div className="mt-1 rounded border border-emerald-200 bg-emerald-50 p-2 text-xs text-emerald-950" data-testid="get-version">
+      {target.label} <span className="font-mono font-medium">{target.version}</span>:{" "}
+      {where ? (
+        <>
+          <span className="font-mono">{where.text}</span>
+          {where.install && (
+            <>
+              {" "}— <code className="rounded bg-white px-1">{where.install}</code>
+            </>
+          )}
+        </>
+      ) : (
+        <>no package source was recorded for it here; see the module&apos;s homepage</>
+      )}
+      {" · "}
+      <Link href={recheck} className="underline" data-testid="recheck">
+        check again with {target.version}
+      </Link>
+    </div>
+  );
+}
+
+function ModuleRow({ m, upgrade, recheck }: { m: ModuleVerdictOut; upgrade: CheckUpgrade | undefined; recheck: (changes: Record<string, string>) => string }) {
   return (
     <tr className="border-t border-slate-100 align-top" data-module={m.module}>
       <td className="px-3 py-2">
@@ -59,6 +90,7 @@ function ModuleRow({ m }: { m: ModuleVerdictOut }) {
       </td>
       <td className="px-3 py-2 text-sm">
         <p>{m.reason}</p>
+        <GetVersion upgrade={upgrade} recheck={recheck(upgrade ? { [m.module]: upgrade.version } : {})} />
         {m.errorLine && <p className="mt-1 font-mono text-xs text-red-900">{m.errorLine}</p>}
         {m.evidence.length > 0 && (
           <details className="mt-1">
@@ -97,11 +129,14 @@ function ModuleRow({ m }: { m: ModuleVerdictOut }) {
 }
 
 /** The answer of a check: outcome, a verdict per module with its evidence, the newest safe kernel. */
-export function CheckResult({ out }: { out: CheckResponse }) {
+export function CheckResult({ out, upgrades: list = [] }: { out: CheckResponse; upgrades?: CheckUpgrade[] }) {
   const o = OUTCOME[out.outcome];
+  // The same check with some modules at other versions: the page URL, so it reruns on the server.
+  const recheck = (changes: Record<string, string>) => recheckPath(out, changes);
+  const upgrades = Object.fromEntries(list.map((u) => [u.module, u.version]));
   const safe = out.newestSafeKernel;
   return (
-    <section aria-label="Check result" className="space-y-4" data-testid="check-result" data-outcome={out.outcome}>
+    <FocusOnMount label="Check result" className="space-y-4" data={{ "data-testid": "check-result", "data-outcome": out.outcome }}>
       {out.modules.length > 0 && (
         <p role="status" className={`rounded border p-3 text-sm font-medium ${o.className}`}>
           <span aria-hidden>{o.symbol} </span>
@@ -138,7 +173,7 @@ export function CheckResult({ out }: { out: CheckResponse }) {
           No modules found in the dkms status output. Paste the output of <code>dkms status</code> or name modules as name@version.
         </p>
       ) : (
-        <table className="w-full border-collapse overflow-hidden rounded border border-slate-200 bg-white text-sm">
+        <TableScroll label="Check results"><table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm">
           <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
             <tr>
               <th className="px-3 py-2">Module</th>
@@ -149,10 +184,18 @@ export function CheckResult({ out }: { out: CheckResponse }) {
           </thead>
           <tbody>
             {out.modules.map((m) => (
-              <ModuleRow key={m.module} m={m} />
+              <ModuleRow key={m.module} m={m} upgrade={list.find((u) => u.module === m.module)} recheck={recheck} />
             ))}
           </tbody>
-        </table>
+        </table></TableScroll>
+      )}
+      {Object.keys(upgrades).length > 0 && (
+        <p className="text-sm">
+          <Link href={recheck(upgrades)} className="font-medium text-emerald-800 underline" data-testid="recheck-all">
+            Check again with these versions
+          </Link>{" "}
+          <span className="text-slate-600">({Object.entries(upgrades).map(([mod, v]) => `${mod}@${v}`).join(", ")})</span>
+        </p>
       )}
       {safe.considered.length > 0 && (
         <p className="text-sm" data-testid="newest-safe">
@@ -185,6 +228,6 @@ export function CheckResult({ out }: { out: CheckResponse }) {
           </li>
         ))}
       </ul>
-    </section>
+    </FocusOnMount>
   );
 }

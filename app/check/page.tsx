@@ -8,6 +8,7 @@ import { AppError } from "@/lib/services/errors";
 import { CheckResult } from "./CheckResult";
 import { KernelField } from "./KernelField";
 import { first } from "@/lib/http/page";
+import { checkUpgrades } from "@/lib/services/check/check-upgrades";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Pre-upgrade check" };
@@ -47,6 +48,7 @@ export default async function CheckPage({ searchParams }: { searchParams: Promis
     arch: first(sp.arch)?.trim() ?? "",
   };
   const [options, outcome] = await Promise.all([listCheckOptions(), runCheck(query)]);
+  const upgrades = outcome && "out" in outcome ? await checkUpgrades(outcome.out) : null;
   const moduleRows = [...query.modules, "", ""].slice(0, Math.max(3, query.modules.length + 1));
   const example = options.moduleVersions.find((m) => m.startsWith("v4l2loopback@")) ?? options.moduleVersions[0];
 
@@ -135,7 +137,7 @@ export default async function CheckPage({ searchParams }: { searchParams: Promis
           ))}
         </div>
       )}
-      {outcome && "out" in outcome && <CheckResult out={outcome.out} />}
+      {outcome && "out" in outcome && <CheckResult out={outcome.out} upgrades={upgrades?.upgrades ?? []} />}
       {!outcome && example && options.kernels[0] && (
         <p className="text-sm text-slate-600">
           Try:{" "}

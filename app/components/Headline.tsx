@@ -1,3 +1,4 @@
+import { modulesThatBuild } from "@/lib/domain/headline";
 import Link from "next/link";
 import { getHeadline } from "@/lib/services/get-headline";
 
@@ -13,8 +14,8 @@ export async function Headline() {
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-4" aria-label="Headline">
       <p className="text-lg">
-        Of the <strong>{h.buildOnFrom.length}</strong> modules that build on {k(h.from)}, <strong>{h.stillBuild.length}</strong> ({pct}%) still
-        build on {k(h.to)}.
+        Of the <strong>{h.buildOnFrom.length}</strong> {modulesThatBuild(h.buildOnFrom.length).noun} on {k(h.from)}, <strong>{h.stillBuild.length}</strong> ({pct}%){" "}
+        {modulesThatBuild(h.buildOnFrom.length).verb} on {k(h.to)}.
       </p>
       {h.broken.length > 0 && (
         <p className="mt-1 text-sm text-red-800">

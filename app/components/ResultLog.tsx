@@ -28,7 +28,8 @@ export function ErrorAndLog(props: { errorLine: string | null; logExcerpt: strin
       {props.logExcerpt && (
         <details className="mt-1" open={props.open}>
           <summary className="cursor-pointer text-xs text-slate-600">log excerpt{props.logTruncated ? " (truncated)" : ""}</summary>
-          <pre className="mt-1 max-h-80 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 text-[11px] text-slate-100">{props.logExcerpt}</pre>
+          {/* Focusable: a keyboard must be able to scroll a long log (WCAG 2.1.1). */}
+          <pre tabIndex={0} aria-label="Build log excerpt" className="mt-1 max-h-80 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-2 text-[11px] text-slate-100 focus-visible:outline-2 focus-visible:outline-blue-400">{props.logExcerpt}</pre>
         </details>
       )}
     </>

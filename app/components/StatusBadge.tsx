@@ -6,7 +6,7 @@ export function StatusBadge({ status, compact = false }: { status: Status; compa
   return (
     <span
       title={STATUS_MEANING[status]}
-      className={`inline-flex items-center gap-1 rounded border px-1.5 py-0.5 text-xs font-medium ${STATUS_CLASS[status]}`}
+      className={`inline-flex shrink-0 items-center gap-1 whitespace-nowrap rounded border px-1.5 py-0.5 text-xs font-medium ${STATUS_CLASS[status]}`}
       data-status={status}
     >
       <span aria-hidden>{STATUS_SYMBOL[status]}</span>

@@ -12,5 +12,5 @@ export const STATUS_CLASS: Record<Status, string> = {
 export const HEADLINE_CLASS: Record<GroupHeadline, string> = {
   ...STATUS_CLASS,
   mixed: "bg-orange-100 text-orange-900 border-orange-300",
-  none: "bg-white text-slate-300 border-slate-200",
+  none: "bg-white text-slate-500 border-slate-200",
 };

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { signaturePath } from "@/lib/domain/signature";
-import { regressionsQuerySchema } from "@/lib/schemas/regressions";
+import { REGRESSION_SORT_LABEL, REGRESSION_SORTS, regressionsQuerySchema } from "@/lib/schemas/regressions";
 import { listRegressions } from "@/lib/services/regressions/list-regressions";
 import { IncidentTable } from "@/app/components/history/IncidentTable";
 import { first } from "@/lib/http/page";
@@ -14,7 +14,7 @@ const FILTERS = ["module", "status", "series", "signature"] as const;
 
 export default async function RegressionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
-  const raw = Object.fromEntries([...FILTERS, "limit", "offset"].map((k) => [k, first(sp[k])]));
+  const raw = Object.fromEntries([...FILTERS, "sort", "limit", "offset"].map((k) => [k, first(sp[k])]));
   const parsed = regressionsQuerySchema.safeParse(raw);
   const query = parsed.success ? parsed.data : regressionsQuerySchema.parse({});
   const list = await listRegressions(query);
@@ -22,6 +22,7 @@ export default async function RegressionsPage({ searchParams }: { searchParams: 
   const pageHref = (offset: number) => {
     const p = new URLSearchParams();
     for (const k of FILTERS) if (query[k]) p.set(k, String(query[k]));
+    if (query.sort !== "newest") p.set("sort", query.sort);
     if (offset > 0) p.set("offset", String(offset));
     return `/regressions${p.size ? `?${p}` : ""}`;
   };
@@ -54,6 +55,16 @@ export default async function RegressionsPage({ searchParams }: { searchParams: 
         <Select name="status" label="Status" value={query.status} options={["open", "fixed"]} />
         <Select name="series" label="First bad series" value={query.series} options={list.options.series} />
         <Select name="signature" label="Kernel symbol" value={query.signature} options={list.options.signatures} />
+        <label className="flex min-w-0 max-w-full flex-col gap-1">
+          <span className="text-xs text-slate-600">Order</span>
+          <select name="sort" defaultValue={query.sort} className="max-w-full rounded border border-slate-300 bg-white px-2 py-1" data-testid="regressions-sort">
+            {REGRESSION_SORTS.map((s) => (
+              <option key={s} value={s}>
+                {s === "open-longest" ? "open longest" : s}
+              </option>
+            ))}
+          </select>
+        </label>
         <button className="rounded bg-slate-800 px-3 py-1.5 text-white">Filter</button>
         {active.length > 0 && (
           <Link href="/regressions" className="self-center text-slate-600 underline">
@@ -70,7 +81,7 @@ export default async function RegressionsPage({ searchParams }: { searchParams: 
       <p className="text-sm text-slate-700">
         {list.total} regression{list.total === 1 ? "" : "s"}
         {active.length > 0 && ` matching ${active.map((k) => `${k} ${query[k]}`).join(", ")}`}: <span className="text-red-800">✗ {list.counts.open} open</span>,{" "}
-        <span className="text-emerald-800">✓ {list.counts.fixed} fixed</span>.
+        <span className="text-emerald-800">✓ {list.counts.fixed} fixed</span>. <span data-testid="regressions-order">Order: {REGRESSION_SORT_LABEL[query.sort]}.</span>
         {query.signature && (
           <>
             {" "}
@@ -107,9 +118,9 @@ export default async function RegressionsPage({ searchParams }: { searchParams: 
 
 function Select({ name, label, value, options }: { name: string; label: string; value?: string; options: string[] }) {
   return (
-    <label className="flex flex-col gap-1">
+    <label className="flex min-w-0 max-w-full flex-col gap-1">
       <span className="text-xs text-slate-600">{label}</span>
-      <select name={name} defaultValue={value ?? ""} className="rounded border border-slate-300 bg-white px-2 py-1">
+      <select name={name} defaultValue={value ?? ""} className="max-w-full rounded border border-slate-300 bg-white px-2 py-1">
         <option value="">any</option>
         {value && !options.includes(value) && <option value={value}>{value}</option>}
         {options.map((o) => (

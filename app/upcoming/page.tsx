@@ -5,6 +5,7 @@ import { listUpcoming, type UpcomingKernelReport } from "@/lib/services/upcoming
 import { DatedText } from "@/app/components/DatedText";
 import { cellHistoryPath, modulePath } from "@/app/components/history/format";
 import { UpcomingOutcomeBadge } from "./UpcomingOutcomeBadge";
+import { TableScroll } from "@/app/components/TableScroll";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Upcoming kernels" };
@@ -58,7 +59,7 @@ function UpcomingKernel({ r }: { r: UpcomingKernelReport }) {
         )}
       </p>
       {r.modules.length > 0 && (
-        <table className="w-full border-collapse text-sm">
+        <TableScroll label="Upcoming kernels"><table className="w-full border-collapse text-sm">
           <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
             <tr>
               <th className="px-3 py-2">Module</th>
@@ -98,7 +99,7 @@ function UpcomingKernel({ r }: { r: UpcomingKernelReport }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></TableScroll>
       )}
     </section>
   );

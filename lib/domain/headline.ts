@@ -35,3 +35,8 @@ export function computeHeadline(cells: readonly HeadlineCell[], from: string, to
   const undetermined = buildOnFrom.filter((m) => !b.has(m) && !failOn.has(m));
   return { from, to, buildOnFrom, stillBuild, broken, undetermined };
 }
+
+/** "1 module that builds" / "3 modules that build": the headline's counted noun and verb agree. */
+export function modulesThatBuild(n: number): { noun: string; verb: string } {
+  return n === 1 ? { noun: "module that builds", verb: "still builds" } : { noun: "modules that build", verb: "still build" };
+}

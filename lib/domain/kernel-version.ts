@@ -474,6 +474,25 @@ export function kernelLine(k: KernelVersion | string): string {
   return `${kv.distro}/${kv.flavour ?? ""}`;
 }
 
+/**
+ * Kernel lines built for a special purpose: real-time (Debian rt-amd64, SUSE rt, RHEL +rt),
+ * cloud images (Debian cloud-amd64, Ubuntu aws/azure/gcp/kvm…), low-latency. Pages show the
+ * generic line of each distro (Debian amd64, Ubuntu generic, Fedora, mainline…) by default and
+ * these on demand (`?flavours=all`): a pass on 6.1.0-56-rt-amd64 says little to most users.
+ */
+const SPECIAL_FLAVOUR = /(^|[-_.+])(rt|realtime|cloud|lowlatency|aws|azure|gcp|gke|oracle|kvm|ibm|nvidia)([-_.+]|\d|$)/i;
+
+/** The one flavour rule, on kernelLine's result: is this the generic line of its distro? */
+export function isGenericLine(line: string): boolean {
+  const flavour = line.slice(line.indexOf("/") + 1);
+  return !SPECIAL_FLAVOUR.test(flavour);
+}
+
+/** isGenericLine of a kernel's line: 6.1.0-56-amd64 yes, 6.1.0-56-rt-amd64 and -cloud-amd64 no. */
+export function isGenericFlavour(k: KernelVersion | string): boolean {
+  return isGenericLine(kernelLine(k));
+}
+
 /** "debian/amd64" → "debian amd64"; "mainline/" → "mainline". */
 export function lineLabel(line: string): string {
   return line.replace(/\/$/, "").replace("/", " ");

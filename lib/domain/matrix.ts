@@ -1,4 +1,4 @@
-import { STATUSES, worstStatus, type Status } from "./status";
+import { STATUSES, STATUS_SYMBOL, worstStatus, type Status } from "./status";
 
 /**
  * Shaping rules for the compatibility matrix: how several arches fold into one cell and how a
@@ -20,15 +20,48 @@ export interface GroupSummary {
 export function summariseGroup(statuses: readonly Status[]): GroupSummary {
   const counts = emptyCounts();
   for (const s of statuses) counts[s] += 1;
-  const total = statuses.length;
-  // Across kernels (unlike across the stages of one build) a kernel the module declines does not
-  // outweigh the kernels it builds on: 6 passes and 1 skip read as "pass", with the skip counted.
-  let headline: GroupHeadline;
-  if (total === 0) headline = "none";
-  else if (counts.fail > 0) headline = counts.pass > 0 ? "mixed" : "fail";
-  else if (counts.pass > 0) headline = "pass";
-  else headline = counts.skip > 0 ? "skip" : "error";
-  return { headline, counts, total };
+  return { headline: headlineOf(counts), counts, total: statuses.length };
+}
+
+/**
+ * Across kernels (unlike across the stages of one build) a kernel the module declines does not
+ * outweigh the kernels it builds on: 6 passes and 1 skip read as "pass", with the skip counted.
+ */
+export function headlineOf(counts: StatusCounts): GroupHeadline {
+  if (counts.fail > 0) return counts.pass > 0 ? "mixed" : "fail";
+  if (counts.pass > 0) return "pass";
+  if (counts.skip > 0) return "skip";
+  return counts.error > 0 ? "error" : "none";
+}
+
+/** Counts in a few bytes ("19,,1," = 19 pass, 1 error; "" = none), for the matrix grid's props. */
+export function encodeCounts(c: StatusCounts): string {
+  return STATUSES.every((s) => c[s] === 0) ? "" : STATUSES.map((s) => c[s] || "").join(",");
+}
+
+export function decodeCounts(text: string): GroupSummary {
+  const parts = text.split(",");
+  const counts = emptyCounts();
+  STATUSES.forEach((s, i) => (counts[s] = Number(parts[i] || 0)));
+  return { headline: headlineOf(counts), counts, total: STATUSES.reduce((n, s) => n + counts[s], 0) };
+}
+
+/**
+ * The one rule for what a series summary says, stated in the legend (SERIES_SUMMARY_RULE):
+ * the headline is decided by pass and fail alone (both → mixed); skip and error are never counted
+ * as passes or failures, they are shown apart after a "·" ("✓ 2 · – 1" is 2 passes and 1 skip).
+ * Only a series with neither pass nor fail takes its headline from skip, then error.
+ */
+export const SERIES_SUMMARY_RULE =
+  "A series summary counts passes (✓) and failures (✗) only; kernels the module declines (–) and environment errors (!) are shown apart after “·”. Both passes and failures: ◐ mixed.";
+
+export function summaryText(summary: Pick<GroupSummary, "counts" | "total">): string {
+  const { counts } = summary;
+  if (summary.total === 0) return "·";
+  const verdicts = (["pass", "fail"] as const).filter((s) => counts[s] > 0).map((s) => `${STATUS_SYMBOL[s]} ${counts[s]}`);
+  const apart = (["skip", "error"] as const).filter((s) => counts[s] > 0).map((s) => `${STATUS_SYMBOL[s]} ${counts[s]}`);
+  if (verdicts.length === 0) return apart.join(" · ");
+  return [verdicts.join(" "), ...apart].join(" · ");
 }
 
 /** Cells of several arches for the same version × kernel fold like stages: worst meaningful wins. */

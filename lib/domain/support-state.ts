@@ -1,4 +1,4 @@
-import { compareKernels, compareSeries, parseKernelVersion, sameUpstreamAndRevision } from "./kernel-version";
+import { compareKernels, compareSeries, isGenericFlavour, parseKernelVersion, sameUpstreamAndRevision } from "./kernel-version";
 import { isUpcoming } from "./kernel-release";
 import type { Status } from "./status";
 
@@ -46,7 +46,11 @@ export interface SupportVerdict {
 }
 
 export function supportState(input: { version: string | null; cells: readonly SupportCell[] }): SupportVerdict {
-  const judged = input.cells.filter((c) => (c.status === "pass" || c.status === "fail") && !isUpcoming(c));
+  const verdicts = input.cells.filter((c) => (c.status === "pass" || c.status === "fail") && !isUpcoming(c));
+  // Judged on the generic flavours (isGenericFlavour) when it was built on any: "builds on
+  // 6.1.0-56-rt-amd64" is not what an amd64 user asks. Only rt/cloud results: those.
+  const generic = verdicts.filter((c) => isGenericFlavour(c.kernel));
+  const judged = generic.length > 0 ? generic : verdicts;
   if (input.version === null || judged.length === 0) {
     return { state: "untested", version: input.version, lastKernel: null, lastSeries: null, failingSeries: [], builtSeries: null };
   }

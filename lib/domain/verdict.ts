@@ -17,7 +17,7 @@ import { isMeaningful, type Status } from "./status";
  *     → unsupported;
  *  4. the nearest kernels of the same series on either side (same kernel line, kernelLine, when
  *     the series has any result of that line) all pass → likely; if one of them fails or skips, the evidence
- *     contradicts itself → unknown, and the reason says which kernel disagrees;
+ *     contradicts itself → unknown, and the reason names the nearest kernel that does not pass;
  *  5. a declared range that includes the kernel, with nothing of rule 4 against it → likely;
  *  6. otherwise unknown. `error` results are never a verdict (the environment broke); they are
  *     shown as evidence only.
@@ -285,7 +285,7 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
     return {
       verdict: "unknown",
       basis: "observed",
-      reason: `no result for ${v} on ${target.raw}${onlyErrors}, and the nearest ${target.series} kernel disagrees: it ${what}`,
+      reason: `no result for ${v} on ${target.raw}${onlyErrors}; it ${what}, the nearest ${target.series} kernel with a result, so it may not build here either`,
       errorLine: against.errorLine,
       decisive: null,
       evidence,

@@ -150,7 +150,25 @@ export const checkResponseSchema = z.object({
       problems: z.array(z.object({ line: z.int(), text: z.string(), reason: z.string() })),
     })
     .nullable(),
-  links: z.object({ self: z.string().describe("the /check page for this query"), api: z.string() }),
+  links: z.object({
+    self: z.string().describe("the /check page for this query"),
+    api: z.string(),
+    recheck: z.string().nullable().optional().describe("the /check page with every module at its recommended version (upgrades)"),
+  }),
+  upgrades: z
+    .array(
+      z.object({
+        module: z.string(),
+        version: z.string(),
+        kind: z.enum(["fixedIn", "newestAccepting"]),
+        where: z
+          .object({ text: z.string(), suite: z.string().nullable(), component: z.string().nullable(), install: z.string().nullable() })
+          .nullable()
+          .describe("where to get it: the distro package a run's provenance recorded (run.meta.modules[].debianPackage/debianVersion/debianOrigin)"),
+      }),
+    )
+    .optional()
+    .describe("per module the version the answer recommends (fixed in, or newest accepting the kernel) and where to get it"),
 });
 export type CheckResponse = z.infer<typeof checkResponseSchema>;
 export type ModuleVerdictOut = z.infer<typeof moduleVerdictSchema>;

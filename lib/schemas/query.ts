@@ -22,6 +22,8 @@ export const matrixQuerySchema = z
     arch: archString.optional(),
     distro: z.string().regex(/^[a-z]+$/).optional(),
     flavour: z.string().regex(/^[a-z0-9_.-]+$/).optional(),
+    /** `generic`: only each distro's generic flavour (isGenericFlavour: no rt, cloud…); the module page's default. Default here: all */
+    flavours: z.enum(["generic", "all"]).optional(),
     from: series.optional(),
     to: series.optional(),
     expand: list(series).optional(),

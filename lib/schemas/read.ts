@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DISTROS } from "../domain/kernel-version";
 import { STATUSES } from "../domain/status";
 import { SUPPORT_STATES } from "../domain/support-state";
+import { MODULE_STATES } from "../domain/module-state";
 
 /**
  * Response shapes of the read API (modules, matrix, kernels, cells), as the services return them
@@ -23,7 +24,14 @@ export const moduleSummarySchema = z.object({
   newestVersion: z.string().nullable(),
   newestPassingKernel: z.string().nullable().describe("newest kernel (kernel order) on which the newest version passes"),
   cellCount: z.int(),
-  failingCells: z.int(),
+  failingCells: z.int().describe("failing cells of every version (history; the module's state is `newest`)"),
+  newest: z
+    .object({
+      state: z.enum(MODULE_STATES).describe("pass | fail | mixed (some series pass, some fail) | no-verdict (only skips, environment errors or nothing)"),
+      version: z.string().nullable().describe("the newest version with any result"),
+      series: z.array(z.object({ series: z.string(), kernel: z.string(), status: z.enum(STATUSES) })).describe("its state on the newest generic-flavour kernel of each series, oldest series first"),
+    })
+    .describe("the newest version on the newest kernel of each series (lib/domain/module-state.ts)"),
   support: z
     .object({
       state: z.enum(SUPPORT_STATES).describe("current | behind (fails on one newer series) | orphaned (fails on two or more, or passes nowhere built here) | untested"),

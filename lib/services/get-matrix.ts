@@ -1,5 +1,5 @@
 import { db } from "../db/client";
-import { seriesSortKey } from "../domain/kernel-version";
+import { isGenericFlavour, seriesSortKey } from "../domain/kernel-version";
 import { isUpcoming, upstreamOf } from "../domain/kernel-release";
 import { foldKernelCells, groupBy, summariseGroup, type GroupSummary } from "../domain/matrix";
 import type { Status } from "../domain/status";
@@ -111,8 +111,10 @@ export async function getMatrix(slug: string, query: MatrixQuery = {}, opts: { m
   // Kernel.seriesKey is written with seriesSortKey (record-results.ts); compare like with like.
   const fromKey = query.from ? seriesSortKey(query.from) : null;
   const toKey = query.to ? seriesSortKey(query.to) : null;
+  const special = query.flavours === "generic" && !query.flavour ? new Set(kernelRows.filter((k) => !isGenericFlavour(k.version)).map((k) => k.id)) : null;
   const selected = rawCells.filter(
     (c) =>
+      (!special || !special.has(c.kernel.id)) &&
       (!query.arch || c.arch === query.arch) &&
       (!query.distro || c.kernel.distro === query.distro) &&
       (!query.flavour || c.kernel.flavour === query.flavour) &&

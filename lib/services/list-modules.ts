@@ -1,5 +1,8 @@
 import { db } from "../db/client";
 import { loadModuleSupport, type ModuleSupport } from "./module-support";
+import { moduleListState, type ModuleListState } from "../domain/module-state";
+import { moduleSlugCandidates } from "../domain/module-alias";
+import type { Status } from "../domain/status";
 
 export interface ModuleSummary {
   slug: string;
@@ -11,6 +14,8 @@ export interface ModuleSummary {
   newestPassingKernel: string | null;
   cellCount: number;
   failingCells: number;
+  /** the newest version with results on the newest generic kernel of each series (lib/domain/module-state.ts) */
+  newest: ModuleListState;
   /** the last kernel its newest built version builds on, and whether it is orphaned (lib/domain/support-state.ts) */
   support: ModuleSupport;
 }
@@ -26,16 +31,17 @@ export async function listModules(opts: { q?: string; limit?: number } = {}): Pr
   const q = opts.q?.trim();
   const modules = await db().module.findMany({
     take: opts.limit,
-    where: q ? { OR: [{ slug: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }, { description: { contains: q, mode: "insensitive" } }] } : undefined,
+    where: q ? { OR: [{ slug: { in: moduleSlugCandidates(q) } }, { slug: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }, { description: { contains: q, mode: "insensitive" } }] } : undefined,
     orderBy: { slug: "asc" },
     select: { id: true, slug: true, name: true, description: true, versions: { select: { id: true, version: true, sortKey: true } } },
   });
   if (modules.length === 0) return [];
   const ids = modules.map((m) => m.id);
-  const [cellCounts, failCounts, support] = await Promise.all([
+  const [cellCounts, failCounts, support, newestCells] = await Promise.all([
     db().cell.groupBy({ by: ["moduleId"], where: { moduleId: { in: ids } }, _count: { _all: true } }),
     db().cell.groupBy({ by: ["moduleId"], where: { moduleId: { in: ids }, status: "fail" }, _count: { _all: true } }),
     loadModuleSupport(ids),
+    loadNewestVersionCells(ids),
   ]);
   const newest = new Map(
     modules.map((m) => [m.id, m.versions.reduce<(typeof m.versions)[number] | null>((a, v) => (!a || v.sortKey > a.sortKey ? v : a), null)]),
@@ -63,6 +69,30 @@ export async function listModules(opts: { q?: string; limit?: number } = {}): Pr
     newestPassingKernel: bestKernel.get(m.id)?.version ?? null,
     cellCount: count(0, m.id),
     failingCells: count(1, m.id),
+    newest: newestState(newestCells.get(m.id) ?? []),
     support: support.get(m.id)!,
   }));
+}
+
+type NewestCellRow = { moduleId: number; version: string; kernel: string; series: string; rc: number | null; prerelease: boolean; status: string };
+
+function newestState(rows: readonly NewestCellRow[]): ModuleListState {
+  return moduleListState({ version: rows[0]?.version ?? null, cells: rows.map((r) => ({ ...r, status: r.status as Status })) });
+}
+
+/** The cells of each module's newest version that has any result, with their kernels: one statement. */
+async function loadNewestVersionCells(moduleIds: readonly number[]): Promise<Map<number, NewestCellRow[]>> {
+  const rows = await db().$queryRaw<NewestCellRow[]>`
+    WITH newest AS (
+      SELECT DISTINCT ON (mv."moduleId") mv."moduleId", mv.id, mv.version
+      FROM "ModuleVersion" mv
+      WHERE mv."moduleId" = ANY(${[...moduleIds]}::int[])
+        AND EXISTS (SELECT 1 FROM "Cell" c WHERE c."moduleVersionId" = mv.id)
+      ORDER BY mv."moduleId", mv."sortKey" DESC
+    )
+    SELECT n."moduleId", n.version, k.version AS kernel, k.series, k.rc, k.prerelease, c.status
+    FROM newest n JOIN "Cell" c ON c."moduleVersionId" = n.id JOIN "Kernel" k ON k.id = c."kernelId"`;
+  const out = new Map<number, NewestCellRow[]>();
+  for (const r of rows) out.set(r.moduleId, [...(out.get(r.moduleId) ?? []), r]);
+  return out;
 }

@@ -94,3 +94,22 @@ test.describe("pre-upgrade check page", () => {
     await expect(page.getByTestId("check-error")).toContainText('cannot parse kernel version "banana"');
   });
 });
+
+// issue 12: the check named 0.13.2 and 2.3.2 but not where to get them, and offered no re-check.
+test("a 'fixed in' answer names its Debian package and suite and checks again with that version", async ({ page, request }) => {
+  const api = (await (await request.get(`/api/v1/check?kernel=${encodeURIComponent("6.12.107+deb12-amd64")}&module=${encodeURIComponent("v4l2loopback@0.12.7")}`)).json()) as {
+    upgrades: { module: string; version: string; kind: string; where: { suite: string; install: string } | null }[];
+    links: { recheck: string };
+  };
+  expect(api.upgrades[0]).toMatchObject({ module: "v4l2loopback", version: "0.13.2", kind: "fixedIn", where: { suite: "bookworm-backports", install: "apt install -t bookworm-backports v4l2loopback-dkms" } });
+  expect(api.links.recheck).toContain("module=v4l2loopback%400.13.2");
+  await page.goto(`/check?kernel=${encodeURIComponent("6.12.107+deb12-amd64")}&module=${encodeURIComponent("v4l2loopback@0.12.7")}`);
+  const get = page.getByTestId("get-version").first();
+  await expect(get).toContainText("Fixed in 0.13.2");
+  await expect(get).toContainText("v4l2loopback-dkms 0.13.2");
+  await expect(get).toContainText("bookworm-backports");
+  await expect(get).toContainText("apt install -t bookworm-backports v4l2loopback-dkms");
+  await page.getByTestId("recheck-all").click();
+  await expect(page).toHaveURL(/module=v4l2loopback%400\.13\.2/);
+  await expect(page.getByTestId("check-result")).toHaveAttribute("data-outcome", "ok");
+});

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { matrixCell, STATUS_CLASS } from "./pages";
 
 /**
  * The real thing: the runner downloads Debian's v4l2loopback-dkms 0.12.7 source, builds it with
@@ -57,10 +58,10 @@ test.describe("real DKMS build of v4l2loopback 0.12.7", () => {
     }
 
     await page.goto(`/modules/v4l2loopback?expand=6.1,6.12`);
-    const ok = page.locator(`[data-cell="0.12.7@${OLD}"]`);
-    const bad = page.locator(`[data-cell="0.12.7@${NEW}"]`);
-    await expect(ok).toHaveAttribute("data-status", "pass");
-    await expect(bad).toHaveAttribute("data-status", "fail");
+    const ok = await matrixCell(page, "0.12.7", OLD);
+    const bad = await matrixCell(page, "0.12.7", NEW);
+    await expect(ok).toHaveClass(STATUS_CLASS.pass);
+    await expect(bad).toHaveClass(STATUS_CLASS.fail);
     await bad.click();
     await expect(page.getByTestId("error-line")).toContainText("implicit declaration of function 'strlcpy'");
   });

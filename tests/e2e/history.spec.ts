@@ -90,3 +90,17 @@ test.describe("module breakage history", () => {
     await expect(table).toContainText("6.8-rc1");
   });
 });
+
+// issue 12: the history page loaded recharts (~130 KB gzip) even when it drew no chart.
+test("a history page without charts does not load the chart library", async ({ page }) => {
+  const scripts: Promise<string>[] = [];
+  page.on("response", (r) => {
+    if (r.url().endsWith(".js")) scripts.push(r.text());
+  });
+  // west-chamber: only environment errors in the demo, so no timeline, trend or lag chart.
+  await page.goto("/modules/west-chamber/history", { waitUntil: "networkidle" });
+  await expect(page.locator(".recharts-wrapper")).toHaveCount(0);
+  const bodies = await Promise.all(scripts);
+  expect(bodies.length).toBeGreaterThan(0);
+  expect(bodies.filter((b) => b.includes("recharts-wrapper")).length).toBe(0);
+});

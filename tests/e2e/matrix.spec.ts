@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { matrixCell } from "./pages";
 
 test("home → module → matrix → cell detail", async ({ page }) => {
   await page.goto("/");
@@ -14,13 +15,20 @@ test("home → module → matrix → cell detail", async ({ page }) => {
   await expect(matrix).toBeVisible();
   await expect(page.getByLabel("Legend").first()).toContainText("fail");
   // Series are collapsed at first: summary columns only, no per-kernel cells.
-  await expect(matrix.locator("[data-cell]")).toHaveCount(0);
+  await expect(matrix.locator("thead th[data-k]")).toHaveCount(0);
 
   await page.getByRole("link", { name: "Expand all series" }).click();
-  const cell = matrix.locator("[data-cell]").first();
+  const firstKernel = (await matrix.locator("thead th[data-k]").first().getAttribute("data-k"))!;
+  // The newest version on the newest kernel may have no result: take the first row that has one.
+  const rows = await matrix.locator("tbody th[data-v]").evaluateAll((ths) => ths.map((th) => (th as HTMLElement).dataset.v!));
+  let cell = await matrixCell(page, rows[0], firstKernel);
+  for (const v of rows) {
+    cell = await matrixCell(page, v, firstKernel);
+    if ((await cell.textContent())?.trim()) break;
+  }
   await expect(cell).toBeVisible();
-  const key = (await cell.getAttribute("data-cell"))!;
-  const status = (await cell.getAttribute("data-status"))!;
+  const key = `${await cell.locator("xpath=..").locator("th").getAttribute("data-v")}@${firstKernel}`;
+  const status = ({ p: "pass", f: "fail", e: "error", s: "skip" } as const)[(await cell.getAttribute("class"))!.split(" ")[0] as "p"];
   expect(page.url()).toContain("expand=");
 
   await cell.click();
@@ -46,4 +54,17 @@ test("unknown module shows the not-found page; the API answers 404", async ({ pa
 test("search filters the module list and says when nothing matches", async ({ page }) => {
   await page.goto("/?q=zzzz-nothing");
   await expect(page.getByText("No module matches")).toBeVisible();
+});
+
+// issue 12: search and check did not know Debian package names (zfs-dkms) or aliases (openzfs).
+test("search and check know Debian package names and aliases", async ({ page, request }) => {
+  for (const q of ["zfs-dkms", "openzfs"]) {
+    const { modules } = (await (await request.get(`/api/v1/modules?q=${q}`)).json()) as { modules: { slug: string }[] };
+    expect(modules.map((m) => m.slug), q).toContain("zfs");
+  }
+  await page.goto(`/?q=v4l2loopback-dkms`);
+  await expect(page.getByRole("link", { name: "v4l2loopback", exact: true })).toBeVisible();
+  const res = await request.get(`/api/v1/check?kernel=6.1.0-56-amd64&module=${encodeURIComponent("zfs-dkms@2.1.11")}&module=openzfs@2.3.2`);
+  const body = (await res.json()) as { modules: { module: string; found: boolean; version: string }[] };
+  expect(body.modules.map((m) => [m.module, m.found, m.version])).toEqual([["zfs", true, "2.1.11"]]);
 });

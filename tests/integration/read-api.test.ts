@@ -78,6 +78,16 @@ describe("GET /api/v1/modules", () => {
       newestPassingKernel: D612,
       cellCount: 10,
       failingCells: 3,
+      // issue 12: the newest version on the newest kernel of each series, arches folded as in the matrix
+      newest: {
+        state: "mixed",
+        version: "0.13.2",
+        series: [
+          { series: "6.1", kernel: D61, status: "pass" },
+          { series: "6.8", kernel: U68, status: "error" },
+          { series: "6.12", kernel: D612, status: "fail" },
+        ],
+      },
       // 0.13.2 passes on the newest series it was built on (one arch passing is enough for a series).
       support: {
         state: "current",

@@ -3,6 +3,11 @@ import { renderToString } from "react-dom/server";
 import { MATRIX_PAGE_LIMITS, matrixWindow } from "@/lib/domain/matrix-window";
 import type { MatrixView } from "@/lib/services/get-matrix";
 import { MatrixTable } from "@/app/modules/[slug]/MatrixTable";
+import { AppRouterContext, type AppRouterInstance } from "next/dist/shared/lib/app-router-context.shared-runtime";
+
+// The matrix grid is a client component that navigates with the App Router; server rendering it
+// outside Next needs a router in context (never called while rendering).
+const router = {} as AppRouterInstance;
 
 describe("matrixWindow: what one matrix page draws", () => {
   const L = MATRIX_PAGE_LIMITS;
@@ -48,7 +53,11 @@ function hugeView(): MatrixView {
 describe("the matrix page of a 5,032-kernel module is bounded", () => {
   it("draws at most maxBoxes boxes, says so and offers the next window", () => {
     const t0 = performance.now();
-    const html = renderToString(<MatrixTable base="/modules/huge" view={hugeView()} current={{ expand: "6.1" }} />).replaceAll("<!-- -->", "");
+    const html = renderToString(
+      <AppRouterContext.Provider value={router}>
+        <MatrixTable base="/modules/huge" view={hugeView()} current={{ expand: "6.1" }} />
+      </AppRouterContext.Provider>,
+    ).replaceAll("<!-- -->", "");
     const ms = performance.now() - t0;
     const boxes = (html.match(/<td/g) ?? []).length;
     expect(boxes).toBeLessThanOrEqual(MATRIX_PAGE_LIMITS.maxBoxes + 38);

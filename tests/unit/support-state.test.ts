@@ -26,6 +26,10 @@ describe("supportState", () => {
     ["an experimental kernel flagged prerelease counts as upcoming", [c(K61, "pass"), c("7.4.0-1-amd64", "fail", true)], "current", K61, []],
     ["skips and errors say nothing", [c(K61, "pass"), c(K72, "skip"), c(K73, "error")], "current", K61, []],
     ["no verdict at all", [c(K61, "error")], "untested", null, []],
+    // issue 12: "Newest kernel it builds on: 6.1.0-56-rt-amd64" for 17 modules
+    ["a newer rt build does not outrank the generic one", [c(K61, "pass"), c("6.1.0-57-rt-amd64", "pass")], "current", K61, []],
+    ["a cloud failure on a newer series does not make it behind", [c(K61, "pass"), c("6.12.117+deb13-cloud-amd64", "fail")], "current", K61, []],
+    ["only rt results: judged on those", [c("6.1.0-56-rt-amd64", "pass")], "current", "6.1.0-56-rt-amd64", []],
     ["the plain flavour of the newest passing build is named", [c("6.1.0-56-rt-amd64", "pass"), c(K61, "pass"), c("6.1.0-56-cloud-amd64", "pass")], "current", K61, []],
   ];
   it.each(table)("%s", (_name, cells, state, last, failing) => {

@@ -5,12 +5,13 @@ import { formatSignature, signaturePath } from "@/lib/domain/signature";
 import type { IncidentSummary } from "@/lib/services/regressions/incident-summary";
 import { IncidentStatusBadge } from "./IncidentStatusBadge";
 import { fmtDate, fmtDays, modulePath } from "./format";
+import { TableScroll } from "@/app/components/TableScroll";
 
 /** Incidents as a table; `showModule` when several modules are listed. */
 export function IncidentTable({ incidents, showModule = true }: { incidents: IncidentSummary[]; showModule?: boolean }) {
   return (
     <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="w-full border-collapse text-sm" data-testid="incident-table">
+      <TableScroll label="Incidents"><table className="w-full border-collapse text-sm" data-testid="incident-table">
         <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
           <tr>
             <th className="px-3 py-2">#</th>
@@ -75,7 +76,7 @@ export function IncidentTable({ incidents, showModule = true }: { incidents: Inc
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></TableScroll>
     </div>
   );
 }

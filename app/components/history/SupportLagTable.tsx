@@ -1,5 +1,6 @@
 import type { LagPick, SupportLagRow } from "@/lib/domain/support-lag";
 import { fmtDate, fmtDays } from "./format";
+import { TableScroll } from "@/app/components/TableScroll";
 
 function Pick({ pick }: { pick: LagPick | null }) {
   if (!pick) return <span className="text-slate-400">none</span>;
@@ -21,7 +22,7 @@ function Lag({ pick }: { pick: LagPick | null }) {
 export function SupportLagTable({ rows }: { rows: SupportLagRow[] }) {
   return (
     <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="w-full border-collapse text-sm" data-testid="support-lag-table">
+      <TableScroll label="Support lag"><table className="w-full border-collapse text-sm" data-testid="support-lag-table">
         <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
           <tr>
             <th className="px-3 py-2">Series</th>
@@ -52,7 +53,7 @@ export function SupportLagTable({ rows }: { rows: SupportLagRow[] }) {
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></TableScroll>
       {rows.some((r) => r.firstPassing?.uncertain || r.firstDeclaring?.uncertain) && (
         <p className="px-3 py-1 text-[11px] text-slate-500">* some candidate releases have no release date; the first by version order is shown.</p>
       )}

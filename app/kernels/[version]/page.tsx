@@ -7,6 +7,9 @@ import { AppError } from "@/lib/services/errors";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { StatusLegend } from "@/app/components/StatusLegend";
 import { DatedText } from "@/app/components/DatedText";
+import { TableScroll } from "@/app/components/TableScroll";
+import { extractSignature, signaturePath } from "@/lib/domain/signature";
+import { knownSignatures } from "@/lib/services/history/cell-incidents";
 
 export const dynamic = "force-dynamic";
 
@@ -33,6 +36,13 @@ export default async function KernelPage({ params }: Props) {
     throw e;
   }
   const k = view.kernel.parsed;
+  // Error lines link to their kernel change (signature page) when some regression carries it.
+  const symbolOf = new Map(view.modules.flatMap((m) => m.versions.flatMap((v) => (v.errorLine ? [[v.errorLine, extractSignature(v.errorLine)?.symbol ?? null] as const] : []))));
+  const known = await knownSignatures([...symbolOf.values()].filter((s): s is string => s !== null));
+  const sigOf = (line: string) => {
+    const sym = symbolOf.get(line);
+    return sym && known.has(sym) ? sym : null;
+  };
   const facts: [string, string | null][] = [
     ["Linux", view.kernel.upstreamVersion ?? "unknown (the kernel string does not carry it and no package version was reported)"],
     ["Package", view.kernel.package ? `${view.kernel.package}${view.kernel.packageVersion ? ` ${view.kernel.packageVersion}` : ""}` : null],
@@ -83,7 +93,7 @@ export default async function KernelPage({ params }: Props) {
         {view.counts.pass} module versions pass, {view.counts.fail} fail, {view.counts.error} could not be tested (environment), {view.counts.skip} decline this kernel.
       </p>
       <StatusLegend />
-      <table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm">
+      <TableScroll label="Modules on this kernel"><table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm">
         <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
           <tr>
             <th className="px-3 py-2">Module</th>
@@ -112,12 +122,20 @@ export default async function KernelPage({ params }: Props) {
                   <StatusBadge status={v.status} />
                   {v.arches.length > 1 && <span className="ml-2 text-xs text-slate-500">{v.arches.map((a) => `${a.arch}: ${a.status}`).join(", ")}</span>}
                 </td>
-                <td className="px-3 py-1.5 font-mono text-xs text-red-900">{v.errorLine ?? ""}</td>
+                <td className="px-3 py-1.5 font-mono text-xs text-red-900">
+                  {v.errorLine && sigOf(v.errorLine) ? (
+                    <Link href={signaturePath(sigOf(v.errorLine)!)} className="underline decoration-red-300 underline-offset-2" title="other modules this kernel change broke">
+                      {v.errorLine}
+                    </Link>
+                  ) : (
+                    (v.errorLine ?? "")
+                  )}
+                </td>
               </tr>
             )),
           )}
         </tbody>
-      </table>
+      </table></TableScroll>
     </div>
   );
 }

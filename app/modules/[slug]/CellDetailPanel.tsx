@@ -5,6 +5,9 @@ import { STAGES } from "@/lib/domain/status";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { ErrorAndLog, LogLink, RunRef } from "@/app/components/ResultLog";
 import { cellHistoryPath } from "@/app/components/history/format";
+import { TableScroll } from "@/app/components/TableScroll";
+import { FocusOnMount } from "@/app/components/FocusOnMount";
+import { CellIncidentLinks } from "@/app/components/history/CellIncidentLinks";
 
 /** The detail of one selected cell: status per stage and arch, the error, the logs. */
 export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string; cell: string; closeHref: string }) {
@@ -24,7 +27,7 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
     );
   }
   return (
-    <section className="rounded-lg border border-slate-300 bg-white p-4 shadow-sm" aria-label="Cell detail" data-testid="cell-detail">
+    <FocusOnMount label="Cell detail" className="rounded-lg border border-slate-300 bg-white p-4 shadow-sm" data={{ "data-testid": "cell-detail" }} closeHref={closeHref} focusKey={cell}>
       <div className="flex items-start justify-between">
         <h2 className="text-lg font-semibold">
           {slug} <span className="font-mono">{detail.version}</span> on{" "}
@@ -33,10 +36,10 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
           </Link>
         </h2>
         <Link href={closeHref} scroll={false} className="text-sm text-slate-600 underline">
-          Close ✕
+          Close ✕<span className="sr-only"> (Escape)</span>
         </Link>
       </div>
-      <table className="mt-3 text-sm">
+      <TableScroll label="Results of this cell"><table className="mt-3 text-sm">
         <thead className="text-left text-xs text-slate-500">
           <tr>
             <th className="pr-4">Arch</th>
@@ -59,7 +62,7 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
               </td>
               {STAGES.map((s) => (
                 <td key={s} className="pr-4">
-                  {a.stages[s] ? <StatusBadge status={a.stages[s]} compact /> : <span className="text-slate-300">—</span>}
+                  {a.stages[s] ? <StatusBadge status={a.stages[s]} compact /> : <span className="text-slate-500">—</span>}
                 </td>
               ))}
               <td className="pr-4 text-xs">{a.lastResultAt.toISOString().replace("T", " ").slice(0, 16)} UTC</td>
@@ -69,7 +72,8 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></TableScroll>
+      {detail.arches.some((a) => a.status === "fail") && <CellIncidentLinks slug={slug} version={detail.version} kernel={detail.kernel} />}
       {detail.arches.some((a) => a.errorLine) && (
         <p className="mt-3 text-sm">
           First error: <code className="rounded bg-red-50 px-1 text-red-900" data-testid="error-line">{detail.arches.find((a) => a.errorLine)?.errorLine}</code>
@@ -100,6 +104,6 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
           </li>
         ))}
       </ol>
-    </section>
+    </FocusOnMount>
   );
 }

@@ -1,5 +1,6 @@
 import type { MatrixVersion } from "@/lib/services/get-matrix";
 import { DatedText } from "@/app/components/DatedText";
+import { TableScroll } from "@/app/components/TableScroll";
 
 /** Versions known without any build result: their declared kernel range and release date, labelled as declared. */
 export function DeclaredOnlyVersions({ versions }: { versions: MatrixVersion[] }) {
@@ -12,7 +13,7 @@ export function DeclaredOnlyVersions({ versions }: { versions: MatrixVersion[] }
       <p className="mt-1 text-xs text-slate-600">
         The pre-upgrade check answers for these from the declared range alone, and says so (&ldquo;declared, never built here&rdquo;).
       </p>
-      <table className="mt-2 text-xs">
+      <TableScroll label="Versions with a declared range only"><table className="mt-2 text-xs">
         <thead className="text-left text-slate-500">
           <tr>
             <th className="pr-4">Version</th>
@@ -31,7 +32,7 @@ export function DeclaredOnlyVersions({ versions }: { versions: MatrixVersion[] }
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></TableScroll>
     </details>
   );
 }

@@ -22,7 +22,7 @@ export function MatrixWindowNote(props: { base: string; view: MatrixView; curren
         kernels and {n(MATRIX_PAGE_LIMITS.maxBoxes)} boxes). Showing versions {n(win.versionStart + 1)}–{n(win.versionEnd)} of {n(view.versions.length)}
         {expandedKernels > 0 && (
           <>
-            {" "}and expanded kernels {n(win.kernelStart + 1)}–{n(win.kernelEnd)} of {n(expandedKernels)}
+            {" "}and expanded kernels {n(win.kernelStart + 1)}–{n(win.kernelEnd)} of {n(expandedKernels)} (newest first)
           </>
         )}
         .
@@ -30,8 +30,8 @@ export function MatrixWindowNote(props: { base: string; view: MatrixView; curren
       <p className="flex flex-wrap gap-3">
         {win.versionStart > 0 && link("← newer versions", { vstart: String(Math.max(0, win.versionStart - rows)) })}
         {win.versionEnd < view.versions.length && link("older versions →", { vstart: String(win.versionEnd) })}
-        {win.kernelStart > 0 && link("← earlier kernels", { kstart: String(Math.max(0, win.kernelStart - cols)) })}
-        {win.kernelEnd < expandedKernels && link("later kernels →", { kstart: String(win.kernelEnd) })}
+        {win.kernelStart > 0 && link("← newer kernels", { kstart: String(Math.max(0, win.kernelStart - cols)) })}
+        {win.kernelEnd < expandedKernels && link("older kernels →", { kstart: String(win.kernelEnd) })}
         <span>
           Or narrow: pick a distro, flavour or series range above, expand fewer series, or read everything from{" "}
           <a href={`/api/v1${base}/matrix`} className="underline">

@@ -32,7 +32,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function ModulePage({ params, searchParams }: Props) {
   const slug = decodeSegment((await params).slug) ?? notFound();
   const sp = await searchParams;
-  const parsed = matrixQuerySchema.safeParse({ arch: first(sp.arch), distro: first(sp.distro), flavour: first(sp.flavour), from: first(sp.from), to: first(sp.to), expand: first(sp.expand), vstart: first(sp.vstart), kstart: first(sp.kstart) });
+  const parsed = matrixQuerySchema.safeParse({ arch: first(sp.arch), distro: first(sp.distro), flavour: first(sp.flavour), flavours: first(sp.flavours) === "all" ? "all" : "generic", from: first(sp.from), to: first(sp.to), expand: first(sp.expand), vstart: first(sp.vstart), kstart: first(sp.kstart) });
   const query = parsed.success ? parsed.data : {};
   // Resolve the module before anything streams, so an unknown slug is a real 404.
   const mod = await loadOr404(getModule(slug));

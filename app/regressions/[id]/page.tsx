@@ -13,6 +13,7 @@ import { STATUS_CLASS } from "@/app/components/status-style";
 import { IncidentStatusBadge } from "@/app/components/history/IncidentStatusBadge";
 import { cellHistoryPath, fmtDate, fmtDays, modulePath } from "@/app/components/history/format";
 import { ErrorAndLog, LogLink, RunRef } from "@/app/components/ResultLog";
+import { TableScroll } from "@/app/components/TableScroll";
 
 export const dynamic = "force-dynamic";
 
@@ -126,7 +127,7 @@ export default async function RegressionPage({ params }: Props) {
           <p className="text-sm text-slate-600">The kernels of this incident have no results left.</p>
         ) : (
           <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-            <table className="border-collapse text-xs" data-testid="neighbourhood">
+            <TableScroll label="Neighbourhood"><table className="border-collapse text-xs" data-testid="neighbourhood">
               <thead className="bg-slate-100">
                 <tr>
                   <th className="px-2 py-1 text-left">Version \ kernel ({i.lineLabel}, {i.arch})</th>
@@ -156,7 +157,7 @@ export default async function RegressionPage({ params }: Props) {
                             {STATE_LOOK[c.state].text}
                           </Link>
                         ) : (
-                          <span className="text-slate-300" title="no verdict (not built, or only errors/skips)">
+                          <span className="text-slate-500" title="no verdict (not built, or only errors/skips)">
                             ·
                           </span>
                         )}
@@ -165,7 +166,7 @@ export default async function RegressionPage({ params }: Props) {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </table></TableScroll>
           </div>
         )}
       </section>

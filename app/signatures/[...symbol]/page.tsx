@@ -6,6 +6,7 @@ import { getSignature, type SignatureDetail } from "@/lib/services/regressions/l
 import { IncidentStatusBadge } from "@/app/components/history/IncidentStatusBadge";
 import { IncidentTable } from "@/app/components/history/IncidentTable";
 import { KernelChange } from "@/app/components/history/KernelChange";
+import { TableScroll } from "@/app/components/TableScroll";
 
 export const dynamic = "force-dynamic";
 
@@ -41,7 +42,7 @@ export default async function SignaturePage({ params }: Props) {
           .
         </p>
       </header>
-      <table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm" data-testid="signature-modules">
+      <TableScroll label="Modules with this error"><table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm" data-testid="signature-modules">
         <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
           <tr>
             <th className="px-3 py-2">Module</th>
@@ -66,7 +67,7 @@ export default async function SignaturePage({ params }: Props) {
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></TableScroll>
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">The regressions</h2>
         <IncidentTable incidents={d.incidents} />

@@ -1,3 +1,4 @@
+import { resolveModuleSlugs } from "../resolve-module-slugs";
 import { modulesToCheck, parseDkmsStatus, type DkmsState, type DkmsStatus } from "../../domain/dkms-status";
 import { kernelLine, lineLabel, tryParseKernelVersion } from "../../domain/kernel-version";
 import { isUpcoming, upstreamOf } from "../../domain/kernel-release";
@@ -96,7 +97,14 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
   if (!parsed.ok) throw new AppError("validation_failed", parsed.error, [{ path: "kernel", message: parsed.error }]);
   const target = parsed.value;
   const dkms = input.dkmsStatus !== undefined ? parseDkmsStatus(input.dkmsStatus) : null;
-  const wanted = collectWanted(input.modules ?? [], dkms);
+  const named = collectWanted(input.modules ?? [], dkms);
+  // zfs-dkms, openzfs → zfs (lib/domain/module-alias.ts); no query unless such a name was given.
+  const slugs = await resolveModuleSlugs(named.map((w) => w.slug));
+  const wanted: Wanted[] = [];
+  for (const w of named) {
+    const slug = slugs.get(w.slug)!;
+    if (!wanted.some((x) => x.slug === slug)) wanted.push({ ...w, slug });
+  }
   if (wanted.length > MAX_CHECK_MODULES) {
     throw new AppError("validation_failed", `too many modules: ${wanted.length} (at most ${MAX_CHECK_MODULES} per check)`);
   }

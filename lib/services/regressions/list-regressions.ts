@@ -1,7 +1,7 @@
 import { db } from "../../db/client";
 import { compareSeries } from "../../domain/kernel-version";
 import type { Prisma } from "../../generated/prisma/client";
-import type { RegressionsQuery } from "../../schemas/regressions";
+import type { RegressionSort, RegressionsQuery } from "../../schemas/regressions";
 import { incidentInclude, toSummary, type IncidentSummary } from "./incident-summary";
 
 export interface RegressionList {
@@ -13,8 +13,17 @@ export interface RegressionList {
   options: { modules: string[]; series: string[]; signatures: string[] };
 }
 
-/** Incidents, newest first, filtered by module, status, series of the first bad kernel and signature. */
-export async function listRegressions(query: RegressionsQuery): Promise<RegressionList> {
+/** Incidents in the asked order (newest first by default), filtered by module, status, series of the first bad kernel and signature. */
+const ORDER: Record<RegressionSort, Prisma.IncidentOrderByWithRelationInput[]> = {
+  newest: [{ openedAt: "desc" }, { id: "desc" }],
+  oldest: [{ openedAt: "asc" }, { id: "asc" }],
+  module: [{ module: { slug: "asc" } }, { openedAt: "desc" }, { id: "desc" }],
+  series: [{ seriesKey: "desc" }, { openedAt: "desc" }, { id: "desc" }],
+  // "open" sorts after "fixed" alphabetically: descending puts the open ones first.
+  "open-longest": [{ status: "desc" }, { openedAt: "asc" }, { id: "asc" }],
+};
+
+export async function listRegressions(query: Omit<RegressionsQuery, "sort"> & { sort?: RegressionSort }): Promise<RegressionList> {
   const where: Prisma.IncidentWhereInput = {
     ...(query.module ? { module: { slug: query.module } } : {}),
     ...(query.status ? { status: query.status } : {}),
@@ -22,7 +31,7 @@ export async function listRegressions(query: RegressionsQuery): Promise<Regressi
     ...(query.signature ? { signature: query.signature } : {}),
   };
   const [rows, total, byStatus, modules, series, signatures] = await Promise.all([
-    db().incident.findMany({ where, include: incidentInclude, orderBy: [{ openedAt: "desc" }, { id: "desc" }], take: query.limit, skip: query.offset }),
+    db().incident.findMany({ where, include: incidentInclude, orderBy: ORDER[query.sort ?? "newest"], take: query.limit, skip: query.offset }),
     db().incident.count({ where }),
     db().incident.groupBy({ by: ["status"], where, _count: { _all: true } }),
     db().module.findMany({ where: { incidents: { some: {} } }, select: { slug: true }, orderBy: { slug: "asc" } }),
@@ -32,7 +41,7 @@ export async function listRegressions(query: RegressionsQuery): Promise<Regressi
   const now = new Date();
   const count = (s: string) => byStatus.find((b) => b.status === s)?._count._all ?? 0;
   return {
-    query,
+    query: { ...query, sort: query.sort ?? "newest" },
     total,
     counts: { open: count("open"), fixed: count("fixed") },
     items: rows.map((r) => toSummary(r, now)),

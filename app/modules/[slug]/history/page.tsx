@@ -8,12 +8,11 @@ import { loadOr404 } from "@/lib/http/page";
 import { getModuleHistory, type ModuleHistory } from "@/lib/services/history/get-module-history";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { IncidentTable } from "@/app/components/history/IncidentTable";
-import { PassRateChart } from "@/app/components/history/PassRateChart";
-import { RegressionTimeline, type TimelineDatum } from "@/app/components/history/RegressionTimeline";
-import { SupportLagChart } from "@/app/components/history/SupportLagChart";
+import type { TimelineDatum } from "@/app/components/history/RegressionTimeline";
+import { PassRateChart, RegressionTimeline, SupportLagChart, TimeToFixChart } from "@/app/components/history/charts";
 import { SupportLagTable } from "@/app/components/history/SupportLagTable";
-import { TimeToFixChart } from "@/app/components/history/TimeToFixChart";
 import { cellHistoryPath, fmtDate, fmtDays, modulePath } from "@/app/components/history/format";
+import { TableScroll } from "@/app/components/TableScroll";
 
 export const dynamic = "force-dynamic";
 
@@ -148,7 +147,7 @@ export default async function HistoryPage({ params }: Props) {
         ) : h.declared.mismatches.length === 0 ? (
           <Empty>All results of the {h.declared.declaredVersions} versions that declare a kernel range agree with it.</Empty>
         ) : (
-          <table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm" data-testid="declared-mismatches">
+          <TableScroll label="Declared range mismatches"><table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm" data-testid="declared-mismatches">
             <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
               <tr>
                 <th className="px-3 py-2">Version</th>
@@ -178,7 +177,7 @@ export default async function HistoryPage({ params }: Props) {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></TableScroll>
         )}
       </section>
 

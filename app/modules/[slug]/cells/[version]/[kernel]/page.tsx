@@ -11,6 +11,7 @@ import { getCellHistory, type CellHistoryView } from "@/lib/services/history/get
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { cellHistoryPath, fmtDate, modulePath } from "@/app/components/history/format";
 import { ErrorAndLog, LogLink, RunRef } from "@/app/components/ResultLog";
+import { CellIncidentLinks } from "@/app/components/history/CellIncidentLinks";
 
 export const dynamic = "force-dynamic";
 
@@ -71,6 +72,7 @@ export default async function CellHistoryPage({ params, searchParams }: Props) {
           {view.dates.kernelUpcoming && " (a pre-release: rc or experimental)"}; {version} released{" "}
           <DatedText at={view.dates.versionReleasedAt} source={view.dates.versionReleasedAtSource} />. The dates below are when each result was seen.
         </p>
+        <CellIncidentLinks slug={slug} version={version} kernel={kernel} />
         <p className="text-sm text-slate-600">
           Every result of this combination over time{arch ? `, arch ${arch}` : ""}. Kernel line: {view.lineLabel}.{" "}
           {view.previousKernel && (

@@ -1,0 +1,36 @@
+/**
+ * One example request per API operation, with values from the demo data, for the API docs page.
+ * Written once here so the page shows a request that works on the demo; the e2e spec runs them.
+ */
+export const API_EXAMPLES: Readonly<Record<string, string>> = {
+  postResults: `curl -X POST "$BASE/api/v1/results" -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" --data @results.json`,
+  getKnownResults: `curl "$BASE/api/v1/results/known?source=debian12-dkms"`,
+  listModules: `curl "$BASE/api/v1/modules?q=zfs"`,
+  getModule: `curl "$BASE/api/v1/modules/v4l2loopback"`,
+  getMatrix: `curl "$BASE/api/v1/modules/v4l2loopback/matrix?from=6.1&to=6.12&flavours=generic"`,
+  getCell: `curl "$BASE/api/v1/modules/v4l2loopback/versions/0.12.7/kernels/6.12.107%2Bdeb12-amd64"`,
+  getHealth: `curl -i "$BASE/api/v1/health"`,
+  listKernels: `curl "$BASE/api/v1/kernels"`,
+  getKernel: `curl "$BASE/api/v1/kernels/6.12.107%2Bdeb12-amd64"`,
+  checkGet: `curl "$BASE/api/v1/check?kernel=6.12.107%2Bdeb12-amd64&module=v4l2loopback@0.12.7&module=zfs@2.1.11"`,
+  checkPost: `dkms status | curl -X POST "$BASE/api/v1/check" -H "Content-Type: application/json" --data "$(jq -Rs '{kernel: "6.12.107+deb12-amd64", dkmsStatus: .}')"`,
+  getBadge: `curl "$BASE/api/v1/badge/v4l2loopback/6.12.svg"`,
+  listRegressions: `curl "$BASE/api/v1/regressions?status=open&sort=module"`,
+  getRegression: `curl "$BASE/api/v1/regressions/1"`,
+  regressionsFeed: `curl "$BASE/api/v1/regressions.atom"`,
+  listUpcoming: `curl "$BASE/api/v1/upcoming"`,
+  upcomingFeed: `curl "$BASE/api/v1/upcoming.atom"`,
+  moduleRegressionsFeed: `curl "$BASE/api/v1/modules/v4l2loopback/regressions.atom"`,
+  watchFeed: `curl "$BASE/api/v1/watch.atom?module=v4l2loopback&kernel=6.12"`,
+  getModuleHistory: `curl "$BASE/api/v1/modules/v4l2loopback/history"`,
+  listSignatures: `curl "$BASE/api/v1/signatures"`,
+  getSignature: `curl "$BASE/api/v1/signatures/strlcpy"`,
+  getOpenApi: `curl "$BASE/api/v1/openapi.json"`,
+  importKcidb: `curl -X POST "$BASE/api/v1/import/kcidb" -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" --data @kcidb.json`,
+  exportKcidb: `curl "$BASE/api/v1/export/kcidb?module=v4l2loopback&version=0.12.7"`,
+  exportJunit: `curl "$BASE/api/v1/export/junit?module=v4l2loopback&version=0.12.7"`,
+  importJunit: `curl -X POST "$BASE/api/v1/import/junit?module=v4l2loopback&version=0.12.7" -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/xml" --data-binary @junit.xml`,
+  listWebhooks: `curl "$BASE/api/v1/webhooks" -H "Authorization: Bearer $ADMIN_TOKEN"`,
+  addWebhook: `curl -X POST "$BASE/api/v1/webhooks" -H "Authorization: Bearer $ADMIN_TOKEN" -H "Content-Type: application/json" --data '{"url": "https://chat.example.org/hook", "module": "zfs"}'`,
+  removeWebhook: `curl -X DELETE "$BASE/api/v1/webhooks/1" -H "Authorization: Bearer $ADMIN_TOKEN"`,
+};
