@@ -1,5 +1,5 @@
 import { db, pgRead } from "../db/client";
-import { seriesSortKey } from "../domain/kernel-version";
+import { isGenericFlavour, seriesSortKey } from "../domain/kernel-version";
 import { isUpcoming, upstreamOf } from "../domain/kernel-release";
 import { foldArches, summariseGroup, type GroupHeadline } from "../domain/matrix";
 import { STATUSES, type Status } from "../domain/status";
@@ -201,6 +201,7 @@ export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): P
     (k) =>
       (!query.distro || k.distro === query.distro) &&
       (!query.flavour || k.flavour === query.flavour) &&
+      (query.flavours !== "generic" || !!query.flavour || isGenericFlavour(k.version)) &&
       (!fromKey || k.seriesKey >= fromKey) &&
       (!toKey || k.seriesKey <= toKey),
   );

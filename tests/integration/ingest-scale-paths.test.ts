@@ -80,7 +80,7 @@ describe("ingest at scale: SQL fold, per-grid incidents, compact matrix", () => 
     expect(report.differences).toEqual([]);
 
     for (const slug of slugs) {
-      for (const query of [{}, { arch: "aarch64" }, { distro: "debian" }, { from: "6.6" }]) {
+      for (const query of [{}, { arch: "aarch64" }, { distro: "debian" }, { from: "6.6" }, { flavours: "generic" as const }]) {
         const full = await getMatrix(slug, query);
         const expand = full.series.map((s) => s.series);
         const compact = await getMatrixCompact(slug, { ...query, expand });
