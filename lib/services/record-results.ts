@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { recordFootprints } from "./footprints/record-footprints";
 import { db, type Tx } from "../db/client";
 import { extractErrorLine, excerptLog, normaliseErrorLine } from "../domain/error-line";
 import type { IngestBody, IngestResponse, KernelInfo } from "../schemas/ingest";
@@ -100,6 +101,7 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
         };
       });
       await tx.result.createMany({ data: rows });
+      await recordFootprints(tx, { runId: run.id, results: body.results, versionIds: created.versionIds, kernelIds: created.kernelIds });
       const keys = new Map<string, CellKey>();
       for (const r of rows) keys.set(`${r.moduleVersionId}:${r.kernelId}:${r.arch}`, r);
       const cellsUpdated = await recomputeCells(tx, [...keys.values()]);

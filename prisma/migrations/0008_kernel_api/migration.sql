@@ -21,7 +21,10 @@ CREATE TABLE "Footprint" (
     "arch" TEXT NOT NULL,
     "symbols" TEXT[],
     "headers" TEXT[],
-    "resultId" INTEGER NOT NULL,
+    "references" TEXT[],
+    "licences" TEXT[],
+    "importedNamespaces" TEXT[],
+    "runId" INTEGER NOT NULL,
     "recordedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "Footprint_pkey" PRIMARY KEY ("moduleVersionId","kernelId","arch")

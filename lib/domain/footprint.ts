@@ -1,0 +1,96 @@
+/**
+ * A module build's footprint: which kernel symbols its .ko imports and which kernel headers its
+ * sources included. Pure parsers of what the runner captures (`nm -u`, kbuild's .*.cmd dependency
+ * files, `modinfo -F`), and the compact, validated shape sent with an ingest result.
+ */
+import { normaliseHeaderPath } from "./kernel-api";
+
+export interface Footprint {
+  /** undefined symbols of the module's .ko files, sorted: what it needs the kernel to export */
+  symbols: string[];
+  /** kernel headers its sources included, as include names ("linux/string.h"), sorted */
+  headers: string[];
+  /**
+   * identifiers its own C sources call or expand (`name(`), sorted: catches kernel functions the
+   * compiler inlined away (fortified strlcpy leaves no undefined symbol), but also names inside
+   * `#if LINUX_VERSION_CODE` branches not taken, so weaker evidence than `symbols`
+   */
+  references?: string[];
+  /** MODULE_LICENSE of its .ko files (distinct), e.g. ["GPL"]; absent: unknown */
+  licences?: string[];
+  /** MODULE_IMPORT_NS of its .ko files (distinct) */
+  importedNamespaces?: string[];
+}
+
+export const MAX_FOOTPRINT_SYMBOLS = 20_000;
+export const MAX_FOOTPRINT_HEADERS = 10_000;
+export const MAX_FOOTPRINT_REFERENCES = 20_000;
+
+const C_WORDS = new Set(
+  "if else for while do switch case return sizeof typeof __typeof__ _Alignof alignof defined __attribute__ __builtin_expect asm __asm__ volatile __volatile__ static inline struct union enum const unsigned signed int long short char void goto break continue default _Static_assert offsetof likely unlikely".split(" "),
+);
+
+/** Identifiers followed by `(` in C source, comments, strings and character literals removed. */
+export function parseSourceReferences(text: string): string[] {
+  const code = text
+    .replace(/\/\*[\s\S]*?\*\//g, " ")
+    .replace(/\/\/[^\n]*/g, " ")
+    .replace(/"(?:[^"\\\n]|\\.)*"/g, '""')
+    .replace(/'(?:[^'\\\n]|\\.)*'/g, "''");
+  const out = new Set<string>();
+  for (const m of code.matchAll(/\b([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) if (!C_WORDS.has(m[1])) out.add(m[1]);
+  return sortUnique(out);
+}
+
+const sortUnique = (xs: Iterable<string>) => [...new Set(xs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** `nm -u file.ko` lines ("                 U strlcpy"): the names, without kbuild's own. */
+export function parseNmUndefined(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split("\n")) {
+    const m = /^\s*[Uw]\s+(\S+)\s*$/.exec(line);
+    if (m && m[1] !== "__this_module") out.push(m[1]);
+  }
+  return sortUnique(out);
+}
+
+/**
+ * The kernel headers named in kbuild's .*.o.cmd files (`deps_… := \` then one path a line).
+ * A path counts as a kernel header when it lies in a kernel header tree: under
+ * …/linux-headers-*\/ (Debian), …/lib/modules/*\/build/ or a relative include/ or arch/x86/include/
+ * (kbuild writes paths relative to the kernel tree). The module's own headers are not kernel API.
+ */
+export function parseCmdDeps(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split(/[\s\\]+/)) {
+    if (!raw.endsWith(".h") || raw.startsWith("$(")) continue;
+    const m = /(?:^|\/)(?:linux-headers-[^/]+|lib\/modules\/[^/]+\/(?:build|source))\/(.+)$/.exec(raw) ?? /^((?:arch\/x86\/)?include\/.+)$/.exec(raw);
+    const name = m ? normaliseHeaderPath(m[1]) : null;
+    if (name) out.push(name);
+  }
+  return sortUnique(out);
+}
+
+export function makeFootprint(parts: { nm: string[]; cmd: string[]; sources?: string[]; licences?: string[]; importedNamespaces?: string[] }): Footprint {
+  const symbols = sortUnique(parts.nm.flatMap(parseNmUndefined)).slice(0, MAX_FOOTPRINT_SYMBOLS);
+  const headers = sortUnique(parts.cmd.flatMap(parseCmdDeps)).slice(0, MAX_FOOTPRINT_HEADERS);
+  return {
+    symbols,
+    headers,
+    ...(parts.sources ? { references: sortUnique(parts.sources.flatMap(parseSourceReferences)).slice(0, MAX_FOOTPRINT_REFERENCES) } : {}),
+    ...(parts.licences && parts.licences.length ? { licences: sortUnique(parts.licences.map((l) => l.trim()).filter(Boolean)) } : {}),
+    ...(parts.importedNamespaces ? { importedNamespaces: sortUnique(parts.importedNamespaces.map((l) => l.trim()).filter(Boolean)) } : {}),
+  };
+}
+
+/**
+ * Licences the kernel treats as GPL-compatible (include/linux/license.h, license_is_gpl_compatible):
+ * only such a module may use EXPORT_SYMBOL_GPL symbols.
+ */
+const GPL_COMPATIBLE = new Set(["GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"]);
+
+/** true / false, or null when no licence was recorded. A module of several .ko files needs all GPL. */
+export function isGplCompatible(licences: readonly string[] | undefined): boolean | null {
+  if (!licences || licences.length === 0) return null;
+  return licences.every((l) => GPL_COMPATIBLE.has(l));
+}
