@@ -16,6 +16,8 @@ export interface Footprint {
    * `#if LINUX_VERSION_CODE` branches not taken, so weaker evidence than `symbols`
    */
   references?: string[];
+  /** `#include <…>` names in its own sources, sorted (direct includes, maybe conditional) */
+  includes?: string[];
   /** MODULE_LICENSE of its .ko files (distinct), e.g. ["GPL"]; absent: unknown */
   licences?: string[];
   /** MODULE_IMPORT_NS of its .ko files (distinct) */
@@ -71,13 +73,25 @@ export function parseCmdDeps(text: string): string[] {
   return sortUnique(out);
 }
 
+/** `#include <linux/x.h>` names in C source (quoted includes are the module's own). */
+export function parseSourceIncludes(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*include[ \t]*<([^>\s]+\.h)>/gm)) out.add(m[1]);
+  return sortUnique(out);
+}
+
 export function makeFootprint(parts: { nm: string[]; cmd: string[]; sources?: string[]; licences?: string[]; importedNamespaces?: string[] }): Footprint {
   const symbols = sortUnique(parts.nm.flatMap(parseNmUndefined)).slice(0, MAX_FOOTPRINT_SYMBOLS);
   const headers = sortUnique(parts.cmd.flatMap(parseCmdDeps)).slice(0, MAX_FOOTPRINT_HEADERS);
   return {
     symbols,
     headers,
-    ...(parts.sources ? { references: sortUnique(parts.sources.flatMap(parseSourceReferences)).slice(0, MAX_FOOTPRINT_REFERENCES) } : {}),
+    ...(parts.sources
+      ? {
+          references: sortUnique(parts.sources.flatMap(parseSourceReferences)).slice(0, MAX_FOOTPRINT_REFERENCES),
+          includes: sortUnique(parts.sources.flatMap(parseSourceIncludes)).slice(0, MAX_FOOTPRINT_HEADERS),
+        }
+      : {}),
     ...(parts.licences && parts.licences.length ? { licences: sortUnique(parts.licences.map((l) => l.trim()).filter(Boolean)) } : {}),
     ...(parts.importedNamespaces ? { importedNamespaces: sortUnique(parts.importedNamespaces.map((l) => l.trim()).filter(Boolean)) } : {}),
   };

@@ -97,6 +97,7 @@ export const footprintSchema = z
     symbols: z.array(symbolName).max(MAX_FOOTPRINT_SYMBOLS),
     headers: z.array(includeName).max(MAX_FOOTPRINT_HEADERS),
     references: z.array(symbolName).max(MAX_FOOTPRINT_REFERENCES).optional(),
+    includes: z.array(includeName).max(MAX_FOOTPRINT_HEADERS).optional(),
     licences: z.array(shortText(100)).max(20).optional(),
     importedNamespaces: z.array(z.string().min(1).max(100).regex(/^[A-Za-z0-9_]+$/, "must be a symbol namespace")).max(100).optional(),
   })

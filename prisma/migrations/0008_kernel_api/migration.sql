@@ -22,6 +22,7 @@ CREATE TABLE "Footprint" (
     "symbols" TEXT[],
     "headers" TEXT[],
     "references" TEXT[],
+    "includes" TEXT[],
     "licences" TEXT[],
     "importedNamespaces" TEXT[],
     "runId" INTEGER NOT NULL,

@@ -1,0 +1,140 @@
+/**
+ * Predicted verdicts: will a module version build on a kernel nobody has built it on, judged from
+ * its footprint (what one real build on another kernel, the base, used) and the two kernels' API
+ * snapshots. Pure and table-tested (tests/unit/prediction.test.ts). A prediction is never a
+ * result: it is shown labelled, never stored as a Cell and never opens an incident.
+ */
+import type { ExportedSymbol } from "./kernel-api";
+import { isGplCompatible } from "./footprint";
+
+export const PREDICTED_OUTCOMES = ["fail", "pass", "unknown"] as const;
+export type PredictedOutcome = (typeof PREDICTED_OUTCOMES)[number];
+export const PREDICTION_STRENGTHS = ["strong", "weak"] as const;
+export type PredictionStrength = (typeof PREDICTION_STRENGTHS)[number];
+
+export const REASON_KINDS = [
+  /** an undefined symbol of its .ko that the target no longer exports */
+  "symbol-removed",
+  /** a used symbol the target exports GPL-only, and the module's licence is not GPL-compatible */
+  "symbol-gpl-only",
+  /** a used symbol the target exports in a namespace the module does not import */
+  "symbol-namespace",
+  /** a header it includes directly (and the base build read) that the target lacks */
+  "header-removed",
+  /** a function its sources call, exported by the base, not by the target (the compiler may have inlined it; or it sits in a branch not taken) */
+  "reference-removed",
+  /** a used symbol whose CRC (its prototype or a type it uses) changed: weak */
+  "symbol-crc-changed",
+] as const;
+export type ReasonKind = (typeof REASON_KINDS)[number];
+
+/** How each reason counts: a strong fail, a weak fail, or only weakening a pass. */
+export const REASON_WEIGHT: Record<ReasonKind, "fail" | "weak-fail" | "weak-pass"> = {
+  "symbol-removed": "fail",
+  "symbol-gpl-only": "fail",
+  "symbol-namespace": "fail",
+  "header-removed": "fail",
+  "reference-removed": "weak-fail",
+  "symbol-crc-changed": "weak-pass",
+};
+
+export interface PredictionReason {
+  kind: ReasonKind;
+  /** the symbol or header */
+  name: string;
+}
+
+export interface Prediction {
+  outcome: PredictedOutcome;
+  strength: PredictionStrength;
+  /** fail reasons first, then CRC changes; each list sorted by name */
+  reasons: PredictionReason[];
+  /** "strlcpy removed", "no footprint" … the short text shown after "predicted:" */
+  summary: string;
+}
+
+export interface FootprintView {
+  symbols: readonly string[];
+  headers: readonly string[];
+  references?: readonly string[];
+  includes?: readonly string[];
+  licences?: readonly string[];
+  importedNamespaces?: readonly string[];
+}
+
+export interface ApiView {
+  symbols: ReadonlyMap<string, ExportedSymbol>;
+  headers: ReadonlySet<string>;
+}
+
+export function apiView(snapshot: { symbols: readonly ExportedSymbol[]; headers: readonly string[] }): ApiView {
+  return { symbols: new Map(snapshot.symbols.map((s) => [s.name, s])), headers: new Set(snapshot.headers) };
+}
+
+const REASON_TEXT: Record<ReasonKind, (name: string) => string> = {
+  "symbol-removed": (n) => `${n} removed`,
+  "symbol-gpl-only": (n) => `${n} became GPL-only`,
+  "symbol-namespace": (n) => `${n} moved to a namespace`,
+  "header-removed": (n) => `${n} removed`,
+  "reference-removed": (n) => `${n} removed`,
+  "symbol-crc-changed": (n) => `${n} changed signature`,
+};
+
+export function describeReasons(reasons: readonly PredictionReason[], max = 2): string {
+  const shown = reasons.slice(0, max).map((r) => REASON_TEXT[r.kind](r.name));
+  return reasons.length > max ? `${shown.join(", ")} and ${reasons.length - max} more` : shown.join(", ");
+}
+
+const unknown = (summary: string): Prediction => ({ outcome: "unknown", strength: "weak", reasons: [], summary });
+
+/**
+ * @param base the snapshot of the kernel the footprint was recorded on (null: not imported; then a
+ *   symbol missing from the target cannot be told from one that never was a kernel export, e.g.
+ *   one exported by a sibling module, so it only counts as a weak fail)
+ */
+export function predictBuild(input: { footprint: FootprintView | null; base: ApiView | null; target: ApiView | null }): Prediction {
+  const { footprint, base, target } = input;
+  if (!footprint) return unknown("no footprint: no passing build with footprint on another kernel");
+  if (!target) return unknown("no API snapshot of the target kernel");
+  if (footprint.symbols.length === 0 && footprint.headers.length === 0) return unknown("empty footprint");
+
+  const reasons: PredictionReason[] = [];
+  let weakFail = false;
+  const gpl = isGplCompatible(footprint.licences);
+  // namespaces are recorded by the same runner as licences; without licences they are unknown
+  const imported = footprint.licences && footprint.licences.length ? new Set(footprint.importedNamespaces ?? []) : null;
+  const used = new Set(footprint.symbols);
+
+  for (const name of footprint.symbols) {
+    const t = target.symbols.get(name);
+    const b = base?.symbols.get(name);
+    if (!t) {
+      if (base && !b) continue; // not a kernel export on the base either (a sibling module's, or an alias)
+      reasons.push({ kind: "symbol-removed", name });
+      if (!base) weakFail = true;
+      continue;
+    }
+    if (t.gplOnly && gpl === false) reasons.push({ kind: "symbol-gpl-only", name });
+    else if (t.namespace && imported && !imported.has(t.namespace)) reasons.push({ kind: "symbol-namespace", name });
+    else if (b && b.crc && t.crc && b.crc !== t.crc) reasons.push({ kind: "symbol-crc-changed", name });
+  }
+  if (base) {
+    const read = new Set(footprint.headers);
+    for (const h of footprint.includes ?? []) {
+      if (read.has(h) && base.headers.has(h) && !target.headers.has(h)) reasons.push({ kind: "header-removed", name: h });
+    }
+    for (const name of footprint.references ?? []) {
+      if (!used.has(name) && base.symbols.has(name) && !target.symbols.has(name)) reasons.push({ kind: "reference-removed", name });
+    }
+  }
+
+  const order = (r: PredictionReason) => REASON_KINDS.indexOf(r.kind);
+  reasons.sort((a, b) => order(a) - order(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const strongFails = reasons.filter((r) => REASON_WEIGHT[r.kind] === "fail");
+  const weakFails = reasons.filter((r) => REASON_WEIGHT[r.kind] === "weak-fail");
+  const crc = reasons.filter((r) => REASON_WEIGHT[r.kind] === "weak-pass");
+  if (strongFails.length) return { outcome: "fail", strength: weakFail && strongFails.every((r) => r.kind === "symbol-removed") ? "weak" : "strong", reasons, summary: describeReasons([...strongFails, ...weakFails]) };
+  if (weakFails.length) return { outcome: "fail", strength: "weak", reasons, summary: describeReasons(weakFails) };
+  if (crc.length) return { outcome: "pass", strength: "weak", reasons, summary: `nothing it uses was removed; ${crc.length} used symbol${crc.length === 1 ? "" : "s"} changed signature (CRC)` };
+  return { outcome: "pass", strength: "strong", reasons, summary: "nothing it uses changed" };
+}
