@@ -138,3 +138,19 @@ export function predictBuild(input: { footprint: FootprintView | null; base: Api
   if (crc.length) return { outcome: "pass", strength: "weak", reasons, summary: `nothing it uses was removed; ${crc.length} used symbol${crc.length === 1 ? "" : "s"} changed signature (CRC)` };
   return { outcome: "pass", strength: "strong", reasons, summary: "nothing it uses changed" };
 }
+
+/**
+ * The footprint to predict a kernel from: one recorded on another kernel, the nearest older one
+ * (its API is the closest ancestor of the target's), else the nearest newer one.
+ */
+export function chooseFootprint<F extends { kernel: string }>(footprints: readonly F[], target: string, compare: (a: string, b: string) => number): F | null {
+  let older: F | null = null;
+  let newer: F | null = null;
+  for (const f of footprints) {
+    const c = compare(f.kernel, target);
+    if (c === 0 || f.kernel === target) continue;
+    if (c < 0 && (!older || compare(f.kernel, older.kernel) > 0)) older = f;
+    if (c > 0 && (!newer || compare(f.kernel, newer.kernel) < 0)) newer = f;
+  }
+  return older ?? newer;
+}

@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { kernelVersionString, moduleSlug, moduleVersionString } from "./ingest";
+
+/** At most this many items per list of a compare answer (the counts are always complete). */
+export const MAX_COMPARE_ITEMS = 2000;
+
+export const compareQuerySchema = z
+  .object({
+    from: kernelVersionString,
+    to: kernelVersionString,
+    /** items per list; lists are ordered with the items some module uses first */
+    limit: z
+      .string()
+      .regex(/^\d{1,5}$/, "must be a number")
+      .transform(Number)
+      .pipe(z.int().min(1).max(MAX_COMPARE_ITEMS))
+      .optional(),
+    /** only items that some module's footprint uses */
+    used: z.enum(["1", "0"]).optional(),
+  })
+  .strict()
+  .refine((q) => q.from !== q.to, { message: "`from` and `to` name the same kernel", path: ["to"] });
+export type CompareQuery = z.infer<typeof compareQuerySchema>;
+
+const user = z.object({
+  module: z.string(),
+  version: z.string(),
+  /** how it uses the item: "imports" (the .ko's undefined symbol), "calls" (in its sources only), "includes" (a header) */
+  via: z.enum(["imports", "calls", "includes"]),
+  /** the kernel whose build gave the footprint */
+  kernel: z.string(),
+});
+const symbolSide = z.object({ crc: z.string(), gplOnly: z.boolean(), namespace: z.string() });
+const symbolItem = z.object({ name: z.string(), exporter: z.string(), usedBy: z.array(user) }).extend(symbolSide.shape);
+const snapshotInfo = z.object({ kernel: z.string(), symbols: z.int(), headers: z.int(), importedAt: z.string(), sourceDir: z.string() });
+
+export const compareResponseSchema = z.object({
+  from: snapshotInfo,
+  to: snapshotInfo,
+  counts: z.object({
+    removedSymbols: z.int(),
+    addedSymbols: z.int(),
+    changedSymbols: z.int(),
+    crcChanged: z.int(),
+    licenceChanged: z.int(),
+    namespaceChanged: z.int(),
+    removedHeaders: z.int(),
+    addedHeaders: z.int(),
+    unchangedSymbols: z.int(),
+  }),
+  removedSymbols: z.array(symbolItem),
+  changedSymbols: z.array(z.object({ name: z.string(), changes: z.array(z.enum(["crc", "licence", "namespace"])), from: symbolSide, to: symbolSide, usedBy: z.array(user) })),
+  addedSymbols: z.array(z.object({ name: z.string(), gplOnly: z.boolean(), namespace: z.string(), exporter: z.string() })),
+  removedHeaders: z.array(z.object({ path: z.string(), usedBy: z.array(user) })),
+  addedHeaders: z.array(z.string()),
+  /** module versions using anything removed or changed, with what they use */
+  affected: z.array(z.object({ module: z.string(), version: z.string(), removed: z.array(z.string()), changed: z.array(z.string()) })),
+  footprints: z.object({ moduleVersions: z.int(), truncated: z.boolean() }),
+  limit: z.int(),
+  truncated: z.boolean(),
+});
+export type CompareResponse = z.infer<typeof compareResponseSchema>;
+
+export const predictQuerySchema = z
+  .object({ module: moduleSlug, version: moduleVersionString, kernel: kernelVersionString })
+  .strict();
