@@ -89,6 +89,20 @@ export function normaliseHeaderPath(relative: string): string | null {
   return null;
 }
 
+/**
+ * Names a module can call that the headers define without exporting them: function-like macros
+ * (`#define vmalloc(...)`) and static inline functions. With the exports, this tells whether a
+ * name a module's source calls still exists on a kernel (6.12's strscpy and vmalloc are macros
+ * over sized_strscpy and vmalloc_noprof; strlcpy is gone). Comments are removed first.
+ */
+export function parseHeaderCallables(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/\/\/[^\n]*/g, " ");
+  const out = new Set<string>();
+  const re = /#[ \t]*define[ \t]+([A-Za-z_]\w*)\(|\bstatic\s+(?:[A-Za-z_]\w*\s+)*?(?:__always_inline|inline|__inline__|__inline)\b[^;{}()=]*?\b([A-Za-z_]\w*)\s*\(/g;
+  for (const m of code.matchAll(re)) out.add(m[1] ?? m[2]);
+  return [...out];
+}
+
 /** Sorted, de-duplicated include names. */
 export function encodeHeaders(paths: Iterable<string>): string {
   return [...new Set(paths)].sort(cmp).join("\n");
@@ -109,6 +123,7 @@ export interface ChangedSymbol {
 }
 
 export interface ApiDiff {
+  /** symbols `to` no longer exports; `stillCallable` lists those its headers still define (macro or inline) */
   removedSymbols: ExportedSymbol[];
   addedSymbols: ExportedSymbol[];
   changedSymbols: ChangedSymbol[];

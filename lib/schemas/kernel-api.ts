@@ -25,13 +25,25 @@ export type CompareQuery = z.infer<typeof compareQuerySchema>;
 const user = z.object({
   module: z.string(),
   version: z.string(),
-  /** how it uses the item: "imports" (the .ko's undefined symbol), "calls" (in its sources only), "includes" (a header) */
-  via: z.enum(["imports", "calls", "includes"]),
+  /**
+   * how it uses the item: "imports" (an undefined symbol of its .ko that its sources name),
+   * "calls" (named in its sources, inlined away in the build), "emitted" (an undefined symbol its
+   * sources never name: the old kernel's own inlines and macros emitted it), "includes" (a header)
+   */
+  via: z.enum(["imports", "calls", "emitted", "includes"]),
   /** the kernel whose build gave the footprint */
   kernel: z.string(),
 });
 const symbolSide = z.object({ crc: z.string(), gplOnly: z.boolean(), namespace: z.string() });
-const symbolItem = z.object({ name: z.string(), exporter: z.string(), usedBy: z.array(user) }).extend(symbolSide.shape);
+const symbolItem = z
+  .object({
+    name: z.string(),
+    exporter: z.string(),
+    /** no longer exported, but the target's headers still define it as a macro or inline (6.12's vmalloc) */
+    stillCallable: z.boolean(),
+    usedBy: z.array(user),
+  })
+  .extend(symbolSide.shape);
 const snapshotInfo = z.object({ kernel: z.string(), symbols: z.int(), headers: z.int(), importedAt: z.string(), sourceDir: z.string() });
 
 export const compareResponseSchema = z.object({
@@ -53,7 +65,7 @@ export const compareResponseSchema = z.object({
   addedSymbols: z.array(z.object({ name: z.string(), gplOnly: z.boolean(), namespace: z.string(), exporter: z.string() })),
   removedHeaders: z.array(z.object({ path: z.string(), usedBy: z.array(user) })),
   addedHeaders: z.array(z.string()),
-  /** module versions using anything removed or changed, with what they use */
+  /** module versions whose sources name (or include) something removed, or use something whose licence or namespace changed */
   affected: z.array(z.object({ module: z.string(), version: z.string(), removed: z.array(z.string()), changed: z.array(z.string()) })),
   footprints: z.object({ moduleVersions: z.int(), truncated: z.boolean() }),
   limit: z.int(),

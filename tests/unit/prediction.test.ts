@@ -5,12 +5,14 @@ import { apiView, predictBuild, type FootprintView, type PredictedOutcome, type 
 const sym = (name: string, over: Partial<ExportedSymbol> = {}): ExportedSymbol => ({ name, crc: "0x1", gplOnly: false, namespace: "", exporter: "vmlinux", ...over });
 // 6.1.0-56 → 6.12.107 in miniature, with the real kinds of change
 const BASE = apiView({
-  symbols: [sym("strlcpy"), sym("strscpy"), sym("kmalloc"), sym("class_create", { crc: "0xaaa" }), sym("foo_gpl"), sym("cxl_thing")],
+  symbols: [sym("strlcpy"), sym("strscpy"), sym("kmalloc"), sym("class_create", { crc: "0xaaa" }), sym("foo_gpl"), sym("cxl_thing"), sym("vmalloc"), sym("__class_create")],
   headers: ["asm/unaligned.h", "linux/string.h", "linux/module.h"],
+  callables: ["class_create"],
 });
 const TARGET = apiView({
   symbols: [sym("sized_strscpy"), sym("kmalloc"), sym("class_create", { crc: "0xbbb" }), sym("foo_gpl", { gplOnly: true }), sym("cxl_thing", { namespace: "CXL" })],
   headers: ["linux/unaligned.h", "linux/string.h", "linux/module.h"],
+  callables: ["strscpy", "vmalloc"],
 });
 const fp = (over: Partial<FootprintView> = {}): FootprintView => ({ symbols: ["kmalloc"], headers: ["linux/module.h"], licences: ["GPL"], importedNamespaces: [], ...over });
 
@@ -26,6 +28,10 @@ const TABLE: [what: string, footprint: FootprintView | null, outcome: PredictedO
   ["a directly included header removed", fp({ headers: ["asm/unaligned.h"], includes: ["asm/unaligned.h"] }), "fail", "strong", ["header-removed"], /asm\/unaligned.h removed/],
   ["a header read only transitively, removed", fp({ headers: ["asm/unaligned.h"], includes: [] }), "pass", "strong", [], /nothing/],
   ["a called function inlined away (no .ko symbol) removed", fp({ references: ["strlcpy", "kmalloc"] }), "fail", "weak", ["reference-removed"], /^strlcpy removed$/],
+  ["a removed export that is still a macro on the target (6.12's vmalloc)", fp({ symbols: ["vmalloc"], references: ["vmalloc"] }), "pass", "strong", [], /nothing/],
+  ["a removed export the module never names (emitted by the base's class_create macro)", fp({ symbols: ["__class_create"], references: ["class_create"] }), "pass", "strong", [], /nothing/],
+  ["a removed export the module names", fp({ symbols: ["strlcpy"], references: ["strlcpy"] }), "fail", "strong", ["symbol-removed"], /^strlcpy removed$/],
+  ["a called name that is still a macro on the target (strscpy)", fp({ references: ["strscpy"] }), "pass", "strong", [], /nothing/],
   ["a missing symbol that the base did not export either", fp({ symbols: ["spl_panic"] }), "pass", "strong", [], /nothing/],
   ["no footprint", null, "unknown", "weak", [], /no footprint/],
 ];
@@ -46,8 +52,8 @@ describe("predictBuild", () => {
     expect([p.outcome, p.strength]).toEqual(["fail", "weak"]);
   });
   it("a strong reason outranks CRC changes and names the symbols first", () => {
-    const p = predictBuild({ footprint: fp({ symbols: ["class_create", "strlcpy", "strscpy"] }), base: BASE, target: TARGET });
-    expect(p.reasons.map((r) => `${r.kind}:${r.name}`)).toEqual(["symbol-removed:strlcpy", "symbol-removed:strscpy", "symbol-crc-changed:class_create"]);
-    expect(p.summary).toBe("strlcpy removed, strscpy removed");
+    const p = predictBuild({ footprint: fp({ symbols: ["class_create", "strlcpy", "strscpy"], references: ["strlcpy", "strscpy"], includes: ["asm/unaligned.h"], headers: ["asm/unaligned.h"] }), base: BASE, target: TARGET });
+    expect(p.reasons.map((r) => `${r.kind}:${r.name}`)).toEqual(["symbol-removed:strlcpy", "header-removed:asm/unaligned.h", "symbol-crc-changed:class_create"]);
+    expect(p.summary).toBe("strlcpy removed, asm/unaligned.h removed");
   });
 });

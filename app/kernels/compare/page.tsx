@@ -12,6 +12,13 @@ export const metadata: Metadata = { title: "Compare kernel APIs" };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 type User = CompareResponse["removedSymbols"][number]["usedBy"][number];
 
+const VIA_TEXT: Record<User["via"], string> = {
+  imports: "imports it",
+  calls: "called in its source",
+  emitted: "emitted by the old kernel's headers, not named by the module",
+  includes: "included",
+};
+
 function Users({ users }: { users: User[] }) {
   if (users.length === 0) return <span className="text-slate-400">—</span>;
   return (
@@ -21,7 +28,7 @@ function Users({ users }: { users: User[] }) {
           <Link href={`/modules/${encodeURIComponent(u.module)}`} className="underline" title={`footprint of the build on ${u.kernel}`}>
             {u.module} {u.version}
           </Link>
-          {u.via !== "imports" && <span className="text-xs text-slate-500"> ({u.via === "calls" ? "called in its source" : "included"})</span>}
+          {u.via !== "imports" && <span className="text-xs text-slate-500"> ({VIA_TEXT[u.via]})</span>}
         </li>
       ))}
     </ul>
@@ -154,7 +161,11 @@ export default async function ComparePage({ searchParams }: Props) {
             {r.removedSymbols.map((s) => (
               <tr key={s.name} className="border-t">
                 <td className="font-mono">{s.name}</td>
-                <td className="text-xs text-slate-600">{crcText(s)}{s.exporter !== "vmlinux" ? ` (${s.exporter})` : ""}</td>
+                <td className="text-xs text-slate-600">
+                  {crcText(s)}
+                  {s.exporter !== "vmlinux" ? ` (${s.exporter})` : ""}
+                  {s.stillCallable ? "; still a macro or inline in the new headers" : ""}
+                </td>
                 <td>
                   <Users users={s.usedBy} />
                 </td>

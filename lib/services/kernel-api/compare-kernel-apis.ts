@@ -28,7 +28,8 @@ function usageIndex(footprints: readonly StoredFootprint[], fromSortKey: string 
   for (const f of best.values()) {
     const base = { module: f.module, version: f.version, kernel: f.kernel };
     const imported = new Set(f.symbols);
-    for (const s of f.symbols) add(symbols, s, { ...base, via: "imports" });
+    const called = f.references && f.references.length ? new Set(f.references) : null;
+    for (const s of f.symbols) add(symbols, s, { ...base, via: !called || called.has(s) ? "imports" : "emitted" });
     for (const s of f.references ?? []) if (!imported.has(s)) add(symbols, s, { ...base, via: "calls" });
     const read = new Set(f.headers);
     for (const h of f.includes ?? []) if (read.has(h)) add(headers, h, { ...base, via: "includes" });
@@ -51,6 +52,7 @@ export async function compareKernelApis(q: CompareQuery): Promise<CompareRespons
     throw new AppError("not_found", `no API snapshot of ${missing.join(" or ")}; import one with \`npx modcompat kernel-api import /usr/src/linux-headers-<kernel>\``);
   }
   const limit = q.limit ?? 500;
+  const toCallables = new Set(to.callables);
   const d = diffKernelApi(from, to);
   const { footprints, truncated: fpTruncated } = await loadFootprints();
   const fromKernel = await db().kernel.findUnique({ where: { version: q.from }, select: { sortKey: true } });
@@ -58,7 +60,15 @@ export async function compareKernelApis(q: CompareQuery): Promise<CompareRespons
   const usedFirst = <T extends { usedBy: User[] }>(xs: T[]) => [...xs].sort((a, b) => Number(b.usedBy.length > 0) - Number(a.usedBy.length > 0));
   const only = <T extends { usedBy: User[] }>(xs: T[]) => (q.used === "1" ? xs.filter((x) => x.usedBy.length > 0) : xs);
 
-  const removedSymbols = only(usedFirst(d.removedSymbols.map((s) => ({ name: s.name, crc: s.crc, gplOnly: s.gplOnly, namespace: s.namespace, exporter: s.exporter, usedBy: use.symbols.get(s.name) ?? [] }))));
+  const removedSymbols = only(usedFirst(d.removedSymbols.map((s) => ({
+        name: s.name,
+        crc: s.crc,
+        gplOnly: s.gplOnly,
+        namespace: s.namespace,
+        exporter: s.exporter,
+        stillCallable: toCallables.has(s.name),
+        usedBy: use.symbols.get(s.name) ?? [],
+      }))));
   const changedSymbols = only(
     usedFirst(
       d.changedSymbols.map((c) => ({
@@ -79,10 +89,10 @@ export async function compareKernelApis(q: CompareQuery): Promise<CompareRespons
     affected.set(k, a);
     return a;
   };
-  for (const s of removedSymbols) for (const u of s.usedBy) touch(u).removed.push(s.name);
+  for (const s of removedSymbols) if (!s.stillCallable) for (const u of s.usedBy) if (u.via !== "emitted") touch(u).removed.push(s.name);
   for (const h of removedHeaders) for (const u of h.usedBy) touch(u).removed.push(h.path);
   // a CRC change alone is not a break; licence and namespace changes may be
-  for (const c of changedSymbols) for (const u of c.usedBy) if (c.changes.some((x) => x !== "crc")) touch(u).changed.push(c.name);
+  for (const c of changedSymbols) for (const u of c.usedBy) if (u.via !== "emitted" && c.changes.some((x) => x !== "crc")) touch(u).changed.push(c.name);
 
   const cut = <T>(xs: T[]) => xs.slice(0, Math.min(limit, MAX_COMPARE_ITEMS));
   const lists = { removedSymbols, changedSymbols, addedSymbols: d.addedSymbols, removedHeaders, addedHeaders: d.addedHeaders };

@@ -12,6 +12,7 @@ export interface ImportKernelApiResult {
   gplOnly: number;
   namespaced: number;
   headers: number;
+  callables: number;
   rejectedLines: number;
   /** bytes stored (both gzip columns) and bytes of the plain encodings */
   storedBytes: number;
@@ -26,7 +27,9 @@ export async function importKernelApi(opts: { dir: string; kernel?: string }): P
   const api = await readHeadersDir(opts.dir, opts.kernel);
   const symbolsText = encodeSymbols(api.symbols);
   const headersText = encodeHeaders(api.headers);
-  const digest = createHash("sha256").update(symbolsText).update("\0").update(headersText).digest("hex");
+  const callablesText = encodeHeaders(api.callables);
+  const digest = createHash("sha256").update(symbolsText).update("\0").update(headersText).update("\0").update(callablesText).digest("hex");
+  const callables = gzipSync(callablesText, { level: 9 });
   const symbols = gzipSync(symbolsText, { level: 9 });
   const headers = gzipSync(headersText, { level: 9 });
   const counts = {
@@ -34,11 +37,12 @@ export async function importKernelApi(opts: { dir: string; kernel?: string }): P
     gplOnlyCount: api.symbols.filter((s) => s.gplOnly).length,
     namespacedCount: api.symbols.filter((s) => s.namespace !== "").length,
     headerCount: new Set(api.headers).size,
+    callableCount: new Set(api.callables).size,
   };
   const before = await db().kernelApi.findUnique({ where: { kernel: api.kernel }, select: { digest: true } });
   const unchanged = before?.digest === digest;
   if (!unchanged) {
-    const data = { ...counts, symbols, headers, digest, sourceDir: api.dir, importedAt: new Date() };
+    const data = { ...counts, symbols, headers, callables, digest, sourceDir: api.dir, importedAt: new Date() };
     await db().kernelApi.upsert({ where: { kernel: api.kernel }, create: { kernel: api.kernel, ...data }, update: data });
   }
   return {
@@ -49,9 +53,10 @@ export async function importKernelApi(opts: { dir: string; kernel?: string }): P
     gplOnly: counts.gplOnlyCount,
     namespaced: counts.namespacedCount,
     headers: counts.headerCount,
+    callables: counts.callableCount,
     rejectedLines: api.rejectedLines,
-    storedBytes: symbols.length + headers.length,
-    plainBytes: Buffer.byteLength(symbolsText) + Buffer.byteLength(headersText),
+    storedBytes: symbols.length + headers.length + callables.length,
+    plainBytes: Buffer.byteLength(symbolsText) + Buffer.byteLength(headersText) + Buffer.byteLength(callablesText),
     ms: Date.now() - started,
     unchanged,
   };

@@ -6,6 +6,7 @@ export interface KernelApiSnapshot {
   kernel: string;
   symbols: ExportedSymbol[];
   headers: string[];
+  callables: string[];
   importedAt: Date;
   sourceDir: string;
 }
@@ -17,6 +18,7 @@ export async function loadKernelApi(kernel: string): Promise<KernelApiSnapshot |
     kernel: row.kernel,
     symbols: decodeSymbols(gunzipSync(row.symbols).toString("utf8")),
     headers: decodeHeaders(gunzipSync(row.headers).toString("utf8")),
+    callables: decodeHeaders(gunzipSync(row.callables).toString("utf8")),
     importedAt: row.importedAt,
     sourceDir: row.sourceDir,
   };
@@ -25,7 +27,7 @@ export async function loadKernelApi(kernel: string): Promise<KernelApiSnapshot |
 /** The kernels that have a snapshot, with their counts (no blobs). */
 export async function listKernelApis() {
   return db().kernelApi.findMany({
-    select: { kernel: true, symbolCount: true, gplOnlyCount: true, namespacedCount: true, headerCount: true, importedAt: true, sourceDir: true },
+    select: { kernel: true, symbolCount: true, gplOnlyCount: true, namespacedCount: true, headerCount: true, callableCount: true, importedAt: true, sourceDir: true },
     orderBy: { kernel: "asc" },
   });
 }

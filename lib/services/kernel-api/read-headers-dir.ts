@@ -6,7 +6,7 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { normaliseHeaderPath, parseModuleSymvers, type ExportedSymbol } from "../../domain/kernel-api";
+import { normaliseHeaderPath, parseHeaderCallables, parseModuleSymvers, type ExportedSymbol } from "../../domain/kernel-api";
 
 export interface HeadersDirApi {
   kernel: string;
@@ -15,6 +15,8 @@ export interface HeadersDirApi {
   trees: string[];
   symbols: ExportedSymbol[];
   headers: string[];
+  /** function-like macros and static inlines the headers define */
+  callables: string[];
   rejectedLines: number;
 }
 
@@ -48,7 +50,7 @@ async function commonTree(dir: string): Promise<string | null> {
   return null;
 }
 
-async function walkHeaders(tree: string, out: Set<string>): Promise<void> {
+async function walkHeaders(tree: string, out: Set<string>, callables: Set<string>): Promise<void> {
   for (const rootRel of HEADER_ROOTS) {
     const root = path.join(tree, rootRel);
     let entries: string[];
@@ -60,7 +62,10 @@ async function walkHeaders(tree: string, out: Set<string>): Promise<void> {
     for (const e of entries) {
       if (out.size >= MAX_HEADERS) return;
       const name = normaliseHeaderPath(`${rootRel}/${e}`);
-      if (name) out.add(name);
+      if (!name) continue;
+      out.add(name);
+      const text = await fs.readFile(path.join(root, e), "utf8").catch(() => "");
+      for (const c of parseHeaderCallables(text)) callables.add(c);
     }
   }
 }
@@ -86,6 +91,7 @@ export async function readHeadersDir(dirArg: string, kernelOverride?: string): P
   const common = await commonTree(dir);
   if (common) trees.push(common);
   const headers = new Set<string>();
-  for (const t of trees) await walkHeaders(t, headers);
-  return { kernel, dir, trees, symbols: parsed.symbols, headers: [...headers], rejectedLines: parsed.rejected.length };
+  const callables = new Set<string>();
+  for (const t of trees) await walkHeaders(t, headers, callables);
+  return { kernel, dir, trees, symbols: parsed.symbols, headers: [...headers], callables: [...callables], rejectedLines: parsed.rejected.length };
 }
