@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   plan: async () => (await import("./commands/plan")).registerPlanCommand,
   webhook: async () => (await import("./commands/webhook")).registerWebhookCommands,
   "kernel-api": async () => (await import("./commands/kernel-api")).registerKernelApiCommands,
+  predict: async () => (await import("./commands/predict")).registerPredictCommand,
 };
 
 /** The command a command line names, if it names one; otherwise (help, typos) every command is loaded. */

@@ -167,3 +167,10 @@ export function chooseFootprint<F extends { kernel: string }>(footprints: readon
   }
   return older ?? newer;
 }
+
+/** The one wording of a prediction, shown by the check, the matrix and the CLI: never "broken" or "works". */
+export function predictionLabel(p: Pick<Prediction, "outcome" | "summary">): string | null {
+  if (p.outcome === "fail") return `likely broken (predicted: ${p.summary})`;
+  if (p.outcome === "pass") return `likely (predicted: ${p.summary})`;
+  return null;
+}

@@ -76,3 +76,17 @@ export type CompareResponse = z.infer<typeof compareResponseSchema>;
 export const predictQuerySchema = z
   .object({ module: moduleSlug, version: moduleVersionString, kernel: kernelVersionString })
   .strict();
+
+/** A prediction as the check and the API show it (lib/domain/prediction.ts). */
+export const predictionOutSchema = z.object({
+  outcome: z.enum(["fail", "pass", "unknown"]),
+  strength: z.enum(["strong", "weak"]),
+  summary: z.string(),
+  /** "likely broken (predicted: strlcpy removed)"; null for unknown */
+  label: z.string().nullable(),
+  reasons: z.array(z.object({ kind: z.string(), name: z.string() })),
+  /** the kernel whose real build gave the footprint */
+  footprintKernel: z.string().nullable(),
+  predicted: z.literal(true),
+});
+export type PredictionOut = z.infer<typeof predictionOutSchema>;
