@@ -11,11 +11,14 @@ export interface Footprint {
   /** kernel headers its sources included, as include names ("linux/string.h"), sorted */
   headers: string[];
   /**
-   * identifiers its own C sources call or expand (`name(`), sorted: catches kernel functions the
-   * compiler inlined away (fortified strlcpy leaves no undefined symbol), but also names inside
+   * identifiers its own C sources name (calls, function pointers; not struct members), sorted:
+   * catches kernel functions the compiler inlined away (fortified strlcpy leaves no undefined
+   * symbol) and ones only referenced (`.llseek = no_llseek`), but also names inside
    * `#if LINUX_VERSION_CODE` branches not taken, so weaker evidence than `symbols`
    */
   references?: string[];
+  /** macro-style calls with their argument counts, "DEFINE_SEMAPHORE/1" (parseMacroCalls) */
+  macroCalls?: string[];
   /** `#include <…>` names in its own sources, sorted (direct includes, maybe conditional) */
   includes?: string[];
   /** MODULE_LICENSE of its .ko files (distinct), e.g. ["GPL"]; absent: unknown */
@@ -32,15 +35,50 @@ const C_WORDS = new Set(
   "if else for while do switch case return sizeof typeof __typeof__ _Alignof alignof defined __attribute__ __builtin_expect asm __asm__ volatile __volatile__ static inline struct union enum const unsigned signed int long short char void goto break continue default _Static_assert offsetof likely unlikely".split(" "),
 );
 
-/** Identifiers followed by `(` in C source, comments, strings and character literals removed. */
-export function parseSourceReferences(text: string): string[] {
-  const code = text
+/** C source without comments, string and character literals. */
+function codeOf(text: string): string {
+  return text
+    .replace(/^[ \t]*#[ \t]*include\b.*$/gm, " ")
     .replace(/\/\*[\s\S]*?\*\//g, " ")
     .replace(/\/\/[^\n]*/g, " ")
     .replace(/"(?:[^"\\\n]|\\.)*"/g, '""')
     .replace(/'(?:[^'\\\n]|\\.)*'/g, "''");
+}
+
+/**
+ * Identifiers a C source names, other than keywords and struct members (after `.` or `->`):
+ * functions it calls, and also functions it only takes the address of (`.llseek = no_llseek`).
+ */
+export function parseSourceReferences(text: string): string[] {
   const out = new Set<string>();
-  for (const m of code.matchAll(/\b([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) if (!C_WORDS.has(m[1])) out.add(m[1]);
+  for (const m of codeOf(text).matchAll(/(?<![.>]\s*)\b([A-Za-z_][A-Za-z0-9_]*)\b/g)) if (!C_WORDS.has(m[1]) && !/^\d/.test(m[1])) out.add(m[1]);
+  return sortUnique(out);
+}
+
+/**
+ * Upper-case (macro-style) calls with their argument counts, "DEFINE_SEMAPHORE/1": a kernel macro
+ * whose arity changed breaks the build without any symbol changing.
+ */
+export function parseMacroCalls(text: string): string[] {
+  const code = codeOf(text);
+  const out = new Set<string>();
+  for (const m of code.matchAll(/(?<![.>]\s*)\b([A-Z_][A-Z0-9_]*[A-Z][A-Z0-9_]*)\s*\(/g)) {
+    if (out.size >= 5000) break;
+    let depth = 0;
+    let commas = 0;
+    let empty = true;
+    let i = (m.index ?? 0) + m[0].length;
+    for (; i < code.length && i < (m.index ?? 0) + 4000; i++) {
+      const ch = code[i];
+      if (ch === "(" || ch === "[" || ch === "{") depth++;
+      else if (ch === ")" || ch === "]" || ch === "}") {
+        if (depth === 0) break;
+        depth--;
+      } else if (ch === "," && depth === 0) commas++;
+      if (!/\s/.test(ch)) empty = false;
+    }
+    if (i < code.length && code[i] === ")") out.add(`${m[1]}/${empty ? 0 : commas + 1}`);
+  }
   return sortUnique(out);
 }
 
@@ -90,6 +128,7 @@ export function makeFootprint(parts: { nm: string[]; cmd: string[]; sources?: st
       ? {
           references: sortUnique(parts.sources.flatMap(parseSourceReferences)).slice(0, MAX_FOOTPRINT_REFERENCES),
           includes: sortUnique(parts.sources.flatMap(parseSourceIncludes)).slice(0, MAX_FOOTPRINT_HEADERS),
+          macroCalls: sortUnique(parts.sources.flatMap(parseMacroCalls)).slice(0, MAX_FOOTPRINT_HEADERS),
         }
       : {}),
     ...(parts.licences && parts.licences.length ? { licences: sortUnique(parts.licences.map((l) => l.trim()).filter(Boolean)) } : {}),

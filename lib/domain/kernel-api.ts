@@ -98,9 +98,36 @@ export function normaliseHeaderPath(relative: string): string | null {
 export function parseHeaderCallables(text: string): string[] {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/\/\/[^\n]*/g, " ");
   const out = new Set<string>();
-  const re = /#[ \t]*define[ \t]+([A-Za-z_]\w*)\(|\bstatic\s+(?:[A-Za-z_]\w*\s+)*?(?:__always_inline|inline|__inline__|__inline)\b[^;{}()=]*?\b([A-Za-z_]\w*)\s*\(/g;
-  for (const m of code.matchAll(re)) out.add(m[1] ?? m[2]);
+  const re = /#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)|\bstatic\s+(?:[A-Za-z_]\w*\s+)*?(?:__always_inline|inline|__inline__|__inline)\b[^;{}()=]*?\b([A-Za-z_]\w*)\s*\(/g;
+  for (const m of code.matchAll(re)) {
+    if (m[3]) {
+      out.add(m[3]);
+      continue;
+    }
+    // a function-like macro with its arity: "DEFINE_SEMAPHORE/2", "pr_info/*" (variadic)
+    const params = m[2].trim();
+    out.add(`${m[1]}/${params.includes("...") ? "*" : params === "" ? 0 : params.split(",").length}`);
+  }
   return [...out];
+}
+
+/** The names of parseHeaderCallables entries, and each macro's arities ("*": variadic). */
+export function splitCallables(entries: readonly string[]): { names: Set<string>; arities: Map<string, Set<string>> } {
+  const names = new Set<string>();
+  const arities = new Map<string, Set<string>>();
+  for (const e of entries) {
+    const i = e.indexOf("/");
+    if (i < 0) {
+      names.add(e);
+      continue;
+    }
+    const name = e.slice(0, i);
+    names.add(name);
+    const set = arities.get(name) ?? new Set<string>();
+    set.add(e.slice(i + 1));
+    arities.set(name, set);
+  }
+  return { names, arities };
 }
 
 /** Sorted, de-duplicated include names. */

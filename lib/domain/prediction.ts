@@ -4,7 +4,7 @@
  * snapshots. Pure and table-tested (tests/unit/prediction.test.ts). A prediction is never a
  * result: it is shown labelled, never stored as a Cell and never opens an incident.
  */
-import type { ExportedSymbol } from "./kernel-api";
+import { splitCallables, type ExportedSymbol } from "./kernel-api";
 import { isGplCompatible } from "./footprint";
 
 export const PREDICTED_OUTCOMES = ["fail", "pass", "unknown"] as const;
@@ -21,6 +21,8 @@ export const REASON_KINDS = [
   "symbol-namespace",
   /** a header it includes directly (and the base build read) that the target lacks */
   "header-removed",
+  /** a macro its sources call with a number of arguments the target's macro no longer takes */
+  "macro-arity",
   /** a function its sources call, exported by the base, not by the target (the compiler may have inlined it; or it sits in a branch not taken) */
   "reference-removed",
   /** a used symbol whose CRC (its prototype or a type it uses) changed: weak */
@@ -34,6 +36,7 @@ export const REASON_WEIGHT: Record<ReasonKind, "fail" | "weak-fail" | "weak-pass
   "symbol-gpl-only": "fail",
   "symbol-namespace": "fail",
   "header-removed": "fail",
+  "macro-arity": "weak-fail",
   "reference-removed": "weak-fail",
   "symbol-crc-changed": "weak-pass",
 };
@@ -58,6 +61,7 @@ export interface FootprintView {
   headers: readonly string[];
   references?: readonly string[];
   includes?: readonly string[];
+  macroCalls?: readonly string[];
   licences?: readonly string[];
   importedNamespaces?: readonly string[];
 }
@@ -65,12 +69,15 @@ export interface FootprintView {
 export interface ApiView {
   symbols: ReadonlyMap<string, ExportedSymbol>;
   headers: ReadonlySet<string>;
-  /** function-like macros and static inlines of the headers (parseHeaderCallables) */
+  /** names of the function-like macros and static inlines of the headers (parseHeaderCallables) */
   callables: ReadonlySet<string>;
+  /** each function-like macro's arities ("*": variadic) */
+  macroArities: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export function apiView(snapshot: { symbols: readonly ExportedSymbol[]; headers: readonly string[]; callables?: readonly string[] }): ApiView {
-  return { symbols: new Map(snapshot.symbols.map((s) => [s.name, s])), headers: new Set(snapshot.headers), callables: new Set(snapshot.callables ?? []) };
+  const { names, arities } = splitCallables(snapshot.callables ?? []);
+  return { symbols: new Map(snapshot.symbols.map((s) => [s.name, s])), headers: new Set(snapshot.headers), callables: names, macroArities: arities };
 }
 
 /** A name a module can call on this kernel: exported, or a macro or inline of its headers. */
@@ -83,6 +90,7 @@ const REASON_TEXT: Record<ReasonKind, (name: string) => string> = {
   "symbol-gpl-only": (n) => `${n} became GPL-only`,
   "symbol-namespace": (n) => `${n} moved to a namespace`,
   "header-removed": (n) => `${n} removed`,
+  "macro-arity": (n) => `${n.replace(/\/\d+$/, "")} takes other arguments`,
   "reference-removed": (n) => `${n} removed`,
   "symbol-crc-changed": (n) => `${n} changed signature`,
 };
@@ -135,6 +143,20 @@ export function predictBuild(input: { footprint: FootprintView | null; base: Api
     const read = new Set(footprint.headers);
     for (const h of footprint.includes ?? []) {
       if (read.has(h) && base.headers.has(h) && !target.headers.has(h)) reasons.push({ kind: "header-removed", name: h });
+    }
+    const calls = new Map<string, Set<string>>();
+    for (const c of footprint.macroCalls ?? []) {
+      const i = c.lastIndexOf("/");
+      const set = calls.get(c.slice(0, i)) ?? new Set<string>();
+      set.add(c.slice(i + 1));
+      calls.set(c.slice(0, i), set);
+    }
+    for (const [name, counts] of calls) {
+      const now = target.macroArities.get(name);
+      const before = base.macroArities.get(name);
+      // the module must have built with one of its call forms, and none of them fits the target
+      if (!now || now.has("*") || !before || before.has("*") || target.symbols.has(name)) continue;
+      if ([...counts].some((k) => before.has(k)) && ![...counts].some((k) => now.has(k))) reasons.push({ kind: "macro-arity", name });
     }
     for (const name of footprint.references ?? []) {
       if (!used.has(name) && base.symbols.has(name) && !callable(target, name)) reasons.push({ kind: "reference-removed", name });

@@ -98,6 +98,10 @@ export const footprintSchema = z
     headers: z.array(includeName).max(MAX_FOOTPRINT_HEADERS),
     references: z.array(symbolName).max(MAX_FOOTPRINT_REFERENCES).optional(),
     includes: z.array(includeName).max(MAX_FOOTPRINT_HEADERS).optional(),
+    macroCalls: z
+      .array(z.string().max(210).regex(/^[A-Za-z_][A-Za-z0-9_]*\/\d{1,3}$/, "must be NAME/argument-count"))
+      .max(MAX_FOOTPRINT_HEADERS)
+      .optional(),
     licences: z.array(shortText(100)).max(20).optional(),
     importedNamespaces: z.array(z.string().min(1).max(100).regex(/^[A-Za-z0-9_]+$/, "must be a symbol namespace")).max(100).optional(),
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isGplCompatible, makeFootprint, parseCmdDeps, parseNmUndefined, parseSourceIncludes, parseSourceReferences } from "../../lib/domain/footprint";
+import { isGplCompatible, makeFootprint, parseCmdDeps, parseMacroCalls, parseNmUndefined, parseSourceIncludes, parseSourceReferences } from "../../lib/domain/footprint";
 import { footprintSchema, resultSchema } from "../../lib/schemas/ingest";
 
 describe("footprint parsers", () => {
@@ -21,8 +21,18 @@ describe("footprint parsers", () => {
   });
   it("source references and includes: calls outside comments and strings; <…> includes only", () => {
     const src = '#include <linux/string.h>\n#include "local.h"\n  # include <asm/unaligned.h>\n/* strcpy(x) */ if (n) strlcpy(a, "f(", sizeof(a)); // g()\n';
-    expect(parseSourceReferences(src)).toEqual(["strlcpy"]);
+    expect(parseSourceReferences(src)).toEqual(["a", "n", "strlcpy"]);
+    expect(parseSourceReferences("static const struct file_operations f = { .llseek = no_llseek, .owner = THIS_MODULE }; x->release(y);")).toEqual(["THIS_MODULE", "f", "file_operations", "no_llseek", "x", "y"]);
     expect(parseSourceIncludes(src)).toEqual(["asm/unaligned.h", "linux/string.h"]);
+  });
+  it("macro calls with their argument counts", () => {
+    expect(parseMacroCalls("static DEFINE_SEMAPHORE(lock);\nDEFINE_SEMAPHORE(b, 1); MODULE_LICENSE(\"GPL\"); x = MIN(f(a, b), 3); NO_ARGS();")).toEqual([
+      "DEFINE_SEMAPHORE/1",
+      "DEFINE_SEMAPHORE/2",
+      "MIN/2",
+      "MODULE_LICENSE/1",
+      "NO_ARGS/0",
+    ]);
   });
   it.each([
     [["GPL"], true],

@@ -40,6 +40,7 @@ export async function loadFootprints(where: { moduleVersionIds?: number[] } = {}
       headers: r.headers,
       references: r.references,
       includes: r.includes,
+      macroCalls: r.macroCalls,
       licences: r.licences,
       importedNamespaces: r.importedNamespaces,
     })),

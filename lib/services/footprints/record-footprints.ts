@@ -9,7 +9,7 @@ export async function recordFootprints(
   tx: Tx,
   opts: { runId: number; results: readonly IngestResult[]; versionIds: Map<string, number>; kernelIds: Map<string, number> },
 ): Promise<number> {
-  const rows = new Map<string, { moduleVersionId: number; kernelId: number; arch: string; symbols: string[]; headers: string[]; references: string[]; includes: string[]; licences: string[]; importedNamespaces: string[]; runId: number }>();
+  const rows = new Map<string, { moduleVersionId: number; kernelId: number; arch: string; symbols: string[]; headers: string[]; references: string[]; includes: string[]; macroCalls: string[]; licences: string[]; importedNamespaces: string[]; runId: number }>();
   for (const r of opts.results) {
     if (!r.footprint || r.status !== "pass") continue;
     const moduleVersionId = opts.versionIds.get(`${r.module}@${r.moduleVersion}`);
@@ -24,6 +24,7 @@ export async function recordFootprints(
       headers: [...new Set(f.headers)].sort(),
       references: [...new Set(f.references ?? [])].sort(),
       includes: [...new Set(f.includes ?? [])].sort(),
+      macroCalls: [...new Set(f.macroCalls ?? [])].sort(),
       licences: [...new Set(f.licences ?? [])].sort(),
       importedNamespaces: [...new Set(f.importedNamespaces ?? [])].sort(),
       runId: opts.runId,

@@ -25,6 +25,7 @@ CREATE TABLE "Footprint" (
     "headers" TEXT[],
     "references" TEXT[],
     "includes" TEXT[],
+    "macroCalls" TEXT[],
     "licences" TEXT[],
     "importedNamespaces" TEXT[],
     "runId" INTEGER NOT NULL,
