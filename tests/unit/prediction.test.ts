@@ -7,12 +7,12 @@ const sym = (name: string, over: Partial<ExportedSymbol> = {}): ExportedSymbol =
 const BASE = apiView({
   symbols: [sym("strlcpy"), sym("strscpy"), sym("kmalloc"), sym("class_create", { crc: "0xaaa" }), sym("foo_gpl"), sym("cxl_thing"), sym("vmalloc"), sym("__class_create")],
   headers: ["asm/unaligned.h", "linux/string.h", "linux/module.h"],
-  callables: ["class_create"],
+  callables: ["class_create", "DEFINE_SEMAPHORE/1", "pr_info/*"],
 });
 const TARGET = apiView({
   symbols: [sym("sized_strscpy"), sym("kmalloc"), sym("class_create", { crc: "0xbbb" }), sym("foo_gpl", { gplOnly: true }), sym("cxl_thing", { namespace: "CXL" })],
   headers: ["linux/unaligned.h", "linux/string.h", "linux/module.h"],
-  callables: ["strscpy", "vmalloc"],
+  callables: ["strscpy", "vmalloc", "DEFINE_SEMAPHORE/2", "pr_info/*"],
 });
 const fp = (over: Partial<FootprintView> = {}): FootprintView => ({ symbols: ["kmalloc"], headers: ["linux/module.h"], licences: ["GPL"], importedNamespaces: [], ...over });
 
@@ -32,6 +32,9 @@ const TABLE: [what: string, footprint: FootprintView | null, outcome: PredictedO
   ["a removed export the module never names (emitted by the base's class_create macro)", fp({ symbols: ["__class_create"], references: ["class_create"] }), "pass", "strong", [], /nothing/],
   ["a removed export the module names", fp({ symbols: ["strlcpy"], references: ["strlcpy"] }), "fail", "strong", ["symbol-removed"], /^strlcpy removed$/],
   ["a called name that is still a macro on the target (strscpy)", fp({ references: ["strscpy"] }), "pass", "strong", [], /nothing/],
+  ["a macro it calls now takes other arguments (DEFINE_SEMAPHORE, 6.4)", fp({ macroCalls: ["DEFINE_SEMAPHORE/1"] }), "fail", "weak", ["macro-arity"], /^DEFINE_SEMAPHORE takes other arguments$/],
+  ["a macro it calls in both forms (#if on the kernel version)", fp({ macroCalls: ["DEFINE_SEMAPHORE/1", "DEFINE_SEMAPHORE/2"] }), "pass", "strong", [], /nothing/],
+  ["a variadic macro", fp({ macroCalls: ["pr_info/3"] }), "pass", "strong", [], /nothing/],
   ["a missing symbol that the base did not export either", fp({ symbols: ["spl_panic"] }), "pass", "strong", [], /nothing/],
   ["no footprint", null, "unknown", "weak", [], /no footprint/],
 ];

@@ -12,6 +12,27 @@ export interface Evaluation extends EvaluationReport {
   ms: number;
 }
 
+/** What the evaluation depends on; the page recomputes only when it changed. */
+async function dataStamp(): Promise<string> {
+  const [f, k, c] = await Promise.all([
+    db().footprint.aggregate({ _count: true, _max: { recordedAt: true } }),
+    db().kernelApi.aggregate({ _count: true, _max: { importedAt: true } }),
+    db().cell.aggregate({ _count: true, _max: { lastResultAt: true } }),
+  ]);
+  return JSON.stringify([f._count, f._max.recordedAt, k._count, k._max.importedAt, c._count, c._max.lastResultAt]);
+}
+
+let memo: { stamp: string; value: Evaluation } | null = null;
+
+/** evaluateAllPredictions, kept per process until the data changes (for /predictions). */
+export async function getPredictionRecord(): Promise<Evaluation> {
+  const stamp = await dataStamp();
+  if (memo?.stamp === stamp) return memo.value;
+  const value = await evaluateAllPredictions();
+  memo = { stamp, value };
+  return value;
+}
+
 /**
  * Leave-one-kernel-out: for every real pass/fail cell (all stages folded; error and skip are no
  * verdict) of a module version that has footprints, predict it from the footprints recorded on
@@ -28,6 +49,8 @@ export async function evaluateAllPredictions(): Promise<Evaluation> {
   });
   const snapshots = new Set((await db().kernelApi.findMany({ select: { kernel: true } })).map((k) => k.kernel));
   const cases: EvaluationCase[] = [];
+  // by kernel, so each snapshot is decoded once (api-view-cache.ts keeps a few)
+  cells.sort((a, b) => (a.kernel.version < b.kernel.version ? -1 : a.kernel.version > b.kernel.version ? 1 : 0));
   for (const c of cells) {
     const fps = byVersion.get(c.moduleVersionId)!.filter((f) => f.arch === c.arch);
     const { module, version } = fps[0] ?? byVersion.get(c.moduleVersionId)![0];
