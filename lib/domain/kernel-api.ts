@@ -91,17 +91,19 @@ export function normaliseHeaderPath(relative: string): string | null {
 
 /**
  * Names a module can call that the headers define without exporting them: function-like macros
- * (`#define vmalloc(...)`) and static inline functions. With the exports, this tells whether a
+ * (`#define vmalloc(...)`), static inline functions and lower-case object-like macros. With the exports, this tells whether a
  * name a module's source calls still exists on a kernel (6.12's strscpy and vmalloc are macros
  * over sized_strscpy and vmalloc_noprof; strlcpy is gone). Comments are removed first.
  */
 export function parseHeaderCallables(text: string): string[] {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/\/\/[^\n]*/g, " ");
   const out = new Set<string>();
-  const re = /#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)|\bstatic\s+(?:[A-Za-z_]\w*\s+)*?(?:__always_inline|inline|__inline__|__inline)\b[^;{}()=]*?\b([A-Za-z_]\w*)\s*\(/g;
+  const re =
+    /#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)|\bstatic\s+(?:[A-Za-z_]\w*\s+)*?(?:__always_inline|inline|__inline__|__inline)\b[^;{}()=]*?\b([A-Za-z_]\w*)\s*\(|#[ \t]*define[ \t]+([a-z_][a-z0-9_]*)(?=[ \t]|$)/gm;
   for (const m of code.matchAll(re)) {
-    if (m[3]) {
-      out.add(m[3]);
+    // static inlines, and lower-case object-like macros that stand for functions (6.1's `#define no_llseek NULL`)
+    if (m[3] || m[4]) {
+      out.add(m[3] ?? m[4]);
       continue;
     }
     // a function-like macro with its arity: "DEFINE_SEMAPHORE/2", "pr_info/*" (variadic)

@@ -23,7 +23,7 @@ export const REASON_KINDS = [
   "header-removed",
   /** a macro its sources call with a number of arguments the target's macro no longer takes */
   "macro-arity",
-  /** a function its sources call, exported by the base, not by the target (the compiler may have inlined it; or it sits in a branch not taken) */
+  /** a name its sources use that the base exported or defined in its headers, and the target has nowhere (the compiler may have inlined it; or it sits in a branch not taken) */
   "reference-removed",
   /** a used symbol whose CRC (its prototype or a type it uses) changed: weak */
   "symbol-crc-changed",
@@ -159,7 +159,7 @@ export function predictBuild(input: { footprint: FootprintView | null; base: Api
       if ([...counts].some((k) => before.has(k)) && ![...counts].some((k) => now.has(k))) reasons.push({ kind: "macro-arity", name });
     }
     for (const name of footprint.references ?? []) {
-      if (!used.has(name) && base.symbols.has(name) && !callable(target, name)) reasons.push({ kind: "reference-removed", name });
+      if (!used.has(name) && callable(base, name) && !callable(target, name)) reasons.push({ kind: "reference-removed", name });
     }
   }
 

@@ -8,6 +8,7 @@ import {
   encodeHeaders,
   encodeSymbols,
   normaliseHeaderPath,
+  parseHeaderCallables,
   parseModuleSymvers,
   type ExportedSymbol,
 } from "../../lib/domain/kernel-api";
@@ -48,6 +49,22 @@ describe("parseModuleSymvers on a real Module.symvers excerpt", () => {
   it("keeps the first of a name exported twice, and accepts 4 columns (no namespace column)", () => {
     const r = parseModuleSymvers("0x1\tdup\tvmlinux\tEXPORT_SYMBOL\n0x2\tdup\tfoo\tEXPORT_SYMBOL_GPL\n");
     expect(r.symbols).toEqual([{ name: "dup", crc: "0x1", gplOnly: false, namespace: "", exporter: "vmlinux" }]);
+  });
+});
+
+describe("parseHeaderCallables", () => {
+  it("function-like macros with arity, static inlines, lower-case object-like macros; not comments or upper-case constants", () => {
+    const h = [
+      "#define DEFINE_SEMAPHORE(_name, _n) struct semaphore _name = __SEMAPHORE_INITIALIZER(_name, _n)",
+      "#define pr_info(fmt, ...) printk(fmt, ##__VA_ARGS__)",
+      "#define no_llseek NULL",
+      "#define NETIF_F_LLTX 12",
+      "/* #define commented_out(x) x */",
+      "static inline __must_check size_t strlcpy_helper(char *p,",
+      "  const char *q) { return 0; }",
+      "static __always_inline void *kmalloc(size_t size, gfp_t flags)",
+    ].join("\n");
+    expect(parseHeaderCallables(h).sort()).toEqual(["DEFINE_SEMAPHORE/2", "kmalloc", "no_llseek", "pr_info/*", "strlcpy_helper"]);
   });
 });
 

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import type { CellPrediction } from "@/lib/services/predictions/predict-matrix-cells";
 import { upstreamNote } from "@/lib/domain/kernel-release";
 import { STATUS_SYMBOL, type Status } from "@/lib/domain/status";
 import { countsLabel } from "@/lib/domain/matrix";
@@ -9,6 +10,13 @@ import type { Disagreement } from "@/lib/domain/declared-range";
 import { DeclaredMark } from "@/app/components/history/DeclaredMark";
 import { matrixWindow, windowColumns } from "@/lib/domain/matrix-window";
 import { MatrixWindowNote } from "./MatrixWindowNote";
+
+/** Hatched, dashed: a predicted verdict must never look like a result. */
+const PREDICTED_CLASS: Record<CellPrediction["outcome"], string> = {
+  fail: "border-red-400 text-red-800 bg-[repeating-linear-gradient(45deg,#fee2e2_0,#fee2e2_2px,transparent_2px,transparent_5px)]",
+  pass: "border-green-500 text-green-800 bg-[repeating-linear-gradient(45deg,#dcfce7_0,#dcfce7_2px,transparent_2px,transparent_5px)]",
+  unknown: "border-slate-300 text-slate-500",
+};
 
 const HEADLINE_SYMBOL = { ...STATUS_SYMBOL, mixed: "◐", none: "·" } as const;
 
@@ -25,7 +33,22 @@ function kernelTitle(k: MatrixKernel): string {
  * Rows are module versions (newest first); columns are kernel series in kernel order, each a
  * summary that expands into its kernels on demand, so 100 versions × 400 kernels stays readable.
  */
-export function MatrixTable({ base, view, current, selected, marks }: { base: string; view: MatrixView; current: SearchParams; selected?: string; marks?: ReadonlyMap<string, Disagreement> }) {
+export function MatrixTable({
+  base,
+  view,
+  current,
+  selected,
+  marks,
+  predictions,
+}: {
+  base: string;
+  view: MatrixView;
+  current: SearchParams;
+  selected?: string;
+  marks?: ReadonlyMap<string, Disagreement>;
+  /** predicted verdicts of empty cells (lib/services/predictions/predict-matrix-cells.ts), drawn hatched */
+  predictions?: ReadonlyMap<string, CellPrediction>;
+}) {
   const cells = new Map<string, MatrixCell>(view.cells.map((c) => [`${c.versionId}:${c.kernelId}`, c]));
   const expanded = new Set(view.series.filter((s) => s.expanded).map((s) => s.series));
   // Bounded by construction: only the window's rows and expanded kernel columns are drawn.
@@ -117,6 +140,21 @@ export function MatrixTable({ base, view, current, selected, marks }: { base: st
                   ...shown.get(s.series)!.map((k) => {
                     const c = cells.get(`${v.id}:${k.id}`);
                     const key = `${v.version}@${k.version}`;
+                    const predicted = c ? undefined : predictions?.get(`${v.id}:${k.id}`);
+                    if (predicted) {
+                      return (
+                        <td key={k.id} className="border-t border-slate-100 p-0.5">
+                          <span
+                            data-predicted={predicted.outcome}
+                            title={`${v.version} on ${k.version}: no result; ${predicted.label}${predicted.footprintKernel ? `, from its build on ${predicted.footprintKernel}` : ""}`}
+                            className={`block rounded border border-dashed px-1 py-0.5 text-center text-xs ${PREDICTED_CLASS[predicted.outcome]}`}
+                          >
+                            {predicted.outcome === "fail" ? "✗?" : "✓?"}
+                            <span className="sr-only"> predicted: {predicted.label}</span>
+                          </span>
+                        </td>
+                      );
+                    }
                     if (!c) return <td key={k.id} className="border-t border-slate-100 p-0.5 text-center text-slate-300" title="no result">·</td>;
                     return (
                       <td key={k.id} className="border-t border-slate-100 p-0.5">
