@@ -91,7 +91,7 @@ export function normaliseHeaderPath(relative: string): string | null {
 
 /**
  * Names a module can call that the headers define without exporting them: function-like macros
- * (`#define vmalloc(...)`), static inline functions and lower-case object-like macros. With the exports, this tells whether a
+ * (`#define vmalloc(...)`), static inline functions, lower-case object-like macros and typedefs. With the exports, this tells whether a
  * name a module's source calls still exists on a kernel (6.12's strscpy and vmalloc are macros
  * over sized_strscpy and vmalloc_noprof; strlcpy is gone). Comments are removed first.
  */
@@ -110,6 +110,10 @@ export function parseHeaderCallables(text: string): string[] {
     const params = m[2].trim();
     out.add(`${m[1]}/${params.includes("...") ? "*" : params === "" ? 0 : params.split(",").length}`);
   }
+  // typedef names too: a name a module uses that became (or stayed) a type is still there (u32 is
+  // `#define u32 unsigned int` in 6.1's apicdef.h and only a typedef in 6.12)
+  const typedefs = /\btypedef\s+[^;{}()]*?\b([A-Za-z_]\w*)\s*;|\btypedef\s+(?:struct|union|enum)\s*\w*\s*\{[^{}]*\}\s*([A-Za-z_]\w*)\s*;|\btypedef\s[^;{}]*?\(\s*\*\s*([A-Za-z_]\w*)\s*\)/g;
+  for (const m of code.matchAll(typedefs)) out.add(m[1] ?? m[2] ?? m[3]);
   return [...out];
 }
 

@@ -63,8 +63,11 @@ describe("parseHeaderCallables", () => {
       "static inline __must_check size_t strlcpy_helper(char *p,",
       "  const char *q) { return 0; }",
       "static __always_inline void *kmalloc(size_t size, gfp_t flags)",
+      "typedef __u32 u32;",
+      "typedef struct { int counter; } atomic_t;",
+      "typedef int (*notifier_fn_t)(struct notifier_block *nb, unsigned long action, void *data);",
     ].join("\n");
-    expect(parseHeaderCallables(h).sort()).toEqual(["DEFINE_SEMAPHORE/2", "kmalloc", "no_llseek", "pr_info/*", "strlcpy_helper"]);
+    expect(parseHeaderCallables(h).sort()).toEqual(["DEFINE_SEMAPHORE/2", "atomic_t", "kmalloc", "no_llseek", "notifier_fn_t", "pr_info/*", "strlcpy_helper", "u32"]);
   });
 });
 
