@@ -90,3 +90,17 @@ export const predictionOutSchema = z.object({
   predicted: z.literal(true),
 });
 export type PredictionOut = z.infer<typeof predictionOutSchema>;
+
+export const predictResponseSchema = z.object({
+  module: z.string(),
+  version: z.string(),
+  kernel: z.string(),
+  footprintKernel: z.string().nullable().describe("the kernel whose real build gave the footprint; null: none"),
+  prediction: z.object({
+    outcome: z.enum(["fail", "pass", "unknown"]),
+    strength: z.enum(["strong", "weak"]),
+    reasons: z.array(z.object({ kind: z.string(), name: z.string() })),
+    summary: z.string(),
+  }),
+  predicted: z.literal(true).describe("always true: a prediction, never a build result"),
+});
