@@ -114,6 +114,8 @@ export function parseHeaderCallables(text: string): string[] {
   // `#define u32 unsigned int` in 6.1's apicdef.h and only a typedef in 6.12)
   const typedefs = /\btypedef\s+[^;{}()]*?\b([A-Za-z_]\w*)\s*;|\btypedef\s+(?:struct|union|enum)\s*\w*\s*\{[^{}]*\}\s*([A-Za-z_]\w*)\s*;|\btypedef\s[^;{}]*?\(\s*\*\s*([A-Za-z_]\w*)\s*\)/g;
   for (const m of code.matchAll(typedefs)) out.add(m[1] ?? m[2] ?? m[3]);
+  // the end of a typedef of a nested struct (`} spinlock_t;`), or a variable defined with its struct
+  for (const m of code.matchAll(/^\}\s*([A-Za-z_]\w*)\s*;/gm)) out.add(m[1]);
   return [...out];
 }
 

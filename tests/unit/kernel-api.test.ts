@@ -65,9 +65,10 @@ describe("parseHeaderCallables", () => {
       "static __always_inline void *kmalloc(size_t size, gfp_t flags)",
       "typedef __u32 u32;",
       "typedef struct { int counter; } atomic_t;",
+      "typedef struct spinlock {\n\tunion {\n\t\tstruct raw_spinlock rlock;\n\t};\n} spinlock_t;",
       "typedef int (*notifier_fn_t)(struct notifier_block *nb, unsigned long action, void *data);",
     ].join("\n");
-    expect(parseHeaderCallables(h).sort()).toEqual(["DEFINE_SEMAPHORE/2", "atomic_t", "kmalloc", "no_llseek", "notifier_fn_t", "pr_info/*", "strlcpy_helper", "u32"]);
+    expect(parseHeaderCallables(h).sort()).toEqual(["DEFINE_SEMAPHORE/2", "atomic_t", "kmalloc", "no_llseek", "notifier_fn_t", "pr_info/*", "spinlock_t", "strlcpy_helper", "u32"]);
   });
 });
 

@@ -18,7 +18,7 @@ export function registerKernelApiCommands(program: Command): void {
         for (const dir of dirs) {
           const r = await importKernelApi({ dir, kernel: o.kernel });
           console.log(
-            `${r.kernel}\t${r.symbols} symbols (${r.gplOnly} GPL-only, ${r.namespaced} namespaced)\t${r.headers} headers\t${r.callables} header macros/inlines\t` +
+            `${r.kernel}\t${r.symbols} symbols (${r.gplOnly} GPL-only, ${r.namespaced} namespaced)\t${r.headers} headers\t${r.callables} header names (macros, inlines, typedefs)\t` +
               `${kib(r.storedBytes)} stored (${kib(r.plainBytes)} plain)\t${r.ms} ms${r.unchanged ? "\tunchanged" : ""}` +
               `${r.rejectedLines ? `\t${r.rejectedLines} unreadable Module.symvers lines` : ""}`,
           );
