@@ -4,19 +4,31 @@ import { withLocalDatabase } from "../local-db";
 
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 
-/** `modcompat kernel-api import DIR…`: store each headers dir's exported symbols and header paths. */
+/** The headers dirs of every installed kernel (host and build environments), named as the runner names them. */
+async function installedHeaders(): Promise<{ dir: string; kernel: string }[]> {
+  const { resolveKernels } = await import("../../runner/kernels");
+  const targets = await resolveKernels({ kernels: [], allInstalled: true });
+  return targets.filter((t) => t.headersPresent).map((t) => ({ dir: t.buildDir, kernel: t.kernel }));
+}
+
+/** `modcompat kernel-api import DIR… | --all-installed`: store each headers dir's exported symbols, header paths and header names. */
 export function registerKernelApiCommands(program: Command): void {
   const cmd = program.command("kernel-api").description("kernel API snapshots from header packages (talks to the database directly)");
   cmd
     .command("import")
-    .description("read Module.symvers and the header tree (include/, arch/x86/include/, the -common package's too) of each headers dir and store its snapshot")
-    .argument("<dirs...>", "headers dirs, e.g. /usr/src/linux-headers-6.1.0-56-amd64")
-    .option("--kernel <kver>", "the kernel string, when the dir has no include/generated/utsrelease.h (one dir only)")
-    .action(async (dirs: string[], o: { kernel?: string }) =>
+    .description(
+      "read Module.symvers and the header tree (include/, arch/x86/include/, the -common package's too) of each headers dir and store its snapshot; an unchanged snapshot is not rewritten",
+    )
+    .argument("[dirs...]", "headers dirs, e.g. /usr/src/linux-headers-6.1.0-56-amd64")
+    .option("--kernel <kver>", "the kernel string, when the dir has no include/generated/utsrelease.h or the package version names an rc (one dir only)")
+    .option("--all-installed", "every kernel with /lib/modules/*/build, on the host and in every build environment, named as `modcompat build` names it (7.3-rc7-amd64)")
+    .action(async (dirs: string[], o: { kernel?: string; allInstalled?: boolean }) =>
       withLocalDatabase(async () => {
-        if (o.kernel && dirs.length > 1) throw new Error("--kernel names one kernel: give one dir");
-        for (const dir of dirs) {
-          const r = await importKernelApi({ dir, kernel: o.kernel });
+        if (o.kernel && dirs.length !== 1) throw new Error("--kernel names one kernel: give one dir");
+        const jobs = [...dirs.map((dir) => ({ dir, kernel: o.kernel })), ...(o.allInstalled ? await installedHeaders() : [])];
+        if (jobs.length === 0) throw new Error("give headers dirs, or --all-installed");
+        for (const job of jobs) {
+          const r = await importKernelApi(job);
           console.log(
             `${r.kernel}\t${r.symbols} symbols (${r.gplOnly} GPL-only, ${r.namespaced} namespaced)\t${r.headers} headers\t${r.callables} header names (macros, inlines, typedefs)\t` +
               `${kib(r.storedBytes)} stored (${kib(r.plainBytes)} plain)\t${r.ms} ms${r.unchanged ? "\tunchanged" : ""}` +
