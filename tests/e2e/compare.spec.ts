@@ -50,16 +50,35 @@ test.describe("kernel API compare page", () => {
 
   // A kernel the demo has no v4l2loopback 0.12.7 result on (trixie's 6.12.111), from the build chroot.
   const TRIXIE = "/var/cache/modcompat/envs/trixie/root/usr/src/linux-headers-6.12.111+deb13-amd64";
-  test("the check and the matrix show a labelled prediction where nobody built", async ({ page }) => {
+  test("the check and the matrix show a labelled prediction where nobody built", async ({ page, request }) => {
     test.skip(!existsSync(`${TRIXIE}/Module.symvers`), "needs the trixie build environment (modcompat env)");
     const env = { ...process.env, DATABASE_URL: process.env.MODCOMPAT_E2E_DATABASE_URL };
     execFileSync("node", ["bin/modcompat.mjs", "kernel-api", "import", TRIXIE], { env, encoding: "utf8" });
     await page.goto("/check?kernel=6.12.111%2Bdeb13-amd64&module=v4l2loopback%400.12.7");
     await expect(page.getByTestId("check-prediction")).toHaveText("likely broken (predicted: strlcpy removed)");
-    await page.goto("/modules/v4l2loopback?expand=6.12");
-    const cell = page.locator('[data-predicted="fail"]').first();
-    await expect(cell).toBeVisible();
-    await expect(cell).toHaveAttribute("title", /no result; likely broken \(predicted: strlcpy removed\)/);
+
+    // The demo's footprinted versions were built on every kernel of their matrices, so the matrix
+    // test posts its own module: 1.0 built (with a footprint) on 6.1.0-56 only, 2.0 on 6.12.111.
+    const tag = Math.random().toString(36).slice(2, 8);
+    const slug = `e2epred${tag}`;
+    const created = execFileSync("node", ["bin/modcompat.mjs", "token", "create", "--name", `e2e-pred-${tag}`], { env, encoding: "utf8" });
+    const token = created.trim().split("\n").at(-1)!;
+    const footprint = { symbols: ["kfree"], headers: ["linux/module.h", "linux/string.h"], includes: ["linux/string.h"], references: ["kfree", "strlcpy"], licences: ["GPL"], importedNamespaces: [] };
+    const res = await request.post("/api/v1/results", {
+      headers: { authorization: `Bearer ${token}` },
+      data: {
+        run: { source: `e2e-pred-${tag}`, id: "r1" },
+        results: [
+          { module: slug, moduleVersion: "1.0", kernel: "6.1.0-56-amd64", arch: "x86_64", stage: "build", status: "pass", footprint },
+          { module: slug, moduleVersion: "2.0", kernel: "6.12.111+deb13-amd64", arch: "x86_64", stage: "build", status: "pass" },
+        ],
+      },
+    });
+    expect(res.status(), await res.text()).toBe(201);
+    await page.goto(`/modules/${slug}?expand=6.12`);
+    const cell = page.locator('[data-predicted="fail"]');
+    await expect(cell).toHaveCount(1);
+    await expect(cell).toHaveAttribute("title", /^1\.0 on 6\.12\.111\+deb13-amd64: no result; likely broken \(predicted: strlcpy removed\), from its build on 6\.1\.0-56-amd64$/);
     await expect(page.getByTestId("prediction-legend")).toContainText("predicted");
   });
 
