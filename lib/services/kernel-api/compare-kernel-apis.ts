@@ -1,5 +1,5 @@
 import { db } from "../../db/client";
-import { diffKernelApi } from "../../domain/kernel-api";
+import { diffKernelApi, splitCallables } from "../../domain/kernel-api";
 import { MAX_COMPARE_ITEMS, type CompareQuery, type CompareResponse } from "../../schemas/kernel-api";
 import { AppError } from "../errors";
 import { loadFootprints, type StoredFootprint } from "../footprints/load-footprints";
@@ -52,7 +52,8 @@ export async function compareKernelApis(q: CompareQuery): Promise<CompareRespons
     throw new AppError("not_found", `no API snapshot of ${missing.join(" or ")}; import one with \`npx modcompat kernel-api import /usr/src/linux-headers-<kernel>\``);
   }
   const limit = q.limit ?? 500;
-  const toCallables = new Set(to.callables);
+  // names only: function-like macros are stored with their arity ("vmalloc/*")
+  const toCallables = splitCallables(to.callables).names;
   const d = diffKernelApi(from, to);
   const { footprints, truncated: fpTruncated } = await loadFootprints();
   const fromKernel = await db().kernel.findUnique({ where: { version: q.from }, select: { sortKey: true } });
