@@ -212,3 +212,27 @@ export function symbolChanges(a: ExportedSymbol, b: ExportedSymbol): SymbolChang
   if (a.namespace !== b.namespace) out.push("namespace");
   return out;
 }
+
+/**
+ * Comparisons worth offering: the newest snapshot of each kernel line and series against the
+ * newest of the previous series in the same line (6.1.0-57 → 6.12.117+deb12), newest first.
+ */
+export function suggestedComparisons(
+  kernels: readonly string[],
+  opts: { compare: (a: string, b: string) => number; series: (k: string) => string; line: (k: string) => string },
+): { from: string; to: string }[] {
+  const newest = new Map<string, string>();
+  for (const k of kernels) {
+    const key = `${opts.line(k)}\t${opts.series(k)}`;
+    const cur = newest.get(key);
+    if (!cur || opts.compare(k, cur) > 0) newest.set(key, k);
+  }
+  const byLine = new Map<string, string[]>();
+  for (const k of newest.values()) byLine.set(opts.line(k), [...(byLine.get(opts.line(k)) ?? []), k]);
+  const out: { from: string; to: string }[] = [];
+  for (const list of byLine.values()) {
+    list.sort(opts.compare);
+    for (let i = 1; i < list.length; i++) out.push({ from: list[i - 1], to: list[i] });
+  }
+  return out.sort((a, b) => opts.compare(b.to, a.to));
+}

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { compareKernels, kernelLine, seriesOf } from "../../lib/domain/kernel-version";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -10,6 +11,7 @@ import {
   normaliseHeaderPath,
   parseHeaderCallables,
   parseModuleSymvers,
+  suggestedComparisons,
   type ExportedSymbol,
 } from "../../lib/domain/kernel-api";
 
@@ -121,5 +123,16 @@ describe("diffKernelApi, 6.1.0-56 → 6.12.107 on the real excerpts", () => {
     const r = diffKernelApi({ symbols: [a], headers: [] }, { symbols: [{ ...a, crc: "", gplOnly: true }], headers: [] });
     expect(r.changedSymbols.map((c) => c.changes)).toEqual([["licence"]]);
     expect(diffKernelApi({ symbols: [a], headers: [] }, { symbols: [a], headers: [] }).unchangedSymbols).toBe(1);
+  });
+});
+
+describe("suggestedComparisons", () => {
+  it("newest of each series against the newest of the previous series, per kernel line", () => {
+    const ks = ["6.1.0-56-amd64", "6.1.0-57-amd64", "6.12.107+deb12-amd64", "6.12.117+deb12-amd64", "5.10.0-46-amd64", "6.12.107+deb12-cloud-amd64", "7.3.4+deb13-amd64"];
+    expect(suggestedComparisons(ks, { compare: compareKernels, series: seriesOf, line: kernelLine })).toEqual([
+      { from: "6.12.117+deb12-amd64", to: "7.3.4+deb13-amd64" },
+      { from: "6.1.0-57-amd64", to: "6.12.117+deb12-amd64" },
+      { from: "5.10.0-46-amd64", to: "6.1.0-57-amd64" },
+    ]);
   });
 });

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { compareKernels, kernelLine, seriesOf } from "@/lib/domain/kernel-version";
+import { suggestedComparisons } from "@/lib/domain/kernel-api";
 import { compareQuerySchema, type CompareResponse } from "@/lib/schemas/kernel-api";
 import { compareKernelApis } from "@/lib/services/kernel-api/compare-kernel-apis";
 import { listKernelApis } from "@/lib/services/kernel-api/load-kernel-api";
@@ -74,7 +76,30 @@ export default async function ComparePage({ searchParams }: Props) {
       <Picker kernels={kernels} from={from} to={to} />
     </>
   );
-  if (!from || !to) return <div className="space-y-4">{header}</div>;
+  if (!from || !to) {
+    const suggested = suggestedComparisons(kernels, { compare: compareKernels, series: seriesOf, line: kernelLine });
+    return (
+      <div className="space-y-4">
+        {header}
+        {suggested.length > 0 && (
+          <section aria-labelledby="suggested">
+            <h2 id="suggested" className="text-lg font-semibold">
+              Series to series
+            </h2>
+            <ul className="list-disc pl-6 text-sm">
+              {suggested.map((p) => (
+                <li key={`${p.from}→${p.to}`}>
+                  <Link className="underline" href={`/kernels/compare?from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}`}>
+                    {p.from} → {p.to}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+      </div>
+    );
+  }
   const parsed = compareQuerySchema.safeParse(Object.fromEntries(Object.entries(sp).filter(([, v]) => typeof v === "string")));
   let r: CompareResponse;
   try {
