@@ -5,8 +5,7 @@ import { suggestedComparisons } from "@/lib/domain/kernel-api";
 import { compareQuerySchema, type CompareResponse } from "@/lib/schemas/kernel-api";
 import { compareKernelApis } from "@/lib/services/kernel-api/compare-kernel-apis";
 import { listKernelApis } from "@/lib/services/kernel-api/load-kernel-api";
-import { AppError } from "@/lib/services/errors";
-import { issuesFromZod } from "@/lib/services/errors";
+import { AppError, issuesFromZod } from "@/lib/services/errors";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Compare kernel APIs" };
