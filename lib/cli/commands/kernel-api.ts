@@ -5,10 +5,13 @@ import { withLocalDatabase } from "../local-db";
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 
 /** The headers dirs of every installed kernel (host and build environments), named as the runner names them. */
-async function installedHeaders(): Promise<{ dir: string; kernel: string }[]> {
+async function installedHeaders(only: string[] = []) {
   const { resolveKernels } = await import("../../runner/kernels");
-  const targets = await resolveKernels({ kernels: [], allInstalled: true });
-  return targets.filter((t) => t.headersPresent).map((t) => ({ dir: t.buildDir, kernel: t.kernel }));
+  const targets = await resolveKernels({ kernels: only, allInstalled: only.length === 0 });
+  for (const t of targets) if (!t.headersPresent) console.error(`${t.kernel}\tno headers installed on the host or in a build environment: skipped`);
+  return targets
+    .filter((t) => t.headersPresent)
+    .map((t) => ({ dir: t.buildDir, kernel: t.kernel, headerPackage: t.headerPackage, environment: t.env?.name ?? "host" }));
 }
 
 /** `modcompat kernel-api import DIR… | --all-installed`: store each headers dir's exported symbols, header paths and header names. */
@@ -37,4 +40,43 @@ export function registerKernelApiCommands(program: Command): void {
         }
       }),
     );
+
+  cmd
+    .command("export")
+    .description(
+      "write each installed kernel's snapshot (as import reads it) to OUT/<kernel>.txt.gz: a JSON header line (kernel, header package and version, source dir, date) and the sorted encodings, gzip -9; the demo loads these at first start. No database.",
+    )
+    .requiredOption("--out <dir>", "where to write, e.g. data/demo/kernel-api")
+    .option("--kernel <kver...>", "only these kernels (release or identity, e.g. 7.3-rc7-amd64); default: every installed kernel")
+    .action(async (o: { out: string; kernel?: string[] }) => {
+      const { mkdirSync, writeFileSync } = await import("node:fs");
+      const path = await import("node:path");
+      const { readSnapshot } = await import("../../services/kernel-api/import-kernel-api");
+      const { encodeSnapshotFile } = await import("../../services/kernel-api/snapshot-file");
+      mkdirSync(o.out, { recursive: true });
+      let total = 0;
+      for (const job of await installedHeaders(o.kernel ?? [])) {
+        const started = Date.now();
+        const { api, texts, counts, digest } = await readSnapshot(job);
+        const file = encodeSnapshotFile(
+          {
+            kernel: api.kernel,
+            ...(job.headerPackage ? { headerPackage: job.headerPackage } : {}),
+            environment: job.environment,
+            sourceDir: api.dir,
+            trees: api.trees,
+            madeAt: new Date().toISOString(),
+            madeBy: "npx modcompat kernel-api export",
+            counts,
+            sha256: digest,
+          },
+          texts,
+        );
+        const out = path.join(o.out, `${api.kernel}.txt.gz`);
+        writeFileSync(out, file);
+        total += file.length;
+        console.log(`${api.kernel}\t${counts.symbols} symbols\t${counts.headers} headers\t${counts.callables} header names\t${kib(file.length)}\t${Date.now() - started} ms\t${out}`);
+      }
+      console.log(`total ${kib(total)}`);
+    });
 }
