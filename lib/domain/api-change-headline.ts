@@ -1,7 +1,7 @@
 /**
  * The landing page's API headline: "Linux 7.3-rc7 removes 214 exported symbols; 9 modules use
- * them", for the newest kernel with an API snapshot against the newest snapshot of the previous
- * series in its line. Pure: the caller gives the kernels and the diff's removed symbols.
+ * them", for the newest upcoming (else newest) kernel with an API snapshot against the newest
+ * snapshot of the previous series in its line. Pure: the caller gives the kernels and the diff's removed symbols.
  */
 
 export interface RemovedSymbolUse {
@@ -22,20 +22,23 @@ export interface ApiChangeHeadline {
 }
 
 /**
- * Which comparison heads the landing page: the newest kernel, against the newest kernel of an
- * earlier series in the same line (7.2.13+deb14 → 7.3-rc7); failing that, the kernel just before
- * it in the same line. Null when no kernel has an earlier one.
+ * Which comparison heads the landing page: the newest upcoming kernel (rc, experimental) of the
+ * newest series, as the early warning beside it shows; else the newest kernel. Against the newest
+ * released kernel of an earlier series in the same line (7.2.13+deb14 → 7.3-rc7); failing that,
+ * the kernel just before it in the same line. Null when no kernel has an earlier one.
  */
 export function headlinePair(
   kernels: readonly string[],
-  opts: { compare: (a: string, b: string) => number; series: (k: string) => string; line: (k: string) => string },
+  opts: { compare: (a: string, b: string) => number; series: (k: string) => string; line: (k: string) => string; upcoming?: (k: string) => boolean },
 ): { from: string; to: string } | null {
   if (kernels.length < 2) return null;
+  const upcoming = opts.upcoming ?? (() => false);
   const sorted = [...kernels].sort(opts.compare);
-  const to = sorted[sorted.length - 1];
-  const sameLine = sorted.slice(0, -1).filter((k) => opts.line(k) === opts.line(to));
-  const earlierSeries = sameLine.filter((k) => opts.series(k) !== opts.series(to));
-  const from = earlierSeries.at(-1) ?? sameLine.at(-1);
+  const newestSeries = opts.series(sorted[sorted.length - 1]);
+  const to = sorted.filter((k) => upcoming(k) && opts.series(k) === newestSeries).at(-1) ?? sorted[sorted.length - 1];
+  const before = sorted.filter((k) => opts.compare(k, to) < 0 && opts.line(k) === opts.line(to));
+  const earlierSeries = before.filter((k) => opts.series(k) !== opts.series(to));
+  const from = earlierSeries.filter((k) => !upcoming(k)).at(-1) ?? earlierSeries.at(-1) ?? before.at(-1);
   return from ? { from, to } : null;
 }
 

@@ -17,8 +17,15 @@ describe("headlinePair", () => {
     { kernels: ["6.1.0-56-amd64", "6.12.107+deb12-amd64", "6.12.117+deb12-amd64"], want: { from: "6.1.0-56-amd64", to: "6.12.117+deb12-amd64" } },
     // another flavour is another line: no comparison across lines
     { kernels: ["6.1.0-56-rt-amd64", "6.12.107+deb12-amd64"], want: null },
+    // the upcoming kernel of the newest series heads it, as the early warning does; from a released kernel
+    {
+      kernels: ["7.2.13+deb14-amd64", "7.3-rc7-amd64", "7.3.4+deb13-amd64", "7.3-rc2-amd64", "6.12.117+deb12-amd64"],
+      want: { from: "7.2.13+deb14-amd64", to: "7.3-rc7-amd64" },
+    },
+    // an rc of an older series is no longer upcoming news
+    { kernels: ["6.12-rc3-amd64", "6.1.0-56-amd64", "7.3.4+deb13-amd64", "7.2.13+deb14-amd64"], want: { from: "7.2.13+deb14-amd64", to: "7.3.4+deb13-amd64" } },
   ])("$kernels → $want", ({ kernels, want }) => {
-    expect(headlinePair(kernels, order)).toEqual(want);
+    expect(headlinePair(kernels, { ...order, upcoming: (k) => /-rc\d+/.test(k) })).toEqual(want);
   });
 });
 

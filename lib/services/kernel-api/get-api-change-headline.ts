@@ -1,5 +1,6 @@
 import { apiChangeHeadline, headlinePair, type ApiChangeHeadline } from "../../domain/api-change-headline";
-import { compareKernels, kernelLine, seriesOf } from "../../domain/kernel-version";
+import { isUpcoming } from "../../domain/kernel-release";
+import { compareKernels, kernelLine, seriesOf, tryParseKernelVersion } from "../../domain/kernel-version";
 import { db } from "../../db/client";
 import { MAX_COMPARE_ITEMS } from "../../schemas/kernel-api";
 import { compareKernelApis } from "./compare-kernel-apis";
@@ -14,9 +15,15 @@ let cached: { key: string; at: number; value: ApiChangeHeadline } | null = null;
 
 export async function getApiChangeHeadline(): Promise<ApiChangeHeadline | null> {
   const snaps = await listKernelApis();
+  const flagged = await db().kernel.findMany({ where: { version: { in: snaps.map((s) => s.kernel) }, prerelease: true }, select: { version: true } });
+  const pre = new Set(flagged.map((k) => k.version));
+  const upcoming = (k: string) => {
+    const v = tryParseKernelVersion(k);
+    return pre.has(k) || (v.ok && isUpcoming({ rc: v.value.rc, prerelease: false }));
+  };
   const pair = headlinePair(
     snaps.map((s) => s.kernel),
-    { compare: compareKernels, series: seriesOf, line: kernelLine },
+    { compare: compareKernels, series: seriesOf, line: kernelLine, upcoming },
   );
   if (!pair) return null;
   const at = (k: string) => snaps.find((s) => s.kernel === k)?.importedAt.getTime() ?? 0;
