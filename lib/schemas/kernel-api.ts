@@ -66,6 +66,11 @@ export const compareResponseSchema = z.object({
   removedHeaders: z.array(z.object({ path: z.string(), usedBy: z.array(user) })),
   addedHeaders: z.array(z.string()),
   /** module versions whose sources name (or include) something removed, or use something whose licence or namespace changed */
+  /**
+   * per module version: the removed exports it imports or calls (not those the new headers still
+   * provide), removed headers it includes, header names its sources use that the target no longer
+   * defines anywhere (as the prediction's reference rule), and licence/namespace changes
+   */
   affected: z.array(z.object({ module: z.string(), version: z.string(), removed: z.array(z.string()), changed: z.array(z.string()) })),
   footprints: z.object({ moduleVersions: z.int(), truncated: z.boolean() }),
   limit: z.int(),

@@ -92,6 +92,16 @@ export async function compareKernelApis(q: CompareQuery): Promise<CompareRespons
   };
   for (const s of removedSymbols) if (!s.stillCallable) for (const u of s.usedBy) if (u.via !== "emitted") touch(u).removed.push(s.name);
   for (const h of removedHeaders) for (const u of h.usedBy) touch(u).removed.push(h.path);
+  // A name its sources use (not an import) that `from` defined in its headers without exporting it
+  // (no_llseek, a macro) and `to` has nowhere: the prediction's "reference-removed" rule, so the
+  // affected list and the prediction name the same things. Exported names are handled above.
+  const fromExports = new Set(from.symbols.map((s) => s.name));
+  const toExports = new Set(to.symbols.map((s) => s.name));
+  const fromCallables = splitCallables(from.callables).names;
+  for (const [name, users] of use.symbols) {
+    if (fromExports.has(name) || !fromCallables.has(name) || toExports.has(name) || toCallables.has(name)) continue;
+    for (const u of users) if (u.via === "calls") touch(u).removed.push(name);
+  }
   // a CRC change alone is not a break; licence and namespace changes may be
   for (const c of changedSymbols) for (const u of c.usedBy) if (u.via !== "emitted" && c.changes.some((x) => x !== "crc")) touch(u).changed.push(c.name);
 
