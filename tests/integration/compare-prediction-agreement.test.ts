@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
@@ -9,8 +10,6 @@ import { compareKernelApis } from "@/lib/services/kernel-api/compare-kernel-apis
 import { loadSnapshotFiles } from "@/lib/services/kernel-api/load-snapshot-files";
 import { DEMO_DIR, KERNEL_API_DIR, loadBody } from "@/lib/services/load-demo";
 import { uniqueTag } from "./helpers";
-import { copyFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 
 /**
  * The compare page's "affected" list and the prediction rule read the same footprint and the same
