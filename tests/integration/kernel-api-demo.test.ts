@@ -51,7 +51,7 @@ describe("demo kernel API snapshots (data/demo/kernel-api)", () => {
   it("a file whose content does not match its recorded sha256 is refused", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "kapi-bad-"));
     const text = gunzipSync(readFileSync(file(OLD))).toString("utf8").replace("\nstrlcpy\t", "\nstrlcpz\t");
-    writeFileSync(path.join(dir, "x.txt.gz"), gzipSync(text));
+    writeFileSync(path.join(dir, `${OLD}.txt.gz`), gzipSync(text));
     await expect(loadSnapshotFiles(dir)).rejects.toThrow(/sha256/);
   });
 });

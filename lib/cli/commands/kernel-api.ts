@@ -49,10 +49,10 @@ export function registerKernelApiCommands(program: Command): void {
     .requiredOption("--out <dir>", "where to write, e.g. data/demo/kernel-api")
     .option("--kernel <kver...>", "only these kernels (release or identity, e.g. 7.3-rc7-amd64); default: every installed kernel")
     .action(async (o: { out: string; kernel?: string[] }) => {
-      const { mkdirSync, writeFileSync } = await import("node:fs");
+      const { existsSync, mkdirSync, readFileSync, writeFileSync } = await import("node:fs");
       const path = await import("node:path");
       const { readSnapshot } = await import("../../services/kernel-api/import-kernel-api");
-      const { encodeSnapshotFile } = await import("../../services/kernel-api/snapshot-file");
+      const { decodeSnapshotFile, encodeSnapshotFile } = await import("../../services/kernel-api/snapshot-file");
       mkdirSync(o.out, { recursive: true });
       let total = 0;
       for (const job of await installedHeaders(o.kernel ?? [])) {
@@ -73,6 +73,13 @@ export function registerKernelApiCommands(program: Command): void {
           texts,
         );
         const out = path.join(o.out, `${api.kernel}.txt.gz`);
+        // the same snapshot is not rewritten (its file keeps the date it was made)
+        const before = existsSync(out) ? decodeSnapshotFile(readFileSync(out), out).header : null;
+        if (before?.sha256 === digest && JSON.stringify(before.headerPackage) === JSON.stringify(job.headerPackage)) {
+          total += readFileSync(out).length;
+          console.log(`${api.kernel}\tunchanged\t${out}`);
+          continue;
+        }
         writeFileSync(out, file);
         total += file.length;
         console.log(`${api.kernel}\t${counts.symbols} symbols\t${counts.headers} headers\t${counts.callables} header names\t${kib(file.length)}\t${Date.now() - started} ms\t${out}`);

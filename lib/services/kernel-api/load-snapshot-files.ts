@@ -26,6 +26,7 @@ export async function loadSnapshotFiles(dir: string, label = dir): Promise<Loade
   for (const f of files) {
     const where = `${label}/${f}`;
     const { header, texts } = decodeSnapshotFile(readFileSync(path.join(dir, f)), where);
+    if (f !== `${header.kernel}.txt.gz`) throw new Error(`${where}: holds the snapshot of ${header.kernel}, not of the kernel its name says`);
     const pkg = header.headerPackage ? `${header.headerPackage.package} ${header.headerPackage.version}, ` : "";
     const sourceDir = `${where} (${pkg}read from ${header.sourceDir} in ${header.environment} by ${header.madeBy})`;
     const r = await storeSnapshot(header.kernel, texts, sourceDir, new Date(header.madeAt), header.sha256);
