@@ -41,7 +41,7 @@ describe("demo kernel API snapshots (data/demo/kernel-api)", () => {
 
     expect(await loadSnapshotFiles(dir)).toMatchObject({ files: 2, stored: 0, unchanged: 2 });
 
-    const res = await get(compareRoute, "/api/v1/kernels/compare?from=6.1.0-56-amd64&to=6.12.107%2Bdeb12-amd64");
+    const res = await get(compareRoute, "/api/v1/kernels/compare?from=6.1.0-56-amd64&to=6.12.107%2Bdeb12-amd64&limit=2000");
     expect(res.status).toBe(200);
     const body = compareResponseSchema.parse(await res.json());
     expect(body.removedSymbols.map((s) => s.name)).toContain("strlcpy");
