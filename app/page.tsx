@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { upstreamNote } from "@/lib/domain/kernel-release";
 import { listModules, MODULE_LIST_MAX } from "@/lib/services/list-modules";
+import { ApiChangeHeadline } from "./components/ApiChangeHeadline";
 import { DataSourceNote } from "./components/DataSourceNote";
 import { Headline } from "./components/Headline";
 import { SupportBadge } from "./components/SupportBadge";
@@ -25,6 +26,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
       </div>
       <Headline />
       <UpcomingSummary />
+      <ApiChangeHeadline />
       <form className="flex flex-wrap gap-2" role="search" action="/">
         <label htmlFor="q" className="sr-only">
           Search modules

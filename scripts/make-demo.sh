@@ -23,7 +23,7 @@ Options:
                       linux-headers-6.12.*+deb12-amd64 (the runs still use the selection below)
   --jobs N            builds at once (default 2)
   --timeout MIN       time limit per build in minutes (default 20)
-  --phases LIST       comma-separated phases (default: envs,iet,zfs-refusals,wide,wide-merge,bisect,wide-merge,zfs,wide-slow,wide-merge):
+  --phases LIST       comma-separated phases (default: envs,iet,zfs-refusals,wide,wide-merge,bisect,wide-merge,zfs,wide-slow,wide-merge,kernel-api):
                         Debian 12 only (data/demo/debian12-dkms.json): fast, slow, extra, merge
                         every suite (data/demo/debian-wide-dkms.json, data/demo/iet-*.json):
                           envs, iet, zfs-refusals, wide, bisect, zfs, wide-slow, wide-merge (see "Every suite" below)
@@ -64,6 +64,8 @@ looked up in a private apt state under the work directory (the system's apt sour
   wide-merge: writes data/demo/debian-wide-dkms.json from the committed state
       data/demo/state/debian-wide.jsonl. The state is committed after each phase, so a later session
       (on any machine) resumes instead of rebuilding.
+  kernel-api: the API snapshot of every installed kernel (`modcompat kernel-api export`), one file
+      each in data/demo/kernel-api/ (about 0.5 MiB and 2–6 s a kernel).
 bisect: BISECT_PACKAGES (space-separated *-dkms names; default every fast one).
 OpenZFS phases: ZFS_SPECS (an extended regex the zfs-dkms=version specs must match), ZFS_ROUNDS
 (kernels per version, default 8), ZFS_REFUSALS=0 (zfs: skip the refusal builds).
@@ -78,7 +80,7 @@ INSTALL=1
 ALL_HEADERS=0
 JOBS=2
 TIMEOUT=20
-PHASES="envs,iet,zfs-refusals,wide,wide-merge,bisect,wide-merge,zfs,wide-slow,wide-merge"
+PHASES="envs,iet,zfs-refusals,wide,wide-merge,bisect,wide-merge,zfs,wide-slow,wide-merge,kernel-api"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/data/demo/debian12-dkms.json"
 STATE="/var/tmp/modcompat-demo/state.jsonl"
@@ -471,6 +473,12 @@ phase_wide_merge() {
   ls -l "$WIDE_OUT" >&2
 }
 
+# The kernel API snapshots of every installed kernel (host and build environments), one file each.
+phase_kernel_api() {
+  log "phase kernel-api: data/demo/kernel-api/<kernel>.txt.gz"
+  modcompat kernel-api export --out "$ROOT/data/demo/kernel-api"
+}
+
 for phase in ${PHASES//,/ }; do
   case "$phase" in
     fast)
@@ -497,6 +505,7 @@ for phase in ${PHASES//,/ }; do
     zfs) phase_zfs ;;
     wide-slow) phase_wide_slow ;;
     wide-merge) phase_wide_merge ;;
+    kernel-api) phase_kernel_api ;;
     *) echo "make-demo.sh: unknown phase $phase" >&2; exit 2 ;;
   esac
 done

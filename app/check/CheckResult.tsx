@@ -91,6 +91,11 @@ function ModuleRow({ m, upgrade, recheck }: { m: ModuleVerdictOut; upgrade: Chec
       <td className="px-3 py-2 text-sm">
         <p>{m.reason}</p>
         <GetVersion upgrade={upgrade} recheck={recheck(upgrade ? { [m.module]: upgrade.version } : {})} />
+        {m.prediction?.label && (
+          <p className="mt-1 text-sm font-medium text-indigo-900" data-testid="check-prediction" title={`a prediction from the footprint of its build on ${m.prediction.footprintKernel} and this kernel's exported symbols and headers, not a build result`}>
+            {m.prediction.label}
+          </p>
+        )}
         {m.errorLine && <p className="mt-1 font-mono text-xs text-red-900">{m.errorLine}</p>}
         {m.evidence.length > 0 && (
           <details className="mt-1">

@@ -17,6 +17,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   import: async () => (await import("./commands/import")).registerImportCommand,
   plan: async () => (await import("./commands/plan")).registerPlanCommand,
   webhook: async () => (await import("./commands/webhook")).registerWebhookCommands,
+  "kernel-api": async () => (await import("./commands/kernel-api")).registerKernelApiCommands,
+  predict: async () => (await import("./commands/predict")).registerPredictCommand,
 };
 
 /** The command a command line names, if it names one; otherwise (help, typos) every command is loaded. */

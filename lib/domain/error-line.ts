@@ -12,9 +12,13 @@ export const MODPOST = /^ERROR:\s*modpost:\s*(?<msg>.+)$/;
 const CONFIGURE = /^configure:\s*error:\s*(?<msg>.*)$/;
 const UNDEFINED_REF = /undefined reference to [`'‘"](?<sym>[^`'’"]+)[`'’"]/;
 
-/** Turn gcc's typographic and backtick quotes into plain single quotes. */
+/**
+ * Turn gcc's typographic and backtick quotes into plain single quotes, also those of other
+ * locales: German „…“ and ‚…‘, French and Swiss «…» and ‹…›, and »…« (German, Danish …), so a
+ * log built under LANG=de_DE names the same symbol as one built under C.
+ */
 export function normaliseQuotes(s: string): string {
-  return s.replace(/[‘’`´]/g, "'").replace(/[“”"]/g, "'");
+  return s.replace(/[‘’‚‛`´‹›]/g, "'").replace(/[“”„‟"«»]/g, "'");
 }
 
 function stripNoise(msg: string): string {

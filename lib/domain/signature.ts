@@ -9,7 +9,7 @@ import type { IncidentStatus } from "./regressions";
  * ("the removal of strlcpy broke v4l2loopback, nat-rtsp …").
  */
 
-export const SIGNATURE_KINDS = ["function", "member", "macro", "header", "type", "callback", "symbol"] as const;
+export const SIGNATURE_KINDS = ["function", "member", "macro", "header", "type", "callback", "symbol", "interface"] as const;
 export type SignatureKind = (typeof SIGNATURE_KINDS)[number];
 
 export const SIGNATURE_KIND_LABEL: Record<SignatureKind, string> = {
@@ -20,6 +20,7 @@ export const SIGNATURE_KIND_LABEL: Record<SignatureKind, string> = {
   type: "type",
   callback: "callback signature",
   symbol: "exported symbol",
+  interface: "kernel interface (configure check)",
 };
 
 export interface Signature {
@@ -85,6 +86,16 @@ const RULES: readonly Rule[] = [
   { re: new RegExp(`^modpost: '(${IDENT})' undefined`), make: (m) => ({ symbol: m[1], kind: "symbol" }) },
   { re: new RegExp(`^modpost: .*uses GPL-only symbol '(${IDENT})'`), make: (m) => ({ symbol: m[1], kind: "symbol" }) },
   { re: new RegExp(`undefined reference to '(${IDENT})'`), make: (m) => ({ symbol: m[1], kind: "symbol" }) },
+  // gcc under LANG=de_DE (quotes are already plain): the commonest kernel-API breaks
+  { re: new RegExp(`implizite Deklaration der Funktion '(${IDENT})'`), make: (m) => callable(m[1]) },
+  { re: new RegExp(`^'${AGGREGATE}' hat kein Element namens '(${IDENT})'`), make: (m) => ({ symbol: `${m[1]}::${m[2]}`, kind: "member" }) },
+  { re: /(?:^|\s|')([\w./+-]+\.h)'?:? (?:Datei oder Verzeichnis nicht gefunden)/, make: (m) => ({ symbol: m[1], kind: "header" }) },
+  { re: new RegExp(`^'(${IDENT})' nicht deklariert`), make: (m) => identifier(m[1]) },
+  // configure checks (OpenZFS): "*** None of the expected 'file_fallocate' interfaces were detected",
+  // "'bops->release()' …", and the runner's own "(no 'file_fallocate' interface)"
+  { re: /None of the expected '([^']{1,100})' interfaces? (?:were|was) detected/, make: (m) => ({ symbol: m[1], kind: "interface" }) },
+  { re: /\(no '([^']{1,100})' interface\)/, make: (m) => ({ symbol: m[1], kind: "interface" }) },
+  { re: /^configure: .*'([A-Za-z_][\w]*(?:->|\.)[A-Za-z_]\w*\(\))'/, make: (m) => ({ symbol: m[1], kind: "interface" }) },
 ];
 
 /**
@@ -94,7 +105,10 @@ const RULES: readonly Rule[] = [
  */
 export function extractSignature(errorLine: string | null | undefined): Signature | null {
   if (!errorLine) return null;
-  const line = normaliseErrorLine(errorLine).replace(/^fatal error:\s*/, "");
+  const line = normaliseErrorLine(errorLine)
+    .replace(/^(?:\S+?:\d+(?::\d+)?:\s*)?(?:schwerwiegender )?Fehler:\s*/, "")
+    .replace(/\s*\[-W[^\]]*\]\s*$/, "")
+    .replace(/^fatal error:\s*/, "");
   for (const rule of RULES) {
     const m = rule.re.exec(line);
     if (m) return rule.make(m);

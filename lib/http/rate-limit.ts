@@ -117,6 +117,8 @@ export function isExpensiveRead(method: string, pathname: string): boolean {
     /^\/api\/v1\/modules\/[^/]+\/(matrix|history|regressions\.atom|versions\/.+)$/.test(pathname) ||
     /^\/(api\/v1\/)?(check|regressions|signatures)(\/.*)?$/.test(pathname) ||
     /^\/api\/v1\/(watch\.atom|regressions\.atom|badge\/.+)$/.test(pathname) ||
-    /^\/kernels\/.+$/.test(pathname)
+    /^\/kernels\/.+$/.test(pathname) ||
+    // decode two API snapshots, or predict from them (issue 13)
+    /^\/(api\/v1\/kernels\/compare|api\/v1\/predict|predictions)\/?$/.test(pathname)
   );
 }

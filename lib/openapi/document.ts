@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { compareQuerySchema, compareResponseSchema, MAX_COMPARE_ITEMS, predictQuerySchema, predictResponseSchema } from "../schemas/kernel-api";
 import { checkBodySchema, checkQuerySchema, checkResponseSchema, checkTextQuerySchema, badgeQuerySchema, MAX_CHECK_MODULES } from "../schemas/check";
 import { apiErrorSchema, ingestBodySchema, ingestResponseSchema, MAX_BODY_BYTES, MAX_RESULTS_PER_REQUEST, runSchema } from "../schemas/ingest";
 import { kernelListQuerySchema, knownResultsQuerySchema, matrixQuerySchema, moduleListQuerySchema } from "../schemas/query";
@@ -88,6 +89,8 @@ const RESPONSES: Record<string, z.ZodType> = {
   Signature: signatureResponseSchema,
   ModuleHistory: moduleHistoryResponseSchema,
   UpcomingList: upcomingResponseSchema,
+  KernelCompare: compareResponseSchema,
+  Prediction: predictResponseSchema,
 };
 
 /** z.int() bounds are JavaScript's safe-integer range: true, and noise in a document. */
@@ -265,6 +268,31 @@ function paths(): OpenApiDocument["paths"] {
         tags: ["kernels"],
         parameters: [pathParam("version", "kernel as uname -r prints it, URL-encoded")],
         responses: { "200": ok("the kernel, parsed, with its modules", ref("Kernel")), "404": error("no such kernel"), "422": error("not a kernel version") },
+      },
+    },
+    "/api/v1/kernels/compare": {
+      get: {
+        operationId: "compareKernelApis",
+        summary: "What a kernel removed, changed and added in its exported symbols and headers, with the module versions that use them",
+        description:
+          `From two API snapshots (\`modcompat kernel-api import\`). Counts are complete; each list has at most \`limit\` items (default 500, at most ${MAX_COMPARE_ITEMS}), the items some module uses first.`,
+        tags: ["kernels"],
+        parameters: queryParams(compareQuerySchema, {
+          from: "the older kernel, as uname -r prints it",
+          to: "the newer kernel",
+          limit: "items per list",
+          used: "1: only items some module version's footprint uses",
+        }),
+        responses: { "200": ok("the API diff and its blast radius", ref("KernelCompare")), "404": error("no snapshot of one of the kernels"), "422": error("bad parameters") },
+      },
+    },
+    "/api/v1/predict": {
+      get: {
+        operationId: "predict",
+        summary: "Predicted verdict of a module version on a kernel, from its footprint and the kernel's API snapshot (never a build result)",
+        tags: ["check"],
+        parameters: queryParams(predictQuerySchema, { module: "module slug", version: "module version", kernel: "target kernel" }),
+        responses: { "200": ok("the prediction", ref("Prediction")), "404": error("unknown module version"), "422": error("bad parameters") },
       },
     },
     "/api/v1/check": {

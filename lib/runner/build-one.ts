@@ -9,6 +9,8 @@
 import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import type { Footprint } from "../domain/footprint";
+import { captureFootprint, FOOTPRINT_DEPS, prepareFootprintScript } from "./capture-footprint";
 import { classifyBuild, type Classification } from "./classify";
 import { evaluateBuildExclusive } from "./dkms-conf";
 import { killProcessGroup, registerProcessGroup, registerTempDir, removeTempDir, unregisterProcessGroup } from "./cleanup";
@@ -40,6 +42,8 @@ export interface BuildOutcome extends Classification {
   exitCode?: number | null;
   /** where it was built: "host" or a build environment's name */
   env?: string;
+  /** a passing build's imported symbols and included kernel headers */
+  footprint?: Footprint;
 }
 
 interface ProcResult {
@@ -192,7 +196,9 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
         runnerError: r.spawnError ?? null,
         moduleHeaders,
       });
-      return finish(c, r.output, r.code);
+      const buildDir = path.join(copy, src.kbuildSubdir ?? "");
+      const footprint = c.status === "pass" ? await captureFootprint({ koDir: buildDir, cmdDirs: [buildDir], depsFiles: [], sourceDir: src.dir }).catch(() => null) : null;
+      return { ...finish(c, r.output, r.code), ...(footprint ? { footprint } : {}) };
     }
 
     const common = ["--dkmstree", inside(dkmsTree), "--sourcetree", inside(srcTree), "-m", src.dkmsName, "-v", src.dkmsVersion];
@@ -209,7 +215,8 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
       });
       return finish(c, tidyDkmsOutput(add.output), add.code);
     }
-    const build = await exec("dkms", ["build", ...common, "-k", target.release, "-a", opts.arch], Math.max(1000, deadline - Date.now()));
+    const footprintArg = await prepareFootprintScript(copy, Boolean(src.conf?.vars.POST_BUILD));
+    const build = await exec("dkms", ["build", ...common, "-k", target.release, "-a", opts.arch, ...(footprintArg ? [footprintArg] : [])], Math.max(1000, deadline - Date.now()));
     const makeLog = await readIfExists(path.join(dkmsTree, src.dkmsName, src.dkmsVersion, "build", "make.log"));
     const output = tidyDkmsOutput(build.output);
     const c = classifyBuild({
@@ -225,7 +232,12 @@ export async function buildOne(src: ModuleSource, target: KernelTarget, opts: Bu
       conditionalExclusive: src.conf?.conditional.filter((n) => n.startsWith("BUILD_EXCLUSIVE")) ?? [],
     });
     const log = makeLog ? `${output}\n\n==> make.log <==\n${makeLog}` : output;
-    return finish(c, log, build.code);
+    const versionDir = path.join(dkmsTree, src.dkmsName, src.dkmsVersion);
+    const footprint =
+      c.status === "pass"
+        ? await captureFootprint({ koDir: path.join(versionDir, target.release, opts.arch, "module"), cmdDirs: [], depsFiles: [path.join(versionDir, FOOTPRINT_DEPS)], sourceDir: src.dir }).catch(() => null)
+        : null;
+    return { ...finish(c, log, build.code), ...(footprint ? { footprint } : {}) };
   } catch (e) {
     const c = classifyBuild({
       kernel: target.kernel,

@@ -30,6 +30,7 @@ export function toIngestResult(o: BuildOutcome, logMaxBytes: number): IngestResu
     ...(o.errorLine ? { errorLine: o.errorLine.slice(0, 1000) } : {}),
     ...(o.compiler ? { compiler: o.compiler.slice(0, 200) } : {}),
     finishedAt: o.finishedAt,
+    ...(o.footprint && o.status === "pass" ? { footprint: o.footprint } : {}),
   };
 }
 

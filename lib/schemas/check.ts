@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { predictionOutSchema } from "./kernel-api";
 import { DKMS_STATES } from "../domain/dkms-status";
 import { DISTROS } from "../domain/kernel-version";
 import { STATUSES } from "../domain/status";
@@ -126,6 +127,10 @@ export const moduleVerdictSchema = z.object({
     .nullable()
     .describe("for modules read from dkms status: their lines and states"),
   links: z.object({ page: z.string().nullable(), api: z.string().nullable() }),
+  prediction: predictionOutSchema
+    .nullable()
+    .optional()
+    .describe("for an unknown verdict: what the module version's footprint and the kernel's API snapshot predict; a prediction, never a verdict"),
 });
 
 export const verdictCountsSchema = z.record(z.enum(VERDICTS), z.int());

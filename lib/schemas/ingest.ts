@@ -2,6 +2,7 @@ import { z } from "zod";
 import { STAGES, STATUSES } from "../domain/status";
 import { tryParseKernelVersion } from "../domain/kernel-version";
 import { isValidModuleVersion } from "../domain/module-version";
+import { MAX_FOOTPRINT_HEADERS, MAX_FOOTPRINT_REFERENCES, MAX_FOOTPRINT_SYMBOLS } from "../domain/footprint";
 import { cleanText, MAX_JSON_DEPTH, refineStorable } from "./storable";
 
 /** Shared by the ingest route, the CLI runner and the tests. */
@@ -87,6 +88,25 @@ export const runSchema = z
   })
   .strict();
 
+const symbolName = z.string().min(1).max(200).regex(/^[A-Za-z_.$][A-Za-z0-9_.$]*$/, "must be a C symbol name");
+const includeName = z.string().min(3).max(300).regex(/^[A-Za-z0-9_][A-Za-z0-9_.+,-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.+,-]*)*\.h$/, "must be an include name such as linux/string.h");
+
+/** What a successful build used (lib/domain/footprint.ts): the .ko's undefined symbols, the kernel headers included. */
+export const footprintSchema = z
+  .object({
+    symbols: z.array(symbolName).max(MAX_FOOTPRINT_SYMBOLS),
+    headers: z.array(includeName).max(MAX_FOOTPRINT_HEADERS),
+    references: z.array(symbolName).max(MAX_FOOTPRINT_REFERENCES).optional(),
+    includes: z.array(includeName).max(MAX_FOOTPRINT_HEADERS).optional(),
+    macroCalls: z
+      .array(z.string().max(210).regex(/^[A-Za-z_][A-Za-z0-9_]*\/\d{1,3}$/, "must be NAME/argument-count"))
+      .max(MAX_FOOTPRINT_HEADERS)
+      .optional(),
+    licences: z.array(shortText(100)).max(20).optional(),
+    importedNamespaces: z.array(z.string().min(1).max(100).regex(/^[A-Za-z0-9_]+$/, "must be a symbol namespace")).max(100).optional(),
+  })
+  .strict();
+
 export const resultSchema = z
   .object({
     module: moduleSlug,
@@ -104,8 +124,11 @@ export const resultSchema = z
     errorLine: shortText(1000).optional(),
     compiler: shortText(200).optional(),
     finishedAt: isoDate.optional(),
+    /** only with status "pass": what the build used, for blast radius and predictions */
+    footprint: footprintSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.footprint === undefined || r.status === "pass", { message: "a footprint comes only with a passing result", path: ["footprint"] });
 
 export const moduleVersionInfoSchema = z
   .object({

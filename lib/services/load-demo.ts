@@ -6,10 +6,13 @@ import { ingestBodySchema, type IngestBody } from "../schemas/ingest";
 import { chunkBodies } from "../schemas/ingest-chunks";
 import { syntheticDemo } from "../synthetic/generate";
 import { importOpenzfsMeta } from "./import-openzfs-meta";
+import { loadSnapshotFiles } from "./kernel-api/load-snapshot-files";
 import { recordResults } from "./record-results";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const DEMO_DIR = path.join(root, "data/demo");
+/** Kernel API snapshots written by `modcompat kernel-api export` (see README). */
+export const KERNEL_API_DIR = path.join(DEMO_DIR, "kernel-api");
 /** Shared data beside the repository (never copied into it): OpenZFS's declared ranges per upstream tag. */
 export const OPENZFS_META_CSV = path.join(root, "../shared/data/openzfs-meta.csv");
 
@@ -52,5 +55,8 @@ export async function loadDemoIfEmpty(): Promise<{ file: string; results: number
     });
     loaded.push(`../shared/data/openzfs-meta.csv (${r.releases} OpenZFS releases, declared ranges only)`);
   }
+  // Kernel API snapshots (compare, predictions): after the results, one file at a time.
+  const snaps = await loadSnapshotFiles(KERNEL_API_DIR, "data/demo/kernel-api");
+  if (snaps.files > 0) loaded.push(`data/demo/kernel-api/*.txt.gz (${snaps.files} kernel API snapshots, ${snaps.ms} ms)`);
   return { file: loaded.join(", "), results };
 }

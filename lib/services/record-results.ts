@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { recordFootprints } from "./footprints/record-footprints";
 import { db, type Tx } from "../db/client";
 import { extractErrorLine, excerptLog, normaliseErrorLine } from "../domain/error-line";
 import type { IngestBody, IngestResponse, KernelInfo } from "../schemas/ingest";
@@ -114,6 +115,7 @@ export async function recordResults(body: IngestBody, opts: RecordOptions = {}):
           ${rows.map((r) => r.logExcerpt)}::text[], ${rows.map((r) => r.logTruncated)}::boolean[], ${rows.map((r) => r.logUrl)}::text[],
           ${rows.map((r) => r.errorLine)}::text[], ${rows.map((r) => r.compiler)}::text[], ${rows.map((r) => r.finishedAt.toISOString())}::text[])
           AS u(mv, k, a, st, s, d, le, lt, lu, el, co, fa)`;
+      await recordFootprints(tx, { runId: run.id, results: body.results, versionIds: created.versionIds, kernelIds: created.kernelIds });
       phases?.("run+results insert");
       const keys = new Map<string, CellKey>();
       for (const r of rows) keys.set(`${r.moduleVersionId}:${r.kernelId}:${r.arch}`, r);

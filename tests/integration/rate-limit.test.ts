@@ -32,6 +32,10 @@ describe("rules and buckets", () => {
   it("what counts as expensive", () => {
     expect(isExpensiveRead("GET", "/modules/zfs")).toBe(true);
     expect(isExpensiveRead("GET", "/api/v1/modules/zfs/matrix")).toBe(true);
+    expect(isExpensiveRead("GET", "/kernels/compare")).toBe(true);
+    expect(isExpensiveRead("GET", "/api/v1/kernels/compare")).toBe(true);
+    expect(isExpensiveRead("GET", "/api/v1/predict")).toBe(true);
+    expect(isExpensiveRead("GET", "/predictions")).toBe(true);
     expect(isExpensiveRead("POST", "/api/v1/check")).toBe(true);
     expect(isExpensiveRead("GET", "/api/v1/regressions.atom")).toBe(true);
     expect(isExpensiveRead("GET", "/api/v1/health")).toBe(false);

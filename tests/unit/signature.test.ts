@@ -36,6 +36,20 @@ const TABLE: [line: string, symbol: string | null, kind: SignatureKind | null][]
   ["modpost: GPL-incompatible module zfs.ko uses GPL-only symbol 'bio_start_io_acct'", "bio_start_io_acct", "symbol"],
   ["undefined reference to 'foo_bar'", "foo_bar", "symbol"],
   ["configure: *** Cannot build against kernel version 6.18", null, null],
+  // configure checks name a kernel interface (OpenZFS), grouped across modules like compiler errors
+  ['configure: error:\n\t*** None of the expected "file_fallocate" interfaces were detected.', "file_fallocate", "interface"],
+  ['\t*** None of the expected "file_fallocate" interfaces were detected.', "file_fallocate", "interface"],
+  ["configure: *** None of the expected 'file_fallocate' interfaces were detected.", "file_fallocate", "interface"],
+  ['configure: *** None of the expected "bops->release()" interfaces were detected.', "bops->release()", "interface"],
+  ["configure: kernel 6.12.107+deb12-amd64 is outside the supported range 3.10 - 6.2 (no 'file_fallocate' interface)", "file_fallocate", "interface"],
+  // compiler output in other locales: German „…“, »…«, French «…»
+  ["v4l2loopback.c:520:9: Fehler: implizite Deklaration der Funktion „strlcpy“ [-Werror=implicit-function-declaration]", "strlcpy", "function"],
+  ["x.c:3:10: schwerwiegender Fehler: asm/unaligned.h: Datei oder Verzeichnis nicht gefunden", "asm/unaligned.h", "header"],
+  ["x.c:9:5: Fehler: »struct uart_state« hat kein Element namens »xmit«", "struct uart_state::xmit", "member"],
+  ["error: implicit declaration of function „strlcpy“", "strlcpy", "function"],
+  ["error: implicit declaration of function »strlcpy«", "strlcpy", "function"],
+  ["error: implicit declaration of function « strlcpy »".replace(/ /g, " ").replace("« ", "«").replace(" »", "»"), "strlcpy", "function"],
+  ["»struct block_device« has no member named »bd_inode«", "struct block_device::bd_inode", "member"],
   // real lines from the Debian 12 builds on 6.12: callbacks whose prototype changed
   ["initialization of 'void (*)(struct platform_device *)' from incompatible pointer type 'int (*)(struct platform_device *)'", "void (*)(struct platform_device *)", "callback"],
   [

@@ -76,6 +76,13 @@ export default async function KernelPage({ params }: Props) {
           </div>
         ))}
       </dl>
+      {view.previous && (
+        <p className="text-sm">
+          <Link href={`/kernels/compare?from=${encodeURIComponent(view.previous)}&to=${encodeURIComponent(view.kernel.version)}`} className="underline">
+            Exported symbols and headers changed since {view.previous}
+          </Link>
+        </p>
+      )}
       <p className="text-sm">
         Released <DatedText at={view.kernel.releasedAt} source={view.kernel.releasedAtSource} />
         {view.kernel.releasedAt && view.kernel.releasedAtSource && <span className="text-xs text-slate-500"> ({view.kernel.releasedAtSource})</span>}

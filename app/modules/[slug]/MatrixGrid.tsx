@@ -27,6 +27,8 @@ export interface GridProps {
   }[];
   /** [series, row, column within the series, kind] of cells whose result contradicts the declared range */
   marks: [string, number, number, Disagreement][];
+  /** [series, row, column, outcome, label] of empty cells with a predicted verdict: drawn hatched, never like a result */
+  predicted: [string, number, number, "pass" | "fail", string][];
   symbols: Record<"pass" | "fail" | "error" | "skip", string>;
 }
 
@@ -70,6 +72,7 @@ export function MatrixGrid(props: GridProps) {
   });
 
   const marks = new Map(props.marks.map(([s, r, c, kind]) => [`${s}:${r}:${c}`, kind]));
+  const predicted = new Map(props.predicted.map(([s, r, c, outcome, label]) => [`${s}:${r}:${c}`, { outcome, label }]));
   const sel = props.selected ? splitKey(props.selected) : null;
 
   const activate = (cell: HTMLTableCellElement) => {
@@ -83,7 +86,8 @@ export function MatrixGrid(props: GridProps) {
       return true;
     }
     const version = (t.rows[r].cells[0] as HTMLElement).dataset.v;
-    if (!header.dataset.k || !version || !cell.textContent) return false;
+    // An empty or predicted cell has no result to open.
+    if (!header.dataset.k || !version || !cell.textContent || cell.dataset.predicted) return false;
     router.push(props.cellHref.replace("__CELL__", encodeURIComponent(`${version}@${header.dataset.k}`)), { scroll: false });
     return true;
   };
@@ -179,7 +183,16 @@ export function MatrixGrid(props: GridProps) {
                   summary,
                   ...s.kernels.map((k, col) => {
                     const ch = letters[col] as Letter | ".";
-                    if (ch === ".") return <td key={k.version} />;
+                    if (ch === ".") {
+                      const p = predicted.get(`${s.series}:${row}:${col}`);
+                      if (!p) return <td key={k.version} />;
+                      return (
+                        <td key={k.version} className={`q q${p.outcome[0]}`} data-predicted={p.outcome} title={`no result; ${p.label}`}>
+                          {p.outcome === "fail" ? "✗?" : "✓?"}
+                          <span className="sr-only"> predicted: {p.label}</span>
+                        </td>
+                      );
+                    }
                     const status = LETTER_STATUS[ch];
                     const isSel = row === selRow && sel?.kernel === k.version;
                     const mark = marks.get(`${s.series}:${row}:${col}`);

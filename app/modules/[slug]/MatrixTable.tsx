@@ -7,6 +7,7 @@ import type { Disagreement } from "@/lib/domain/declared-range";
 import { matrixWindow, windowColumns } from "@/lib/domain/matrix-window";
 import { MatrixWindowNote } from "./MatrixWindowNote";
 import { MatrixGrid, type GridProps } from "./MatrixGrid";
+import type { CellPrediction } from "@/lib/services/predictions/predict-matrix-cells";
 
 /** "6.1.0-56-amd64 · Linux 6.1.192 · released 2025-10-01 (changelog…)": every date with its source. */
 function kernelTitle(k: MatrixKernel): string {
@@ -27,7 +28,22 @@ const STATUS_CODE: Record<Status, string> = { pass: "p", fail: "f", error: "e", 
  * per cell); the client grid (MatrixGrid) draws it with small markup and the keyboard grid
  * pattern. 100 versions × 400 kernels: see README "Large matrices" for the measured sizes.
  */
-export function MatrixTable({ base, view, current, selected, marks }: { base: string; view: MatrixView; current: SearchParams; selected?: string; marks?: ReadonlyMap<string, Disagreement> }) {
+export function MatrixTable({
+  base,
+  view,
+  current,
+  selected,
+  marks,
+  predictions,
+}: {
+  base: string;
+  view: MatrixView;
+  current: SearchParams;
+  selected?: string;
+  marks?: ReadonlyMap<string, Disagreement>;
+  /** predicted verdicts of empty cells (lib/services/predictions/predict-matrix-cells.ts), drawn hatched */
+  predictions?: ReadonlyMap<string, CellPrediction>;
+}) {
   const cells = new Map<string, MatrixCell>(view.cells.map((c) => [`${c.versionId}:${c.kernelId}`, c]));
   const series = [...view.series].reverse().map((s) => ({ ...s, kernels: [...s.kernels].reverse() }));
   const expanded = new Set(series.filter((s) => s.expanded).map((s) => s.series));
@@ -49,6 +65,7 @@ export function MatrixTable({ base, view, current, selected, marks }: { base: st
     return hrefWith(base, current, { expand: [...next], cell: null, kstart: null });
   };
   const markList: GridProps["marks"] = [];
+  const predictedList: GridProps["predicted"] = [];
   const props: GridProps = {
     cellHref: hrefWith(base, current, { cell: "__CELL__" }),
     selected: selected ?? null,
@@ -77,6 +94,10 @@ export function MatrixTable({ base, view, current, selected, marks }: { base: st
               const c = cells.get(`${v.id}:${k.id}`);
               const mark = marks?.get(`${v.id}:${k.id}`);
               if (mark) markList.push([s.series, row, col, mark]);
+              const p = c ? undefined : predictions?.get(`${v.id}:${k.id}`);
+              if (p && p.outcome !== "unknown") {
+                predictedList.push([s.series, row, col, p.outcome, `${p.label}${p.footprintKernel ? `, from its build on ${p.footprintKernel}` : ""}`]);
+              }
               return c ? STATUS_CODE[c.status] : ".";
             })
             .join(""),
@@ -86,6 +107,7 @@ export function MatrixTable({ base, view, current, selected, marks }: { base: st
       };
     }),
     marks: markList,
+    predicted: predictedList,
     symbols: STATUS_SYMBOL,
   };
   return (

@@ -18,6 +18,7 @@ import { MatrixTable } from "./MatrixTable";
 import { CellDetailPanel } from "./CellDetailPanel";
 import { MatrixSkeleton } from "./MatrixSkeleton";
 import { SupportPanel } from "./SupportPanel";
+import { predictMatrixCells } from "@/lib/services/predictions/predict-matrix-cells";
 import { DeclaredOnlyVersions } from "./DeclaredOnlyVersions";
 import { first, type SearchParams } from "./url";
 
@@ -83,7 +84,15 @@ async function MatrixSection(props: { slug: string; base: string; query: MatrixQ
   // Versions known only by their declared range (OpenZFS META) are listed under the matrix, not as empty rows.
   const declaredOnly = full.versions.filter((v) => !v.hasResults);
   const view = { ...full, versions: full.versions.filter((v) => v.hasResults) };
-  const marks = await declaredMismatchIndex(props.slug, { arch: props.query.arch, kernelIds: new Set(view.series.flatMap((s) => s.kernels.map((k) => k.id))) });
+  const [marks, predictions] = await Promise.all([
+    declaredMismatchIndex(props.slug, { arch: props.query.arch, kernelIds: new Set(view.series.flatMap((s) => s.kernels.map((k) => k.id))) }),
+    predictMatrixCells({
+      module: props.slug,
+      versions: view.versions,
+      kernels: view.series.filter((s) => s.expanded).flatMap((s) => s.kernels),
+      filled: new Set(view.cells.map((c) => `${c.versionId}:${c.kernelId}`)),
+    }),
+  ]);
   return (
     <>
       <MatrixFilters base={props.base} view={view} current={props.current} />
@@ -97,7 +106,14 @@ async function MatrixSection(props: { slug: string; base: string; query: MatrixQ
         </p>
       ) : (
         <>
-          <MatrixTable base={props.base} view={view} current={props.current} selected={props.cell} marks={marks} />
+          <MatrixTable base={props.base} view={view} current={props.current} selected={props.cell} marks={marks} predictions={predictions} />
+          {predictions.size > 0 && (
+            <p className="text-xs text-slate-600" data-testid="prediction-legend">
+              <span className="mr-1 inline-block rounded border border-slate-300 bg-[repeating-linear-gradient(45deg,#e2e8f0_0,#e2e8f0_2px,transparent_2px,transparent_5px)] px-1">?</span>
+              Hatched cells are <strong>predicted</strong>, not built: from the footprint of a real build on another kernel and this kernel&apos;s exported
+              symbols and headers (<Link href="/predictions" className="underline">how well predictions do</Link>).
+            </p>
+          )}
           <DeclaredMarkLegend count={marks.size} historyHref={`${props.base}/history`} />
         </>
       )}

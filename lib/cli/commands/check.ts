@@ -168,7 +168,7 @@ function printReport(out: CheckResponse, server: string): void {
     style: { head: [], border: [] },
   });
   for (const m of out.modules) {
-    table.push([printable(m.module), printable(m.version ?? "?"), `${VERDICT_SYMBOL[m.verdict]} ${m.verdict}${m.basis === "declared" ? " (declared)" : ""}`, printable(m.reason)]);
+    table.push([printable(m.module), printable(m.version ?? "?"), `${VERDICT_SYMBOL[m.verdict]} ${m.verdict}${m.basis === "declared" ? " (declared)" : ""}`, printable(m.prediction?.label ? `${m.reason}; ${m.prediction.label}` : m.reason)]);
   }
   console.log(table.toString());
   const safe = out.newestSafeKernel;

@@ -18,6 +18,7 @@ import {
 } from "../../domain/verdict";
 import { MAX_CHECK_MODULES, MODULE_REF_RE, type CheckInput, type CheckResponse, type EvidenceOut, type ModuleVerdictOut } from "../../schemas/check";
 import { AppError } from "../errors";
+import { addPredictions } from "../predictions/add-predictions";
 import { keptUpstream, rememberPassing, rememberUpstream, rememberVerdict } from "./check-cache";
 import { cellApi, cellPage, checkApi, checkPage, moduleMatrixApi, modulePage } from "./check-links";
 import { cellKey, loadCellDetails, loadCheckBasis, loadSeriesCells, type ModuleRow, type VersionRow } from "./load-check-facts";
@@ -189,6 +190,7 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
     };
   });
 
+  await addPredictions(results, target.raw);
   const found = choices.filter((c) => c.row !== null);
   const safe = newestCommonPass(
     found.map(({ row }) => {

@@ -1,0 +1,198 @@
+/**
+ * Predicted verdicts: will a module version build on a kernel nobody has built it on, judged from
+ * its footprint (what one real build on another kernel, the base, used) and the two kernels' API
+ * snapshots. Pure and table-tested (tests/unit/prediction.test.ts). A prediction is never a
+ * result: it is shown labelled, never stored as a Cell and never opens an incident.
+ */
+import { splitCallables, type ExportedSymbol } from "./kernel-api";
+import { isGplCompatible } from "./footprint";
+
+export const PREDICTED_OUTCOMES = ["fail", "pass", "unknown"] as const;
+export type PredictedOutcome = (typeof PREDICTED_OUTCOMES)[number];
+export const PREDICTION_STRENGTHS = ["strong", "weak"] as const;
+export type PredictionStrength = (typeof PREDICTION_STRENGTHS)[number];
+
+export const REASON_KINDS = [
+  /** an undefined symbol of its .ko that the target no longer exports */
+  "symbol-removed",
+  /** a used symbol the target exports GPL-only, and the module's licence is not GPL-compatible */
+  "symbol-gpl-only",
+  /** a used symbol the target exports in a namespace the module does not import */
+  "symbol-namespace",
+  /** a header it includes directly (and the base build read) that the target lacks */
+  "header-removed",
+  /** a macro its sources call with a number of arguments the target's macro no longer takes */
+  "macro-arity",
+  /** a name its sources use that the base exported or defined in its headers, and the target has nowhere (the compiler may have inlined it; or it sits in a branch not taken) */
+  "reference-removed",
+  /** a used symbol whose CRC (its prototype or a type it uses) changed: weak */
+  "symbol-crc-changed",
+] as const;
+export type ReasonKind = (typeof REASON_KINDS)[number];
+
+/** How each reason counts: a strong fail, a weak fail, or only weakening a pass. */
+export const REASON_WEIGHT: Record<ReasonKind, "fail" | "weak-fail" | "weak-pass"> = {
+  "symbol-removed": "fail",
+  "symbol-gpl-only": "fail",
+  "symbol-namespace": "fail",
+  "header-removed": "fail",
+  "macro-arity": "weak-fail",
+  "reference-removed": "weak-fail",
+  "symbol-crc-changed": "weak-pass",
+};
+
+export interface PredictionReason {
+  kind: ReasonKind;
+  /** the symbol or header */
+  name: string;
+}
+
+export interface Prediction {
+  outcome: PredictedOutcome;
+  strength: PredictionStrength;
+  /** fail reasons first, then CRC changes; each list sorted by name */
+  reasons: PredictionReason[];
+  /** "strlcpy removed", "no footprint" … the short text shown after "predicted:" */
+  summary: string;
+}
+
+export interface FootprintView {
+  symbols: readonly string[];
+  headers: readonly string[];
+  references?: readonly string[];
+  includes?: readonly string[];
+  macroCalls?: readonly string[];
+  licences?: readonly string[];
+  importedNamespaces?: readonly string[];
+}
+
+export interface ApiView {
+  symbols: ReadonlyMap<string, ExportedSymbol>;
+  headers: ReadonlySet<string>;
+  /** names of the function-like macros and static inlines of the headers (parseHeaderCallables) */
+  callables: ReadonlySet<string>;
+  /** each function-like macro's arities ("*": variadic) */
+  macroArities: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export function apiView(snapshot: { symbols: readonly ExportedSymbol[]; headers: readonly string[]; callables?: readonly string[] }): ApiView {
+  const { names, arities } = splitCallables(snapshot.callables ?? []);
+  return { symbols: new Map(snapshot.symbols.map((s) => [s.name, s])), headers: new Set(snapshot.headers), callables: names, macroArities: arities };
+}
+
+/** A name a module can call on this kernel: exported, or a macro or inline of its headers. */
+export function callable(api: ApiView, name: string): boolean {
+  return api.symbols.has(name) || api.callables.has(name);
+}
+
+const REASON_TEXT: Record<ReasonKind, (name: string) => string> = {
+  "symbol-removed": (n) => `${n} removed`,
+  "symbol-gpl-only": (n) => `${n} became GPL-only`,
+  "symbol-namespace": (n) => `${n} moved to a namespace`,
+  "header-removed": (n) => `${n} removed`,
+  "macro-arity": (n) => `${n.replace(/\/\d+$/, "")} takes other arguments`,
+  "reference-removed": (n) => `${n} removed`,
+  "symbol-crc-changed": (n) => `${n} changed signature`,
+};
+
+export function describeReasons(reasons: readonly PredictionReason[], max = 2): string {
+  const shown = reasons.slice(0, max).map((r) => REASON_TEXT[r.kind](r.name));
+  return reasons.length > max ? `${shown.join(", ")} and ${reasons.length - max} more` : shown.join(", ");
+}
+
+const unknown = (summary: string): Prediction => ({ outcome: "unknown", strength: "weak", reasons: [], summary });
+
+/**
+ * @param base the snapshot of the kernel the footprint was recorded on (null: not imported; then a
+ *   symbol missing from the target cannot be told from one that never was a kernel export, e.g.
+ *   one exported by a sibling module, so it only counts as a weak fail)
+ */
+export function predictBuild(input: { footprint: FootprintView | null; base: ApiView | null; target: ApiView | null }): Prediction {
+  const { footprint, base, target } = input;
+  if (!footprint) return unknown("no footprint: no passing build with footprint on another kernel");
+  if (!target) return unknown("no API snapshot of the target kernel");
+  if (footprint.symbols.length === 0 && footprint.headers.length === 0) return unknown("empty footprint");
+
+  const reasons: PredictionReason[] = [];
+  let weakFail = false;
+  const gpl = isGplCompatible(footprint.licences);
+  // namespaces are recorded by the same runner as licences; without licences they are unknown
+  const imported = footprint.licences && footprint.licences.length ? new Set(footprint.importedNamespaces ?? []) : null;
+  const used = new Set(footprint.symbols);
+  // null: the runner did not record what the sources call
+  const called = footprint.references ? new Set(footprint.references) : null;
+
+  for (const name of footprint.symbols) {
+    const t = target.symbols.get(name);
+    const b = base?.symbols.get(name);
+    if (!t) {
+      if (base && !b) continue; // not a kernel export on the base either (a sibling module's, or an alias)
+      // emitted by the base's own inlines and macros (kmalloc_trace, __class_create), not named by
+      // the module: the target's headers emit their own calls instead
+      if (called && !called.has(name)) continue;
+      if (target.callables.has(name)) continue; // still a macro or inline (6.12's vmalloc, strscpy)
+      reasons.push({ kind: "symbol-removed", name });
+      if (!base) weakFail = true;
+      continue;
+    }
+    if (t.gplOnly && gpl === false) reasons.push({ kind: "symbol-gpl-only", name });
+    else if (t.namespace && imported && !imported.has(t.namespace)) reasons.push({ kind: "symbol-namespace", name });
+    else if (b && b.crc && t.crc && b.crc !== t.crc) reasons.push({ kind: "symbol-crc-changed", name });
+  }
+  if (base) {
+    const read = new Set(footprint.headers);
+    for (const h of footprint.includes ?? []) {
+      if (read.has(h) && base.headers.has(h) && !target.headers.has(h)) reasons.push({ kind: "header-removed", name: h });
+    }
+    const calls = new Map<string, Set<string>>();
+    for (const c of footprint.macroCalls ?? []) {
+      const i = c.lastIndexOf("/");
+      const set = calls.get(c.slice(0, i)) ?? new Set<string>();
+      set.add(c.slice(i + 1));
+      calls.set(c.slice(0, i), set);
+    }
+    for (const [name, counts] of calls) {
+      const now = target.macroArities.get(name);
+      const before = base.macroArities.get(name);
+      // the module must have built with one of its call forms, and none of them fits the target
+      if (!now || now.has("*") || !before || before.has("*") || target.symbols.has(name)) continue;
+      if ([...counts].some((k) => before.has(k)) && ![...counts].some((k) => now.has(k))) reasons.push({ kind: "macro-arity", name });
+    }
+    for (const name of footprint.references ?? []) {
+      if (!used.has(name) && callable(base, name) && !callable(target, name)) reasons.push({ kind: "reference-removed", name });
+    }
+  }
+
+  const order = (r: PredictionReason) => REASON_KINDS.indexOf(r.kind);
+  reasons.sort((a, b) => order(a) - order(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const strongFails = reasons.filter((r) => REASON_WEIGHT[r.kind] === "fail");
+  const weakFails = reasons.filter((r) => REASON_WEIGHT[r.kind] === "weak-fail");
+  const crc = reasons.filter((r) => REASON_WEIGHT[r.kind] === "weak-pass");
+  if (strongFails.length) return { outcome: "fail", strength: weakFail && strongFails.every((r) => r.kind === "symbol-removed") ? "weak" : "strong", reasons, summary: describeReasons([...strongFails, ...weakFails]) };
+  if (weakFails.length) return { outcome: "fail", strength: "weak", reasons, summary: describeReasons(weakFails) };
+  if (crc.length) return { outcome: "pass", strength: "weak", reasons, summary: `nothing it uses was removed; ${crc.length} used symbol${crc.length === 1 ? "" : "s"} changed signature (CRC)` };
+  return { outcome: "pass", strength: "strong", reasons, summary: "nothing it uses changed" };
+}
+
+/**
+ * The footprint to predict a kernel from: one recorded on another kernel, the nearest older one
+ * (its API is the closest ancestor of the target's), else the nearest newer one.
+ */
+export function chooseFootprint<F extends { kernel: string }>(footprints: readonly F[], target: string, compare: (a: string, b: string) => number): F | null {
+  let older: F | null = null;
+  let newer: F | null = null;
+  for (const f of footprints) {
+    const c = compare(f.kernel, target);
+    if (c === 0 || f.kernel === target) continue;
+    if (c < 0 && (!older || compare(f.kernel, older.kernel) > 0)) older = f;
+    if (c > 0 && (!newer || compare(f.kernel, newer.kernel) < 0)) newer = f;
+  }
+  return older ?? newer;
+}
+
+/** The one wording of a prediction, shown by the check, the matrix and the CLI: never "broken" or "works". */
+export function predictionLabel(p: Pick<Prediction, "outcome" | "summary">): string | null {
+  if (p.outcome === "fail") return `likely broken (predicted: ${p.summary})`;
+  if (p.outcome === "pass") return `likely (predicted: ${p.summary})`;
+  return null;
+}

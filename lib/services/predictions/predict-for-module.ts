@@ -1,0 +1,39 @@
+import { db } from "../../db/client";
+import { compareKernels } from "../../domain/kernel-version";
+import { chooseFootprint, predictBuild, type Prediction } from "../../domain/prediction";
+import { notFound } from "../errors";
+import { apiViewOf } from "../kernel-api/api-view-cache";
+import { loadFootprints, type StoredFootprint } from "../footprints/load-footprints";
+
+export interface ModulePrediction {
+  module: string;
+  version: string;
+  kernel: string;
+  /** the kernel whose real build gave the footprint; null: none */
+  footprintKernel: string | null;
+  prediction: Prediction;
+  /** always true: a prediction, not a build result */
+  predicted: true;
+}
+
+/** Predict from footprints already loaded (the check and the evaluation load them in bulk). */
+export async function predictFrom(opts: { module: string; version: string; kernel: string; footprints: readonly StoredFootprint[] }): Promise<ModulePrediction> {
+  const f = chooseFootprint(opts.footprints, opts.kernel, compareKernels);
+  const [base, target] = await Promise.all([f ? apiViewOf(f.kernel) : null, apiViewOf(opts.kernel)]);
+  return {
+    module: opts.module,
+    version: opts.version,
+    kernel: opts.kernel,
+    footprintKernel: f?.kernel ?? null,
+    prediction: predictBuild({ footprint: f, base, target }),
+    predicted: true,
+  };
+}
+
+/** `modcompat predict` and GET /api/v1/predict: one module version on one kernel. */
+export async function predictForModule(q: { module: string; version: string; kernel: string }): Promise<ModulePrediction> {
+  const mv = await db().moduleVersion.findFirst({ where: { version: q.version, module: { slug: q.module } }, select: { id: true } });
+  if (!mv) throw notFound(`module version ${q.module} ${q.version}`);
+  const { footprints } = await loadFootprints({ moduleVersionIds: [mv.id] });
+  return predictFrom({ ...q, footprints });
+}

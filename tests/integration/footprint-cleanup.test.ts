@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { recordResults } from "@/lib/services/record-results";
+import { result, uniqueAbi, uniqueTag } from "./helpers";
+
+const footprint = { symbols: ["kfree"], headers: ["linux/module.h"], includes: ["linux/module.h"], references: ["kfree"], licences: ["GPL"], importedNamespaces: [] };
+
+/** Migration 0009_footprint_fk: a footprint goes with its module version or its kernel. */
+describe("footprints are deleted with what they belong to", () => {
+  it("deleting a module version or a kernel deletes its footprints", async () => {
+    const tag = uniqueTag();
+    const mod = `fpdel-${tag}`;
+    const k1 = `6.1.0-${uniqueAbi()}-amd64`;
+    const k2 = `6.1.0-${uniqueAbi()}-amd64`;
+    await recordResults({
+      run: { source: `fpdel-${tag}`, id: "r1" },
+      results: [
+        result({ module: mod, moduleVersion: "1.0", kernel: k1, footprint }),
+        result({ module: mod, moduleVersion: "2.0", kernel: k1, footprint }),
+        result({ module: mod, moduleVersion: "2.0", kernel: k2, footprint }),
+      ],
+    });
+    const versions = await db().moduleVersion.findMany({ where: { module: { slug: mod } }, orderBy: { version: "asc" } });
+    const ids = versions.map((v) => v.id);
+    const count = () => db().footprint.count({ where: { moduleVersionId: { in: ids } } });
+    expect(await count()).toBe(3);
+
+    await db().moduleVersion.delete({ where: { id: versions[0].id } });
+    expect(await count()).toBe(2);
+
+    await db().kernel.delete({ where: { version: k2 } });
+    expect(await count()).toBe(1);
+    expect(await db().footprint.findMany({ where: { moduleVersionId: { in: ids } }, select: { moduleVersionId: true } })).toEqual([{ moduleVersionId: versions[1].id }]);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import type { ExportedSymbol } from "../../lib/domain/kernel-api";
+import { apiView, predictBuild, type FootprintView, type PredictedOutcome, type PredictionStrength, type ReasonKind } from "../../lib/domain/prediction";
+
+const sym = (name: string, over: Partial<ExportedSymbol> = {}): ExportedSymbol => ({ name, crc: "0x1", gplOnly: false, namespace: "", exporter: "vmlinux", ...over });
+// 6.1.0-56 → 6.12.107 in miniature, with the real kinds of change
+const BASE = apiView({
+  symbols: [sym("strlcpy"), sym("strscpy"), sym("kmalloc"), sym("class_create", { crc: "0xaaa" }), sym("foo_gpl"), sym("cxl_thing"), sym("vmalloc"), sym("__class_create")],
+  headers: ["asm/unaligned.h", "linux/string.h", "linux/module.h"],
+  callables: ["class_create", "DEFINE_SEMAPHORE/1", "pr_info/*"],
+});
+const TARGET = apiView({
+  symbols: [sym("sized_strscpy"), sym("kmalloc"), sym("class_create", { crc: "0xbbb" }), sym("foo_gpl", { gplOnly: true }), sym("cxl_thing", { namespace: "CXL" })],
+  headers: ["linux/unaligned.h", "linux/string.h", "linux/module.h"],
+  callables: ["strscpy", "vmalloc", "DEFINE_SEMAPHORE/2", "pr_info/*"],
+});
+const fp = (over: Partial<FootprintView> = {}): FootprintView => ({ symbols: ["kmalloc"], headers: ["linux/module.h"], licences: ["GPL"], importedNamespaces: [], ...over });
+
+const TABLE: [what: string, footprint: FootprintView | null, outcome: PredictedOutcome, strength: PredictionStrength, kinds: ReasonKind[], summary: RegExp][] = [
+  ["nothing it uses changed", fp(), "pass", "strong", [], /nothing it uses changed/],
+  ["a used symbol is missing", fp({ symbols: ["kmalloc", "strlcpy"] }), "fail", "strong", ["symbol-removed"], /^strlcpy removed$/],
+  ["a symbol became GPL-only, non-GPL module", fp({ symbols: ["foo_gpl"], licences: ["Proprietary"] }), "fail", "strong", ["symbol-gpl-only"], /foo_gpl became GPL-only/],
+  ["a symbol became GPL-only, GPL module", fp({ symbols: ["foo_gpl"], licences: ["GPL v2"] }), "pass", "strong", [], /nothing/],
+  ["a symbol became GPL-only, licence unknown", fp({ symbols: ["foo_gpl"], licences: undefined }), "pass", "strong", [], /nothing/],
+  ["a symbol moved to a namespace not imported", fp({ symbols: ["cxl_thing"] }), "fail", "strong", ["symbol-namespace"], /cxl_thing moved to a namespace/],
+  ["a symbol moved to a namespace it imports", fp({ symbols: ["cxl_thing"], importedNamespaces: ["CXL"] }), "pass", "strong", [], /nothing/],
+  ["a CRC change only: weaker evidence", fp({ symbols: ["class_create"] }), "pass", "weak", ["symbol-crc-changed"], /1 used symbol changed signature/],
+  ["a directly included header removed", fp({ headers: ["asm/unaligned.h"], includes: ["asm/unaligned.h"] }), "fail", "strong", ["header-removed"], /asm\/unaligned.h removed/],
+  ["a header read only transitively, removed", fp({ headers: ["asm/unaligned.h"], includes: [] }), "pass", "strong", [], /nothing/],
+  ["a called function inlined away (no .ko symbol) removed", fp({ references: ["strlcpy", "kmalloc"] }), "fail", "weak", ["reference-removed"], /^strlcpy removed$/],
+  ["a removed export that is still a macro on the target (6.12's vmalloc)", fp({ symbols: ["vmalloc"], references: ["vmalloc"] }), "pass", "strong", [], /nothing/],
+  ["a removed export the module never names (emitted by the base's class_create macro)", fp({ symbols: ["__class_create"], references: ["class_create"] }), "pass", "strong", [], /nothing/],
+  ["a removed export the module names", fp({ symbols: ["strlcpy"], references: ["strlcpy"] }), "fail", "strong", ["symbol-removed"], /^strlcpy removed$/],
+  ["a called name that is still a macro on the target (strscpy)", fp({ references: ["strscpy"] }), "pass", "strong", [], /nothing/],
+  ["a macro it calls now takes other arguments (DEFINE_SEMAPHORE, 6.4)", fp({ macroCalls: ["DEFINE_SEMAPHORE/1"] }), "fail", "weak", ["macro-arity"], /^DEFINE_SEMAPHORE takes other arguments$/],
+  ["a macro it calls in both forms (#if on the kernel version)", fp({ macroCalls: ["DEFINE_SEMAPHORE/1", "DEFINE_SEMAPHORE/2"] }), "pass", "strong", [], /nothing/],
+  ["a variadic macro", fp({ macroCalls: ["pr_info/3"] }), "pass", "strong", [], /nothing/],
+  ["a missing symbol that the base did not export either", fp({ symbols: ["spl_panic"] }), "pass", "strong", [], /nothing/],
+  ["no footprint", null, "unknown", "weak", [], /no footprint/],
+];
+
+describe("predictBuild", () => {
+  it.each(TABLE)("%s", (_, footprint, outcome, strength, kinds, summary) => {
+    const p = predictBuild({ footprint, base: BASE, target: TARGET });
+    expect(p.outcome).toBe(outcome);
+    expect(p.strength).toBe(strength);
+    expect(p.reasons.map((r) => r.kind)).toEqual(kinds);
+    expect(p.summary).toMatch(summary);
+  });
+  it("no snapshot of the target: unknown", () => {
+    expect(predictBuild({ footprint: fp(), base: BASE, target: null }).outcome).toBe("unknown");
+  });
+  it("without the base snapshot a missing symbol is only a weak fail (it may never have been a kernel export)", () => {
+    const p = predictBuild({ footprint: fp({ symbols: ["strlcpy"] }), base: null, target: TARGET });
+    expect([p.outcome, p.strength]).toEqual(["fail", "weak"]);
+  });
+  it("a strong reason outranks CRC changes and names the symbols first", () => {
+    const p = predictBuild({ footprint: fp({ symbols: ["class_create", "strlcpy", "strscpy"], references: ["strlcpy", "strscpy"], includes: ["asm/unaligned.h"], headers: ["asm/unaligned.h"] }), base: BASE, target: TARGET });
+    expect(p.reasons.map((r) => `${r.kind}:${r.name}`)).toEqual(["symbol-removed:strlcpy", "header-removed:asm/unaligned.h", "symbol-crc-changed:class_create"]);
+    expect(p.summary).toBe("strlcpy removed, asm/unaligned.h removed");
+  });
+});
