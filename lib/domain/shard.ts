@@ -39,12 +39,16 @@ export function assignShards(items: readonly Costed[], count: number): Map<strin
   if (!Number.isInteger(count) || count < 1) throw new Error(`shard count must be a positive integer, got ${count}`);
   const order = [...items].sort((a, b) => b.cost - a.cost || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const load = new Array<number>(count).fill(0);
+  const size = new Array<number>(count).fill(0);
   const out = new Map<string, number>();
   for (const item of order) {
     if (out.has(item.key)) throw new Error(`duplicate plan key "${item.key}"`);
+    // the least loaded part; among equally loaded ones the one with fewest items, so items of no
+    // known cost (0) spread out too instead of piling onto the first part
     let best = 0;
-    for (let s = 1; s < count; s++) if (load[s] < load[best]) best = s;
+    for (let s = 1; s < count; s++) if (load[s] < load[best] || (load[s] === load[best] && size[s] < size[best])) best = s;
     load[best] += Math.max(0, item.cost);
+    size[best] += 1;
     out.set(item.key, best + 1);
   }
   return out;

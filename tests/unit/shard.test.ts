@@ -73,6 +73,11 @@ describe("sharding properties", () => {
     );
   });
 
+  it("spreads items of no known cost too (found by the property above: three 0-cost items on 2 parts)", () => {
+    const shard = assignShards([{ key: "a", cost: 0 }, { key: "b", cost: 0 }, { key: "c", cost: 0 }], 2);
+    expect([...shard.values()].sort()).toEqual([1, 1, 2]);
+  });
+
   it("leaves no part empty while there are at least n items", () => {
     fc.assert(
       fc.property(planArb, countArb, (items, n) => {
