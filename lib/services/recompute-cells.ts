@@ -63,26 +63,31 @@ export async function recomputeCells(tx: Tx, keys: readonly CellKey[]): Promise<
     ), res AS (
       SELECT keys.mv, keys.k, keys.a, r.id, r.stage, r.status, r."finishedAt", r."errorLine", r."logUrl"
       FROM keys JOIN "Result" r ON r."moduleVersionId" = keys.mv AND r."kernelId" = keys.k AND r.arch = keys.a
-    ), cur AS (
-      SELECT DISTINCT ON (mv, k, a, stage) mv, k, a, stage, status, "errorLine", "logUrl",
+    ), ranked AS (
+      -- per stage, the newest meaningful result (an error only when nothing else) is rn = 1
+      SELECT mv, k, a, id, stage, status, "finishedAt", "errorLine", "logUrl",
+             row_number() OVER (PARTITION BY mv, k, a, stage ORDER BY (status = 'error'), "finishedAt" DESC, id DESC) AS rn,
              CASE status WHEN 'error' THEN 0 WHEN 'pass' THEN 1 WHEN 'skip' THEN 2 ELSE 3 END AS rank,
              array_position(${[...STAGES]}::text[], stage) AS so
-      FROM res ORDER BY mv, k, a, stage, (status = 'error'), "finishedAt" DESC, id DESC
-    ), decisive AS (
-      SELECT DISTINCT ON (mv, k, a) mv, k, a, status, "errorLine", "logUrl" FROM cur ORDER BY mv, k, a, rank DESC, so
-    ), stages AS (
-      SELECT mv, k, a, jsonb_object_agg(stage, status) AS stages FROM cur GROUP BY mv, k, a
-    ), counts AS (
+      FROM res
+    ), agg AS (
+      -- One grouped pass per cell (no join of several CTEs: their row counts are unknown to the
+      -- planner, which then nests loops over them, 30 s for 5,000 cells on a fresh database).
+      -- The decisive stage is the worst by rank, the earliest stage among equals (foldCell).
       SELECT mv, k, a,
+             (array_agg(status ORDER BY rank DESC, so) FILTER (WHERE rn = 1))[1] AS status,
+             (array_agg("errorLine" ORDER BY rank DESC, so) FILTER (WHERE rn = 1))[1] AS "errorLine",
+             (array_agg("logUrl" ORDER BY rank DESC, so) FILTER (WHERE rn = 1))[1] AS "logUrl",
+             jsonb_object_agg(stage, status) FILTER (WHERE rn = 1) AS stages,
              count(*) FILTER (WHERE status = 'pass')::int AS pc, count(*) FILTER (WHERE status = 'fail')::int AS fc,
              count(*) FILTER (WHERE status = 'error')::int AS ec, count(*) FILTER (WHERE status = 'skip')::int AS sc,
              (array_agg(id ORDER BY "finishedAt" DESC, id DESC))[1] AS lr, max("finishedAt") AS la
-      FROM res GROUP BY mv, k, a
+      FROM ranked GROUP BY mv, k, a
     )
     INSERT INTO "Cell" ("moduleVersionId","kernelId","arch","moduleId","status","stages","passCount","failCount","errorCount","skipCount","lastResultId","lastResultAt","errorLine","logUrl")
-    SELECT d.mv, d.k, d.a, v."moduleId", d.status, s.stages, c.pc, c.fc, c.ec, c.sc, c.lr, c.la,
-           CASE WHEN d.status = 'pass' THEN NULL ELSE d."errorLine" END, d."logUrl"
-    FROM decisive d JOIN stages s USING (mv, k, a) JOIN counts c USING (mv, k, a) JOIN "ModuleVersion" v ON v.id = d.mv
+    SELECT g.mv, g.k, g.a, v."moduleId", g.status, g.stages, g.pc, g.fc, g.ec, g.sc, g.lr, g.la,
+           CASE WHEN g.status = 'pass' THEN NULL ELSE g."errorLine" END, g."logUrl"
+    FROM agg g JOIN "ModuleVersion" v ON v.id = g.mv
     ON CONFLICT ("moduleVersionId","kernelId","arch") DO UPDATE SET
       "status" = EXCLUDED."status", "stages" = EXCLUDED."stages", "passCount" = EXCLUDED."passCount",
       "failCount" = EXCLUDED."failCount", "errorCount" = EXCLUDED."errorCount", "skipCount" = EXCLUDED."skipCount",
