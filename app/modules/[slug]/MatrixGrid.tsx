@@ -187,7 +187,7 @@ export function MatrixGrid(props: GridProps) {
                       const p = predicted.get(`${s.series}:${row}:${col}`);
                       if (!p) return <td key={k.version} />;
                       return (
-                        <td key={k.version} className={`q q${p.outcome[0]}`} data-predicted={p.outcome} title={`no result; ${p.label}`}>
+                        <td key={k.version} className={`q q${p.outcome[0]}`} data-predicted={p.outcome} title={`${props.versions[row].version} on ${k.version}: no result; ${p.label}`}>
                           {p.outcome === "fail" ? "✗?" : "✓?"}
                           <span className="sr-only"> predicted: {p.label}</span>
                         </td>
