@@ -25,11 +25,20 @@ test.describe("a 100 × 400 matrix", () => {
 
     const started = Date.now();
     await page.goto(`/modules/${SLUG}?expand=${LARGE_SERIES.join(",")}`);
-    // Interactive: the grid answers the keyboard (hydrated), not only painted.
-    await page.getByRole("link", { name: "Skip to the matrix" }).focus();
-    await page.keyboard.press("Enter");
-    await page.keyboard.press("ArrowDown");
-    await expect.poll(() => page.evaluate(() => document.activeElement?.closest("tbody") !== null)).toBe(true);
+    // Interactive: the grid answers the keyboard (hydrated), not only painted. Before hydration the
+    // skip link is a plain #matrix anchor and the arrow keys do nothing, so the user's gesture is
+    // repeated until the grid answers it; the time until it does is the figure.
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole("link", { name: "Skip to the matrix" }).focus();
+          await page.keyboard.press("Enter");
+          await page.keyboard.press("ArrowDown");
+          return page.evaluate(() => document.activeElement?.closest("tbody") !== null);
+        },
+        { intervals: [100], timeout: 20_000 },
+      )
+      .toBe(true);
     const interactive = Date.now() - started;
     console.log(`[matrix-scale] interactive after ${interactive} ms`);
     expect(interactive).toBeLessThanOrEqual(Number(process.env.MODCOMPAT_E2E_INTERACTIVE_MS ?? 5000));
