@@ -22,10 +22,8 @@ export async function DataSourceNote() {
               {p.synthetic ? "SYNTHETIC demo (made-up results, not real builds)" : s.source}
             </span>{" "}
             — {s.results.toLocaleString("en")} results in {s.runs} run{s.runs === 1 ? "" : "s"}, produced {day(p.date ?? s.firstAt ?? s.lastAt)}
-            {description ? `. ${description}` : ""}
-            {p.compilers?.length ? `; ${p.compilers.join(", ")}` : ""}
-            {p.dkms ? `, ${p.dkms}` : ""}
-            {p.distro ? ` on ${p.distro}` : ""}.
+            {/* One sentence: a description ending in its own full stop gets no second one. */}
+            {`${description ? `. ${description}` : ""}${p.compilers?.length ? `; ${p.compilers.join(", ")}` : ""}${p.dkms ? `, ${p.dkms}` : ""}${p.distro ? ` on ${p.distro}` : ""}`.replace(/\.?$/, ".")}
             {(packages.length > 0 || headers.length > 0) && (
               <details className="mt-1">
                 <summary className="cursor-pointer text-emerald-800">Provenance: {packages.length} module packages, {headers.length} kernel header packages</summary>

@@ -98,8 +98,13 @@ export function normaliseHeaderPath(relative: string): string | null {
 export function parseHeaderCallables(text: string): string[] {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/\/\/[^\n]*/g, " ");
   const out = new Set<string>();
-  const re =
-    /#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)|\bstatic\s+(?:[A-Za-z_]\w*\s+)*?(?:__always_inline|inline|__inline__|__inline)\b[^;{}()=]*?\b([A-Za-z_]\w*)\s*\(|#[ \t]*define[ \t]+([a-z_][a-z0-9_]*)(?=[ \t]|$)/gm;
+  // A static inline's name is the identifier before its parameter list, which is followed by
+  // attributes (`__must_hold(&l)`, `__acquires(x)`) at most and then its body or `;`. Attribute macros with arguments may stand
+  // between `inline` and the name (`static __always_inline __alloc_size(1) void *kmalloc(…)`):
+  // taking the first identifier before a "(" named __alloc_size instead of kmalloc.
+  const group = String.raw`\((?:[^()]|\([^()]*\))*\)`;
+  const inline = String.raw`\bstatic\s+(?:[A-Za-z_]\w*\s+)*?(?:__always_inline|inline|__inline__|__inline)\b(?:[^;{}()=#]|${group})*?\b([A-Za-z_]\w*)\s*${group}\s*(?:__\w+\s*(?:${group}\s*)?)*[{;]`;
+  const re = new RegExp(String.raw`#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)|${inline}|#[ \t]*define[ \t]+([a-z_][a-z0-9_]*)(?=[ \t]|$)`, "gm");
   for (const m of code.matchAll(re)) {
     // static inlines, and lower-case object-like macros that stand for functions (6.1's `#define no_llseek NULL`)
     if (m[3] || m[4]) {

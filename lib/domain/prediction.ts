@@ -27,6 +27,8 @@ export const REASON_KINDS = [
   "reference-removed",
   /** a used symbol whose CRC (its prototype or a type it uses) changed: weak */
   "symbol-crc-changed",
+  /** removed, but the sources also name API only the target has: compatibility code behind a version check, weak */
+  "removed-behind-version-check",
 ] as const;
 export type ReasonKind = (typeof REASON_KINDS)[number];
 
@@ -39,6 +41,7 @@ export const REASON_WEIGHT: Record<ReasonKind, "fail" | "weak-fail" | "weak-pass
   "macro-arity": "weak-fail",
   "reference-removed": "weak-fail",
   "symbol-crc-changed": "weak-pass",
+  "removed-behind-version-check": "weak-pass",
 };
 
 export interface PredictionReason {
@@ -93,6 +96,7 @@ const REASON_TEXT: Record<ReasonKind, (name: string) => string> = {
   "macro-arity": (n) => `${n.replace(/\/\d+$/, "")} takes other arguments`,
   "reference-removed": (n) => `${n} removed`,
   "symbol-crc-changed": (n) => `${n} changed signature`,
+  "removed-behind-version-check": (n) => `${n} removed`,
 };
 
 export function describeReasons(reasons: readonly PredictionReason[], max = 2): string {
@@ -106,8 +110,10 @@ const unknown = (summary: string): Prediction => ({ outcome: "unknown", strength
  * @param base the snapshot of the kernel the footprint was recorded on (null: not imported; then a
  *   symbol missing from the target cannot be told from one that never was a kernel export, e.g.
  *   one exported by a sibling module, so it only counts as a weak fail)
+ * @param baseIsNewer the footprint's kernel is newer than the target (no older one was recorded):
+ *   a predicted failure is then unknown
  */
-export function predictBuild(input: { footprint: FootprintView | null; base: ApiView | null; target: ApiView | null }): Prediction {
+export function predictBuild(input: { footprint: FootprintView | null; base: ApiView | null; target: ApiView | null; baseIsNewer?: boolean }): Prediction {
   const { footprint, base, target } = input;
   if (!footprint) return unknown("no footprint: no passing build with footprint on another kernel");
   if (!target) return unknown("no API snapshot of the target kernel");
@@ -115,6 +121,10 @@ export function predictBuild(input: { footprint: FootprintView | null; base: Api
 
   const reasons: PredictionReason[] = [];
   let weakFail = false;
+  // Sources that already name some of the target's newer API (a name the target has and the base
+  // lacks) carry compatibility code chosen by kernel version: an export or name they used on the
+  // base and the target removed is most likely behind an #if the target's build does not take.
+  const knowsTarget = !!base && (footprint.references ?? []).some((n) => !callable(base, n) && callable(target, n));
   const gpl = isGplCompatible(footprint.licences);
   // namespaces are recorded by the same runner as licences; without licences they are unknown
   const imported = footprint.licences && footprint.licences.length ? new Set(footprint.importedNamespaces ?? []) : null;
@@ -131,7 +141,7 @@ export function predictBuild(input: { footprint: FootprintView | null; base: Api
       // the module: the target's headers emit their own calls instead
       if (called && !called.has(name)) continue;
       if (target.callables.has(name)) continue; // still a macro or inline (6.12's vmalloc, strscpy)
-      reasons.push({ kind: "symbol-removed", name });
+      reasons.push({ kind: knowsTarget ? "removed-behind-version-check" : "symbol-removed", name });
       if (!base) weakFail = true;
       continue;
     }
@@ -159,7 +169,7 @@ export function predictBuild(input: { footprint: FootprintView | null; base: Api
       if ([...counts].some((k) => before.has(k)) && ![...counts].some((k) => now.has(k))) reasons.push({ kind: "macro-arity", name });
     }
     for (const name of footprint.references ?? []) {
-      if (!used.has(name) && callable(base, name) && !callable(target, name)) reasons.push({ kind: "reference-removed", name });
+      if (!used.has(name) && callable(base, name) && !callable(target, name)) reasons.push({ kind: knowsTarget ? "removed-behind-version-check" : "reference-removed", name });
     }
   }
 
@@ -167,9 +177,16 @@ export function predictBuild(input: { footprint: FootprintView | null; base: Api
   reasons.sort((a, b) => order(a) - order(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const strongFails = reasons.filter((r) => REASON_WEIGHT[r.kind] === "fail");
   const weakFails = reasons.filter((r) => REASON_WEIGHT[r.kind] === "weak-fail");
-  const crc = reasons.filter((r) => REASON_WEIGHT[r.kind] === "weak-pass");
+  const crc = reasons.filter((r) => r.kind === "symbol-crc-changed");
+  const guarded = reasons.filter((r) => r.kind === "removed-behind-version-check");
+  // Backwards (only a newer kernel's footprint): modules keep code for older kernels behind
+  // version checks, so what the newer build used and the older kernel lacks says little.
+  if (input.baseIsNewer && (strongFails.length || weakFails.length)) {
+    return unknown(`only a newer kernel's footprint, which uses ${describeReasons([...strongFails, ...weakFails]).replace(/ removed/g, "")} (older kernels are often served by version checks)`);
+  }
   if (strongFails.length) return { outcome: "fail", strength: weakFail && strongFails.every((r) => r.kind === "symbol-removed") ? "weak" : "strong", reasons, summary: describeReasons([...strongFails, ...weakFails]) };
   if (weakFails.length) return { outcome: "fail", strength: "weak", reasons, summary: describeReasons(weakFails) };
+  if (guarded.length) return { outcome: "pass", strength: "weak", reasons, summary: `${describeReasons(guarded)}, but its sources also use the target's newer API (a version check)` };
   if (crc.length) return { outcome: "pass", strength: "weak", reasons, summary: `nothing it uses was removed; ${crc.length} used symbol${crc.length === 1 ? "" : "s"} changed signature (CRC)` };
   return { outcome: "pass", strength: "strong", reasons, summary: "nothing it uses changed" };
 }

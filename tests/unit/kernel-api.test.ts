@@ -65,12 +65,17 @@ describe("parseHeaderCallables", () => {
       "static inline __must_check size_t strlcpy_helper(char *p,",
       "  const char *q) { return 0; }",
       "static __always_inline void *kmalloc(size_t size, gfp_t flags)",
+      "{ return __kmalloc(size, flags); }",
+      // 6.1's slab.h: an attribute macro with arguments between `inline` and the name
+      "static __always_inline __alloc_size(1) void *kmalloc_node(size_t size, gfp_t flags, int node)\n{",
+      "static inline __printf(2, 3) int scnprintf_helper(char *buf, const char *fmt, ...);",
+      "static inline int with_callback(void (*fn)(int), int (*g)(void)) __must_hold(&lock)\n{",
       "typedef __u32 u32;",
       "typedef struct { int counter; } atomic_t;",
       "typedef struct spinlock {\n\tunion {\n\t\tstruct raw_spinlock rlock;\n\t};\n} spinlock_t;",
       "typedef int (*notifier_fn_t)(struct notifier_block *nb, unsigned long action, void *data);",
     ].join("\n");
-    expect(parseHeaderCallables(h).sort()).toEqual(["DEFINE_SEMAPHORE/2", "atomic_t", "kmalloc", "no_llseek", "notifier_fn_t", "pr_info/*", "spinlock_t", "strlcpy_helper", "u32"]);
+    expect(parseHeaderCallables(h).sort()).toEqual(["DEFINE_SEMAPHORE/2", "atomic_t", "kmalloc", "kmalloc_node", "no_llseek", "notifier_fn_t", "pr_info/*", "scnprintf_helper", "spinlock_t", "strlcpy_helper", "u32", "with_callback"]);
   });
 });
 

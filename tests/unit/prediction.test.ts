@@ -37,6 +37,9 @@ const TABLE: [what: string, footprint: FootprintView | null, outcome: PredictedO
   ["a variadic macro", fp({ macroCalls: ["pr_info/3"] }), "pass", "strong", [], /nothing/],
   ["a missing symbol that the base did not export either", fp({ symbols: ["spl_panic"] }), "pass", "strong", [], /nothing/],
   ["no footprint", null, "unknown", "weak", [], /no footprint/],
+  // sources that also name API only the target has (sized_strscpy) carry a version check
+  ["a removed export, and the sources also use the target's newer API", fp({ symbols: ["strlcpy"], references: ["strlcpy", "sized_strscpy"] }), "pass", "weak", ["removed-behind-version-check"], /^strlcpy removed, but its sources also use the target's newer API/],
+  ["a removed header still counts beside the target's newer API", fp({ symbols: ["strlcpy"], references: ["strlcpy", "sized_strscpy"], headers: ["asm/unaligned.h"], includes: ["asm/unaligned.h"] }), "fail", "strong", ["header-removed", "removed-behind-version-check"], /^asm\/unaligned.h removed$/],
 ];
 
 describe("predictBuild", () => {
@@ -46,6 +49,11 @@ describe("predictBuild", () => {
     expect(p.strength).toBe(strength);
     expect(p.reasons.map((r) => r.kind)).toEqual(kinds);
     expect(p.summary).toMatch(summary);
+  });
+  it("backwards (the footprint's kernel is newer than the target) a failure is unknown, a pass stays", () => {
+    const back = predictBuild({ footprint: fp({ symbols: ["kmalloc", "strlcpy"] }), base: BASE, target: TARGET, baseIsNewer: true });
+    expect([back.outcome, back.summary]).toEqual(["unknown", "only a newer kernel's footprint, which uses strlcpy (older kernels are often served by version checks)"]);
+    expect(predictBuild({ footprint: fp(), base: BASE, target: TARGET, baseIsNewer: true }).outcome).toBe("pass");
   });
   it("no snapshot of the target: unknown", () => {
     expect(predictBuild({ footprint: fp(), base: BASE, target: null }).outcome).toBe("unknown");

@@ -25,7 +25,7 @@ export async function predictFrom(opts: { module: string; version: string; kerne
     version: opts.version,
     kernel: opts.kernel,
     footprintKernel: f?.kernel ?? null,
-    prediction: predictBuild({ footprint: f, base, target }),
+    prediction: predictBuild({ footprint: f, base, target, baseIsNewer: !!f && compareKernels(f.kernel, opts.kernel) > 0 }),
     predicted: true,
   };
 }
