@@ -1,5 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { Pool } from "pg";
+import type { Pool } from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { AbortablePool } from "./abortable";
 
