@@ -50,6 +50,8 @@ const eslintConfig = defineConfig([
           patterns: [
             layer("services know no transport: no app/ or lib/http (they return data or throw AppError)", ["**/app/**", "@/app/**", "**/http/**", "@/lib/http/*"]),
             layer("services know no framework", FRAMEWORK),
+            // Documents for a transport (Atom, badge SVG) are rendered in lib/http from the typed data services return.
+            layer("services return data: Atom and badges are rendered in lib/http (lib/http/feeds.ts, lib/http/badge.ts)", ["feed", "badge-maker"]),
           ],
         },
       ],

@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { Pool } from "pg";
+import type { Pool } from "pg";
 import { PrismaClient } from "../generated/prisma/client";
+import { AbortablePool } from "./abortable";
 
 export type Db = PrismaClient;
 /** The transaction client handed to `db.$transaction(async (tx) => …)`. */
@@ -9,7 +10,8 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export const DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:54329/modcompat";
 
 export function createPrisma(connectionString = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+  // AbortablePool: a read whose client went away stops its queries (lib/db/abortable.ts).
+  return new PrismaClient({ adapter: new PrismaPg(new AbortablePool({ connectionString, max: 10 }), { disposeExternalPool: true }) });
 }
 
 const holder = globalThis as unknown as { __modcompatPrisma?: PrismaClient };
@@ -30,7 +32,7 @@ const pgHolder = globalThis as unknown as { __modcompatPgPool?: Pool };
  */
 export function pgPool(): Pool {
   if (!pgHolder.__modcompatPgPool) {
-    const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, max: 4, idleTimeoutMillis: 10_000, allowExitOnIdle: true });
+    const pool = new AbortablePool({ connectionString: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, max: 4, idleTimeoutMillis: 10_000, allowExitOnIdle: true });
     pool.on("error", () => {});
     pgHolder.__modcompatPgPool = pool;
   }

@@ -1,6 +1,7 @@
 /**
- * The base URL that links in feeds (Atom) point to. Behind a reverse proxy `req.url` names the
- * app's own listen address (http://localhost:3000), which subscribers elsewhere cannot open.
+ * The base URL that links in feeds (Atom) point to (publicUrl below builds them). Behind a reverse
+ * proxy `req.url` names the app's own listen address (http://localhost:3000), which subscribers
+ * elsewhere cannot open.
  * In order:
  *  1. MODCOMPAT_PUBLIC_URL (http or https, e.g. https://modcompat.example.org or …/modcompat);
  *  2. X-Forwarded-Host with X-Forwarded-Proto (first entries; a proxy that sets them should
@@ -40,4 +41,13 @@ export function publicBaseUrl(req: Pick<Request, "url" | "headers">, env: Record
   const host = req.headers.get("host")?.trim();
   if (host && isValidHost(host)) return `${own.protocol}//${host.toLowerCase()}`;
   return own.origin;
+}
+
+/**
+ * The one absolute-URL builder: an app path from lib/links.ts under the public base URL of this
+ * request (the rules above). Feeds use it for every link and id.
+ */
+export function publicUrl(req: Pick<Request, "url" | "headers">, env: Record<string, string | undefined> = process.env): (path: string) => string {
+  const base = publicBaseUrl(req, env);
+  return (path) => `${base}${path}`;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AppError, issuesFromZod, toAppError } from "../services/errors";
 import { unstorableText } from "../schemas/storable";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../db/availability";
+import { withAbortSignal } from "../db/abortable";
 
 type Params = Record<string, string | string[] | undefined>;
 export interface RouteCtx {
@@ -33,6 +34,17 @@ function errorResponse(err: AppError): Response {
 }
 
 /**
+ * Reads stop when their client goes away: Next aborts `request.signal` when the connection closes
+ * before the answer was sent, and lib/db/abortable.ts then cancels the handler's running query and
+ * refuses it further connections. Writes are not bound to it: what an ingest stores must not
+ * depend on when its client hung up (it either commits whole or rolls back whole, as before).
+ */
+const STOPS_WITH_CLIENT = new Set(["GET", "HEAD"]);
+
+/** Nobody reads this answer; the status (nginx's "client closed request") only names it in logs. */
+const clientGone = () => new Response(null, { status: 499, headers: { "cache-control": "no-store" } });
+
+/**
  * The one wrapper every route handler goes through: runs the handler, serialises its result as
  * JSON (or passes a Response through), and maps every thrown error to
  * `{ error: { code, message, issues? } }`. Unknown errors become a 500 that hides internals.
@@ -45,7 +57,8 @@ export function route(handler: (req: Request, params: Params) => Promise<unknown
       for (const v of Object.values(params).flat()) {
         if (typeof v === "string" && unstorableText(v)) throw new AppError("not_found", "no such resource (the path contains a NUL or an invalid character)");
       }
-      const out = await handler(req, params);
+      const stops = STOPS_WITH_CLIENT.has(req.method) && req.signal;
+      const out = stops ? await withAbortSignal(stops, () => handler(req, params)) : await handler(req, params);
       if (out instanceof Response) return out;
       if (out && typeof out === "object" && "__answer" in out) {
         const a = out as unknown as Handled;
@@ -53,6 +66,7 @@ export function route(handler: (req: Request, params: Params) => Promise<unknown
       }
       return Response.json(out);
     } catch (err) {
+      if (STOPS_WITH_CLIENT.has(req.method) && req.signal?.aborted) return clientGone();
       const known = toAppError(err);
       if (known) return errorResponse(known);
       if (err instanceof z.ZodError) return errorResponse(new AppError("validation_failed", "invalid request", issuesFromZod(err.issues)));

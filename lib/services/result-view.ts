@@ -16,8 +16,12 @@ interface ResultRow {
 
 type RunRef = { source: string; externalId: string; url: string | null };
 
-/** One raw result as pages and APIs show it (cell detail, cell history). */
-export function toResultView<R extends RunRef>(r: ResultRow & { run: R }) {
+/**
+ * A stored result's own columns, typed: stage and status are stored as text and only ever written
+ * from the STAGES / STATUSES vocabularies (the ingest schema checks them). Shared by the views
+ * below and the exports (lib/services/kcidb/export-kcidb.ts).
+ */
+export function resultColumns(r: ResultRow) {
   return {
     id: r.id,
     arch: r.arch,
@@ -30,7 +34,11 @@ export function toResultView<R extends RunRef>(r: ResultRow & { run: R }) {
     logTruncated: r.logTruncated,
     logUrl: r.logUrl,
     compiler: r.compiler,
-    run: r.run,
   };
+}
+
+/** One raw result as pages and APIs show it (cell detail, cell history). */
+export function toResultView<R extends RunRef>(r: ResultRow & { run: R }) {
+  return { ...resultColumns(r), run: r.run };
 }
 export type ResultView<R extends RunRef = RunRef> = ReturnType<typeof toResultView<R>>;

@@ -57,6 +57,43 @@ function Picker({ kernels, from, to }: { kernels: string[]; from?: string; to?: 
   );
 }
 
+/**
+ * One list of removed or changed items, each with the module versions that use it. With `columns`
+ * (name and detail headings) the table has a header row and a detail column; without, it lists
+ * bare names (header paths).
+ */
+function UsageTable({ id, title, columns, rows }: { id: string; title: string; columns?: [string, string]; rows: { name: string; detail?: string; usedBy: User[] }[] }) {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id} className="text-lg font-semibold">
+        {title}
+      </h2>
+      <table className="w-full text-sm" data-testid={id}>
+        {columns && (
+          <thead>
+            <tr className="text-left text-slate-500">
+              <th scope="col">{columns[0]}</th>
+              <th scope="col">{columns[1]}</th>
+              <th scope="col">Used by</th>
+            </tr>
+          </thead>
+        )}
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.name} className="border-t">
+              <td className="font-mono">{row.name}</td>
+              {columns && <td className="text-xs text-slate-600">{row.detail}</td>}
+              <td>
+                <Users users={row.usedBy} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 const crcText = (s: { crc: string; gplOnly: boolean; namespace: string }) => `${s.crc || "no CRC"}${s.gplOnly ? ", GPL-only" : ""}${s.namespace ? `, namespace ${s.namespace}` : ""}`;
 
 export default async function ComparePage({ searchParams }: Props) {
@@ -169,79 +206,23 @@ export default async function ComparePage({ searchParams }: Props) {
           </ul>
         </section>
       )}
-      <section aria-labelledby="removed-symbols">
-        <h2 id="removed-symbols" className="text-lg font-semibold">
-          Removed symbols ({c.removedSymbols})
-        </h2>
-        <table className="w-full text-sm" data-testid="removed-symbols">
-          <thead>
-            <tr className="text-left text-slate-500">
-              <th scope="col">Symbol</th>
-              <th scope="col">Was</th>
-              <th scope="col">Used by</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.removedSymbols.map((s) => (
-              <tr key={s.name} className="border-t">
-                <td className="font-mono">{s.name}</td>
-                <td className="text-xs text-slate-600">
-                  {crcText(s)}
-                  {s.exporter !== "vmlinux" ? ` (${s.exporter})` : ""}
-                  {s.stillCallable ? "; still a macro or inline in the new headers" : ""}
-                </td>
-                <td>
-                  <Users users={s.usedBy} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section aria-labelledby="changed-symbols">
-        <h2 id="changed-symbols" className="text-lg font-semibold">
-          Changed symbols ({c.changedSymbols})
-        </h2>
-        <table className="w-full text-sm" data-testid="changed-symbols">
-          <thead>
-            <tr className="text-left text-slate-500">
-              <th scope="col">Symbol</th>
-              <th scope="col">Change</th>
-              <th scope="col">Used by</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.changedSymbols.map((s) => (
-              <tr key={s.name} className="border-t">
-                <td className="font-mono">{s.name}</td>
-                <td className="text-xs text-slate-600">
-                  {s.changes.join(", ")}: {crcText(s.from)} → {crcText(s.to)}
-                </td>
-                <td>
-                  <Users users={s.usedBy} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section aria-labelledby="removed-headers">
-        <h2 id="removed-headers" className="text-lg font-semibold">
-          Removed headers ({c.removedHeaders})
-        </h2>
-        <table className="w-full text-sm" data-testid="removed-headers">
-          <tbody>
-            {r.removedHeaders.map((h) => (
-              <tr key={h.path} className="border-t">
-                <td className="font-mono">{h.path}</td>
-                <td>
-                  <Users users={h.usedBy} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <UsageTable
+        id="removed-symbols"
+        title={`Removed symbols (${c.removedSymbols})`}
+        columns={["Symbol", "Was"]}
+        rows={r.removedSymbols.map((s) => ({
+          name: s.name,
+          detail: `${crcText(s)}${s.exporter !== "vmlinux" ? ` (${s.exporter})` : ""}${s.stillCallable ? "; still a macro or inline in the new headers" : ""}`,
+          usedBy: s.usedBy,
+        }))}
+      />
+      <UsageTable
+        id="changed-symbols"
+        title={`Changed symbols (${c.changedSymbols})`}
+        columns={["Symbol", "Change"]}
+        rows={r.changedSymbols.map((s) => ({ name: s.name, detail: `${s.changes.join(", ")}: ${crcText(s.from)} → ${crcText(s.to)}`, usedBy: s.usedBy }))}
+      />
+      <UsageTable id="removed-headers" title={`Removed headers (${c.removedHeaders})`} rows={r.removedHeaders.map((h) => ({ name: h.path, usedBy: h.usedBy }))} />
       <details>
         <summary className="cursor-pointer text-lg font-semibold">
           Added symbols ({c.addedSymbols}) and headers ({c.addedHeaders})

@@ -1,9 +1,9 @@
 import { db } from "../../db/client";
-import type { Stage, Status } from "../../domain/status";
 import { resultsToKcidb, type ExportRow } from "../../kcidb/map";
 import type { KcidbDocument } from "../../kcidb/types";
 import { MAX_RESULTS_PER_REQUEST } from "../../schemas/ingest";
 import { AppError, notFound } from "../errors";
+import { resultColumns } from "../result-view";
 
 export interface ExportKcidbQuery {
   module: string;
@@ -33,23 +33,13 @@ export async function loadExportRows(q: ExportKcidbQuery): Promise<ExportRow[]> 
     include: { kernel: { select: { version: true } }, moduleVersion: { select: { version: true, releasedAt: true, declaredKernelMin: true, declaredKernelMax: true } } },
   });
   return rows.map((r) => ({
-      id: r.id,
-      runId: r.runId,
-      module: q.module,
-      version: r.moduleVersion.version,
-      kernel: r.kernel.version,
-      arch: r.arch,
-      stage: r.stage as Stage,
-      status: r.status as Status,
-      durationMs: r.durationMs,
-      logExcerpt: r.logExcerpt,
-      logTruncated: r.logTruncated,
-      logUrl: r.logUrl,
-      errorLine: r.errorLine,
-      compiler: r.compiler,
-      finishedAt: r.finishedAt,
-      releasedAt: r.moduleVersion.releasedAt,
-      declaredKernelMin: r.moduleVersion.declaredKernelMin,
-      declaredKernelMax: r.moduleVersion.declaredKernelMax,
-    }));
+    ...resultColumns(r),
+    runId: r.runId,
+    module: q.module,
+    version: r.moduleVersion.version,
+    kernel: r.kernel.version,
+    releasedAt: r.moduleVersion.releasedAt,
+    declaredKernelMin: r.moduleVersion.declaredKernelMin,
+    declaredKernelMax: r.moduleVersion.declaredKernelMax,
+  }));
 }

@@ -1,20 +1,19 @@
 import { db } from "../../db/client";
-import { formatSignature } from "../../domain/signature";
+import type { RegressionFeed, RegressionFeedEntry } from "../../schemas/feeds";
 import { notFound } from "../errors";
-import { escapeHtml, renderAtom, type AtomEntry } from "./atom";
 import { incidentInclude, toSummary, type IncidentSummary } from "./incident-summary";
 
 /**
- * Atom feed of new and fixed regressions, of all modules or of one. Each incident gives an entry
- * when it opened and another when it was fixed, dated by those events.
+ * New and fixed regressions, of all modules or of one, newest first: each incident gives an entry
+ * when it opened and another when it was fixed, dated by those events. Rendered as Atom by
+ * lib/http/feeds.ts.
  */
-export async function regressionFeed(opts: { baseUrl: string; slug?: string; limit?: number }): Promise<string> {
+export async function regressionFeed(opts: { slug?: string; limit?: number }): Promise<RegressionFeed> {
   const limit = opts.limit ?? 50;
-  let moduleName: string | null = null;
+  let mod: RegressionFeed["module"] = null;
   if (opts.slug) {
-    const mod = await db().module.findUnique({ where: { slug: opts.slug }, select: { name: true } });
+    mod = await db().module.findUnique({ where: { slug: opts.slug }, select: { slug: true, name: true } });
     if (!mod) throw notFound(`module "${opts.slug}"`);
-    moduleName = mod.name;
   }
   const where = opts.slug ? { module: { slug: opts.slug } } : {};
   // The newest events are among the newest-opened and the newest-fixed incidents.
@@ -24,40 +23,27 @@ export async function regressionFeed(opts: { baseUrl: string; slug?: string; lim
   ]);
   const incidents = new Map([...byOpened, ...byFixed].map((r) => [r.id, toSummary(r)]));
   const entries = [...incidents.values()]
-    .flatMap((i) => incidentEntries(i, opts.baseUrl))
-    .sort((a, b) => b.date.getTime() - a.date.getTime() || (a.id < b.id ? 1 : -1))
+    .flatMap(incidentEvents)
+    .sort((a, b) => b.at.getTime() - a.at.getTime() || b.incidentId - a.incidentId || (a.event < b.event ? 1 : -1))
     .slice(0, limit);
-  const path = opts.slug ? `/api/v1/modules/${opts.slug}/regressions.atom` : "/api/v1/regressions.atom";
-  return renderAtom({
-    id: `${opts.baseUrl}${path}`,
-    title: moduleName ? `ModCompat: regressions of ${moduleName}` : "ModCompat: kernel module regressions",
-    subtitle: "New and fixed regressions of out-of-tree kernel modules, detected from build results",
-    selfUrl: `${opts.baseUrl}${path}`,
-    alternateUrl: `${opts.baseUrl}${opts.slug ? `/regressions?module=${encodeURIComponent(opts.slug)}` : "/regressions"}`,
-    entries,
-  });
+  return { module: mod, entries };
 }
 
-function incidentEntries(i: IncidentSummary, baseUrl: string): AtomEntry[] {
-  const link = `${baseUrl}/regressions/${i.id}`;
-  const what = i.signature ? formatSignature(i.signature) : (i.errorLine ?? "unknown error");
-  const where = `${i.firstBadKernel} (${i.lineLabel}, ${i.arch})`;
-  const details = [
-    ["Module", i.module.name],
-    ["Last good kernel", i.lastGoodKernel],
-    ["First bad kernel", i.firstBadKernel],
-    ["Kernel line", `${i.lineLabel} · ${i.arch}`],
-    ["Error", i.errorLine ?? "not reported"],
-    ["Affected versions", i.affectedVersions.join(", ")],
-    ["Fixed in", i.fixedIn ?? (i.fixedInKernel ? `kernel ${i.fixedInKernel}` : "not yet")],
-  ];
-  const html = `<table>${details.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${k === "Error" ? `<code>${escapeHtml(v)}</code>` : escapeHtml(v)}</td></tr>`).join("")}</table>`;
-  const entries: AtomEntry[] = [
-    { id: `${link}#opened`, title: `${i.module.slug} broke on ${where}: ${what}`, link, date: i.openedAt, html },
-  ];
-  if (i.status === "fixed" && i.fixedAt) {
-    const by = i.fixedIn ? `in ${i.fixedIn}` : `by kernel ${i.fixedInKernel}`;
-    entries.push({ id: `${link}#fixed`, title: `${i.module.slug} fixed ${by}: ${what} on ${where}`, link, date: i.fixedAt, html });
-  }
-  return entries;
+function incidentEvents(i: IncidentSummary): RegressionFeedEntry[] {
+  const base = {
+    incidentId: i.id,
+    module: i.module,
+    arch: i.arch,
+    lineLabel: i.lineLabel,
+    lastGoodKernel: i.lastGoodKernel,
+    firstBadKernel: i.firstBadKernel,
+    errorLine: i.errorLine,
+    signature: i.signature,
+    affectedVersions: i.affectedVersions,
+    fixedIn: i.fixedIn,
+    fixedInKernel: i.fixedInKernel,
+  };
+  const events: RegressionFeedEntry[] = [{ event: "opened", at: i.openedAt, ...base }];
+  if (i.status === "fixed" && i.fixedAt) events.push({ event: "fixed", at: i.fixedAt, ...base });
+  return events;
 }

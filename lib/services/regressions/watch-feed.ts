@@ -2,17 +2,17 @@ import { db } from "../../db/client";
 import { compareKernels, isSeries } from "../../domain/kernel-version";
 import { observeCell, verdictChanges, type ResultInput } from "../../domain/regressions";
 import type { Stage, Status } from "../../domain/status";
+import type { WatchFeed, WatchFeedEntry } from "../../schemas/feeds";
 import type { WatchQuery } from "../../schemas/regressions";
 import { notFound } from "../errors";
-import { escapeHtml, renderAtom, type AtomEntry } from "./atom";
 
 /**
  * "Tell me when zfs 2.2 × 6.12 turns green": an entry each time a watched version × kernel × arch
  * changes between pass and fail. The kernel may be a series (every kernel of it, any distro) and the
  * version a prefix ("2.2" watches 2.2.x). Nothing matching yet is an empty feed, not an error: the
- * kernel or release being waited for may not exist yet.
+ * kernel or release being waited for may not exist yet. Rendered as Atom by lib/http/feeds.ts.
  */
-export async function watchFeed(q: WatchQuery & { baseUrl: string }): Promise<string> {
+export async function watchFeed(q: WatchQuery): Promise<WatchFeed> {
   const mod = await db().module.findUnique({ where: { slug: q.module }, select: { id: true, name: true } });
   if (!mod) throw notFound(`module "${q.module}"`);
   const versions = await db().moduleVersion.findMany({ where: { moduleId: mod.id }, select: { id: true, version: true } });
@@ -36,32 +36,31 @@ export async function watchFeed(q: WatchQuery & { baseUrl: string }): Promise<st
       { id: r.id, runId: r.runId, version: r.moduleVersion.version, kernel: r.kernel.version, arch: r.arch, stage: r.stage as Stage, status: r.status as Status, finishedAt: r.finishedAt, errorLine: r.errorLine },
     ]);
   }
-  const entries: (AtomEntry & { kernel: string })[] = [];
+  const entries: WatchFeedEntry[] = [];
   for (const results of cells.values()) {
     const cell = observeCell(results);
     if (!cell) continue;
-    const link = `${q.baseUrl}/modules/${encodeURIComponent(q.module)}/cells/${encodeURIComponent(cell.version)}/${encodeURIComponent(cell.kernel)}?arch=${encodeURIComponent(cell.arch)}`;
     for (const change of verdictChanges(cell)) {
-      const green = change.verdict === "pass";
-      const title = `${green ? "✓" : "✗"} ${q.module} ${cell.version} ${green ? "passes" : "fails"} on ${cell.kernel} (${cell.arch})${change.previous ? (green ? ", failed before" : ", passed before") : ""}`;
-      const log = logUrls.get(change.resultId);
-      const html =
-        `<p>${escapeHtml(title)}</p>` +
-        (change.errorLine ? `<p>Error: <code>${escapeHtml(change.errorLine)}</code></p>` : "") +
-        (log ? `<p><a href="${escapeHtml(log)}">build log</a></p>` : "");
-      entries.push({ id: `${link}#result-${change.resultId}`, title, link, date: change.at, html, kernel: cell.kernel });
+      entries.push({
+        resultId: change.resultId,
+        at: change.at,
+        version: cell.version,
+        kernel: cell.kernel,
+        arch: cell.arch,
+        verdict: change.verdict,
+        previous: change.previous,
+        errorLine: change.errorLine,
+        logUrl: logUrls.get(change.resultId) ?? null,
+      });
     }
   }
-  entries.sort((a, b) => b.date.getTime() - a.date.getTime() || compareKernels(b.kernel, a.kernel) || (a.id < b.id ? -1 : 1));
-  const params = new URLSearchParams({ module: q.module, ...(q.version ? { version: q.version } : {}), kernel: q.kernel, ...(q.arch ? { arch: q.arch } : {}) });
-  const self = `${q.baseUrl}/api/v1/watch.atom?${params}`;
-  const label = `${mod.name}${q.version ? ` ${q.version}` : ""} × ${q.kernel}${q.arch ? ` (${q.arch})` : ""}`;
-  return renderAtom({
-    id: self,
-    title: `ModCompat watch: ${label}`,
-    subtitle: `Changes between pass and fail of ${label}`,
-    selfUrl: self,
-    alternateUrl: `${q.baseUrl}/modules/${encodeURIComponent(q.module)}/history`,
+  entries.sort((a, b) => b.at.getTime() - a.at.getTime() || compareKernels(b.kernel, a.kernel) || (entryKey(a) < entryKey(b) ? -1 : 1));
+  return {
+    module: { slug: q.module, name: mod.name },
+    watch: { ...(q.version ? { version: q.version } : {}), kernel: q.kernel, ...(q.arch ? { arch: q.arch } : {}) },
     entries: entries.slice(0, q.limit),
-  });
+  };
 }
+
+/** A stable order among changes at the same moment on the same kernel. */
+const entryKey = (e: WatchFeedEntry) => JSON.stringify([e.version, e.arch, e.resultId]);

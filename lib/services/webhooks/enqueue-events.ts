@@ -1,6 +1,7 @@
 import type { Tx } from "../../db/client";
 import { subscriptionMatches, type EventScope, type WebhookEvent } from "../../domain/webhook";
 import type { Prisma } from "../../generated/prisma/client";
+import { regressionApi, regressionPage } from "../../links";
 
 interface IncidentRow {
   id: number;
@@ -79,7 +80,9 @@ export async function enqueueWebhookEvents(tx: Tx, scope: { runId: number }): Pr
       fixedInVersion: i.fixedVersion,
       fixedInKernel: i.fixedKernel,
       fixedAt: i.fixedAt?.toISOString() ?? null,
-      links: { html: `/regressions/${i.id}`, api: `/api/v1/regressions/${i.id}` },
+      // Relative on purpose: the payload is stored at ingest and sent later by a worker, with no
+      // request whose host it could name; subscribers resolve it against the server they subscribed to.
+      links: { html: regressionPage(i.id), api: regressionApi(i.id) },
     };
     const base = { module: i.module, series: i.series, kernels: [i.lastGood, i.firstBad] };
     const add = (event: WebhookEvent) => events.push({ ...base, event, key: `${event}:${i.id}`, payload: { event, module: i.module, incident } });

@@ -1,9 +1,10 @@
-import { publicBaseUrl } from "@/lib/http/public-url";
-import { route } from "@/lib/http/route";
 import { atomResponse } from "@/lib/http/atom";
-import { upcomingFeed } from "@/lib/services/upcoming/upcoming-feed";
+import { upcomingAtom } from "@/lib/http/feeds";
+import { publicUrl } from "@/lib/http/public-url";
+import { route } from "@/lib/http/route";
+import { listUpcoming } from "@/lib/services/upcoming/list-upcoming";
 
 export const dynamic = "force-dynamic";
 
 /** Atom feed of the modules that break on upcoming (rc / experimental) kernels. */
-export const GET = route(async (req) => atomResponse(await upcomingFeed({ baseUrl: publicBaseUrl(req) })));
+export const GET = route(async (req) => atomResponse(upcomingAtom(await listUpcoming(), publicUrl(req))));
