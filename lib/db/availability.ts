@@ -6,12 +6,15 @@
  * Prisma's pg adapter passes the pg/Node error through as a cause, so the whole cause chain is
  * looked at: Node socket codes, PostgreSQL SQLSTATEs of class 08 (connection) and 57P0x
  * (operator intervention: shutdown, crash, starting up), and Prisma's own codes for the same.
+ * A cancelled statement (57014) counts too: lib/db/abortable.ts cancels the query of a client that
+ * went away, and should Prisma have batched another request's read into that same statement, that
+ * request was fine and may be repeated (its own client is still there, so it gets the 503).
  */
 const NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN", "ENETUNREACH"]);
 const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
-const SQLSTATE = /^(08\d{3}|57P0[1-4]|53300)$/;
+const SQLSTATE = /^(08\d{3}|57P0[1-4]|57014|53300)$/;
 const MESSAGE =
-  /Can't reach database server|Connection terminated|connection terminated|Server has closed the connection|terminating connection|the database system is (?:starting up|shutting down|in recovery mode|not yet accepting connections)|Client has encountered a connection error|timeout exceeded when trying to connect|Connection refused|connect ECONNREFUSED|sorry, too many clients|Timed out fetching a new connection/;
+  /Can't reach database server|Connection terminated|connection terminated|Server has closed the connection|terminating connection|the database system is (?:starting up|shutting down|in recovery mode|not yet accepting connections)|Client has encountered a connection error|timeout exceeded when trying to connect|Connection refused|connect ECONNREFUSED|sorry, too many clients|Timed out fetching a new connection|canceling statement due to user request|the client went away; the request's database work was stopped/;
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   const seen = new Set<unknown>();

@@ -12,6 +12,7 @@ describe("isDatabaseUnavailable: 503, not 500", () => {
     ["starting up 57P03", Object.assign(new Error("the database system is starting up"), { code: "57P03" })],
     ["connection lost", new Error("Connection terminated unexpectedly")],
     ["pool timeout P2024", Object.assign(new Error("Timed out fetching a new connection from the connection pool"), { code: "P2024" })],
+    ["a statement cancelled for a client that went away (57014), as another request sees it", withCause({ originalCode: "57014", message: "canceling statement due to user request" })],
     ["aggregate of refusals", new AggregateError([Object.assign(new Error("a"), { code: "ECONNREFUSED" })], "all failed")],
   ])("%s", (_, err) => expect(isDatabaseUnavailable(err)).toBe(true));
 
