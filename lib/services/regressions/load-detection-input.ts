@@ -95,26 +95,23 @@ export async function loadGridDetectionInput(tx: Tx, moduleId: number, grids: re
     if (line === undefined) lineOf.set(k.version, (line = kernelLine(k.version)));
     if (wanted.has(`${k.arch}|${line}`)) pairs.push({ kernelId: k.id, arch: k.arch });
   }
-  // One JSON value for all rows (parsed natively, not value by value by the client).
+  // One JSON value for all rows (parsed natively, not value by value by the client), from one
+  // index scan with the three key sets (PostgreSQL walks the (moduleVersionId, kernelId, arch)
+  // index once: 45 ms for 35,000 rows at 1 M results, where a probe per version × pair took 250 ms);
+  // the sets' cross product may hold a kernel × arch pair outside the wanted grids, dropped below.
+  const wantedPair = new Set(pairs.map((p) => `${p.kernelId}|${p.arch}`));
   const [packed] = pairs.length
     ? await tx.$queryRaw<{ rows: [number, number, number, number, string, string, string, number, string | null][] | null }[]>`
         SELECT json_agg(json_build_array(r.id, r."runId", r."moduleVersionId", r."kernelId", r.arch, r.stage, r.status,
                (extract(epoch FROM r."finishedAt") * 1000)::float8, r."errorLine")) AS rows
-        FROM unnest(${pairs.map((p) => p.kernelId)}::int[], ${pairs.map((p) => p.arch)}::text[]) AS u(k, a)
-        CROSS JOIN unnest(${versions.map((v) => v.id)}::int[]) AS v(mv)
-        JOIN "Result" r ON r."moduleVersionId" = v.mv AND r."kernelId" = u.k AND r.arch = u.a`
+        FROM "Result" r
+        WHERE r."moduleVersionId" = ANY(${versions.map((v) => v.id)}::int[])
+          AND r."kernelId" = ANY(${[...new Set(pairs.map((p) => p.kernelId))]}::int[])
+          AND r.arch = ANY(${[...new Set(pairs.map((p) => p.arch))]}::text[])`
     : [{ rows: [] }];
   // Times as epoch milliseconds: the columns are UTC `timestamp(3)`, read here without any zone.
-  const rows = (packed?.rows ?? []).map(([id, runId, moduleVersionId, kernelId, arch, stage, status, at, errorLine]) => ({
-    id,
-    runId,
-    moduleVersionId,
-    kernelId,
-    arch,
-    stage,
-    status,
-    finishedAt: new Date(at),
-    errorLine,
-  }));
+  const rows = (packed?.rows ?? []).flatMap(([id, runId, moduleVersionId, kernelId, arch, stage, status, at, errorLine]) =>
+    wantedPair.has(`${kernelId}|${arch}`) ? [{ id, runId, moduleVersionId, kernelId, arch, stage, status, finishedAt: new Date(at), errorLine }] : [],
+  );
   return detectionInput(tx, versions, rows);
 }
