@@ -21,6 +21,7 @@
  * (100 modules × 20 versions × 1,250 kernels × 4 arches: 10 M results, 2,000 versions),
  * `--quick` (about 100 k). Env: BENCH_REQUESTS (default 1000), BENCH_SEED (default 7),
  * BENCH_PROFILE=file.cpuprofile records a CPU profile of the check service timings,
+ * BENCH_PROFILE_INGEST=file.cpuprofile one of the HTTP ingest batches (server and client: one process),
  * BENCH_HOLD=1 keeps the database up until interrupted, BENCH_DIR=path keeps the database there
  * and reuses it when it already holds the requested results.
  */
@@ -127,7 +128,8 @@ async function main(): Promise<number> {
     );
     const t0 = performance.now();
     let stored = 0;
-    const [already] = await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Result"`;
+    // Only the seeded runs count: a kept database also holds the HTTP batches of earlier runs.
+    const [already] = await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Result" r JOIN "Run" u ON u.id = r."runId" WHERE u.source IN ('bench', 'bench-matrix')`;
     const reused = keep !== null && Number(already.n) === expected + matrixResults;
     if (reused) console.log(`[bench] BENCH_DIR already holds the results: seeding skipped`);
     else if (Number(already.n) > 0) throw new Error(`the database in ${parent} holds ${Number(already.n).toLocaleString("en")} results: remove it or choose another BENCH_DIR`);
@@ -177,7 +179,10 @@ async function main(): Promise<number> {
     // New results for existing modules (their history grows), on kernels not seen yet.
     const ingestBodies = [
       ...syntheticBodies({ seed: SEED + 11, modules: MODULES, versionsPerModule: VERSIONS, series: ["7.1", "7.2", "7.3"], patchesPerSeries: 20, arches: ARCHES, source: "bench-http", chunk: 5000 }),
-    ].slice(0, INGEST_BATCHES);
+    ]
+      .slice(0, INGEST_BATCHES)
+      // A run id of its own per bench run, so a kept database (BENCH_DIR) takes the batches again.
+      .map((b) => ({ ...b, run: { ...b.run, id: `${b.run.id}-${Date.now().toString(36)}` } }));
     const { token } = await createToken(`bench-${Date.now()}`, { admin: true });
     // Reference: the same rows, unnest into a copy of Result with its indexes and foreign keys, 5,000 per transaction.
     await raw.query(`DROP TABLE IF EXISTS "BenchResultCopy"; CREATE TABLE "BenchResultCopy" (LIKE "Result" INCLUDING ALL)`);
@@ -190,6 +195,12 @@ async function main(): Promise<number> {
     let httpMs = 0;
     let httpRows = 0;
     const httpSamples: number[] = [];
+    const ingestProfiler = process.env.BENCH_PROFILE_INGEST ? new (await import("node:inspector/promises")).Session() : null;
+    if (ingestProfiler) {
+      ingestProfiler.connect();
+      await ingestProfiler.post("Profiler.enable");
+      await ingestProfiler.post("Profiler.start");
+    }
     for (const [i, body] of ingestBodies.entries()) {
       // alternate, so both see the same machine load
       const rs = body.results;
@@ -227,6 +238,11 @@ async function main(): Promise<number> {
       httpSamples.push(ms);
       httpMs += ms;
       httpRows += rs.length;
+    }
+    if (ingestProfiler) {
+      const { profile } = await ingestProfiler.post("Profiler.stop");
+      writeFileSync(process.env.BENCH_PROFILE_INGEST!, JSON.stringify(profile));
+      console.log(`[bench] CPU profile of the HTTP ingest (with the reference inserts) written to ${process.env.BENCH_PROFILE_INGEST}`);
     }
     await raw.query(`DROP TABLE "BenchResultCopy"`);
     const httpRate = httpRows / (httpMs / 1000);

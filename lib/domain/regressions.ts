@@ -189,7 +189,9 @@ export function buildLineGrids(results: readonly ResultInput[]): LineGrid[] {
   const byCell = new Map<string, ResultInput[]>();
   for (const r of results) {
     if (!parsed.has(r.kernel)) parsed.set(r.kernel, parseKernelVersion(r.kernel));
-    const key = JSON.stringify([r.arch, r.version, r.kernel]);
+    // NUL never occurs in stored text (PostgreSQL cannot hold it), so the key is unambiguous and
+    // far cheaper than JSON for the tens of thousands of results of a grid (issue 14).
+    const key = `${r.arch}\0${r.version}\0${r.kernel}`;
     const list = byCell.get(key);
     if (list) list.push(r);
     else byCell.set(key, [r]);

@@ -26,14 +26,34 @@ const KERNEL_FORBIDDEN = /[/?<>\s\x00-\x1f\x7f]/;
 const describeChar = (c: string) =>
   c === " " ? "a space (U+0020)" : /[\s\x00-\x1f\x7f]/.test(c) ? `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}` : `"${c}"`;
 
-export const kernelVersionString = z.string().trim().superRefine((value, ctx) => {
+/** Why a (trimmed) kernel string is not a kernel version, or null. */
+function kernelProblem(value: string): string | null {
   const bad = KERNEL_FORBIDDEN.exec(value);
   if (bad) {
-    ctx.addIssue({ code: "custom", message: `kernel version ${JSON.stringify(value)} contains ${describeChar(bad[0])} at character ${bad.index + 1}; a kernel version cannot contain / ? < > whitespace or control characters` });
-    return;
+    return `kernel version ${JSON.stringify(value)} contains ${describeChar(bad[0])} at character ${bad.index + 1}; a kernel version cannot contain / ? < > whitespace or control characters`;
   }
   const parsed = tryParseKernelVersion(value);
-  if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
+  return parsed.ok ? null : parsed.error;
+}
+
+// A batch names a few dozen kernels in thousands of results: each distinct string is parsed once
+// (issue 14), with the same verdict as every time. Bounded: any client may send new strings.
+const kernelProblems = new Map<string, string | null>();
+function knownKernelProblem(value: string): string | null {
+  let problem = kernelProblems.get(value);
+  if (problem === undefined) {
+    problem = kernelProblem(value);
+    if (value.length <= 200) {
+      if (kernelProblems.size >= 10_000) kernelProblems.clear();
+      kernelProblems.set(value, problem);
+    }
+  }
+  return problem;
+}
+
+export const kernelVersionString = z.string().trim().superRefine((value, ctx) => {
+  const problem = knownKernelProblem(value);
+  if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
 });
 
 export const archString = z

@@ -15,6 +15,8 @@ import type { KernelCell, VersionVerdict } from "../../domain/verdict";
 const TTL_MS = 60_000;
 const MAX_CELLS = 400_000;
 const MAX_VERDICTS = 50_000;
+/** Whole answers are a few KB each: 10,000 of them stay well under 100 MB. */
+const MAX_ANSWERS = 10_000;
 
 interface Entry<T> {
   at: number;
@@ -23,6 +25,8 @@ interface Entry<T> {
 
 const state = {
   stamp: null as string | null,
+  /** the results generation (results-listener.ts) at which the stamp was last read from the database */
+  confirmedAt: null as number | null,
   cellCount: 0,
   /** `${versionId}|${arch}` → every cell of the version (bare states, full on some series) */
   cells: new Map<string, Entry<KernelCell[]>>(),
@@ -34,6 +38,8 @@ const state = {
   moduleVersions: new Map<string, { id: number; version: string }[]>(),
   /** kernel string → the Linux version reported for it (null: none); kernel metadata only arrives with results, so the stamp covers it */
   upstream: new Map<string, Entry<string | null>>(),
+  /** request key (check-answer.ts) → the whole answer, serialised */
+  answers: new Map<string, Entry<string>>(),
 };
 
 const key = (versionId: number, arch: string | null, target?: string) => `${versionId}|${arch ?? "*"}${target === undefined ? "" : `|${target}`}`;
@@ -63,6 +69,17 @@ export function cacheStamp(): string | null {
   return state.stamp;
 }
 
+/** The stamp, if it was read from the database at this results generation (nothing changed since). */
+export function stampAtGeneration(generation: number | null): string | null | undefined {
+  return generation !== null && generation === state.confirmedAt ? state.stamp : undefined;
+}
+
+/** The stamp read from the database, and the results generation read just before reading it. */
+export function confirmStamp(stamp: string | null, generation: number | null): void {
+  syncStamp(stamp);
+  state.confirmedAt = generation;
+}
+
 /** Called with the stamp each statement read; a new stamp empties the cache. */
 export function syncStamp(stamp: string | null): void {
   if (stamp === state.stamp) return;
@@ -73,12 +90,14 @@ export function syncStamp(stamp: string | null): void {
 /** Forget everything, as a fresh process would (benchmarks of the cold path use it). */
 export function forgetCheckCache(): void {
   state.stamp = null;
+  state.confirmedAt = null;
   state.cellCount = 0;
   state.cells.clear();
   state.passing.clear();
   state.verdicts.clear();
   state.moduleVersions.clear();
   state.upstream.clear();
+  state.answers.clear();
 }
 
 export function keptUpstream(kernel: string): string | null | undefined {
@@ -132,4 +151,12 @@ export function keptVerdict(versionId: number, arch: string | null, target: stri
 
 export function rememberVerdict(stamp: string | null, versionId: number, arch: string | null, target: string, verdict: VersionVerdict): void {
   if (stamp !== null && stamp === state.stamp) put(state.verdicts, key(versionId, arch, target), verdict, MAX_VERDICTS);
+}
+
+export function keptAnswer(requestKey: string): string | undefined {
+  return get(state.answers, requestKey);
+}
+
+export function rememberAnswer(stamp: string | null, requestKey: string, json: string): void {
+  if (stamp !== null && stamp === state.stamp) put(state.answers, requestKey, json, MAX_ANSWERS);
 }

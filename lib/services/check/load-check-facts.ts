@@ -63,6 +63,9 @@ export interface CheckBasis {
   targetMeta: { prerelease: boolean; upstreamVersion: string | null; releasedAt: string | null; releasedAtSource: string | null } | null;
 }
 
+/** The data stamp (check-cache.ts): the highest Result id; results are only ever added. */
+export const DATA_STAMP_SQL = `SELECT coalesce(max(id), 0)::text AS v FROM "Result"`;
+
 const UNIT = "\x1f";
 const NO_DATE = new Date(0);
 
@@ -180,9 +183,7 @@ export async function loadCheckBasis(opts: {
       meta: [boolean, string | null, string | null, string | null] | null;
     }
   >(
-    `WITH stamp AS (
-      SELECT coalesce(max(id), 0)::text AS v FROM "Result"
-    ), fresh AS (
+    `WITH stamp AS (${DATA_STAMP_SQL}), fresh AS (
       SELECT $1::text IS DISTINCT FROM (SELECT v FROM stamp) AS needed
     ), want AS (
       SELECT * FROM unnest($2::text[], $3::text[]) AS w(slug, version)

@@ -5,13 +5,16 @@ import type { PredictionOut } from "../../schemas/kernel-api";
 import { loadFootprints } from "../footprints/load-footprints";
 import { predictFrom } from "./predict-for-module";
 
+/** The verdicts a prediction may be added to: unknown, for a version the server knows. */
+export const predictionCandidates = (results: readonly ModuleVerdictOut[]) => results.filter((r) => r.verdict === "unknown" && r.found && r.version);
+
 /**
  * Give the check's unknown verdicts a labelled prediction. The verdict, counts and outcome stay
  * as they are: a prediction informs, it never decides. Costs nothing unless some verdict is
  * unknown and the target kernel has an API snapshot.
  */
 export async function addPredictions(results: ModuleVerdictOut[], kernel: string): Promise<void> {
-  const open = results.filter((r) => r.verdict === "unknown" && r.found && r.version);
+  const open = predictionCandidates(results);
   if (open.length === 0) return;
   if (!(await db().kernelApi.findUnique({ where: { kernel }, select: { kernel: true } }))) return;
   const versions = await db().moduleVersion.findMany({

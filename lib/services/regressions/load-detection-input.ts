@@ -25,7 +25,32 @@ export async function loadDetectionInput(tx: Reader, moduleId: number, opts: { a
     where: { moduleVersionId: { in: versions.map((v) => v.id) }, ...(opts.arch ? { arch: opts.arch } : {}) },
     select: { id: true, runId: true, moduleVersionId: true, kernelId: true, arch: true, stage: true, status: true, finishedAt: true, errorLine: true },
   });
-  const kernels = await tx.kernel.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.kernelId))] } }, select: { id: true, version: true, releasedAt: true } });
+  return detectionInput(tx, versions, rows);
+}
+
+interface VersionRow {
+  id: number;
+  version: string;
+  releasedAt: Date | null;
+}
+
+/** One stored result as detection reads it, with ids where detection wants strings. */
+interface ResultRow {
+  id: number;
+  runId: number;
+  moduleVersionId: number;
+  kernelId: number;
+  arch: string;
+  stage: string;
+  status: string;
+  finishedAt: Date;
+  errorLine: string | null;
+}
+
+/** The input of detectIncidents from a module's versions and some of its results: ids become strings. */
+async function detectionInput(tx: Pick<Tx, "kernel">, versions: readonly VersionRow[], rows: readonly ResultRow[]): Promise<DetectionInput> {
+  const kernelIds = [...new Set(rows.map((r) => r.kernelId))];
+  const kernels = kernelIds.length ? await tx.kernel.findMany({ where: { id: { in: kernelIds } }, select: { id: true, version: true, releasedAt: true } }) : [];
   const versionOf = new Map(versions.map((v) => [v.id, v.version]));
   const kernelOf = new Map(kernels.map((k) => [k.id, k.version]));
   return {
@@ -70,36 +95,23 @@ export async function loadGridDetectionInput(tx: Tx, moduleId: number, grids: re
     if (line === undefined) lineOf.set(k.version, (line = kernelLine(k.version)));
     if (wanted.has(`${k.arch}|${line}`)) pairs.push({ kernelId: k.id, arch: k.arch });
   }
-  // One JSON value for all rows (parsed natively, not value by value by the client); times as
-  // epoch milliseconds: the columns are UTC `timestamp(3)`, read here without any zone.
+  // One JSON value for all rows (parsed natively, not value by value by the client), from one
+  // index scan with the three key sets (PostgreSQL walks the (moduleVersionId, kernelId, arch)
+  // index once: 45 ms for 35,000 rows at 1 M results, where a probe per version × pair took 250 ms);
+  // the sets' cross product may hold a kernel × arch pair outside the wanted grids, dropped below.
+  const wantedPair = new Set(pairs.map((p) => `${p.kernelId}|${p.arch}`));
   const [packed] = pairs.length
     ? await tx.$queryRaw<{ rows: [number, number, number, number, string, string, string, number, string | null][] | null }[]>`
         SELECT json_agg(json_build_array(r.id, r."runId", r."moduleVersionId", r."kernelId", r.arch, r.stage, r.status,
                (extract(epoch FROM r."finishedAt") * 1000)::float8, r."errorLine")) AS rows
-        FROM unnest(${pairs.map((p) => p.kernelId)}::int[], ${pairs.map((p) => p.arch)}::text[]) AS u(k, a)
-        CROSS JOIN unnest(${versions.map((v) => v.id)}::int[]) AS v(mv)
-        JOIN "Result" r ON r."moduleVersionId" = v.mv AND r."kernelId" = u.k AND r.arch = u.a`
+        FROM "Result" r
+        WHERE r."moduleVersionId" = ANY(${versions.map((v) => v.id)}::int[])
+          AND r."kernelId" = ANY(${[...new Set(pairs.map((p) => p.kernelId))]}::int[])
+          AND r.arch = ANY(${[...new Set(pairs.map((p) => p.arch))]}::text[])`
     : [{ rows: [] }];
-  const rows = (packed?.rows ?? []).map(([id, runId, mv, kernelId, arch, stage, status, at, errorLine]) => ({ id, runId, mv, kernelId, arch, stage, status, at, errorLine }));
-  const kernelIds = [...new Set(rows.map((r) => r.kernelId))];
-  const kernels = kernelIds.length ? await tx.kernel.findMany({ where: { id: { in: kernelIds } }, select: { id: true, version: true, releasedAt: true } }) : [];
-  const versionOf = new Map(versions.map((v) => [v.id, v.version]));
-  const kernelOf = new Map(kernels.map((k) => [k.id, k.version]));
-  return {
-    results: rows.map((r) => ({
-      id: r.id,
-      runId: r.runId,
-      version: versionOf.get(r.mv)!,
-      kernel: kernelOf.get(r.kernelId)!,
-      arch: r.arch,
-      stage: r.stage as Stage,
-      status: r.status as Status,
-      finishedAt: new Date(r.at),
-      errorLine: r.errorLine,
-    })),
-    versions: versions.map((v) => ({ version: v.version, releasedAt: v.releasedAt })),
-    kernels: kernels.map((k) => ({ version: k.version, releasedAt: k.releasedAt })),
-    versionIds: new Map(versions.map((v) => [v.version, v.id])),
-    kernelIds: new Map(kernels.map((k) => [k.version, k.id])),
-  };
+  // Times as epoch milliseconds: the columns are UTC `timestamp(3)`, read here without any zone.
+  const rows = (packed?.rows ?? []).flatMap(([id, runId, moduleVersionId, kernelId, arch, stage, status, at, errorLine]) =>
+    wantedPair.has(`${kernelId}|${arch}`) ? [{ id, runId, moduleVersionId, kernelId, arch, stage, status, finishedAt: new Date(at), errorLine }] : [],
+  );
+  return detectionInput(tx, versions, rows);
 }

@@ -1,15 +1,11 @@
-import { answer, parseQuery, readJsonBody, route } from "@/lib/http/route";
+import { parseQuery, readJsonBody, route } from "@/lib/http/route";
 import { checkBodySchema, checkQuerySchema, checkTextQuerySchema, MAX_DKMS_STATUS_CHARS } from "@/lib/schemas/check";
 import { AppError, issuesFromZod } from "@/lib/services/errors";
-import { checkModules } from "@/lib/services/check/check-modules";
-import { checkUpgrades } from "@/lib/services/check/check-upgrades";
-import type { CheckResponse } from "@/lib/schemas/check";
+import { answerCheck } from "@/lib/services/check/check-answer";
 
-/** The answer plus where to get each recommended version (the web check shows the same). */
-async function withUpgrades(out: CheckResponse): Promise<CheckResponse> {
-  const { upgrades, recheck } = await checkUpgrades(out);
-  return { ...out, upgrades, links: { ...out.links, recheck } };
-}
+/** The answer comes serialised (kept whole while the data stays the same: check-answer.ts). */
+const jsonAnswer = (body: string, cacheControl: string) =>
+  new Response(body, { status: 200, headers: { "content-type": "application/json", "cache-control": cacheControl } });
 
 export const dynamic = "force-dynamic";
 
@@ -18,8 +14,7 @@ const asList = (m: string | string[] | undefined) => (m === undefined ? undefine
 /** GET /api/v1/check?kernel=6.12.107%2Bdeb12-amd64&module=zfs@2.2.4&module=v4l2loopback@0.12.7 */
 export const GET = route(async (req) => {
   const q = parseQuery(req, checkQuerySchema);
-  const out = await withUpgrades(await checkModules({ kernel: q.kernel, modules: asList(q.module), arch: q.arch }));
-  return answer(out, 200, { "cache-control": "public, max-age=60" });
+  return jsonAnswer(await answerCheck({ kernel: q.kernel, modules: asList(q.module), arch: q.arch }), "public, max-age=60");
 });
 
 async function readText(req: Request): Promise<string> {
@@ -38,8 +33,7 @@ export const POST = route(async (req) => {
   const type = req.headers.get("content-type") ?? "";
   if (/^text\/plain\b/i.test(type)) {
     const q = parseQuery(req, checkTextQuerySchema);
-    const out = await withUpgrades(await checkModules({ kernel: q.kernel, arch: q.arch, dkmsStatus: await readText(req) }));
-    return answer(out, 200, { "cache-control": "no-store" });
+    return jsonAnswer(await answerCheck({ kernel: q.kernel, arch: q.arch, dkmsStatus: await readText(req) }), "no-store");
   }
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
     throw new AppError("unsupported_media_type", `expected Content-Type: application/json or text/plain, got "${type || "(none)"}"`);
@@ -48,6 +42,5 @@ export const POST = route(async (req) => {
   const parsed = checkBodySchema.safeParse(json);
   if (!parsed.success) throw new AppError("validation_failed", "the body does not match the check schema", issuesFromZod(parsed.error.issues));
   const b = parsed.data;
-  const out = await withUpgrades(await checkModules({ kernel: b.kernel, modules: asList(b.module), dkmsStatus: b.dkmsStatus, arch: b.arch }));
-  return answer(out, 200, { "cache-control": "no-store" });
+  return jsonAnswer(await answerCheck({ kernel: b.kernel, modules: asList(b.module), dkmsStatus: b.dkmsStatus, arch: b.arch }), "no-store");
 });

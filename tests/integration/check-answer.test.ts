@@ -1,0 +1,77 @@
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { GET } from "@/app/api/v1/check/route";
+import { checkResponseSchema } from "@/lib/schemas/check";
+import type { IngestBody } from "@/lib/schemas/ingest";
+import { answerCheck, checkAnswerKey, checkWithUpgrades } from "@/lib/services/check/check-answer";
+import { forgetCheckCache, keptAnswer } from "@/lib/services/check/check-cache";
+import { recordResults } from "@/lib/services/record-results";
+import { RESULTS_CHANNEL, resultsGeneration } from "@/lib/services/check/results-listener";
+import { uniqueTag } from "./helpers";
+
+/**
+ * The whole check answer kept per data stamp (issue 14): the kept answer is the answer, any new
+ * result makes the next check build it again, and answers a prediction may be added to are never kept.
+ */
+const tag = uniqueTag();
+const slug = `ans-${tag}`;
+const result = (moduleVersion: string, kernel: string, status: "pass" | "fail", finishedAt: string): IngestBody["results"][number] => ({
+  module: slug,
+  moduleVersion,
+  kernel,
+  arch: "x86_64",
+  stage: "build",
+  status,
+  finishedAt,
+  ...(status === "fail" ? { errorLine: "error: implicit declaration of function 'strlcpy'" } : {}),
+});
+const record = (id: string, results: IngestBody["results"]) => recordResults({ run: { source: `answer-test-${tag}`, id }, results });
+
+describe("the kept check answer", () => {
+  it("equals a freshly built answer, is served again until results arrive, then follows them", async () => {
+    await record("a", [result("1.0", "6.1.5", "pass", "2026-10-01T10:00:00Z"), result("1.0", "6.6.3", "pass", "2026-10-02T10:00:00Z")]);
+    const input = { kernel: "6.6.3", modules: [`${slug}@1.0`], arch: "x86_64" };
+    const first = await answerCheck(input);
+    expect(keptAnswer(checkAnswerKey(input))).toBe(first);
+    forgetCheckCache();
+    expect(JSON.parse(first)).toEqual(JSON.parse(JSON.stringify(await checkWithUpgrades(input))));
+    expect(JSON.parse(first).modules[0].verdict).toBe("works");
+
+    // Kept: the same text again (the route sends it as it is, and it parses as the API schema says).
+    const again = await answerCheck(input);
+    expect(again).toBe(first);
+    const res = await GET(new Request(`http://test.local/api/v1/check?kernel=6.6.3&module=${slug}%401.0&arch=x86_64`), { params: Promise.resolve({}) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect(checkResponseSchema.parse(await res.json()).modules[0].verdict).toBe("works");
+
+    // A newer failing run moves the data stamp: the next answer is built from it.
+    await record("b", [result("1.0", "6.6.3", "fail", "2026-10-03T10:00:00Z")]);
+    const after = JSON.parse(await answerCheck(input));
+    expect(after.modules[0].verdict).toBe("broken");
+    expect(JSON.parse(await answerCheck(input))).toEqual(after);
+  });
+
+  it("does not keep an answer with an unknown verdict of a known version (a prediction may join it)", async () => {
+    await record("c", [result("2.0", "6.1.5", "pass", "2026-10-04T10:00:00Z")]);
+    const input = { kernel: "7.9.1", modules: [`${slug}@2.0`] };
+    const out = JSON.parse(await answerCheck(input));
+    expect(out.modules[0]).toMatchObject({ found: true, verdict: "unknown" });
+    expect(keptAnswer(checkAnswerKey(input))).toBeUndefined();
+  });
+
+  it("an ingest committed by another process (its notification) moves the results generation", async () => {
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(ok()).toBe(true);
+    };
+    resultsGeneration();
+    await until(() => resultsGeneration() !== null);
+    const before = resultsGeneration();
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    await other.query("SELECT pg_notify($1, '')", [RESULTS_CHANNEL]);
+    await other.end();
+    await until(() => resultsGeneration() !== before);
+  });
+});
