@@ -6,7 +6,7 @@ import { matrixQuerySchema } from "@/lib/schemas/query";
 import { Suspense } from "react";
 import { getMatrixPage } from "@/lib/services/get-matrix-page";
 import { DeclaredMarkLegend } from "@/app/components/history/DeclaredMark";
-import { getModule } from "@/lib/services/get-module";
+import { getModuleHeader } from "@/lib/services/get-module";
 import { loadOr404 } from "@/lib/http/page";
 import type { MatrixQuery } from "@/lib/schemas/query";
 import { ExternalLink } from "@/app/components/ExternalLink";
@@ -34,7 +34,7 @@ export default async function ModulePage({ params, searchParams }: Props) {
   const parsed = matrixQuerySchema.safeParse({ arch: first(sp.arch), distro: first(sp.distro), flavour: first(sp.flavour), flavours: first(sp.flavours) === "all" ? "all" : "generic", from: first(sp.from), to: first(sp.to), expand: first(sp.expand), vstart: first(sp.vstart), kstart: first(sp.kstart) });
   const query = parsed.success ? parsed.data : {};
   // Resolve the module before anything streams, so an unknown slug is a real 404.
-  const mod = await loadOr404(getModule(slug));
+  const mod = await loadOr404(getModuleHeader(slug));
   const base = `/modules/${encodeURIComponent(slug)}`;
   const cell = first(sp.cell);
   const closeHref = `${base}?${new URLSearchParams(Object.entries(sp).flatMap(([k, v]) => (k === "cell" || v == null ? [] : [[k, String(v)]]))).toString()}`;
