@@ -15,7 +15,10 @@
  *   from (Cell for the full answer, VersionCellStates for the compact one);
  * - the check (service, route handler and HTTP, cold and warm) and, for one module over HTTP, Node
  *   CPU per request and the node-pg read of the version cell states it needs;
- * - the RSS of this process, which serves the route handlers (no Next server is started here).
+ * - the module page of that module from `next start` of the production build, when there is one
+ *   (`.next/BUILD_ID`; BENCH_PAGE=0 skips it): server render p50/p95 and HTML size, collapsed and
+ *   every series expanded, and the Next server's RSS after those requests;
+ * - the RSS of this process, which serves the route handlers.
  *
  * Sizes: `--size 1m` (default; 48 modules × 20 versions × 260 kernels × 4 arches), `--size 10m`
  * (100 modules × 20 versions × 1,250 kernels × 4 arches: 10 M results, 2,000 versions),
@@ -25,7 +28,8 @@
  * BENCH_HOLD=1 keeps the database up until interrupted, BENCH_DIR=path keeps the database there
  * and reuses it when it already holds the requested results.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { loadavg, tmpdir } from "node:os";
@@ -103,6 +107,7 @@ async function main(): Promise<number> {
   console.log(`[bench] size ${SIZE}; embedded PostgreSQL on 127.0.0.1:${port} in ${parent}${keep ? " (kept: BENCH_DIR)" : ""}`);
   const server = await startEmbeddedPostgres({ dir: path.join(parent, "data"), port, database: "bench", persistent: keep !== null });
   let httpServer: Server | null = null;
+  let nextServer: { pid: number; origin: string; stop: () => void } | null = null;
   const raw = new pg.Pool({ connectionString: server.url, max: 2 });
   try {
     migrateDeploy(server.url);
@@ -300,6 +305,28 @@ async function main(): Promise<number> {
     row("matrix compact size, collapsed", kb(compactBytes), `full ${kb(fullBytes)}`, `${((100 * compactBytes) / fullBytes).toFixed(1)} %`, "≤ 300 KB", compactBytes <= 300 * 1024);
     row("matrix compact size, 1 series expanded", kb(expandedBytes), `all expanded ${kb(allExpandedBytes)}`, `${((100 * expandedBytes) / allExpandedBytes).toFixed(1)} %`, "on demand", expandedBytes < allExpandedBytes);
 
+    // ---- the module page, 100 versions × 400 kernels (a production Next server) ----------------
+    // Server render: the time to the last byte of GET /modules/bench-matrix from `next start` on
+    // this database, collapsed and with every series expanded; needs a build (`npx next build`).
+    if (process.env.BENCH_PAGE !== "0" && existsSync(path.resolve(".next", "BUILD_ID"))) {
+      nextServer = await startNext(server.url);
+      const pageUrl = `${nextServer.origin}/modules/${MATRIX_MODULE}`;
+      const expandAll = `${pageUrl}?expand=${MATRIX_SERIES.join(",")}`;
+      const pageN = Math.max(20, Math.round(N / 2));
+      const pageCollapsed = await timeIt(() => get(pageUrl), pageN);
+      const pageExpanded = await timeIt(() => get(expandAll), pageN);
+      const pageBytes = await sizeOf(pageUrl);
+      const pageExpandedBytes = await sizeOf(expandAll);
+      line("module page, collapsed", pageCollapsed);
+      line("module page, all expanded", pageExpanded);
+      row("matrix page 100×400 server render p50 / p95, collapsed", `${fmt(pageCollapsed.p50)} / ${fmt(pageCollapsed.p95)}`, `compact API ${fmt(compactCold.p95)}`, `${(pageCollapsed.p95 / compactCold.p95).toFixed(1)}×`, "p95 ≤ 150 ms", pageCollapsed.p95 <= 150);
+      row("matrix page 100×400 server render p50 / p95, all expanded", `${fmt(pageExpanded.p50)} / ${fmt(pageExpanded.p95)}`, "—", "—", "p95 ≤ 150 ms", pageExpanded.p95 <= 150);
+      row("matrix page 100×400 HTML, collapsed", kb(pageBytes), "—", "—", "≤ 300 KB", pageBytes <= 300 * 1024);
+      row("matrix page 100×400 HTML, all expanded", kb(pageExpandedBytes), "—", "—", "≤ 1 MB", pageExpandedBytes <= 1024 * 1024);
+    } else {
+      console.log("[bench] no production build (.next/BUILD_ID) or BENCH_PAGE=0: the module page is not measured");
+    }
+
     // ---- check -----------------------------------------------------------------------------
     // What sysadmins send: 1–8 modules (a version each, as dkms status lists them), a target that
     // is mostly a known kernel and sometimes a newer, not yet seen one, usually one arch.
@@ -407,8 +434,12 @@ async function main(): Promise<number> {
     row("check HTTP p95, 1–8 modules, warm", fmt(httpWarm.p95), `cold ${fmt(httpCold.p95)}`, "—", "—", null);
     row("check service p95, 1–8 modules, cold / warm", `${fmt(svc.p95)} / ${fmt(warm.p95)}`, "—", "—", "≤ 20 ms (issue 5)", svc.p95 <= 20);
 
+    if (nextServer) {
+      const nextRss = treeRssMb(nextServer.pid);
+      row("RSS of the Next server after the page requests", `${nextRss.toFixed(0)} MB`, "next start, this database", "—", "≤ 300 MB", nextRss <= 300);
+    }
     const rss = process.memoryUsage().rss / 2 ** 20;
-    row("RSS of the bench process (serves the routes)", `${rss.toFixed(0)} MB`, "no Next server started", "—", "≤ 300 MB", rss <= 300);
+    row("RSS of the bench process (serves the routes)", `${rss.toFixed(0)} MB`, "the route handlers in-process", "—", "≤ 300 MB", rss <= 300);
     await db().$disconnect();
     console.log("");
     console.log(
@@ -425,10 +456,67 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     httpServer?.close();
+    nextServer?.stop();
     await raw.end();
     await server.stop();
     if (!keep) rmSync(parent, { recursive: true, force: true });
   }
+}
+
+/** `next start` of the production build on a free port, against `databaseUrl`; resolves once it answers. */
+async function startNext(databaseUrl: string): Promise<{ pid: number; origin: string; stop: () => void }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production", MODCOMPAT_RATE_LIMIT_EXPENSIVE: "off", MODCOMPAT_WEBHOOKS: "off", NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+  };
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${origin}/api/v1/health`)).status < 500) return { pid: child.pid!, origin, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  stop();
+  throw new Error("next start did not answer within 120 s");
+}
+
+/** Resident memory of a process and its descendants, in MB (Linux /proc). */
+function treeRssMb(root: number): number {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parent) {
+      if (tree.has(pid) || !tree.has(ppid)) continue;
+      tree.add(pid);
+      grew = true;
+    }
+  }
+  let kb = 0;
+  for (const pid of tree) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return kb / 1024;
 }
 
 main().then(

@@ -43,6 +43,11 @@ export function decodeCounts(text: string): GroupSummary {
   const parts = text.split(",");
   const counts = emptyCounts();
   STATUSES.forEach((s, i) => (counts[s] = Number(parts[i] || 0)));
+  return summariseCounts(counts);
+}
+
+/** summariseGroup for statuses already counted (the compact readers tally instead of listing). */
+export function summariseCounts(counts: StatusCounts): GroupSummary {
   return { headline: headlineOf(counts), counts, total: STATUSES.reduce((n, s) => n + counts[s], 0) };
 }
 

@@ -112,7 +112,20 @@ export const signatureListResponseSchema = z.strictObject({
   unclassified: z.int().describe("regressions whose error line names no kernel symbol"),
 });
 
-export const signatureResponseSchema = z.strictObject({ signature: signatureGroup, incidents: z.array(incidentSummarySchema) });
+const upstreamRemoval = z
+  .strictObject({
+    removedIn: z.string().describe('"6.12": the Linux series of the first snapshot without it'),
+    after: z.string().describe('"6.1": the Linux series of the last snapshot with it'),
+    exact: z.boolean().describe("nothing lies between the two series, so it went away in removedIn"),
+    firstWithout: z.string().describe("the oldest kernel API snapshot without it (generic flavours only)"),
+    lastWith: z.string().describe("the newest kernel API snapshot with it"),
+    snapshots: z.int().describe("generic-flavour kernel API snapshots it is judged on"),
+    text: z.string().describe('"removed upstream in Linux 6.12 or earlier, after Linux 6.1"'),
+  })
+  .nullable()
+  .describe("where the exported symbol or header went away upstream, bounded by the kernel API snapshots available; null when they cannot tell");
+
+export const signatureResponseSchema = z.strictObject({ signature: signatureGroup, incidents: z.array(incidentSummarySchema), upstream: upstreamRemoval });
 
 const lagPick = z.strictObject({
   version: z.string(),

@@ -1,11 +1,11 @@
 import { db, pgRead } from "../db/client";
 import { isGenericFlavour, seriesSortKey } from "../domain/kernel-version";
 import { isUpcoming, upstreamOf } from "../domain/kernel-release";
-import { foldArches, summariseGroup, type GroupHeadline } from "../domain/matrix";
+import { foldArches, summariseCounts, type GroupHeadline, type StatusCounts } from "../domain/matrix";
 import { STATUSES, type Status } from "../domain/status";
 import type { MatrixQuery } from "../schemas/query";
 import { notFound } from "./errors";
-import type { MatrixVersion } from "./get-matrix";
+import type { MatrixVersion, MatrixView } from "./get-matrix";
 
 /**
  * The matrix API's compact answer (`GET /api/v1/modules/{slug}/matrix?format=compact`, issue 14):
@@ -71,13 +71,16 @@ const LETTER_OF_RANK = ["e", "p", "s", "f"];
 const RANK_OF_LETTER: Record<number, number> = Object.fromEntries(STATUSES.map((s) => [s.charCodeAt(0), RANK[s]]));
 for (const s of STATUSES) if (LETTER_OF_RANK[RANK[s]] !== s[0] || foldArches(["error", s]) !== (s === "error" ? "error" : s)) throw new Error("matrix ranks disagree with lib/domain/status.ts");
 
-/** summariseGroup's headline from counts indexed by rank. */
-function summariseCounts(tally: number[]): GroupHeadline {
-  const statuses: Status[] = [];
-  for (const s of STATUSES) if (tally[RANK[s]] > 0) statuses.push(s);
-  // summariseGroup decides on which statuses occur, not how often: one of each gives the same headline.
-  return summariseGroup(statuses).headline;
+const STATUS_OF_RANK: Status[] = [];
+for (const s of STATUSES) STATUS_OF_RANK[RANK[s]] = s;
+
+/** Counts indexed by fold rank (what the readers tally) as StatusCounts. */
+export function countsOfTally(tally: readonly number[]): StatusCounts {
+  return { pass: tally[RANK.pass], fail: tally[RANK.fail], error: tally[RANK.error], skip: tally[RANK.skip] };
 }
+
+/** The folded status of a held cell value (rank << 8 | arch index). */
+export const statusOfHeld = (held: number): Status => STATUS_OF_RANK[held >> 8];
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 200;
 const cache = new Map<string, { at: number; stamp: string; body: CompactMatrix }>();
@@ -87,7 +90,7 @@ export function forgetMatrixCache(): void {
   cache.clear();
 }
 
-interface KernelRow {
+export interface KernelRow {
   id: number;
   version: string;
   sortKey: string;
@@ -99,14 +102,48 @@ interface KernelRow {
   prerelease: boolean;
   upstreamVersion: string | null;
   releasedAt: string | null;
+  releasedAtSource: string | null;
 }
 
-export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): Promise<CompactMatrix> {
-  // One statement: the module, the data stamp, and (unless the kept answer is still good) its
-  // versions and version cell states.
-  const cacheKey = JSON.stringify([slug, query]);
-  const kept = cache.get(cacheKey);
-  const keptStamp = kept && Date.now() - kept.at < TTL_MS ? kept.stamp : null;
+/**
+ * What the compact answer and the matrix page both read (readMatrixColumns): the module's
+ * versions and filter options, and per version its cells decoded from VersionCellStates with the
+ * arches folded, without one object per cell.
+ */
+export interface MatrixColumns {
+  module: CompactMatrix["module"];
+  stamp: string;
+  /** newest first */
+  versions: MatrixVersion[];
+  options: MatrixView["options"];
+  /** per version (versions order): kernel id → fold rank << 8 | index into `arches` of the decisive arch; kept arches only */
+  cells: Map<number, number>[];
+  arches: string[];
+  /** the series with a cell of a kept arch after the filters, in series order; their kernels in kernel order */
+  series: { series: string; kernels: KernelRow[] }[];
+}
+
+/**
+ * One version's cells on a series' kernels, tallied by fold rank (index RANK: error, pass, skip,
+ * fail); `visit` sees every kernel in order with its held value (undefined: no result).
+ */
+export function tallyRow(cells: ReadonlyMap<number, number>, kernels: readonly { id: number }[], visit?: (ki: number, held: number | undefined) => void): number[] {
+  const tally = [0, 0, 0, 0];
+  for (let ki = 0; ki < kernels.length; ki++) {
+    const held = cells.get(kernels[ki].id);
+    visit?.(ki, held);
+    if (held !== undefined) tally[held >> 8] += 1;
+  }
+  return tally;
+}
+
+/**
+ * Reads a module's matrix columns: one statement for the module, the data stamp and (unless
+ * `keptStamp` is still the data stamp, then "unchanged") its versions and version cell states, one
+ * for the kernels they name. Applies the query's filters (arch, distro, flavour/flavours, from, to)
+ * like getMatrix.
+ */
+export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, keptStamp: string | null = null): Promise<MatrixColumns | "unchanged"> {
   // node-pg straight (pgRead): Prisma's $queryRaw costs about as much Node CPU again as the query.
   const [row] = await pgRead<
     {
@@ -128,7 +165,7 @@ export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): P
     [slug, keptStamp],
   );
   if (!row?.module) throw notFound(`module "${slug}"`);
-  if (kept && keptStamp === row.stamp) return kept.body;
+  if (keptStamp !== null && keptStamp === row.stamp) return "unchanged";
 
   const states = row.states ?? [];
   const built = new Set(states.map((s) => s[0]));
@@ -184,7 +221,7 @@ export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): P
   const kernelRows = kernelIds.size
     ? await pgRead<KernelRow>(
         `SELECT id, version, "sortKey", series, "seriesKey", distro, flavour, rc, prerelease, "upstreamVersion",
-               to_char("releasedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "releasedAt"
+               to_char("releasedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "releasedAt", "releasedAtSource"
         FROM "Kernel" WHERE id = ANY($1::int[]) ORDER BY "sortKey", id`,
         [[...kernelIds]],
       )
@@ -213,6 +250,17 @@ export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): P
     if (s) s.kernels.push(k);
     else seriesKernels.set(k.series, { key: k.seriesKey, kernels: [k] });
   }
+  const series = [...seriesKernels.entries()].sort((a, b) => cmp(a[1].key, b[1].key)).map(([name, { kernels }]) => ({ series: name, kernels }));
+  return { module: row.module, stamp: row.stamp, versions, options, cells: byVersion, arches: archList, series };
+}
+
+export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): Promise<CompactMatrix> {
+  const cacheKey = JSON.stringify([slug, query]);
+  const kept = cache.get(cacheKey);
+  const keptStamp = kept && Date.now() - kept.at < TTL_MS ? kept.stamp : null;
+  const read = await readMatrixColumns(slug, query, keptStamp);
+  if (read === "unchanged") return kept!.body;
+  const { versions, options, cells: byVersion, arches: archList } = read;
   const expand = new Set(query.expand ?? []);
   const errorLines: string[] = [];
   const errorIndex = new Map<string, number>();
@@ -220,35 +268,34 @@ export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): P
   let sentCells = 0;
   const series: CompactSeries[] = [];
   const expandedCells: { vi: number; ki: number; si: number; kernelId: number; mv: number; arch: string }[] = [];
-  for (const [name, { kernels }] of [...seriesKernels.entries()].sort((a, b) => cmp(a[1].key, b[1].key))) {
+  for (const { series: name, kernels } of read.series) {
     const expanded = expand.has(name);
     let headlines = "";
     const counts: number[] = [];
     const cellStrings: string[] = [];
     versions.forEach((v, vi) => {
-      const tally = [0, 0, 0, 0];
       let letters = "";
-      const cells = byVersion[vi];
-      for (let ki = 0; ki < kernels.length; ki++) {
-        const held = cells.get(kernels[ki].id);
-        if (held === undefined) {
-          if (expanded) letters += ".";
-          continue;
-        }
-        const rank = held >> 8;
-        tally[rank] += 1;
-        if (expanded) {
-          letters += LETTER_OF_RANK[rank];
-          if (rank !== PASS_RANK) expandedCells.push({ vi, ki, si: series.length, kernelId: kernels[ki].id, mv: v.id, arch: archList[held & 255] });
-        }
-      }
+      const tally = tallyRow(
+        byVersion[vi],
+        kernels,
+        expanded
+          ? (ki, held) => {
+              if (held === undefined) {
+                letters += ".";
+                return;
+              }
+              letters += LETTER_OF_RANK[held >> 8];
+              if (held >> 8 !== PASS_RANK) expandedCells.push({ vi, ki, si: series.length, kernelId: kernels[ki].id, mv: v.id, arch: archList[held & 255] });
+            }
+          : undefined,
+      );
       const n = tally[0] + tally[1] + tally[2] + tally[3];
       totalCells += n;
       if (expanded) {
         cellStrings.push(letters);
         sentCells += n;
       }
-      const summary = summariseCounts(tally);
+      const summary = summariseCounts(countsOfTally(tally)).headline;
       headlines += HEADLINE_LETTER[summary];
       counts.push(tally[RANK.pass], tally[RANK.fail], tally[RANK.error], tally[RANK.skip]);
     });
@@ -296,17 +343,17 @@ export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): P
   }
   const body: CompactMatrix = {
     format: "compact",
-    module: { slug: row.module.slug, name: row.module.name, description: row.module.description, homepage: row.module.homepage },
+    module: { slug: read.module.slug, name: read.module.name, description: read.module.description, homepage: read.module.homepage },
     query,
     options,
     versions,
     series,
     errorLines,
     limits: { totalCells, sentCells },
-    stamp: row.stamp,
+    stamp: read.stamp,
   };
   cache.delete(cacheKey);
-  cache.set(cacheKey, { at: Date.now(), stamp: row.stamp, body });
+  cache.set(cacheKey, { at: Date.now(), stamp: read.stamp, body });
   for (const k of cache.keys()) {
     if (cache.size <= MAX_ENTRIES) break;
     cache.delete(k);

@@ -140,16 +140,7 @@ export async function getMatrix(slug: string, query: MatrixQuery = {}, opts: { m
   const series: MatrixSeries[] = [...seriesMap.entries()].map(([name, ks]) => ({
     series: name,
     expanded: expand.has(name),
-    kernels: ks.map((k) => ({
-      id: k.id,
-      version: k.version,
-      distro: k.distro,
-      flavour: k.flavour,
-      upstreamVersion: upstreamOf(k),
-      releasedAt: k.releasedAt,
-      releasedAtSource: k.releasedAtSource,
-      upcoming: isUpcoming(k),
-    })),
+    kernels: ks.map(matrixKernel),
     summary: Object.fromEntries(
       versions.map((v) => [v.id, summariseGroup(ks.flatMap((k) => statusAt.get(`${v.id}:${k.id}`) ?? []))]),
     ),
@@ -177,6 +168,30 @@ export async function getMatrix(slug: string, query: MatrixQuery = {}, opts: { m
       truncated,
       ...(truncated ? { narrow: "narrow with from/to (series range), distro, flavour or arch; series summaries cover every cell" } : {}),
     },
+  };
+}
+
+/** A kernel row as the matrix shows it: its Linux version (upstreamOf) and whether it is upcoming (isUpcoming). */
+export function matrixKernel(k: {
+  id: number;
+  version: string;
+  distro: string;
+  flavour: string | null;
+  upstreamVersion: string | null;
+  rc: number | null;
+  prerelease: boolean;
+  releasedAt: Date | null;
+  releasedAtSource: string | null;
+}): MatrixKernel {
+  return {
+    id: k.id,
+    version: k.version,
+    distro: k.distro,
+    flavour: k.flavour,
+    upstreamVersion: upstreamOf(k),
+    releasedAt: k.releasedAt,
+    releasedAtSource: k.releasedAtSource,
+    upcoming: isUpcoming(k),
   };
 }
 

@@ -21,3 +21,13 @@ export async function getModule(slug: string) {
     }),
   };
 }
+
+/**
+ * A module's name, description and homepage (the module page's header), or not found: no
+ * versions and no cell counts, which at 100 versions × 400 kernels means grouping 40,000 cells.
+ */
+export async function getModuleHeader(slug: string): Promise<{ slug: string; name: string; homepage: string | null; description: string | null }> {
+  const mod = await db().module.findUnique({ where: { slug }, select: { slug: true, name: true, homepage: true, description: true } });
+  if (!mod) throw notFound(`module "${slug}"`);
+  return mod;
+}

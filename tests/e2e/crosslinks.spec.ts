@@ -19,6 +19,11 @@ test("error lines on a kernel page link to their signature pages", async ({ page
   await expect(line).toHaveAttribute("href", "/signatures/strlcpy");
 });
 
+test("a signature page names the upstream release where its symbol went away, bounded by the snapshots", async ({ page }) => {
+  await page.goto("/signatures/strlcpy");
+  await expect(page.getByTestId("upstream-removal")).toContainText("was removed upstream in Linux 6.12 or earlier, after Linux 6.1 (first snapshot without it: 6.12.95+deb12-amd64; last with it: 6.1.0-57-amd64)");
+});
+
 test("a failing cell's own page links its regression too", async ({ page }) => {
   await page.goto(`/modules/v4l2loopback/cells/0.12.7/${encodeURIComponent(KERNEL)}`);
   await expect(page.getByTestId("cell-incidents").getByRole("link", { name: /^Regression #\d+$/ }).first()).toBeVisible();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderToString } from "react-dom/server";
 import { MATRIX_PAGE_LIMITS, matrixWindow } from "@/lib/domain/matrix-window";
-import type { MatrixView } from "@/lib/services/get-matrix";
+import type { MatrixPageView } from "@/lib/services/get-matrix-page";
 import { MatrixTable } from "@/app/modules/[slug]/MatrixTable";
 import { AppRouterContext, type AppRouterInstance } from "next/dist/shared/lib/app-router-context.shared-runtime";
 
@@ -34,10 +34,10 @@ describe("matrixWindow: what one matrix page draws", () => {
 });
 
 /** The campaign's worst page: 38 versions × 5,032 kernels of one series, expanded (57 MB, 17–20 s before). */
-function hugeView(): MatrixView {
+function hugeView(): MatrixPageView {
   const versions = Array.from({ length: 38 }, (_, i) => ({ id: i + 1, version: `1.${38 - i}`, releasedAt: null, declaredKernelMin: null, declaredKernelMax: null }));
   const kernels = Array.from({ length: 5032 }, (_, i) => ({ id: 10_000 + i, version: `6.1.0-${i + 1}-amd64`, distro: "debian", flavour: "amd64" }));
-  const cells = kernels.slice(0, 5000).map((k, i) => ({ versionId: (i % 38) + 1, kernelId: k.id, status: "pass" as const, arches: [{ arch: "x86_64", status: "pass" as const }], errorLine: null }));
+  const cells = new Map(kernels.slice(0, 5000).map((k, i) => [`${(i % 38) + 1}:${k.id}`, "pass" as const]));
   const summary = Object.fromEntries(versions.map((v) => [v.id, { headline: "pass" as const, counts: { pass: 1, fail: 0, error: 0, skip: 0 }, total: 1 }]));
   return {
     module: { slug: "huge", name: "huge", description: null, homepage: null },
@@ -45,9 +45,8 @@ function hugeView(): MatrixView {
     options: { arches: ["x86_64"], distros: ["debian"], flavours: ["amd64"], series: ["6.1"] },
     versions,
     series: [{ series: "6.1", expanded: true, kernels, summary }],
-    cells,
-    limits: { maxCells: Infinity, totalCells: cells.length, truncated: false },
-  } as unknown as MatrixView;
+    statusAt: (v: number, k: number) => cells.get(`${v}:${k}`),
+  } as unknown as MatrixPageView;
 }
 
 describe("the matrix page of a 5,032-kernel module is bounded", () => {

@@ -1,10 +1,10 @@
 import Link from "next/link";
-import type { MatrixView } from "@/lib/services/get-matrix";
+import type { MatrixPageView } from "@/lib/services/get-matrix-page";
 import { isGenericLine } from "@/lib/domain/kernel-version";
 import { first, hrefWith, type SearchParams } from "./url";
 
 /** Plain GET form: the filters live in the URL and work without JavaScript. */
-export function MatrixFilters({ base, view, current }: { base: string; view: MatrixView; current: SearchParams }) {
+export function MatrixFilters({ base, view, current }: { base: string; view: MatrixPageView; current: SearchParams }) {
   const select = (name: string, label: string, options: string[], all: string) => (
     <label className="flex min-w-0 max-w-full flex-col text-xs text-slate-600">
       {label}

@@ -1,118 +1,17 @@
-import { upstreamNote } from "@/lib/domain/kernel-release";
-import { STATUS_SYMBOL, type Status } from "@/lib/domain/status";
-import { encodeCounts } from "@/lib/domain/matrix";
-import type { MatrixCell, MatrixKernel, MatrixView } from "@/lib/services/get-matrix";
-import { hrefWith, type SearchParams } from "./url";
-import type { Disagreement } from "@/lib/domain/declared-range";
-import { matrixWindow, windowColumns } from "@/lib/domain/matrix-window";
 import { MatrixWindowNote } from "./MatrixWindowNote";
-import { MatrixGrid, type GridProps } from "./MatrixGrid";
-import type { CellPrediction } from "@/lib/services/predictions/predict-matrix-cells";
-
-/** "6.1.0-56-amd64 · Linux 6.1.192 · released 2025-10-01 (changelog…)": every date with its source. */
-function kernelTitle(k: MatrixKernel): string {
-  const parts = [k.version];
-  if (k.upstreamVersion) parts.push(`Linux ${k.upstreamVersion}`);
-  parts.push(k.releasedAt ? `released ${k.releasedAt.toISOString().slice(0, 10)} (${k.releasedAtSource ?? "source not recorded"})` : "release date unknown");
-  if (k.upcoming) parts.push("upcoming: rc or experimental");
-  return parts.join(" · ");
-}
-
-/** One letter per cell in the grid's compact props; "." = no result. */
-const STATUS_CODE: Record<Status, string> = { pass: "p", fail: "f", error: "e", skip: "s" };
+import { MatrixGrid } from "./MatrixGrid";
+import { matrixGridModel, type GridModelInput } from "./grid-model";
 
 /**
- * Rows are module versions (newest first); columns are kernel series, **newest first**, each a
- * summary that expands into its kernels (newest first) on demand, so the top-left corner is the
- * newest version on the newest kernel. The server shapes the view into compact props (a letter
- * per cell); the client grid (MatrixGrid) draws it with small markup and the keyboard grid
- * pattern. 100 versions × 400 kernels: see README "Large matrices" for the measured sizes.
+ * The matrix: its view model (matrixGridModel, compact props: a letter per cell) drawn by the
+ * client grid (MatrixGrid) with small markup and the keyboard grid pattern, and a note when the
+ * window leaves something out. 100 versions × 400 kernels: see README "The matrix page at scale".
  */
-export function MatrixTable({
-  base,
-  view,
-  current,
-  selected,
-  marks,
-  predictions,
-}: {
-  base: string;
-  view: MatrixView;
-  current: SearchParams;
-  selected?: string;
-  marks?: ReadonlyMap<string, Disagreement>;
-  /** predicted verdicts of empty cells (lib/services/predictions/predict-matrix-cells.ts), drawn hatched */
-  predictions?: ReadonlyMap<string, CellPrediction>;
-}) {
-  const cells = new Map<string, MatrixCell>(view.cells.map((c) => [`${c.versionId}:${c.kernelId}`, c]));
-  const series = [...view.series].reverse().map((s) => ({ ...s, kernels: [...s.kernels].reverse() }));
-  const expanded = new Set(series.filter((s) => s.expanded).map((s) => s.series));
-  // Bounded by construction: only the window's rows and expanded kernel columns are drawn.
-  const expandedKernels = series.reduce((n, s) => n + (s.expanded ? s.kernels.length : 0), 0);
-  const win = matrixWindow({
-    versions: view.versions.length,
-    series: series.length,
-    expandedKernels,
-    versionStart: view.query.vstart,
-    kernelStart: view.query.kstart,
-  });
-  const versions = view.versions.slice(win.versionStart, win.versionEnd);
-  const shown = windowColumns(series, win);
-  const toggle = (name: string) => {
-    const next = new Set(expanded);
-    if (next.has(name)) next.delete(name);
-    else next.add(name);
-    return hrefWith(base, current, { expand: [...next], cell: null, kstart: null });
-  };
-  const markList: GridProps["marks"] = [];
-  const predictedList: GridProps["predicted"] = [];
-  const props: GridProps = {
-    cellHref: hrefWith(base, current, { cell: "__CELL__" }),
-    selected: selected ?? null,
-    versions: versions.map((v) => ({
-      version: v.version,
-      title: v.releasedAt ? `released ${v.releasedAt.toISOString().slice(0, 10)} — ${v.releasedAtSource ?? "source not recorded"}` : "release date unknown",
-      declared: v.declaredKernelMin || v.declaredKernelMax ? `${v.declaredKernelMin ?? "…"}–${v.declaredKernelMax ?? "…"}` : null,
-    })),
-    series: series.map((s) => {
-      const ks = shown.get(s.series)!;
-      return {
-        series: s.series,
-        count: s.kernels.length,
-        expanded: s.expanded,
-        toggleHref: toggle(s.series),
-        summaries: versions.map((v) => encodeCounts(s.summary[v.id].counts)),
-        kernels: ks.map((k) => ({
-          version: k.version,
-          title: kernelTitle(k),
-          note: upstreamNote(k.version, k.upstreamVersion) ? (k.upstreamVersion ?? null) : null,
-          rc: k.upcoming,
-        })),
-        cells: versions.map((v, row) =>
-          ks
-            .map((k, col) => {
-              const c = cells.get(`${v.id}:${k.id}`);
-              const mark = marks?.get(`${v.id}:${k.id}`);
-              if (mark) markList.push([s.series, row, col, mark]);
-              const p = c ? undefined : predictions?.get(`${v.id}:${k.id}`);
-              if (p && p.outcome !== "unknown") {
-                predictedList.push([s.series, row, col, p.outcome, `${p.label}${p.footprintKernel ? `, from its build on ${p.footprintKernel}` : ""}`]);
-              }
-              return c ? STATUS_CODE[c.status] : ".";
-            })
-            .join(""),
-        ),
-        // A summary's declared-range mark: the first marked kernel of the series on that row.
-        summaryMarks: versions.map((v) => s.kernels.map((k) => marks?.get(`${v.id}:${k.id}`)).find(Boolean) ?? null),
-      };
-    }),
-    marks: markList,
-    predicted: predictedList,
-    symbols: STATUS_SYMBOL,
-  };
+export function MatrixTable(input: GridModelInput) {
+  const { props, win, expandedKernels } = matrixGridModel(input);
   return (
     <>
-      {win.capped && <MatrixWindowNote base={base} view={view} current={current} win={win} expandedKernels={expandedKernels} />}
+      {win.capped && <MatrixWindowNote base={input.base} view={input.view} current={input.current} win={win} expandedKernels={expandedKernels} />}
       <MatrixGrid {...props} />
     </>
   );

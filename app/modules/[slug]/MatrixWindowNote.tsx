@@ -1,12 +1,12 @@
 import Link from "next/link";
 import { MATRIX_PAGE_LIMITS, type MatrixWindow } from "@/lib/domain/matrix-window";
-import type { MatrixView } from "@/lib/services/get-matrix";
+import type { MatrixPageView } from "@/lib/services/get-matrix-page";
 import { hrefWith, type SearchParams } from "./url";
 
 const n = (x: number) => x.toLocaleString("en");
 
 /** Says what the page left out (lib/domain/matrix-window.ts) and offers the next window or narrower filters. */
-export function MatrixWindowNote(props: { base: string; view: MatrixView; current: SearchParams; win: MatrixWindow; expandedKernels: number }) {
+export function MatrixWindowNote(props: { base: string; view: MatrixPageView; current: SearchParams; win: MatrixWindow; expandedKernels: number }) {
   const { base, view, current, win, expandedKernels } = props;
   const rows = win.versionEnd - win.versionStart;
   const cols = win.kernelEnd - win.kernelStart;

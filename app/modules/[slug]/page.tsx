@@ -4,10 +4,9 @@ import { decodeSegment } from "@/lib/http/decode-segment";
 import Link from "next/link";
 import { matrixQuerySchema } from "@/lib/schemas/query";
 import { Suspense } from "react";
-import { getMatrix } from "@/lib/services/get-matrix";
-import { declaredMismatchIndex } from "@/lib/services/history/declared-mismatches";
+import { getMatrixPage } from "@/lib/services/get-matrix-page";
 import { DeclaredMarkLegend } from "@/app/components/history/DeclaredMark";
-import { getModule } from "@/lib/services/get-module";
+import { getModuleHeader } from "@/lib/services/get-module";
 import { loadOr404 } from "@/lib/http/page";
 import type { MatrixQuery } from "@/lib/schemas/query";
 import { ExternalLink } from "@/app/components/ExternalLink";
@@ -18,7 +17,6 @@ import { MatrixTable } from "./MatrixTable";
 import { CellDetailPanel } from "./CellDetailPanel";
 import { MatrixSkeleton } from "./MatrixSkeleton";
 import { SupportPanel } from "./SupportPanel";
-import { predictMatrixCells } from "@/lib/services/predictions/predict-matrix-cells";
 import { DeclaredOnlyVersions } from "./DeclaredOnlyVersions";
 import { first, type SearchParams } from "./url";
 
@@ -36,7 +34,7 @@ export default async function ModulePage({ params, searchParams }: Props) {
   const parsed = matrixQuerySchema.safeParse({ arch: first(sp.arch), distro: first(sp.distro), flavour: first(sp.flavour), flavours: first(sp.flavours) === "all" ? "all" : "generic", from: first(sp.from), to: first(sp.to), expand: first(sp.expand), vstart: first(sp.vstart), kstart: first(sp.kstart) });
   const query = parsed.success ? parsed.data : {};
   // Resolve the module before anything streams, so an unknown slug is a real 404.
-  const mod = await loadOr404(getModule(slug));
+  const mod = await loadOr404(getModuleHeader(slug));
   const base = `/modules/${encodeURIComponent(slug)}`;
   const cell = first(sp.cell);
   const closeHref = `${base}?${new URLSearchParams(Object.entries(sp).flatMap(([k, v]) => (k === "cell" || v == null ? [] : [[k, String(v)]]))).toString()}`;
@@ -79,20 +77,8 @@ export default async function ModulePage({ params, searchParams }: Props) {
 }
 
 async function MatrixSection(props: { slug: string; base: string; query: MatrixQuery; current: SearchParams; cell?: string }) {
-  // The page draws a bounded window (MatrixTable, lib/domain/matrix-window.ts) of all cells.
-  const full = await getMatrix(props.slug, props.query, { maxCells: Number.POSITIVE_INFINITY });
-  // Versions known only by their declared range (OpenZFS META) are listed under the matrix, not as empty rows.
-  const declaredOnly = full.versions.filter((v) => !v.hasResults);
-  const view = { ...full, versions: full.versions.filter((v) => v.hasResults) };
-  const [marks, predictions] = await Promise.all([
-    declaredMismatchIndex(props.slug, { arch: props.query.arch, kernelIds: new Set(view.series.flatMap((s) => s.kernels.map((k) => k.id))) }),
-    predictMatrixCells({
-      module: props.slug,
-      versions: view.versions,
-      kernels: view.series.filter((s) => s.expanded).flatMap((s) => s.kernels),
-      filled: new Set(view.cells.map((c) => `${c.versionId}:${c.kernelId}`)),
-    }),
-  ]);
+  // Summaries from the compact columns; the cells of the drawn window only (lib/services/get-matrix-page.ts).
+  const { view, declaredOnly, marks, predictions } = await getMatrixPage(props.slug, props.query);
   return (
     <>
       <MatrixFilters base={props.base} view={view} current={props.current} />

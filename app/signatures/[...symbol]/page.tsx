@@ -41,6 +41,15 @@ export default async function SignaturePage({ params }: Props) {
           ))}
           .
         </p>
+        {d.upstream && (
+          <p className="text-sm text-slate-700" data-testid="upstream-removal">
+            <code>{s.symbol}</code> was {d.upstream.text} (first snapshot without it:{" "}
+            <code>{d.upstream.firstWithout}</code>
+            ; last with it:{" "}
+            <code>{d.upstream.lastWith}</code>
+            ). Bounded by the {d.upstream.snapshots} generic-flavour kernel API snapshots available; a distro kernel&apos;s upstream is its Linux version.
+          </p>
+        )}
       </header>
       <TableScroll label="Modules with this error"><table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm" data-testid="signature-modules">
         <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">

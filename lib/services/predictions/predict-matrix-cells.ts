@@ -21,7 +21,8 @@ export const MAX_PREDICTED_CELLS = 400;
 export async function predictMatrixCells(opts: {
   versions: readonly { id: number; version: string }[];
   kernels: readonly { id: number; version: string }[];
-  filled: ReadonlySet<string>;
+  /** whether the cell has a result (then it is not predicted) */
+  filled: (versionId: number, kernelId: number) => boolean;
   module: string;
 }): Promise<Map<string, CellPrediction>> {
   const out = new Map<string, CellPrediction>();
@@ -33,7 +34,7 @@ export async function predictMatrixCells(opts: {
   for (const k of kernels) {
     for (const v of opts.versions) {
       if (out.size >= MAX_PREDICTED_CELLS) return out;
-      if (opts.filled.has(`${v.id}:${k.id}`)) continue;
+      if (opts.filled(v.id, k.id)) continue;
       const fps = footprints.filter((f) => f.moduleVersionId === v.id);
       if (fps.length === 0) continue;
       const p = await predictFrom({ module: opts.module, version: v.version, kernel: k.version, footprints: fps });

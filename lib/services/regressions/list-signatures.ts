@@ -1,7 +1,9 @@
 import { db } from "../../db/client";
 import { groupBySignature, type SignatureGroup, type SignatureKind } from "../../domain/signature";
 import type { IncidentStatus } from "../../domain/regressions";
+import { upstreamRemovalText, type UpstreamRemoval } from "../../domain/upstream-removal";
 import { AppError, notFound } from "../errors";
+import { getUpstreamRemoval } from "../kernel-api/get-upstream-removal";
 import { incidentInclude, toSummary, type IncidentSummary } from "./incident-summary";
 
 async function signatureIncidents(symbol?: string) {
@@ -43,6 +45,8 @@ export async function listSignatures(): Promise<{ signatures: SignatureGroup[]; 
 export interface SignatureDetail {
   signature: SignatureGroup;
   incidents: IncidentSummary[];
+  /** where the symbol or header went away upstream, from the kernel API snapshots; null when they cannot tell */
+  upstream: (UpstreamRemoval & { text: string }) | null;
 }
 
 export async function getSignature(symbol: string): Promise<SignatureDetail> {
@@ -51,5 +55,6 @@ export async function getSignature(symbol: string): Promise<SignatureDetail> {
   if (!group) throw notFound(`signature "${symbol}"`);
   const rows = await db().incident.findMany({ where: { signature: symbol }, include: incidentInclude, orderBy: [{ openedAt: "asc" }, { id: "asc" }] });
   const now = new Date();
-  return { signature: group, incidents: rows.map((r) => toSummary(r, now)) };
+  const removal = await getUpstreamRemoval(group);
+  return { signature: group, incidents: rows.map((r) => toSummary(r, now)), upstream: removal && { ...removal, text: upstreamRemovalText(removal) } };
 }
