@@ -29,6 +29,8 @@ export const REASON_KINDS = [
   "symbol-crc-changed",
   /** removed, but the sources also name API only the target has: compatibility code behind a version check, weak */
   "removed-behind-version-check",
+  /** moved to a namespace the base build did not import, but the sources do call MODULE_IMPORT_NS: an import behind a version check, weak */
+  "namespace-behind-version-check",
 ] as const;
 export type ReasonKind = (typeof REASON_KINDS)[number];
 
@@ -42,6 +44,7 @@ export const REASON_WEIGHT: Record<ReasonKind, "fail" | "weak-fail" | "weak-pass
   "reference-removed": "weak-fail",
   "symbol-crc-changed": "weak-pass",
   "removed-behind-version-check": "weak-pass",
+  "namespace-behind-version-check": "weak-pass",
 };
 
 export interface PredictionReason {
@@ -97,6 +100,7 @@ const REASON_TEXT: Record<ReasonKind, (name: string) => string> = {
   "reference-removed": (n) => `${n} removed`,
   "symbol-crc-changed": (n) => `${n} changed signature`,
   "removed-behind-version-check": (n) => `${n} removed`,
+  "namespace-behind-version-check": (n) => `${n} moved to a namespace`,
 };
 
 export function describeReasons(reasons: readonly PredictionReason[], max = 2): string {
@@ -125,6 +129,9 @@ export function predictBuild(input: { footprint: FootprintView | null; base: Api
   // lacks) carry compatibility code chosen by kernel version: an export or name they used on the
   // base and the target removed is most likely behind an #if the target's build does not take.
   const knowsTarget = !!base && (footprint.references ?? []).some((n) => !callable(base, n) && callable(target, n));
+  // The base build imported namespaces its sources name in MODULE_IMPORT_NS calls; sources that
+  // call it although the base .ko imports nothing of the target's namespace do so under a version check.
+  const importsConditionally = (footprint.macroCalls ?? []).some((c) => c.startsWith("MODULE_IMPORT_NS/")) || (footprint.references ?? []).includes("MODULE_IMPORT_NS");
   const gpl = isGplCompatible(footprint.licences);
   // namespaces are recorded by the same runner as licences; without licences they are unknown
   const imported = footprint.licences && footprint.licences.length ? new Set(footprint.importedNamespaces ?? []) : null;
@@ -146,7 +153,7 @@ export function predictBuild(input: { footprint: FootprintView | null; base: Api
       continue;
     }
     if (t.gplOnly && gpl === false) reasons.push({ kind: "symbol-gpl-only", name });
-    else if (t.namespace && imported && !imported.has(t.namespace)) reasons.push({ kind: "symbol-namespace", name });
+    else if (t.namespace && imported && !imported.has(t.namespace)) reasons.push({ kind: importsConditionally ? "namespace-behind-version-check" : "symbol-namespace", name });
     else if (b && b.crc && t.crc && b.crc !== t.crc) reasons.push({ kind: "symbol-crc-changed", name });
   }
   if (base) {
@@ -178,7 +185,7 @@ export function predictBuild(input: { footprint: FootprintView | null; base: Api
   const strongFails = reasons.filter((r) => REASON_WEIGHT[r.kind] === "fail");
   const weakFails = reasons.filter((r) => REASON_WEIGHT[r.kind] === "weak-fail");
   const crc = reasons.filter((r) => r.kind === "symbol-crc-changed");
-  const guarded = reasons.filter((r) => r.kind === "removed-behind-version-check");
+  const guarded = reasons.filter((r) => r.kind === "removed-behind-version-check" || r.kind === "namespace-behind-version-check");
   // Backwards (only a newer kernel's footprint): modules keep code for older kernels behind
   // version checks, so what the newer build used and the older kernel lacks says little.
   if (input.baseIsNewer && (strongFails.length || weakFails.length)) {
@@ -186,7 +193,7 @@ export function predictBuild(input: { footprint: FootprintView | null; base: Api
   }
   if (strongFails.length) return { outcome: "fail", strength: weakFail && strongFails.every((r) => r.kind === "symbol-removed") ? "weak" : "strong", reasons, summary: describeReasons([...strongFails, ...weakFails]) };
   if (weakFails.length) return { outcome: "fail", strength: "weak", reasons, summary: describeReasons(weakFails) };
-  if (guarded.length) return { outcome: "pass", strength: "weak", reasons, summary: `${describeReasons(guarded)}, but its sources also use the target's newer API (a version check)` };
+  if (guarded.length) return { outcome: "pass", strength: "weak", reasons, summary: `${describeReasons(guarded)}, likely behind a version check in its sources` };
   if (crc.length) return { outcome: "pass", strength: "weak", reasons, summary: `nothing it uses was removed; ${crc.length} used symbol${crc.length === 1 ? "" : "s"} changed signature (CRC)` };
   return { outcome: "pass", strength: "strong", reasons, summary: "nothing it uses changed" };
 }

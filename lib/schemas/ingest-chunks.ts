@@ -1,4 +1,4 @@
-import { MAX_BODY_BYTES, MAX_RESULTS_PER_REQUEST, type IngestBody, type IngestResult, type IngestRun, type ModuleInfo } from "./ingest";
+import { ingestBodySchema, MAX_BODY_BYTES, MAX_RESULTS_PER_REQUEST, type IngestBody, type IngestResult, type IngestRun, type ModuleInfo } from "./ingest";
 
 const encoder = new TextEncoder();
 
@@ -34,4 +34,13 @@ export function chunkBodies(
     ...(modules?.length ? { modules } : {}),
     results: c,
   }));
+}
+
+/**
+ * A results file as `modcompat build --out` writes it: one body, or, when the run is larger than
+ * one request, a JSON array of the parts chunkBodies made. Either way: its bodies, validated (an
+ * issue's path starts with the part's index in an array).
+ */
+export function parseIngestFile(json: unknown) {
+  return Array.isArray(json) ? ingestBodySchema.array().min(1).safeParse(json) : ingestBodySchema.transform((b): IngestBody[] => [b]).safeParse(json);
 }

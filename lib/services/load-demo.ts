@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { db } from "../db/client";
-import { ingestBodySchema, type IngestBody } from "../schemas/ingest";
-import { chunkBodies } from "../schemas/ingest-chunks";
+import { type IngestBody } from "../schemas/ingest";
+import { chunkBodies, parseIngestFile } from "../schemas/ingest-chunks";
 import { syntheticDemo } from "../synthetic/generate";
 import { importOpenzfsMeta } from "./import-openzfs-meta";
 import { loadSnapshotFiles } from "./kernel-api/load-snapshot-files";
@@ -27,6 +27,20 @@ export async function loadBody(body: IngestBody): Promise<number> {
   return stored;
 }
 
+/** The bodies of one results file (a body, or the array of parts a large run is written as). */
+export function readIngestFile(file: string, label = file): IngestBody[] {
+  const parsed = parseIngestFile(JSON.parse(readFileSync(file, "utf8")));
+  if (!parsed.success) throw new Error(`demo file ${label} is not a valid ingest body or array of bodies: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/** Load one results file: results stored. */
+export async function loadFile(file: string, label = file): Promise<number> {
+  let stored = 0;
+  for (const body of readIngestFile(file, label)) stored += await loadBody(body);
+  return stored;
+}
+
 /**
  * First start: fill an empty database with the committed demo (real DKMS builds, data/demo/*.json),
  * or, if there is none, with the clearly labelled synthetic demo. MODCOMPAT_DEMO=none disables it.
@@ -41,9 +55,7 @@ export async function loadDemoIfEmpty(): Promise<{ file: string; results: number
   }
   let results = 0;
   for (const f of files) {
-    const parsed = ingestBodySchema.safeParse(JSON.parse(readFileSync(path.join(DEMO_DIR, f), "utf8")));
-    if (!parsed.success) throw new Error(`demo file data/demo/${f} is not a valid ingest body: ${parsed.error.message}`);
-    results += await loadBody(parsed.data);
+    results += await loadFile(path.join(DEMO_DIR, f), `data/demo/${f}`);
   }
   const loaded = files.map((f) => `data/demo/${f}`);
   if (existsSync(OPENZFS_META_CSV)) {

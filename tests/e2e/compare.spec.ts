@@ -42,7 +42,7 @@ test.describe("kernel API compare page", () => {
     await expect(page.getByRole("alert").filter({ hasText: "no API snapshot of 9.9.9-1-amd64" })).toBeVisible();
     const res = await request.get("/api/v1/kernels/compare?from=6.1.0-56-amd64&to=x%20y");
     expect(res.status()).toBe(422);
-    const ok = await request.get("/api/v1/kernels/compare?from=6.1.0-56-amd64&to=6.12.107%2Bdeb12-amd64&used=1&limit=50");
+    const ok = await request.get("/api/v1/kernels/compare?from=6.1.0-56-amd64&to=6.12.107%2Bdeb12-amd64&used=1&limit=2000");
     expect(ok.status()).toBe(200);
     const body = (await ok.json()) as { removedSymbols: { name: string; usedBy: { module: string }[] }[] };
     expect(body.removedSymbols.find((s) => s.name === "strlcpy")?.usedBy.map((u) => u.module)).toEqual(expect.arrayContaining(["v4l2loopback", "nat-rtsp"]));

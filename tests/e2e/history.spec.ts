@@ -83,7 +83,8 @@ test.describe("module breakage history", () => {
     const table = page.getByTestId("incident-table");
     await expect(table.locator("tbody tr")).toHaveCount(1);
     await expect(table).toContainText("6.8.0-45-generic");
-    await page.getByLabel("Status").selectOption("fixed");
+    // (by name: the signature select's label also holds its options' text, which may say "status")
+    await page.locator('select[name="status"]').selectOption("fixed");
     await page.getByRole("button", { name: "Filter" }).click();
     await expect(page).toHaveURL(/status=fixed/);
     await expect(table.locator("tbody tr")).toHaveCount(1);
@@ -97,8 +98,9 @@ test("a history page without charts does not load the chart library", async ({ p
   page.on("response", (r) => {
     if (r.url().endsWith(".js")) scripts.push(r.text());
   });
-  // west-chamber: only environment errors in the demo, so no timeline, trend or lag chart.
-  await page.goto("/modules/west-chamber/history", { waitUntil: "networkidle" });
+  // wireguard (in Linux since 5.6): its dkms package declines every demo kernel, so only skips and
+  // environment errors, no pass or fail: no timeline, trend or lag chart.
+  await page.goto("/modules/wireguard/history", { waitUntil: "networkidle" });
   await expect(page.locator(".recharts-wrapper")).toHaveCount(0);
   const bodies = await Promise.all(scripts);
   expect(bodies.length).toBeGreaterThan(0);

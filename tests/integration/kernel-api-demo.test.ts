@@ -7,7 +7,7 @@ import { GET as compareRoute } from "@/app/api/v1/kernels/compare/route";
 import { db } from "@/lib/db/client";
 import { compareResponseSchema } from "@/lib/schemas/kernel-api";
 import { loadSnapshotFiles } from "@/lib/services/kernel-api/load-snapshot-files";
-import { KERNEL_API_DIR } from "@/lib/services/load-demo";
+import { KERNEL_API_DIR, readIngestFile } from "@/lib/services/load-demo";
 import { get } from "./helpers";
 
 // The committed demo snapshots (modcompat kernel-api export), not the header packages of this machine.
@@ -19,8 +19,7 @@ describe("demo kernel API snapshots (data/demo/kernel-api)", () => {
   it("a snapshot exists for every kernel the demo's results name", () => {
     const kernels = new Set<string>();
     for (const f of ["debian12-dkms.json", "debian-wide-dkms.json", "footprints-bookworm-6.1.0-56.json"]) {
-      const body = JSON.parse(readFileSync(path.join(KERNEL_API_DIR, "..", f), "utf8")) as { results: { kernel: string }[] };
-      for (const r of body.results) kernels.add(r.kernel);
+      for (const body of readIngestFile(path.join(KERNEL_API_DIR, "..", f))) for (const r of body.results) kernels.add(r.kernel);
     }
     expect([...kernels].filter((k) => !existsSync(file(k)))).toEqual([]);
   });

@@ -1,14 +1,14 @@
-import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { matrixGridModel } from "@/app/modules/[slug]/grid-model";
-import { ingestBodySchema, type IngestBody } from "@/lib/schemas/ingest";
+import { type IngestBody } from "@/lib/schemas/ingest";
 import { matrixQuerySchema } from "@/lib/schemas/query";
 import { getMatrix } from "@/lib/services/get-matrix";
 import { getMatrixPage, matrixPage, type MatrixPage } from "@/lib/services/get-matrix-page";
 import { loadSnapshotFiles } from "@/lib/services/kernel-api/load-snapshot-files";
-import { DEMO_DIR, KERNEL_API_DIR, loadBody } from "@/lib/services/load-demo";
+import { DEMO_DIR, KERNEL_API_DIR, loadBody, readIngestFile } from "@/lib/services/load-demo";
 import { recordResults } from "@/lib/services/record-results";
 import { syntheticBodies } from "@/lib/synthetic/generate";
 import { LARGE_SERIES } from "@/scripts/seed-large-series";
@@ -74,7 +74,8 @@ beforeAll(async () => {
   await loadSnapshotFiles(dir);
   const slugs = new Set<string>();
   for (const f of ["debian12-dkms.json", "debian-wide-dkms.json", "footprints-bookworm-6.1.0-56.json", "iet-1.4.18.json"]) {
-    const body = renamed(ingestBodySchema.parse(JSON.parse(readFileSync(path.join(DEMO_DIR, f), "utf8"))));
+    for (const part of readIngestFile(path.join(DEMO_DIR, f))) {
+    const body = renamed(part);
     if (slugs.size === 0) {
       // A version known only by its declared range (as OpenZFS META gives): listed apart, never a row.
       const slug = body.results[0].module;
@@ -85,6 +86,7 @@ beforeAll(async () => {
     }
     for (const r of body.results) slugs.add(r.module);
     await loadBody(body);
+    }
   }
   // The demo's footprinted versions were built on every kernel of their matrices (nothing to
   // predict): as in compare.spec.ts, 1.0 built with a footprint on 6.1 only, 2.0 on a 6.12 kernel.
