@@ -20,7 +20,7 @@ import { MAX_CHECK_MODULES, MODULE_REF_RE, type CheckInput, type CheckResponse, 
 import { AppError } from "../errors";
 import { addPredictions } from "../predictions/add-predictions";
 import { keptUpstream, rememberPassing, rememberUpstream, rememberVerdict } from "./check-cache";
-import { cellApi, cellPage, checkApi, checkPage, moduleMatrixApi, modulePage } from "./check-links";
+import { cellApi, cellPage, checkApi, checkPage, moduleMatrixApi, modulePage } from "../../links";
 import { cellKey, loadCellDetails, loadCheckBasis, loadSeriesCells, type ModuleRow, type VersionRow } from "./load-check-facts";
 
 interface Wanted {
