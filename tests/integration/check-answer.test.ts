@@ -7,7 +7,7 @@ import { answerCheck, checkAnswerKey, checkWithUpgrades } from "@/lib/services/c
 import { forgetCheckCache, keptAnswer } from "@/lib/services/check/check-cache";
 import { recordResults } from "@/lib/services/record-results";
 import { RESULTS_CHANNEL, resultsGeneration } from "@/lib/services/check/results-listener";
-import { uniqueTag } from "./helpers";
+import { result, uniqueTag } from "./helpers";
 
 /**
  * The whole check answer kept per data stamp (issue 14): the kept answer is the answer, any new
@@ -15,21 +15,13 @@ import { uniqueTag } from "./helpers";
  */
 const tag = uniqueTag();
 const slug = `ans-${tag}`;
-const result = (moduleVersion: string, kernel: string, status: "pass" | "fail", finishedAt: string): IngestBody["results"][number] => ({
-  module: slug,
-  moduleVersion,
-  kernel,
-  arch: "x86_64",
-  stage: "build",
-  status,
-  finishedAt,
-  ...(status === "fail" ? { errorLine: "error: implicit declaration of function 'strlcpy'" } : {}),
-});
+const build = (moduleVersion: string, kernel: string, status: "pass" | "fail", finishedAt: string): IngestBody["results"][number] =>
+  result({ module: slug, moduleVersion, kernel, status, finishedAt, ...(status === "fail" ? { errorLine: "error: implicit declaration of function 'strlcpy'" } : {}) });
 const record = (id: string, results: IngestBody["results"]) => recordResults({ run: { source: `answer-test-${tag}`, id }, results });
 
 describe("the kept check answer", () => {
   it("equals a freshly built answer, is served again until results arrive, then follows them", async () => {
-    await record("a", [result("1.0", "6.1.5", "pass", "2026-10-01T10:00:00Z"), result("1.0", "6.6.3", "pass", "2026-10-02T10:00:00Z")]);
+    await record("a", [build("1.0", "6.1.5", "pass", "2026-10-01T10:00:00Z"), build("1.0", "6.6.3", "pass", "2026-10-02T10:00:00Z")]);
     const input = { kernel: "6.6.3", modules: [`${slug}@1.0`], arch: "x86_64" };
     const first = await answerCheck(input);
     expect(keptAnswer(checkAnswerKey(input))).toBe(first);
@@ -46,14 +38,14 @@ describe("the kept check answer", () => {
     expect(checkResponseSchema.parse(await res.json()).modules[0].verdict).toBe("works");
 
     // A newer failing run moves the data stamp: the next answer is built from it.
-    await record("b", [result("1.0", "6.6.3", "fail", "2026-10-03T10:00:00Z")]);
+    await record("b", [build("1.0", "6.6.3", "fail", "2026-10-03T10:00:00Z")]);
     const after = JSON.parse(await answerCheck(input));
     expect(after.modules[0].verdict).toBe("broken");
     expect(JSON.parse(await answerCheck(input))).toEqual(after);
   });
 
   it("does not keep an answer with an unknown verdict of a known version (a prediction may join it)", async () => {
-    await record("c", [result("2.0", "6.1.5", "pass", "2026-10-04T10:00:00Z")]);
+    await record("c", [build("2.0", "6.1.5", "pass", "2026-10-04T10:00:00Z")]);
     const input = { kernel: "7.9.1", modules: [`${slug}@2.0`] };
     const out = JSON.parse(await answerCheck(input));
     expect(out.modules[0]).toMatchObject({ found: true, verdict: "unknown" });
