@@ -38,11 +38,13 @@ export default defineConfig({
       PORT: String(port),
       MODCOMPAT_HOST: "127.0.0.1",
       MODCOMPAT_PG_PORT: String(pgPort),
-      MODCOMPAT_PG_DIR: path.join(".data", "e2e-pg"),
+      MODCOMPAT_PG_DIR: process.env.MODCOMPAT_E2E_PG_DIR ?? path.join(".data", "e2e-pg"),
       DATABASE_URL: "",
       // The specs load many pages from one address within minutes; the limit itself is tested in
       // tests/integration/rate-limit.test.ts.
       MODCOMPAT_RATE_LIMIT_EXPENSIVE: "1000/60",
+      // two server processes whatever the machine's cores, as tests/e2e/workers.spec.ts expects
+      MODCOMPAT_WORKERS: "2",
     },
   },
 });

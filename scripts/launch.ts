@@ -2,12 +2,16 @@
  * `npm run dev` / `npm start` / `npm run db`: with no DATABASE_URL, start the embedded PostgreSQL
  * (data under .data/pg), apply migrations, load the demo into an empty database, then run Next.
  * With DATABASE_URL, use that server and start none. Ctrl-C stops Next, then Postgres, cleanly.
+ * `start` runs MODCOMPAT_WORKERS server processes (default: one per core, at most 4).
  */
 import { spawn } from "node:child_process";
+import cluster from "node:cluster";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { superviseEmbedded, type Supervisor } from "../lib/db/supervise";
 import { migrateDeploy } from "../lib/db/migrate";
+import { workerCount } from "../lib/http/workers";
 
 const mode = process.argv[2];
 if (mode !== "dev" && mode !== "start" && mode !== "db") {
@@ -68,8 +72,8 @@ if (mode === "db") {
     void shutdown(0);
   });
   setInterval(() => {}, 1 << 30);
-} else {
-  const next = spawn(path.join(root, "node_modules/.bin/next"), [mode, "-p", port, "-H", process.env.MODCOMPAT_HOST ?? "0.0.0.0"], {
+} else if (mode === "dev") {
+  const next = spawn(path.join(root, "node_modules/.bin/next"), ["dev", "-p", port, "-H", process.env.MODCOMPAT_HOST ?? "0.0.0.0"], {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
@@ -81,4 +85,54 @@ if (mode === "db") {
   process.on("SIGINT", forward("SIGINT"));
   process.on("SIGTERM", forward("SIGTERM"));
   next.on("exit", (code) => void shutdown(code ?? 0));
+} else {
+  // Production: one Next server process per core (Node's cluster shares the port), each behind
+  // the busy-server microcache (lib/http/serve.ts). A worker that dies is started again.
+  let count: number;
+  try {
+    count = workerCount(process.env.MODCOMPAT_WORKERS, availableParallelism());
+  } catch (e) {
+    console.error(`[modcompat] ${e instanceof Error ? e.message : e}`);
+    await shutdown(3);
+  }
+  const host = process.env.MODCOMPAT_HOST ?? "0.0.0.0";
+  cluster.setupPrimary({ exec: path.join(root, "scripts/serve-worker.ts"), execArgv: process.execArgv, silent: false });
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", PORT: port, MODCOMPAT_HOST: host, MODCOMPAT_WORKERS: String(count!) };
+  let ready = 0;
+  let draining = false;
+  const restarts: number[] = [];
+  const fork = () => {
+    const w = cluster.fork(env);
+    w.once("listening", () => {
+      if (++ready === count) console.log(`[modcompat] serving http://${host}:${port} with ${count} worker process${count === 1 ? "" : "es"}`);
+    });
+  };
+  for (let i = 0; i < count!; i++) fork();
+  cluster.on("exit", (w, code, signal) => {
+    if (draining) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) void shutdown(0);
+      return;
+    }
+    // a worker that cannot start at all (say, no production build) must not be restarted forever
+    const now = Date.now();
+    restarts.push(now);
+    while (restarts.length && restarts[0] < now - 60_000) restarts.shift();
+    if (ready === 0 || restarts.length > 5) {
+      console.error(`[modcompat] server worker ${w.process.pid} exited (${signal ?? `code ${code}`}); giving up (${ready === 0 ? "it never started" : "more than 5 restarts in a minute"})`);
+      for (const other of Object.values(cluster.workers ?? {})) other?.kill();
+      void shutdown(1);
+      return;
+    }
+    console.error(`[modcompat] server worker ${w.process.pid} exited (${signal ?? `code ${code}`}); starting another`);
+    fork();
+  });
+  const stop = () => {
+    embedded?.pause();
+    draining = true;
+    const workers = Object.values(cluster.workers ?? {});
+    if (workers.length === 0) void shutdown(0);
+    for (const w of workers) w?.process.kill("SIGTERM");
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }

@@ -3,10 +3,11 @@
  * expensive unauthenticated reads (matrix, history, check, regressions, feeds). Over the limit a
  * request answers 429 with Retry-After and costs nothing else.
  *
- * State lives in memory, in this process: the limiter must answer without a database round trip
+ * State lives in memory, in each server process: the limiter must answer without a database round trip
  * on every request, and must keep working while PostgreSQL is down (that is when clients retry
- * hardest). The app runs as one `next start` process; several instances behind a balancer would
- * each keep their own budget (a shared limit would then need a PostgreSQL table).
+ * hardest). `npm start` runs one process per core and divides the budget among them
+ * (ruleFor); several machines behind a balancer would each keep their own budget (a shared limit
+ * would then need a PostgreSQL table).
  *
  * The client address is the first X-Forwarded-For entry. `next start` sets it from the socket
  * only when the request has none, so a client talking to Next directly can choose it: failed
@@ -14,7 +15,8 @@
  * cannot evade. Behind a reverse proxy, make the proxy overwrite X-Forwarded-For.
  *
  * Configure with MODCOMPAT_RATE_LIMIT_EXPENSIVE, MODCOMPAT_RATE_LIMIT_AUTH_FAILURES and
- * MODCOMPAT_RATE_LIMIT_AUTH_FAILURES_GLOBAL as "<count>/<seconds>", or "off".
+ * MODCOMPAT_RATE_LIMIT_AUTH_FAILURES_GLOBAL as "<count>/<seconds>", or "off". The budgets are for the
+ * whole server: with several worker processes each keeps its share (ruleFor).
  */
 export interface RateRule {
   /** requests allowed per window (the bucket's size) */
@@ -41,8 +43,16 @@ export function parseRule(text: string): RateRule | null {
   return { limit: Number(m[1]), windowSeconds: Number(m[2]) };
 }
 
+/**
+ * The rule this process enforces. `npm start` runs MODCOMPAT_WORKERS server processes, each with
+ * its own buckets, so each keeps 1/N of the budget: the kernel spreads a client's connections over
+ * the workers, and a client that keeps one connection open meets a stricter limit, never a looser one.
+ */
 export function ruleFor(name: keyof typeof RATE_DEFAULTS, env: NodeJS.ProcessEnv = process.env): RateRule | null {
-  return parseRule(env[ENV[name]] ?? RATE_DEFAULTS[name]);
+  const rule = parseRule(env[ENV[name]] ?? RATE_DEFAULTS[name]);
+  const workers = Number(env.MODCOMPAT_WORKERS);
+  if (!rule || !Number.isInteger(workers) || workers <= 1) return rule;
+  return { limit: Math.max(1, Math.round(rule.limit / workers)), windowSeconds: rule.windowSeconds };
 }
 
 interface Bucket {

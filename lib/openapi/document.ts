@@ -141,7 +141,20 @@ const healthSchema: JsonSchema = {
   required: ["status", "app", "database"],
   properties: {
     status: { type: "string", enum: ["ok", "unavailable"] },
-    app: { type: "object", properties: { uptimeSeconds: { type: "integer" }, node: { type: "string" } } },
+    app: {
+      type: "object",
+      properties: {
+        uptimeSeconds: { type: "integer" },
+        node: { type: "string" },
+        pid: { type: "integer", description: "the server process that answered (npm start runs one per core)" },
+        workers: { type: "integer", description: "how many server processes share the port" },
+        microcache: {
+          type: "object",
+          description: "this process's busy-server microcache: answers replayed (hits), rendered, and stored now",
+          properties: { hits: { type: "integer" }, renders: { type: "integer" }, stored: { type: "integer" }, storedBytes: { type: "integer" } },
+        },
+      },
+    },
     database: { type: "object", properties: { ok: { type: "boolean" }, latencyMs: { type: ["integer", "null"] }, error: { type: "string" } } },
   },
 };

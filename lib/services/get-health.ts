@@ -3,7 +3,15 @@ import { isDatabaseUnavailable } from "../db/availability";
 
 export interface Health {
   status: "ok" | "unavailable";
-  app: { uptimeSeconds: number; node: string };
+  app: {
+    uptimeSeconds: number;
+    node: string;
+    /** this server process (`npm start` runs MODCOMPAT_WORKERS of them) */
+    pid: number;
+    workers: number;
+    /** the busy-server microcache of this process (lib/http/serve.ts); absent under `next dev` */
+    microcache?: { hits: number; renders: number; stored: number; storedBytes: number };
+  };
   database: { ok: boolean; latencyMs: number | null; error?: string };
 }
 
@@ -11,7 +19,14 @@ const HEALTH_TIMEOUT_MS = 2_000;
 
 /** App and database state for load balancers: one `SELECT 1`, bounded by a timeout. */
 export async function getHealth(): Promise<Health> {
-  const app = { uptimeSeconds: Math.round(process.uptime()), node: process.version };
+  const stats = (globalThis as { __modcompatMicrocacheStats?: () => NonNullable<Health["app"]["microcache"]> }).__modcompatMicrocacheStats;
+  const app: Health["app"] = {
+    uptimeSeconds: Math.round(process.uptime()),
+    node: process.version,
+    pid: process.pid,
+    workers: Number(process.env.MODCOMPAT_WORKERS) || 1,
+    ...(stats ? { microcache: stats() } : {}),
+  };
   const t0 = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {

@@ -1,0 +1,144 @@
+/**
+ * The production HTTP server of one worker process (`npm start` runs one per core, see
+ * scripts/launch.ts): Next's request handler behind the busy-server microcache
+ * (lib/http/microcache.ts, where the rules are). Everything else (routing, the proxy's headers and
+ * rate limits, compression) is Next's own.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import next from "next";
+import { decide, microcacheConfig, microcacheKey, MicrocacheStore, storable, type MicrocacheConfig, type StoredAnswer } from "./microcache";
+
+/** Headers of a stored answer that belong to its connection, not to the answer. */
+const HOP_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length"]);
+
+/** The header block Node sent (`res._header`), parsed: exact however Next set the headers. */
+export function parseSentHeaders(block: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const line of block.split("\r\n").slice(1)) {
+    const i = line.indexOf(":");
+    if (i <= 0) continue;
+    const name = line.slice(0, i).trim().toLowerCase();
+    if (HOP_HEADERS.has(name)) continue;
+    const value = line.slice(i + 1).trim();
+    const prev = out[name];
+    out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+export interface MicrocacheServer {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  stats(): { hits: number; renders: number; stored: number; storedBytes: number };
+}
+
+/**
+ * Wraps a Node request handler with the microcache. `render` is Next's handler (or any handler,
+ * in the tests).
+ */
+export function withMicrocache(render: (req: IncomingMessage, res: ServerResponse) => unknown, config: MicrocacheConfig = microcacheConfig()): MicrocacheServer {
+  const store = new MicrocacheStore(config.maxBytes);
+  const refreshing = new Map<string, number>();
+  let inFlight = 0;
+  let hits = 0;
+  let renders = 0;
+
+  function replay(req: IncomingMessage, res: ServerResponse, stored: StoredAnswer, now: number): void {
+    hits++;
+    res.writeHead(stored.status, {
+      ...stored.headers,
+      "content-length": String(stored.body.length),
+      age: String(Math.floor((now - stored.renderedAt) / 1000)),
+      "x-modcompat-cache": "hit",
+    });
+    res.end(req.method === "HEAD" ? undefined : stored.body);
+  }
+
+  function capture(res: ServerResponse, key: string, startedAt: number): void {
+    refreshing.set(key, (refreshing.get(key) ?? 0) + 1);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    const collect = (chunk: unknown, encoding: unknown) => {
+      if (tooBig || chunk === undefined || chunk === null || typeof chunk === "function") return;
+      const b = typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8") : Buffer.from(chunk as Uint8Array);
+      size += b.length;
+      if (size > config.maxEntryBytes) {
+        tooBig = true;
+        chunks.length = 0;
+      } else chunks.push(b);
+    };
+    const write = res.write;
+    const end = res.end;
+    res.write = function (this: ServerResponse, chunk: unknown, encoding?: unknown, cb?: unknown) {
+      collect(chunk, encoding);
+      return (write as (...a: unknown[]) => boolean).call(this, chunk, encoding, cb);
+    } as typeof res.write;
+    res.end = function (this: ServerResponse, chunk?: unknown, encoding?: unknown, cb?: unknown) {
+      collect(chunk, encoding);
+      return (end as (...a: unknown[]) => ServerResponse).call(this, chunk, encoding, cb);
+    } as typeof res.end;
+    res.once("finish", () => {
+      const block = (res as unknown as { _header?: string })._header;
+      if (tooBig || typeof block !== "string") return;
+      const headers = parseSentHeaders(block);
+      if (!storable(res.statusCode, headers, size, config)) return;
+      store.set(key, { status: res.statusCode, headers, body: Buffer.concat(chunks), startedAt, renderedAt: Date.now() });
+    });
+    res.once("close", () => {
+      const n = (refreshing.get(key) ?? 1) - 1;
+      if (n <= 0) refreshing.delete(key);
+      else refreshing.set(key, n);
+    });
+  }
+
+  return {
+    handle(req, res) {
+      const counted = !req.url?.startsWith("/_next/static/");
+      if (counted) {
+        inFlight++;
+        res.once("close", () => inFlight--);
+      }
+      const key = config.busyAt === null ? null : microcacheKey({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
+      if (key) {
+        const now = Date.now();
+        const stored = store.get(key);
+        if (decide({ inFlight, stored, refreshing: refreshing.has(key), now, config }) === "hit") {
+          replay(req, res, stored!, now);
+          return;
+        }
+        // a HEAD answer has no body to store
+        if (req.method === "GET") capture(res, key, now);
+      }
+      renders++;
+      void render(req, res);
+    },
+    stats: () => ({ hits, renders, stored: store.size, storedBytes: store.storedBytes }),
+  };
+}
+
+/** Start Next's production server in this process, behind the microcache. */
+export async function startServer(opts: { dir: string; hostname: string; port: number }): Promise<void> {
+  const config = microcacheConfig();
+  const app = next({ dev: false, dir: opts.dir, hostname: opts.hostname, port: opts.port });
+  const handler = app.getRequestHandler();
+  await app.prepare();
+  const server = withMicrocache((req, res) => handler(req, res), config);
+  // for GET /api/v1/health (Next bundles the route apart from this module; the process is shared)
+  (globalThis as { __modcompatMicrocacheStats?: () => unknown }).__modcompatMicrocacheStats = () => server.stats();
+  const http = createServer((req, res) => server.handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(opts.port, opts.hostname, () => resolve());
+  });
+  const stop = () => {
+    http.close(() => process.exit(0));
+    http.closeIdleConnections();
+    // answers still streaming get a few seconds, then their connections are cut
+    setTimeout(() => {
+      http.closeAllConnections();
+      process.exit(0);
+    }, 5_000).unref();
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}

@@ -1,0 +1,94 @@
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import { expect, test } from "@playwright/test";
+
+/**
+ * Issue 11 (capacity), through the real `npm start`: several server processes share the port, a
+ * killed one is replaced, and a busy server answers repeated public reads from its microcache while
+ * an idle one always renders fresh.
+ */
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+/** One request on its own connection, so the kernel spreads them over the worker processes. */
+function get(baseURL: string, path: string, timeoutMs = 60_000): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${baseURL}${path}`, { agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`GET ${path}: no answer within ${timeoutMs} ms`)));
+    req.on("error", reject);
+  });
+}
+const health = async (baseURL: string) => JSON.parse((await get(baseURL, "/api/v1/health", 5_000)).body) as { app: { pid: number; workers: number; microcache?: { hits: number } } };
+
+test.describe.configure({ mode: "serial" });
+
+test("npm start runs its worker processes on one port and replaces one that dies", async ({ baseURL }) => {
+  const pids = new Set<number>();
+  let workers = 0;
+  for (let i = 0; i < 20 && pids.size < 2; i++) {
+    const h = await health(baseURL!);
+    pids.add(h.app.pid);
+    workers = h.app.workers;
+  }
+  expect(workers, "playwright.config.ts starts the server with MODCOMPAT_WORKERS=2").toBe(2);
+  expect(pids.size).toBe(2);
+
+  const [victim, survivor] = [...pids];
+  process.kill(victim, "SIGKILL");
+  // The survivor answers meanwhile; a new process takes the victim's place.
+  const seen = new Set<number>();
+  await expect
+    .poll(
+      async () => {
+        // a request the kernel had queued for the killed process gets no answer: the client's timeout ends it
+        const h = await health(baseURL!).catch(() => null);
+        if (h) seen.add(h.app.pid);
+        return [...seen].some((p) => p !== victim && p !== survivor);
+      },
+      { timeout: 60_000, intervals: [200], message: "a new worker process answers" },
+    )
+    .toBe(true);
+  expect(seen.has(victim)).toBe(false);
+  expect(seen.has(survivor)).toBe(true);
+});
+
+test("a busy server replays recent public answers; an idle one renders what was just stored", async ({ baseURL, request }) => {
+  for (let i = 0; i < 4; i++) expect((await get(baseURL!, "/regressions")).status).toBe(200);
+  const t0 = Date.now();
+  const burst = await Promise.all(Array.from({ length: 100 }, () => get(baseURL!, "/regressions")));
+  console.log(`100 concurrent GET /regressions answered in ${Date.now() - t0} ms`);
+  expect(burst.map((a) => a.status)).toEqual(burst.map(() => 200));
+  const hits = burst.filter((a) => a.headers["x-modcompat-cache"] === "hit");
+  expect(hits.length, "some answers of 100 concurrent requests come from the microcache").toBeGreaterThan(0);
+  for (const a of hits) {
+    expect(a.body).toContain("<h1");
+    expect(a.body).toContain("Regressions");
+    expect(Number(a.headers.age)).toBeLessThanOrEqual(5);
+    expect(a.headers["content-security-policy"]).toMatch(/nonce-/);
+  }
+
+  // Idle again: a module stored a moment ago is on the landing page at once.
+  const tag = randomUUID().slice(0, 8);
+  const env = { ...process.env, DATABASE_URL: process.env.MODCOMPAT_E2E_DATABASE_URL };
+  const token = execFileSync("node", ["bin/modcompat.mjs", "token", "create", "--name", `e2e-workers-${tag}`], { env, encoding: "utf8" }).trim().split("\n").at(-1)!;
+  const slug = `e2ework${tag}`;
+  for (let i = 0; i < 4; i++) expect((await get(baseURL!, "/")).status).toBe(200);
+  const res = await request.post("/api/v1/results", {
+    headers: { authorization: `Bearer ${token}` },
+    data: { run: { source: `e2e-workers-${tag}`, id: "r1" }, results: [{ module: slug, moduleVersion: "1.0", kernel: "6.1.0-56-amd64", arch: "x86_64", stage: "build", status: "pass" }] },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  for (let i = 0; i < 4; i++) {
+    const home = await get(baseURL!, "/");
+    expect(home.headers["x-modcompat-cache"]).toBeUndefined();
+    expect(home.body).toContain(slug);
+  }
+});

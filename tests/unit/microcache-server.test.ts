@@ -1,0 +1,123 @@
+import { randomBytes } from "node:crypto";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MICROCACHE_DEFAULTS } from "@/lib/http/microcache";
+import { parseSentHeaders, withMicrocache } from "@/lib/http/serve";
+
+/**
+ * Issue 11 (capacity): the microcache around a real HTTP server. The handler stands in for Next:
+ * it streams a gzip body in chunks with a fresh nonce per render, and counts its renders.
+ */
+let renders = 0;
+let release: () => void = () => {};
+const server = withMicrocache(
+  async (req, res) => {
+    renders++;
+    if (req.url === "/hang") {
+      await new Promise<void>((r) => (release = r));
+      res.end("released");
+      return;
+    }
+    if (req.url === "/missing") {
+      res.statusCode = 404;
+      res.end("no such page");
+      return;
+    }
+    const nonce = `n${renders}`;
+    res.setHeader("content-security-policy", `script-src 'nonce-${nonce}'`);
+    res.setHeader("content-type", "text/html; charset=utf-8");
+    res.writeHead(200, { "content-encoding": "gzip", vary: "Accept-Encoding" });
+    const body = gzipSync(`<html nonce="${nonce}">${req.url === "/big" ? randomBytes(400).toString("base64") : "page"}</html>`);
+    res.write(body.subarray(0, 10));
+    await new Promise((r) => setTimeout(r, 5));
+    res.end(body.subarray(10));
+  },
+  { ...MICROCACHE_DEFAULTS, busyAt: 2, maxAgeMs: 60_000, maxEntryBytes: 200 },
+);
+
+let http: Server;
+let port = 0;
+beforeAll(async () => {
+  http = createServer((req, res) => server.handle(req, res));
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  port = (http.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((r) => http.close(() => r())));
+
+function fetchRaw(path: string, method = "GET"): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, method, headers: { "accept-encoding": "gzip" }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** Runs `f` while another request is in flight, so the server counts as busy (busyAt 2). */
+async function whileBusy<T>(f: () => Promise<T>): Promise<T> {
+  const hanging = fetchRaw("/hang");
+  const before = server.stats().renders;
+  while (server.stats().renders === before) await new Promise((r) => setTimeout(r, 5));
+  try {
+    return await f();
+  } finally {
+    release();
+    await hanging;
+  }
+}
+
+describe("the microcache around a streaming, compressing handler", () => {
+  it("a server that is not busy renders every request", async () => {
+    const before = renders;
+    const a = await fetchRaw("/page");
+    const b = await fetchRaw("/page");
+    expect(renders - before).toBe(2);
+    expect(a.headers["x-modcompat-cache"]).toBeUndefined();
+    expect(gunzipSync(a.body).toString()).not.toBe(gunzipSync(b.body).toString()); // two renders, two nonces
+  });
+
+  it("a busy server answers the last render's exact bytes and headers, with its age", async () => {
+    const fresh = await fetchRaw("/page2");
+    const hit = await whileBusy(async () => {
+      const before = renders;
+      const r = await fetchRaw("/page2");
+      expect(renders).toBe(before);
+      return r;
+    });
+    expect(hit.headers["x-modcompat-cache"]).toBe("hit");
+    expect(hit.headers.age).toBe("0");
+    expect(hit.body.equals(fresh.body)).toBe(true);
+    expect(gunzipSync(hit.body).toString()).toMatch(/^<html nonce="n\d+">page<\/html>$/);
+    expect(hit.headers["content-encoding"]).toBe("gzip");
+    expect(hit.headers["content-security-policy"]).toBe(fresh.headers["content-security-policy"]);
+    expect(hit.headers["content-length"]).toBe(String(fresh.body.length));
+  });
+
+  it("HEAD gets the stored headers without a body", async () => {
+    await fetchRaw("/page3");
+    const head = await whileBusy(() => fetchRaw("/page3", "HEAD"));
+    expect(head.headers["x-modcompat-cache"]).toBe("hit");
+    expect(head.body.length).toBe(0);
+  });
+
+  it("errors and oversized answers are never stored", async () => {
+    await fetchRaw("/missing");
+    await fetchRaw("/big");
+    const [missing, big] = await whileBusy(() => Promise.all([fetchRaw("/missing"), fetchRaw("/big")]));
+    expect(missing.status).toBe(404);
+    expect(missing.headers["x-modcompat-cache"]).toBeUndefined();
+    expect(big.headers["x-modcompat-cache"]).toBeUndefined();
+  });
+});
+
+describe("parseSentHeaders", () => {
+  it("keeps the answer's headers, repeated ones as a list, and drops the connection's", () => {
+    const block = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nLink: <a>\r\nLink: <b>\r\nDate: x\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n";
+    expect(parseSentHeaders(block)).toEqual({ "content-type": "text/html", link: ["<a>", "<b>"] });
+  });
+});
