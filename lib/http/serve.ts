@@ -1,11 +1,12 @@
 /**
  * The production HTTP server of one worker process (`npm start` runs one per core, see
- * scripts/launch.ts): Next's request handler behind the busy-server microcache
- * (lib/http/microcache.ts, where the rules are). Everything else (routing, the proxy's headers and
+ * scripts/launch.ts): Next's request handler behind admission control (lib/http/admission.ts) and
+ * the busy-server microcache (lib/http/microcache.ts, where the rules are). Everything else (routing, the proxy's headers and
  * rate limits, compression) is Next's own.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
+import { admissionConfig, QUEUE_FULL_RETRY_AFTER, type AdmissionConfig } from "./admission";
 import { decide, microcacheConfig, microcacheKey, MicrocacheStore, storable, type MicrocacheConfig, type StoredAnswer } from "./microcache";
 
 /** Headers of a stored answer that belong to its connection, not to the answer. */
@@ -26,16 +27,36 @@ export function parseSentHeaders(block: string): Record<string, string | string[
   return out;
 }
 
+export interface MicrocacheStats {
+  /** answers replayed from the cache */
+  hits: number;
+  /** requests handed to Next */
+  renders: number;
+  stored: number;
+  storedBytes: number;
+  /** requests in Next now, and waiting for their turn */
+  running: number;
+  waiting: number;
+  /** waiting requests whose client left before their turn */
+  dropped: number;
+  /** requests refused with 503 because the queue was full */
+  refused: number;
+}
+
 export interface MicrocacheServer {
   handle(req: IncomingMessage, res: ServerResponse): void;
-  stats(): { hits: number; renders: number; stored: number; storedBytes: number };
+  stats(): MicrocacheStats;
 }
 
 /**
  * Wraps a Node request handler with the microcache. `render` is Next's handler (or any handler,
  * in the tests).
  */
-export function withMicrocache(render: (req: IncomingMessage, res: ServerResponse) => unknown, config: MicrocacheConfig = microcacheConfig()): MicrocacheServer {
+export function withMicrocache(
+  render: (req: IncomingMessage, res: ServerResponse) => unknown,
+  config: MicrocacheConfig = microcacheConfig(),
+  admission: AdmissionConfig = admissionConfig(),
+): MicrocacheServer {
   const store = new MicrocacheStore(config.maxBytes);
   const refreshing = new Map<string, number>();
   let inFlight = 0;
@@ -91,28 +112,84 @@ export function withMicrocache(render: (req: IncomingMessage, res: ServerRespons
     });
   }
 
+  interface Waiting {
+    req: IncomingMessage;
+    res: ServerResponse;
+    key: string | null;
+  }
+  const queue: Waiting[] = [];
+  let queueHead = 0;
+  let running = 0;
+  let dropped = 0;
+  let refused = 0;
+
+  /** Answers from the cache when the rules allow; true when it did. */
+  function tryHit(w: Waiting): boolean {
+    if (!w.key) return false;
+    const now = Date.now();
+    const stored = store.get(w.key);
+    if (decide({ inFlight, stored, refreshing: refreshing.has(w.key), now, config }) !== "hit") return false;
+    replay(w.req, w.res, stored!, now);
+    return true;
+  }
+
+  function start(w: Waiting): void {
+    running++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      running--;
+      pump();
+    };
+    w.res.once("finish", release);
+    w.res.once("close", release);
+    // a HEAD answer has no body to store
+    if (w.key && w.req.method === "GET") capture(w.res, w.key, Date.now());
+    renders++;
+    void render(w.req, w.res);
+  }
+
+  function gone(w: Waiting): boolean {
+    return w.res.destroyed || w.req.socket.destroyed;
+  }
+
+  function pump(): void {
+    while ((admission.maxConcurrent === null || running < admission.maxConcurrent) && queueHead < queue.length) {
+      const w = queue[queueHead++];
+      if (gone(w)) dropped++;
+      else if (!tryHit(w)) start(w);
+    }
+    if (queueHead > 1_024 && queueHead * 2 > queue.length) {
+      queue.splice(0, queueHead);
+      queueHead = 0;
+    }
+  }
+
   return {
     handle(req, res) {
-      const counted = !req.url?.startsWith("/_next/static/");
-      if (counted) {
-        inFlight++;
-        res.once("close", () => inFlight--);
+      // Next's own build assets are files: no limit, no cache
+      if (req.url?.startsWith("/_next/static/")) {
+        void render(req, res);
+        return;
       }
-      const key = config.busyAt === null ? null : microcacheKey({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
-      if (key) {
-        const now = Date.now();
-        const stored = store.get(key);
-        if (decide({ inFlight, stored, refreshing: refreshing.has(key), now, config }) === "hit") {
-          replay(req, res, stored!, now);
-          return;
-        }
-        // a HEAD answer has no body to store
-        if (req.method === "GET") capture(res, key, now);
+      inFlight++;
+      res.once("close", () => inFlight--);
+      const w: Waiting = { req, res, key: config.busyAt === null ? null : microcacheKey({ method: req.method ?? "", url: req.url ?? "", headers: req.headers }) };
+      if (tryHit(w)) return;
+      if (admission.maxConcurrent === null || running < admission.maxConcurrent) {
+        start(w);
+        return;
       }
-      renders++;
-      void render(req, res);
+      if (queue.length - queueHead >= admission.maxQueue) {
+        refused++;
+        res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": String(QUEUE_FULL_RETRY_AFTER), "cache-control": "no-store" });
+        res.end(`503 Service Unavailable: the server is overloaded; retry in ${QUEUE_FULL_RETRY_AFTER} s\n`);
+        return;
+      }
+      queue.push(w);
     },
-    stats: () => ({ hits, renders, stored: store.size, storedBytes: store.storedBytes }),
+    stats: () => ({ hits, renders, stored: store.size, storedBytes: store.storedBytes, running, waiting: queue.length - queueHead, dropped, refused }),
   };
 }
 
@@ -122,7 +199,7 @@ export async function startServer(opts: { dir: string; hostname: string; port: n
   const app = next({ dev: false, dir: opts.dir, hostname: opts.hostname, port: opts.port });
   const handler = app.getRequestHandler();
   await app.prepare();
-  const server = withMicrocache((req, res) => handler(req, res), config);
+  const server = withMicrocache((req, res) => handler(req, res), config, admissionConfig());
   // for GET /api/v1/health (Next bundles the route apart from this module; the process is shared)
   (globalThis as { __modcompatMicrocacheStats?: () => unknown }).__modcompatMicrocacheStats = () => server.stats();
   const http = createServer((req, res) => server.handle(req, res));

@@ -150,8 +150,9 @@ const healthSchema: JsonSchema = {
         workers: { type: "integer", description: "how many server processes share the port" },
         microcache: {
           type: "object",
-          description: "this process's busy-server microcache: answers replayed (hits), rendered, and stored now",
-          properties: { hits: { type: "integer" }, renders: { type: "integer" }, stored: { type: "integer" }, storedBytes: { type: "integer" } },
+          description:
+            "this process's admission control and busy-server microcache: answers replayed (hits) and rendered, answers stored now, requests running and waiting now, waiting requests dropped because their client left, and requests refused with 503 because the queue was full",
+          properties: Object.fromEntries(["hits", "renders", "stored", "storedBytes", "running", "waiting", "dropped", "refused"].map((k) => [k, { type: "integer" }])),
         },
       },
     },

@@ -1,5 +1,6 @@
 import { db } from "../db/client";
 import { isDatabaseUnavailable } from "../db/availability";
+import type { MicrocacheStats } from "../http/serve";
 
 export interface Health {
   status: "ok" | "unavailable";
@@ -9,8 +10,8 @@ export interface Health {
     /** this server process (`npm start` runs MODCOMPAT_WORKERS of them) */
     pid: number;
     workers: number;
-    /** the busy-server microcache of this process (lib/http/serve.ts); absent under `next dev` */
-    microcache?: { hits: number; renders: number; stored: number; storedBytes: number };
+    /** admission and the busy-server microcache of this process (lib/http/serve.ts); absent under `next dev` */
+    microcache?: MicrocacheStats;
   };
   database: { ok: boolean; latencyMs: number | null; error?: string };
 }

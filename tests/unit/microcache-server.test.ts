@@ -121,3 +121,76 @@ describe("parseSentHeaders", () => {
     expect(parseSentHeaders(block)).toEqual({ "content-type": "text/html", link: ["<a>", "<b>"] });
   });
 });
+
+describe("admission: one request in Next at a time, one waiting", () => {
+  let started: string[] = [];
+  let releaseSlow: () => void = () => {};
+  const front = withMicrocache(
+    async (req, res) => {
+      started.push(req.url ?? "");
+      if (req.url === "/slow") await new Promise<void>((r) => (releaseSlow = r));
+      res.end(`done ${req.url}`);
+    },
+    { ...MICROCACHE_DEFAULTS, busyAt: null },
+    { maxConcurrent: 1, maxQueue: 1 },
+  );
+  let http2: Server;
+  let port2 = 0;
+  beforeAll(async () => {
+    http2 = createServer((req, res) => front.handle(req, res));
+    await new Promise<void>((r) => http2.listen(0, "127.0.0.1", r));
+    port2 = (http2.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((r) => http2.close(() => r())));
+  const send = (path: string) => {
+    const req = httpRequest({ host: "127.0.0.1", port: port2, path, agent: false });
+    const answer = new Promise<{ status: number; body: string; retryAfter?: string }>((resolve, reject) => {
+      req.on("response", (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, retryAfter: res.headers["retry-after"] as string | undefined }));
+      });
+      req.on("error", reject);
+    });
+    req.end();
+    return { req, answer };
+  };
+  const until = async (f: () => boolean) => {
+    while (!f()) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  it("a waiting request runs when the one before it ends; past the queue, 503 with Retry-After", async () => {
+    started = [];
+    const slow = send("/slow");
+    await until(() => started.length === 1);
+    const waiting = send("/next");
+    await until(() => front.stats().waiting === 1);
+    const refused = await send("/third").answer;
+    expect(refused.status).toBe(503);
+    expect(refused.retryAfter).toBe("5");
+    expect(refused.body).toMatch(/overloaded; retry in 5 s/);
+    expect(started).toEqual(["/slow"]);
+    releaseSlow();
+    expect((await slow.answer).body).toBe("done /slow");
+    expect((await waiting.answer).body).toBe("done /next");
+    expect(started).toEqual(["/slow", "/next"]);
+    expect(front.stats()).toMatchObject({ running: 0, waiting: 0, refused: 1 });
+  });
+
+  it("a waiting request whose client left is dropped without reaching the handler", async () => {
+    started = [];
+    const slow = send("/slow");
+    await until(() => started.length === 1);
+    const quitter = send("/quitter");
+    quitter.answer.catch(() => {});
+    await until(() => front.stats().waiting === 1);
+    quitter.req.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    const dropped = front.stats().dropped;
+    releaseSlow();
+    await slow.answer;
+    await until(() => front.stats().waiting === 0);
+    expect(started).toEqual(["/slow"]);
+    expect(front.stats().dropped).toBe(dropped + 1);
+  });
+});

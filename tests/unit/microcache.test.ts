@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decide, MICROCACHE_DEFAULTS, microcacheConfig, microcacheKey, MicrocacheStore, storable } from "@/lib/http/microcache";
 import { workerCount } from "@/lib/http/workers";
+import { admissionConfig } from "@/lib/http/admission";
 import { ruleFor } from "@/lib/http/rate-limit";
 
 /** Issue 11 (capacity): the busy-server microcache's rules. */
@@ -116,5 +117,19 @@ describe("configuration", () => {
     expect(ruleFor("authFailures", env({ MODCOMPAT_RATE_LIMIT_AUTH_FAILURES: "1/60", MODCOMPAT_WORKERS: "4" }))).toEqual({ limit: 1, windowSeconds: 60 });
     expect(ruleFor("expensive", env({ MODCOMPAT_RATE_LIMIT_EXPENSIVE: "120/60" }))).toEqual({ limit: 120, windowSeconds: 60 });
     expect(ruleFor("expensive", env({ MODCOMPAT_RATE_LIMIT_EXPENSIVE: "off", MODCOMPAT_WORKERS: "2" }))).toBeNull();
+  });
+});
+
+describe("admission configuration", () => {
+  it.each([
+    [undefined, { maxConcurrent: 8, maxQueue: 1_000 }],
+    ["off", { maxConcurrent: null, maxQueue: 1_000 }],
+    ["4", { maxConcurrent: 4, maxQueue: 1_000 }],
+    ["2/50", { maxConcurrent: 2, maxQueue: 50 }],
+  ])("MODCOMPAT_CONCURRENCY=%s", (text, want) => {
+    expect(admissionConfig(env({ MODCOMPAT_CONCURRENCY: text }))).toEqual(want);
+  });
+  it.each(["0", "many", "4/0", "4/x"])("MODCOMPAT_CONCURRENCY=%s is refused, naming the variable", (text) => {
+    expect(() => admissionConfig(env({ MODCOMPAT_CONCURRENCY: text }))).toThrow(/MODCOMPAT_CONCURRENCY.*concurrent/);
   });
 });
