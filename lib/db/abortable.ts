@@ -16,14 +16,21 @@ import { Pool, type PoolClient } from "pg";
  * Services know nothing of this. Work outside `withAbortSignal` (CLI, tests, writes) is untouched.
  */
 
-const current = new AsyncLocalStorage<AbortSignal>();
+/**
+ * One store per process, not per module copy: Next bundles instrumentation.ts (the webhook worker)
+ * apart from the route handlers, each with its own copy of this file. The pool is made by whichever
+ * copy calls db() first; with a store per copy, a pool made by the webhook worker read a store that
+ * route() never wrote, and no read of that process stopped with its client.
+ */
+const g = globalThis as unknown as { __modcompatAbortStore?: AsyncLocalStorage<AbortSignal>; __modcompatAbortCounts?: { cancelled: number; refused: number } };
+const current = (g.__modcompatAbortStore ??= new AsyncLocalStorage<AbortSignal>());
 
 export function withAbortSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
   return current.run(signal, fn);
 }
 
 /** What aborts did, for tests and the server log: queries cancelled, connections refused. */
-export const abortCounts = { cancelled: 0, refused: 0 };
+export const abortCounts = (g.__modcompatAbortCounts ??= { cancelled: 0, refused: 0 });
 
 export class RequestAbortedError extends Error {
   constructor(options?: { cause?: unknown }) {
