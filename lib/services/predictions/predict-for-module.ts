@@ -1,6 +1,6 @@
 import { db } from "../../db/client";
 import { compareKernels } from "../../domain/kernel-version";
-import { chooseFootprint, predictBuild, type Prediction } from "../../domain/prediction";
+import { chooseFootprint, predictBuild, type ApiView, type Prediction } from "../../domain/prediction";
 import { notFound } from "../errors";
 import { apiViewOf } from "../kernel-api/api-view-cache";
 import { loadFootprints, type StoredFootprint } from "../footprints/load-footprints";
@@ -20,12 +20,20 @@ export interface ModulePrediction {
 export async function predictFrom(opts: { module: string; version: string; kernel: string; footprints: readonly StoredFootprint[] }): Promise<ModulePrediction> {
   const f = chooseFootprint(opts.footprints, opts.kernel, compareKernels);
   const [base, target] = await Promise.all([f ? apiViewOf(f.kernel) : null, apiViewOf(opts.kernel)]);
+  // the other kernels it built on (never the target's own result: leave-one-kernel-out stays honest)
+  const alsoBuiltOn: { kernel: string; api: ApiView }[] = [];
+  if (f && target) {
+    for (const k of [...new Set(opts.footprints.map((x) => x.kernel))].filter((k) => k !== opts.kernel && k !== f.kernel).sort(compareKernels)) {
+      const api = await apiViewOf(k);
+      if (api) alsoBuiltOn.push({ kernel: k, api });
+    }
+  }
   return {
     module: opts.module,
     version: opts.version,
     kernel: opts.kernel,
     footprintKernel: f?.kernel ?? null,
-    prediction: predictBuild({ footprint: f, base, target, baseIsNewer: !!f && compareKernels(f.kernel, opts.kernel) > 0 }),
+    prediction: predictBuild({ footprint: f, base, target, baseIsNewer: !!f && compareKernels(f.kernel, opts.kernel) > 0, alsoBuiltOn }),
     predicted: true,
   };
 }
