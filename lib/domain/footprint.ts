@@ -138,6 +138,11 @@ export function parseSourceIncludes(text: string): string[] {
   return sortUnique(out);
 }
 
+/** Every call of a module's sources with its argument counts, sorted and capped (what a footprint and a source scan keep). */
+export function sourceCalls(sources: readonly string[]): string[] {
+  return sortUnique(sources.flatMap(parseCalls)).slice(0, MAX_FOOTPRINT_HEADERS);
+}
+
 export function makeFootprint(parts: { nm: string[]; cmd: string[]; sources?: string[]; licences?: string[]; importedNamespaces?: string[] }): Footprint {
   const symbols = sortUnique(parts.nm.flatMap(parseNmUndefined)).slice(0, MAX_FOOTPRINT_SYMBOLS);
   const headers = sortUnique(parts.cmd.flatMap(parseCmdDeps)).slice(0, MAX_FOOTPRINT_HEADERS);
@@ -148,7 +153,7 @@ export function makeFootprint(parts: { nm: string[]; cmd: string[]; sources?: st
       ? {
           references: sortUnique(parts.sources.flatMap(parseSourceReferences)).slice(0, MAX_FOOTPRINT_REFERENCES),
           includes: sortUnique(parts.sources.flatMap(parseSourceIncludes)).slice(0, MAX_FOOTPRINT_HEADERS),
-          macroCalls: sortUnique(parts.sources.flatMap(parseCalls)).slice(0, MAX_FOOTPRINT_HEADERS),
+          macroCalls: sourceCalls(parts.sources),
         }
       : {}),
     ...(parts.licences && parts.licences.length ? { licences: sortUnique(parts.licences.map((l) => l.trim()).filter(Boolean)) } : {}),
