@@ -149,8 +149,10 @@ function lacksLikeTarget(r: PredictionReason, api: ApiView, footprint: Footprint
       return !api.headers.has(r.name);
     case "macro-arity":
     case "call-arity": {
+      // no call form fits there either, or the name is not declared there at all: its calls sit in
+      // a branch that kernel did not compile (scap's __access_remote_vm/6, for kernels before 4.9)
       const declared = arities(api, r.name);
-      return declared.size > 0 && !declared.has("*") && !fitsOne(callArities(footprint).get(r.name) ?? new Set(), declared);
+      return !declared.has("*") && !fitsOne(callArities(footprint).get(r.name) ?? new Set(), declared);
     }
     default:
       return false;
@@ -187,6 +189,9 @@ export function predictBuild(input: {
   // lacks) carry compatibility code chosen by kernel version: an export or name they used on the
   // base and the target removed is most likely behind an #if the target's build does not take.
   const knowsTarget = !!base && (footprint.references ?? []).some((n) => !callable(base, n) && callable(target, n));
+  // The same for headers: sources that include a header only the target has (linux/unaligned.h,
+  // 6.12) choose between it and the one it replaces (asm/unaligned.h) by kernel version.
+  const includesTarget = !!base && (footprint.includes ?? []).some((h) => !base.headers.has(h) && target.headers.has(h));
   // The base build imported namespaces its sources name in MODULE_IMPORT_NS calls; sources that
   // call it although the base .ko imports nothing of the target's namespace do so under a version check.
   const importsConditionally = (footprint.macroCalls ?? []).some((c) => c.startsWith("MODULE_IMPORT_NS/")) || (footprint.references ?? []).includes("MODULE_IMPORT_NS");
@@ -217,7 +222,7 @@ export function predictBuild(input: {
   if (base) {
     const read = new Set(footprint.headers);
     for (const h of footprint.includes ?? []) {
-      if (read.has(h) && base.headers.has(h) && !target.headers.has(h)) reasons.push({ kind: "header-removed", name: h });
+      if (read.has(h) && base.headers.has(h) && !target.headers.has(h)) reasons.push({ kind: includesTarget ? "removed-behind-version-check" : "header-removed", name: h });
     }
     for (const [name, counts] of callArities(footprint)) {
       const now = target.macroArities.get(name);
