@@ -30,10 +30,10 @@ export default async function PredictionsPage() {
       <h1 className="text-2xl font-semibold">Prediction record</h1>
       <p className="text-sm text-slate-700">
         Predicted verdicts (shown hatched in the matrix and as &ldquo;likely broken (predicted: …)&rdquo; in the check) are judged from a module
-        version&apos;s footprint, what one of its real builds imported, named and included, against the target kernel&apos;s exported symbols, header
-        macros and headers (<Link href="/kernels/compare" className="underline">compare kernels</Link>). Here every real pass or fail of a module version
-        with a footprint is predicted from footprints recorded on <em>other</em> kernels only, and scored. The same figures print with{" "}
-        <code>npm run evaluate</code>.
+        version&apos;s footprint, what one of its real builds imported, named, called (with how many arguments) and included, against the target
+        kernel&apos;s exported symbols, header macros, function prototypes and headers (<Link href="/kernels/compare" className="underline">compare kernels</Link>),
+        and against the other kernels it built on. Here every real pass or fail of a module version with a footprint is predicted from footprints
+        recorded on <em>other</em> kernels only, and scored. The same figures print with <code>npm run evaluate</code>.
       </p>
       <p className="text-sm">
         {e.footprints} footprint{e.footprints === 1 ? "" : "s"} of {e.moduleVersions} module version{e.moduleVersions === 1 ? "" : "s"}; API snapshots of {e.snapshots}{" "}
@@ -78,8 +78,10 @@ export default async function PredictionsPage() {
       <section>
         <h2 className="text-lg font-semibold">Real failures the predictor did not see ({e.missed.length})</h2>
         <p className="text-sm text-slate-600">
-          What a footprint of symbols, names and headers cannot see: struct members, prototype and callback-type changes of functions that still
-          exist. A kernel with no API snapshot gives no prediction at all.
+          What a footprint of symbols, names, call arities and headers cannot see: callback types in ops structs, a parameter whose type changed
+          while the number of arguments stayed, upper-case constants, struct members, version checks in the module that do not hold, and failures
+          that are not the kernel&apos;s API (the build environment, the module&apos;s own files). A kernel with no API snapshot gives no prediction
+          at all.
         </p>
         <ul className="mt-2 space-y-1 text-sm">
           {e.missed.map((m) => (

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   webhook: async () => (await import("./commands/webhook")).registerWebhookCommands,
   "kernel-api": async () => (await import("./commands/kernel-api")).registerKernelApiCommands,
   predict: async () => (await import("./commands/predict")).registerPredictCommand,
+  footprints: async () => (await import("./commands/footprints")).registerFootprintsCommands,
 };
 
 /** The command a command line names, if it names one; otherwise (help, typos) every command is loaded. */

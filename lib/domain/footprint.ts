@@ -17,7 +17,10 @@ export interface Footprint {
    * `#if LINUX_VERSION_CODE` branches not taken, so weaker evidence than `symbols`
    */
   references?: string[];
-  /** macro-style calls with their argument counts, "DEFINE_SEMAPHORE/1" (parseMacroCalls) */
+  /**
+   * calls with their argument counts, "DEFINE_SEMAPHORE/1", "hid_report_raw_event/5" (parseCalls;
+   * footprints recorded before it have upper-case, macro-style calls only: parseMacroCalls)
+   */
   macroCalls?: string[];
   /** `#include <…>` names in its own sources, sorted (direct includes, maybe conditional) */
   includes?: string[];
@@ -60,14 +63,30 @@ export function parseSourceReferences(text: string): string[] {
  * whose arity changed breaks the build without any symbol changing.
  */
 export function parseMacroCalls(text: string): string[] {
-  const code = codeOf(text);
+  return callsWithArity(codeOf(text), /(?<![.>]\s*)\b([A-Z_][A-Z0-9_]*[A-Z][A-Z0-9_]*)\s*\(/g, 5000);
+}
+
+/**
+ * Every call its sources make, with its argument count, "hid_report_raw_event/5" (macro-style
+ * calls included, not calls through struct members, `ops->probe(…)`): the arity a kernel function
+ * is called with, in every `#if` branch, so a kernel whose prototype takes another number of
+ * arguments (and no branch fits it) is a break. Its own definitions count too (`static int
+ * foo(int a)`), as they must agree with a kernel declaration of the same name.
+ */
+export function parseCalls(text: string): string[] {
+  return callsWithArity(codeOf(text), /(?<![.>]\s*)\b([A-Za-z_][A-Za-z0-9_]*)\s*\(/g, MAX_FOOTPRINT_HEADERS, (name) => !C_WORDS.has(name));
+}
+
+function callsWithArity(code: string, re: RegExp, max: number, keep: (name: string) => boolean = () => true): string[] {
   const out = new Set<string>();
-  for (const m of code.matchAll(/(?<![.>]\s*)\b([A-Z_][A-Z0-9_]*[A-Z][A-Z0-9_]*)\s*\(/g)) {
-    if (out.size >= 5000) break;
+  for (const m of code.matchAll(re)) {
+    if (out.size >= max) break;
+    if (!keep(m[1])) continue;
     let depth = 0;
     let commas = 0;
     let empty = true;
-    let i = (m.index ?? 0) + m[0].length;
+    const from = (m.index ?? 0) + m[0].length;
+    let i = from;
     for (; i < code.length && i < (m.index ?? 0) + 4000; i++) {
       const ch = code[i];
       if (ch === "(" || ch === "[" || ch === "{") depth++;
@@ -77,7 +96,8 @@ export function parseMacroCalls(text: string): string[] {
       } else if (ch === "," && depth === 0) commas++;
       if (!/\s/.test(ch)) empty = false;
     }
-    if (i < code.length && code[i] === ")") out.add(`${m[1]}/${empty ? 0 : commas + 1}`);
+    // `foo(void)`: its own definition of a function without parameters
+    if (i < code.length && code[i] === ")") out.add(`${m[1]}/${empty || code.slice(from, i).trim() === "void" ? 0 : commas + 1}`);
   }
   return sortUnique(out);
 }
@@ -118,6 +138,11 @@ export function parseSourceIncludes(text: string): string[] {
   return sortUnique(out);
 }
 
+/** Every call of a module's sources with its argument counts, sorted and capped (what a footprint and a source scan keep). */
+export function sourceCalls(sources: readonly string[]): string[] {
+  return sortUnique(sources.flatMap(parseCalls)).slice(0, MAX_FOOTPRINT_HEADERS);
+}
+
 export function makeFootprint(parts: { nm: string[]; cmd: string[]; sources?: string[]; licences?: string[]; importedNamespaces?: string[] }): Footprint {
   const symbols = sortUnique(parts.nm.flatMap(parseNmUndefined)).slice(0, MAX_FOOTPRINT_SYMBOLS);
   const headers = sortUnique(parts.cmd.flatMap(parseCmdDeps)).slice(0, MAX_FOOTPRINT_HEADERS);
@@ -128,7 +153,7 @@ export function makeFootprint(parts: { nm: string[]; cmd: string[]; sources?: st
       ? {
           references: sortUnique(parts.sources.flatMap(parseSourceReferences)).slice(0, MAX_FOOTPRINT_REFERENCES),
           includes: sortUnique(parts.sources.flatMap(parseSourceIncludes)).slice(0, MAX_FOOTPRINT_HEADERS),
-          macroCalls: sortUnique(parts.sources.flatMap(parseMacroCalls)).slice(0, MAX_FOOTPRINT_HEADERS),
+          macroCalls: sourceCalls(parts.sources),
         }
       : {}),
     ...(parts.licences && parts.licences.length ? { licences: sortUnique(parts.licences.map((l) => l.trim()).filter(Boolean)) } : {}),

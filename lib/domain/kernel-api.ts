@@ -115,6 +115,7 @@ export function parseHeaderCallables(text: string): string[] {
     const params = m[2].trim();
     out.add(`${m[1]}/${params.includes("...") ? "*" : params === "" ? 0 : params.split(",").length}`);
   }
+  for (const f of parseHeaderPrototypes(code)) out.add(f);
   // typedef names too: a name a module uses that became (or stayed) a type is still there (u32 is
   // `#define u32 unsigned int` in 6.1's apicdef.h and only a typedef in 6.12)
   const typedefs = /\btypedef\s+[^;{}()]*?\b([A-Za-z_]\w*)\s*;|\btypedef\s+(?:struct|union|enum)\s*\w*\s*\{[^{}]*\}\s*([A-Za-z_]\w*)\s*;|\btypedef\s[^;{}]*?\(\s*\*\s*([A-Za-z_]\w*)\s*\)/g;
@@ -124,11 +125,68 @@ export function parseHeaderCallables(text: string): string[] {
   return [...out];
 }
 
-/** The names of parseHeaderCallables entries, and each macro's arities ("*": variadic). */
-export function splitCallables(entries: readonly string[]): { names: Set<string>; arities: Map<string, Set<string>> } {
+const NOT_A_RETURN_TYPE = new Set("return else case goto sizeof typeof __typeof__ do if while switch for defined".split(" "));
+
+/**
+ * The prototype index: every function the headers declare or define (`int kernel_bind(struct socket
+ * *sock, struct sockaddr *addr, int addrlen);`, static inlines too) with its number of parameters,
+ * as "kernel_bind(3)" ("(0)" for `(void)`, "(*)" variadic). A function whose arity changed breaks
+ * its callers while its name stays (hid_report_raw_event gained an argument; class_create lost its
+ * owner). A declaration is a lower-case name after a type (an identifier or `*`, not a keyword such
+ * as `return`), a parameter list, attributes at most, then `;` or `{`: calls inside inline bodies
+ * are preceded by `=`, `(`, `return`… and are not taken. Input without comments.
+ */
+export function parseHeaderPrototypes(code: string): string[] {
+  const out = new Set<string>();
+  const re = /([A-Za-z0-9_*])\s*\b([a-z_][A-Za-z0-9_]*)\s*\(/g;
+  for (const m of code.matchAll(re)) {
+    const start = (m.index ?? 0) + m[0].length;
+    // the word before the name: a type (or `*`), not a keyword nor a preprocessor line's own word
+    const before = /([A-Za-z0-9_]+|\*)\s*$/.exec(code.slice(Math.max(0, (m.index ?? 0) - 40), (m.index ?? 0) + 1));
+    if (!before || NOT_A_RETURN_TYPE.has(before[1])) continue;
+    const lineStart = code.lastIndexOf("\n", m.index ?? 0) + 1;
+    if (/^[ \t]*#/.test(code.slice(lineStart, m.index ?? 0))) continue;
+    let depth = 0;
+    let commas = 0;
+    let i = start;
+    let params = "";
+    for (; i < code.length && i < start + 2000; i++) {
+      const ch = code[i];
+      if (ch === "(") depth++;
+      else if (ch === ")") {
+        if (depth === 0) break;
+        depth--;
+      } else if (ch === "," && depth === 0) commas++;
+      else if (ch === ";" || ch === "{" || ch === "}") break;
+      params += ch;
+    }
+    if (code[i] !== ")") continue;
+    // after the list: attributes (`__must_check`, `__attribute__((x))`, `__acquires(l)`), then ; or {
+    const rest = /^\s*(?:(?:__[A-Za-z0-9_]+|asm|__asm__)\s*(?:\((?:[^()]|\([^()]*\))*\)\s*)?)*([;{])/.exec(code.slice(i + 1, i + 400));
+    if (!rest) continue;
+    const p = params.trim();
+    out.add(`${m[2]}(${p.includes("...") ? "*" : p === "" || p === "void" ? 0 : commas + 1})`);
+  }
+  return [...out];
+}
+
+/**
+ * The names of parseHeaderCallables entries, each macro's arities ("*": variadic), and each declared
+ * function's arities ("name(N)" entries, parseHeaderPrototypes: not names, since a function declared
+ * but not exported cannot be called from a module).
+ */
+export function splitCallables(entries: readonly string[]): { names: Set<string>; arities: Map<string, Set<string>>; functionArities: Map<string, Set<string>> } {
   const names = new Set<string>();
   const arities = new Map<string, Set<string>>();
+  const functionArities = new Map<string, Set<string>>();
   for (const e of entries) {
+    const f = /^([A-Za-z_]\w*)\((\d+|\*)\)$/.exec(e);
+    if (f) {
+      const set = functionArities.get(f[1]) ?? new Set<string>();
+      set.add(f[2]);
+      functionArities.set(f[1], set);
+      continue;
+    }
     const i = e.indexOf("/");
     if (i < 0) {
       names.add(e);
@@ -140,7 +198,7 @@ export function splitCallables(entries: readonly string[]): { names: Set<string>
     set.add(e.slice(i + 1));
     arities.set(name, set);
   }
-  return { names, arities };
+  return { names, arities, functionArities };
 }
 
 /** Sorted, de-duplicated include names. */

@@ -23,6 +23,8 @@ export const REASON_KINDS = [
   "header-removed",
   /** a macro its sources call with a number of arguments the target's macro no longer takes */
   "macro-arity",
+  /** a function its sources call with a number of arguments the target's prototype no longer takes (the prototype index) */
+  "call-arity",
   /** a name its sources use that the base exported or defined in its headers, and the target has nowhere (the compiler may have inlined it; or it sits in a branch not taken) */
   "reference-removed",
   /** a used symbol whose CRC (its prototype or a type it uses) changed: weak */
@@ -31,6 +33,8 @@ export const REASON_KINDS = [
   "removed-behind-version-check",
   /** moved to a namespace the base build did not import, but the sources do call MODULE_IMPORT_NS: an import behind a version check, weak */
   "namespace-behind-version-check",
+  /** removed or changed, but the module also built on another kernel that lacks it the same way: weak */
+  "built-without-it",
 ] as const;
 export type ReasonKind = (typeof REASON_KINDS)[number];
 
@@ -41,16 +45,20 @@ export const REASON_WEIGHT: Record<ReasonKind, "fail" | "weak-fail" | "weak-pass
   "symbol-namespace": "fail",
   "header-removed": "fail",
   "macro-arity": "weak-fail",
+  "call-arity": "weak-fail",
   "reference-removed": "weak-fail",
   "symbol-crc-changed": "weak-pass",
   "removed-behind-version-check": "weak-pass",
   "namespace-behind-version-check": "weak-pass",
+  "built-without-it": "weak-pass",
 };
 
 export interface PredictionReason {
   kind: ReasonKind;
   /** the symbol or header */
   name: string;
+  /** built-without-it: the kernel it built on without it */
+  on?: string;
 }
 
 export interface Prediction {
@@ -79,11 +87,13 @@ export interface ApiView {
   callables: ReadonlySet<string>;
   /** each function-like macro's arities ("*": variadic) */
   macroArities: ReadonlyMap<string, ReadonlySet<string>>;
+  /** each declared function's arities (the prototype index; empty for snapshots made before it) */
+  functionArities: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export function apiView(snapshot: { symbols: readonly ExportedSymbol[]; headers: readonly string[]; callables?: readonly string[] }): ApiView {
-  const { names, arities } = splitCallables(snapshot.callables ?? []);
-  return { symbols: new Map(snapshot.symbols.map((s) => [s.name, s])), headers: new Set(snapshot.headers), callables: names, macroArities: arities };
+  const { names, arities, functionArities } = splitCallables(snapshot.callables ?? []);
+  return { symbols: new Map(snapshot.symbols.map((s) => [s.name, s])), headers: new Set(snapshot.headers), callables: names, macroArities: arities, functionArities };
 }
 
 /** A name a module can call on this kernel: exported, or a macro or inline of its headers. */
@@ -96,16 +106,57 @@ const REASON_TEXT: Record<ReasonKind, (name: string) => string> = {
   "symbol-gpl-only": (n) => `${n} became GPL-only`,
   "symbol-namespace": (n) => `${n} moved to a namespace`,
   "header-removed": (n) => `${n} removed`,
-  "macro-arity": (n) => `${n.replace(/\/\d+$/, "")} takes other arguments`,
+  "macro-arity": (n) => `${n} takes other arguments`,
+  "call-arity": (n) => `${n} takes other arguments`,
   "reference-removed": (n) => `${n} removed`,
   "symbol-crc-changed": (n) => `${n} changed signature`,
   "removed-behind-version-check": (n) => `${n} removed`,
   "namespace-behind-version-check": (n) => `${n} moved to a namespace`,
+  "built-without-it": (n) => `${n} changed`,
 };
 
 export function describeReasons(reasons: readonly PredictionReason[], max = 2): string {
-  const shown = reasons.slice(0, max).map((r) => REASON_TEXT[r.kind](r.name));
+  const shown = reasons.slice(0, max).map((r) => REASON_TEXT[r.kind](r.name) + (r.on ? ` (it built without it on ${r.on})` : ""));
   return reasons.length > max ? `${shown.join(", ")} and ${reasons.length - max} more` : shown.join(", ");
+}
+
+/** Each called name's argument counts, from "name/N" entries. */
+function callArities(footprint: FootprintView): Map<string, Set<string>> {
+  const calls = new Map<string, Set<string>>();
+  for (const c of footprint.macroCalls ?? []) {
+    const i = c.lastIndexOf("/");
+    const set = calls.get(c.slice(0, i)) ?? new Set<string>();
+    set.add(c.slice(i + 1));
+    calls.set(c.slice(0, i), set);
+  }
+  return calls;
+}
+
+/** A name's arities on a kernel: as a function-like macro and as a declared function. */
+function arities(api: ApiView, name: string): Set<string> {
+  return new Set([...(api.macroArities.get(name) ?? []), ...(api.functionArities.get(name) ?? [])]);
+}
+
+const fitsOne = (counts: ReadonlySet<string>, declared: ReadonlySet<string>) => [...counts].some((k) => declared.has(k));
+
+/** Does this kernel lack what the reason says the target lacks? */
+function lacksLikeTarget(r: PredictionReason, api: ApiView, footprint: FootprintView): boolean {
+  switch (r.kind) {
+    case "symbol-removed":
+    case "reference-removed":
+      return !callable(api, r.name);
+    case "header-removed":
+      return !api.headers.has(r.name);
+    case "macro-arity":
+    case "call-arity": {
+      // no call form fits there either, or the name is not declared there at all: its calls sit in
+      // a branch that kernel did not compile (scap's __access_remote_vm/6, for kernels before 4.9)
+      const declared = arities(api, r.name);
+      return !declared.has("*") && !fitsOne(callArities(footprint).get(r.name) ?? new Set(), declared);
+    }
+    default:
+      return false;
+  }
 }
 
 const unknown = (summary: string): Prediction => ({ outcome: "unknown", strength: "weak", reasons: [], summary });
@@ -116,8 +167,17 @@ const unknown = (summary: string): Prediction => ({ outcome: "unknown", strength
  *   one exported by a sibling module, so it only counts as a weak fail)
  * @param baseIsNewer the footprint's kernel is newer than the target (no older one was recorded):
  *   a predicted failure is then unknown
+ * @param alsoBuiltOn a reason that another kernel the module built on shares (the name absent, the
+ *   header absent, no call form fitting) is no break: built-without-it, a weak pass
  */
-export function predictBuild(input: { footprint: FootprintView | null; base: ApiView | null; target: ApiView | null; baseIsNewer?: boolean }): Prediction {
+export function predictBuild(input: {
+  footprint: FootprintView | null;
+  base: ApiView | null;
+  target: ApiView | null;
+  baseIsNewer?: boolean;
+  /** the snapshots of the other kernels this module version built on (their footprints), target excluded */
+  alsoBuiltOn?: readonly { kernel: string; api: ApiView }[];
+}): Prediction {
   const { footprint, base, target } = input;
   if (!footprint) return unknown("no footprint: no passing build with footprint on another kernel");
   if (!target) return unknown("no API snapshot of the target kernel");
@@ -129,6 +189,9 @@ export function predictBuild(input: { footprint: FootprintView | null; base: Api
   // lacks) carry compatibility code chosen by kernel version: an export or name they used on the
   // base and the target removed is most likely behind an #if the target's build does not take.
   const knowsTarget = !!base && (footprint.references ?? []).some((n) => !callable(base, n) && callable(target, n));
+  // The same for headers: sources that include a header only the target has (linux/unaligned.h,
+  // 6.12) choose between it and the one it replaces (asm/unaligned.h) by kernel version.
+  const includesTarget = !!base && (footprint.includes ?? []).some((h) => !base.headers.has(h) && target.headers.has(h));
   // The base build imported namespaces its sources name in MODULE_IMPORT_NS calls; sources that
   // call it although the base .ko imports nothing of the target's namespace do so under a version check.
   const importsConditionally = (footprint.macroCalls ?? []).some((c) => c.startsWith("MODULE_IMPORT_NS/")) || (footprint.references ?? []).includes("MODULE_IMPORT_NS");
@@ -159,25 +222,34 @@ export function predictBuild(input: { footprint: FootprintView | null; base: Api
   if (base) {
     const read = new Set(footprint.headers);
     for (const h of footprint.includes ?? []) {
-      if (read.has(h) && base.headers.has(h) && !target.headers.has(h)) reasons.push({ kind: "header-removed", name: h });
+      if (read.has(h) && base.headers.has(h) && !target.headers.has(h)) reasons.push({ kind: includesTarget ? "removed-behind-version-check" : "header-removed", name: h });
     }
-    const calls = new Map<string, Set<string>>();
-    for (const c of footprint.macroCalls ?? []) {
-      const i = c.lastIndexOf("/");
-      const set = calls.get(c.slice(0, i)) ?? new Set<string>();
-      set.add(c.slice(i + 1));
-      calls.set(c.slice(0, i), set);
-    }
-    for (const [name, counts] of calls) {
+    for (const [name, counts] of callArities(footprint)) {
       const now = target.macroArities.get(name);
       const before = base.macroArities.get(name);
       // the module must have built with one of its call forms, and none of them fits the target
-      if (!now || now.has("*") || !before || before.has("*") || target.symbols.has(name)) continue;
-      if ([...counts].some((k) => before.has(k)) && ![...counts].some((k) => now.has(k))) reasons.push({ kind: "macro-arity", name });
+      if (now && !target.symbols.has(name)) {
+        if (!now.has("*") && before && !before.has("*") && fitsOne(counts, before) && !fitsOne(counts, now)) reasons.push({ kind: "macro-arity", name });
+        continue;
+      }
+      // a function (the prototype index): the same test on its declared arities, macros of the same name included
+      const nowF = arities(target, name);
+      const beforeF = arities(base, name);
+      if (nowF.size && !nowF.has("*") && beforeF.size && !beforeF.has("*") && target.functionArities.has(name) && fitsOne(counts, beforeF) && !fitsOne(counts, nowF)) {
+        reasons.push({ kind: "call-arity", name });
+      }
     }
     for (const name of footprint.references ?? []) {
       if (!used.has(name) && callable(base, name) && !callable(target, name)) reasons.push({ kind: knowsTarget ? "removed-behind-version-check" : "reference-removed", name });
     }
+  }
+
+  // The module also built on other kernels (their footprints): what it built without there does not
+  // break it here (a version check chose other API there; strlcpy behind `#if`, asm/unaligned.h)
+  for (let i = 0; i < reasons.length; i++) {
+    const r = reasons[i];
+    const other = (input.alsoBuiltOn ?? []).find((k) => lacksLikeTarget(r, k.api, footprint));
+    if (other && REASON_WEIGHT[r.kind] !== "weak-pass") reasons[i] = { kind: "built-without-it", name: r.name, on: other.kernel };
   }
 
   const order = (r: PredictionReason) => REASON_KINDS.indexOf(r.kind);
@@ -185,7 +257,7 @@ export function predictBuild(input: { footprint: FootprintView | null; base: Api
   const strongFails = reasons.filter((r) => REASON_WEIGHT[r.kind] === "fail");
   const weakFails = reasons.filter((r) => REASON_WEIGHT[r.kind] === "weak-fail");
   const crc = reasons.filter((r) => r.kind === "symbol-crc-changed");
-  const guarded = reasons.filter((r) => r.kind === "removed-behind-version-check" || r.kind === "namespace-behind-version-check");
+  const guarded = reasons.filter((r) => REASON_WEIGHT[r.kind] === "weak-pass" && r.kind !== "symbol-crc-changed");
   // Backwards (only a newer kernel's footprint): modules keep code for older kernels behind
   // version checks, so what the newer build used and the older kernel lacks says little.
   if (input.baseIsNewer && (strongFails.length || weakFails.length)) {

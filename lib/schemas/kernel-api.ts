@@ -89,7 +89,7 @@ export const predictionOutSchema = z.object({
   summary: z.string(),
   /** "likely broken (predicted: strlcpy removed)"; null for unknown */
   label: z.string().nullable(),
-  reasons: z.array(z.object({ kind: z.string(), name: z.string() })),
+  reasons: z.array(z.object({ kind: z.string(), name: z.string(), on: z.string().optional().describe("built-without-it: the kernel it built on without it") })),
   /** the kernel whose real build gave the footprint */
   footprintKernel: z.string().nullable(),
   predicted: z.literal(true),
@@ -104,7 +104,7 @@ export const predictResponseSchema = z.object({
   prediction: z.object({
     outcome: z.enum(["fail", "pass", "unknown"]),
     strength: z.enum(["strong", "weak"]),
-    reasons: z.array(z.object({ kind: z.string(), name: z.string() })),
+    reasons: z.array(z.object({ kind: z.string(), name: z.string(), on: z.string().optional().describe("built-without-it: the kernel it built on without it") })),
     summary: z.string(),
   }),
   predicted: z.literal(true).describe("always true: a prediction, never a build result"),

@@ -6,6 +6,7 @@ import { type IngestBody } from "../schemas/ingest";
 import { chunkBodies, parseIngestFile } from "../schemas/ingest-chunks";
 import { syntheticDemo } from "../synthetic/generate";
 import { importOpenzfsMeta } from "./import-openzfs-meta";
+import { loadSourceScanFiles } from "./footprints/load-source-scan-files";
 import { loadSnapshotFiles } from "./kernel-api/load-snapshot-files";
 import { recordResults } from "./record-results";
 
@@ -13,6 +14,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 export const DEMO_DIR = path.join(root, "data/demo");
 /** Kernel API snapshots written by `modcompat kernel-api export` (see README). */
 export const KERNEL_API_DIR = path.join(DEMO_DIR, "kernel-api");
+/** Source scans written by `modcompat footprints scan-sources --out` (see README). */
+export const SOURCE_SCAN_DIR = path.join(DEMO_DIR, "source-scans");
 /** Shared data beside the repository (never copied into it): OpenZFS's declared ranges per upstream tag. */
 export const OPENZFS_META_CSV = path.join(root, "../shared/data/openzfs-meta.csv");
 
@@ -70,5 +73,8 @@ export async function loadDemoIfEmpty(): Promise<{ file: string; results: number
   // Kernel API snapshots (compare, predictions): after the results, one file at a time.
   const snaps = await loadSnapshotFiles(KERNEL_API_DIR, "data/demo/kernel-api");
   if (snaps.files > 0) loaded.push(`data/demo/kernel-api/*.txt.gz (${snaps.files} kernel API snapshots, ${snaps.ms} ms)`);
+  // Source scans of the footprinted module versions' packages (modcompat footprints scan-sources).
+  const scans = await loadSourceScanFiles(SOURCE_SCAN_DIR);
+  if (scans.files > 0) loaded.push(`data/demo/source-scans/*.json (${scans.stored} source scans)`);
   return { file: loaded.join(", "), results };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { recordSourceScans } from "@/lib/services/footprints/record-source-scans";
 import { recordResults } from "@/lib/services/record-results";
 import { result, uniqueAbi, uniqueTag } from "./helpers";
 
@@ -31,5 +32,16 @@ describe("footprints are deleted with what they belong to", () => {
     await db().kernel.delete({ where: { version: k2 } });
     expect(await count()).toBe(1);
     expect(await db().footprint.findMany({ where: { moduleVersionId: { in: ids } }, select: { moduleVersionId: true } })).toEqual([{ moduleVersionId: versions[1].id }]);
+  });
+
+  it("deleting a module version deletes its source scan (migration 0010_source_scan)", async () => {
+    const tag = uniqueTag();
+    const mod = `scandel-${tag}`;
+    await recordResults({ run: { source: `scandel-${tag}`, id: "r1" }, results: [result({ module: mod, moduleVersion: "1.0", kernel: `6.1.0-${uniqueAbi()}-amd64`, footprint })] });
+    expect(await recordSourceScans([{ module: mod, version: "1.0", calls: ["kfree/1"], source: "dir:/src", sourceDigest: "a".repeat(64), files: 1 }])).toEqual({ stored: 1, unknownVersions: [] });
+    const mv = await db().moduleVersion.findFirstOrThrow({ where: { module: { slug: mod } } });
+    expect(await db().sourceScan.count({ where: { moduleVersionId: mv.id } })).toBe(1);
+    await db().moduleVersion.delete({ where: { id: mv.id } });
+    expect(await db().sourceScan.count({ where: { moduleVersionId: mv.id } })).toBe(0);
   });
 });

@@ -23,7 +23,7 @@ describe("the CLI loads commands lazily", () => {
     expect(commandOf(["node", "modcompat", "--help"])).toBeNull();
     expect(commandOf(["node", "modcompat", "chekc"])).toBeNull();
     const program = await buildProgram(["node", "modcompat", "--help"]);
-    expect(program.commands.map((c) => c.name()).sort()).toEqual(["build", "check", "db", "env", "import", "kernel-api", "plan", "predict", "regressions", "token", "webhook"]);
+    expect(program.commands.map((c) => c.name()).sort()).toEqual(["build", "check", "db", "env", "footprints", "import", "kernel-api", "plan", "predict", "regressions", "token", "webhook"]);
     expect([...loaded].sort()).toEqual(["prisma", "runner"]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isGplCompatible, makeFootprint, parseCmdDeps, parseMacroCalls, parseNmUndefined, parseSourceIncludes, parseSourceReferences } from "../../lib/domain/footprint";
+import { isGplCompatible, makeFootprint, parseCalls, parseCmdDeps, parseMacroCalls, parseNmUndefined, parseSourceIncludes, parseSourceReferences, sourceCalls } from "../../lib/domain/footprint";
 import { footprintSchema, resultSchema } from "../../lib/schemas/ingest";
 
 describe("footprint parsers", () => {
@@ -35,6 +35,17 @@ describe("footprint parsers", () => {
     ]);
   });
   it.each([
+    ["lower-case calls too, with nested arguments", "n = hid_report_raw_event(hdev, HID_INPUT_REPORT, buf, f(a, b), 0);", ["f/2", "hid_report_raw_event/5"]],
+    ["both arities of an #if on the kernel version", "#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)\nc = class_create(\"vpoll\");\n#else\nc = class_create(THIS_MODULE, \"vpoll\");\n#endif", ["KERNEL_VERSION/3", "class_create/1", "class_create/2"]],
+    ["not through a struct member, not keywords, not in comments or strings", "if (x) ops->probe(d); y.release(d); while (k(1)) return sizeof(int); /* gone(1, 2) */ s = \"fake(1)\";", ["k/1"]],
+    ["its own definitions, (void) as none", "static int my_init(void) { return helper(); }", ["helper/0", "my_init/0"]],
+  ] as const)("calls with their argument counts: %s", (_, src, want) => {
+    expect(parseCalls(src)).toEqual([...want]);
+  });
+  it("sourceCalls: every file's calls, sorted and de-duplicated", () => {
+    expect(sourceCalls(["strscpy(a, b, n);", "strscpy(c, d, m); DEFINE_SEMAPHORE(s, 1);"])).toEqual(["DEFINE_SEMAPHORE/2", "strscpy/3"]);
+  });
+  it.each([
     [["GPL"], true],
     [["Dual BSD/GPL", "GPL v2"], true],
     [["GPL", "Proprietary"], false],
@@ -46,6 +57,8 @@ describe("footprint parsers", () => {
   it("makeFootprint output passes the ingest schema; a footprint needs a passing result", () => {
     const f = makeFootprint({ nm: ["  U strlcpy"], cmd: ["/usr/src/linux-headers-x/include/linux/string.h"], sources: ["strlcpy(a);"], licences: ["GPL"], importedNamespaces: [] });
     expect(footprintSchema.parse(f)).toEqual(f);
+    // every call is kept with its argument count, not only upper-case macros
+    expect(f.macroCalls).toEqual(["strlcpy/1"]);
     const base = { module: "m", moduleVersion: "1.0", kernel: "6.1.0-56-amd64", arch: "x86_64", stage: "build", footprint: f };
     expect(resultSchema.safeParse({ ...base, status: "pass" }).success).toBe(true);
     expect(resultSchema.safeParse({ ...base, status: "fail" }).success).toBe(false);

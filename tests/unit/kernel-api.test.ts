@@ -10,7 +10,9 @@ import {
   encodeSymbols,
   normaliseHeaderPath,
   parseHeaderCallables,
+  parseHeaderPrototypes,
   parseModuleSymvers,
+  splitCallables,
   suggestedComparisons,
   type ExportedSymbol,
 } from "../../lib/domain/kernel-api";
@@ -75,7 +77,51 @@ describe("parseHeaderCallables", () => {
       "typedef struct spinlock {\n\tunion {\n\t\tstruct raw_spinlock rlock;\n\t};\n} spinlock_t;",
       "typedef int (*notifier_fn_t)(struct notifier_block *nb, unsigned long action, void *data);",
     ].join("\n");
-    expect(parseHeaderCallables(h).sort()).toEqual(["DEFINE_SEMAPHORE/2", "atomic_t", "kmalloc", "kmalloc_node", "no_llseek", "notifier_fn_t", "pr_info/*", "scnprintf_helper", "spinlock_t", "strlcpy_helper", "u32", "with_callback"]);
+    expect(parseHeaderCallables(h).sort()).toEqual([
+      "DEFINE_SEMAPHORE/2",
+      "atomic_t",
+      "kmalloc",
+      "kmalloc(2)",
+      "kmalloc_node",
+      "kmalloc_node(3)",
+      "no_llseek",
+      "notifier_fn_t",
+      "pr_info/*",
+      "scnprintf_helper",
+      "scnprintf_helper(*)",
+      "spinlock_t",
+      "strlcpy_helper",
+      "strlcpy_helper(2)",
+      "u32",
+      "with_callback",
+      "with_callback(2)",
+    ]);
+  });
+});
+
+describe("parseHeaderPrototypes (the prototype index)", () => {
+  const TABLE: [what: string, header: string, want: string[]][] = [
+    // 5.10.0-45's hid.h (a Debian stable backport added `bufsize`) and 6.12's device/class.h
+    ["an extern prototype over lines", "extern int hid_report_raw_event(struct hid_device *hid, enum hid_report_type type, u8 *data, u32 bufsize,\n\t\tu32 size, int interrupt);", ["hid_report_raw_event(6)"]],
+    ["a pointer return type and an attribute before the name", "struct class * __must_check class_create(const char *name);", ["class_create(1)"]],
+    ["attributes after the list", "int kernel_bind(struct socket *sock, struct sockaddr *addr, int addrlen) __attribute__((nonnull));", ["kernel_bind(3)"]],
+    ["(void) and an empty list take no argument", "void acpi_lid_notifier(void);\nint old_style();", ["acpi_lid_notifier(0)", "old_style(0)"]],
+    ["variadic", "__printf(1, 2) int printk(const char *fmt, ...);", ["printk(*)"]],
+    ["a function-pointer parameter counts once", "int register_cb(void (*fn)(int, int), void *data);", ["register_cb(2)"]],
+    ["a static inline with a lock annotation", "static inline void lock_it(spinlock_t *l) __acquires(l)\n{\n}", ["lock_it(1)"]],
+    // calls are not declarations: after `return`, `=`, `(`, on # lines, or through a struct member
+    ["calls in an inline body", "static inline int f(int a)\n{\n\tint x = g(a, 1);\n\tif (h(x)) k(x);\n\treturn m(a, x, 3);\n}", ["f(1)"]],
+    ["a macro body", "#define wrap(a, b) inner(a, b, 0)\n#define WRAP2(a) do { inner2(a); } while (0)", []],
+    ["function-pointer members", "struct ops {\n\tint (*probe)(struct device *dev);\n\tvoid (*remove)(struct device *dev);\n};", []],
+  ];
+  it.each(TABLE)("%s", (_, header, want) => {
+    expect(parseHeaderPrototypes(header).sort()).toEqual(want);
+  });
+  it("splitCallables keeps function arities apart from names and macro arities", () => {
+    const { names, arities, functionArities } = splitCallables(["DEFINE_SEMAPHORE/2", "kmalloc", "kmalloc(2)", "class_create(1)", "printk(*)"]);
+    expect([...names].sort()).toEqual(["DEFINE_SEMAPHORE", "kmalloc"]);
+    expect([...arities.keys()]).toEqual(["DEFINE_SEMAPHORE"]);
+    expect(Object.fromEntries([...functionArities].map(([k, v]) => [k, [...v]]))).toEqual({ kmalloc: ["2"], class_create: ["1"], printk: ["*"] });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ExportedSymbol } from "../../lib/domain/kernel-api";
-import { apiView, predictBuild, type FootprintView, type PredictedOutcome, type PredictionStrength, type ReasonKind } from "../../lib/domain/prediction";
+import { apiView, predictBuild, type ApiView, type FootprintView, type PredictedOutcome, type PredictionStrength, type ReasonKind } from "../../lib/domain/prediction";
 
 const sym = (name: string, over: Partial<ExportedSymbol> = {}): ExportedSymbol => ({ name, crc: "0x1", gplOnly: false, namespace: "", exporter: "vmlinux", ...over });
 // 6.1.0-56 → 6.12.107 in miniature, with the real kinds of change
@@ -42,6 +42,49 @@ const TABLE: [what: string, footprint: FootprintView | null, outcome: PredictedO
   ["a symbol moved to a namespace the base build did not import, but the sources call MODULE_IMPORT_NS", fp({ symbols: ["cxl_thing"], macroCalls: ["MODULE_IMPORT_NS/1"] }), "pass", "weak", ["namespace-behind-version-check"], /^cxl_thing moved to a namespace, likely behind a version check/],
   ["a removed header still counts beside the target's newer API", fp({ symbols: ["strlcpy"], references: ["strlcpy", "sized_strscpy"], headers: ["asm/unaligned.h"], includes: ["asm/unaligned.h"] }), "fail", "strong", ["header-removed", "removed-behind-version-check"], /^asm\/unaligned.h removed$/],
 ];
+
+// The prototype index (call-arity) in miniature: 5.10.0-44 → 5.10.0-45 (hid_report_raw_event gained
+// an argument in a Debian stable update), 6.1 → 6.12 (class_create lost its owner: a macro over
+// __class_create became a function), 6.12 → 7.2 (asm/unaligned.h went, linux/unaligned.h came in 6.12)
+const A_BASE = apiView({
+  symbols: [sym("hid_report_raw_event"), sym("strlcpy"), sym("__class_create")],
+  headers: ["asm/unaligned.h", "linux/module.h"],
+  callables: ["hid_report_raw_event(5)", "class_create/2", "strlcpy(3)", "printk(*)", "__access_remote_vm(6)"],
+});
+const A_TARGET = apiView({
+  symbols: [sym("hid_report_raw_event"), sym("class_create")],
+  headers: ["linux/unaligned.h", "linux/module.h"],
+  callables: ["hid_report_raw_event(6)", "class_create(1)", "printk(*)", "__access_remote_vm(5)"],
+});
+// another kernel the module built on, which lacks what the target lacks
+const BUILT_WITHOUT = apiView({ symbols: [sym("hid_report_raw_event")], headers: ["linux/module.h"], callables: ["hid_report_raw_event(6)", "class_create(1)"] });
+// a snapshot made before the prototype index: no function arities
+const A_TARGET_OLD = apiView({ symbols: [sym("hid_report_raw_event"), sym("class_create")], headers: ["linux/module.h"], callables: [] });
+const afp = (over: Partial<FootprintView> = {}): FootprintView => fp({ symbols: ["hid_report_raw_event"], ...over });
+
+const ARITY: [what: string, footprint: FootprintView, target: ApiView, also: ApiView | null, outcome: PredictedOutcome, kinds: ReasonKind[], summary: RegExp][] = [
+  ["a function it calls now takes another number of arguments (openrazer's hid_report_raw_event)", afp({ macroCalls: ["hid_report_raw_event/5"] }), A_TARGET, null, "fail", ["call-arity"], /^hid_report_raw_event takes other arguments$/],
+  ["a macro that became a function of other arity (vpoll's class_create)", afp({ macroCalls: ["class_create/2"] }), A_TARGET, null, "fail", ["call-arity"], /^class_create takes other arguments$/],
+  ["both arities called (#if on the kernel version)", afp({ macroCalls: ["hid_report_raw_event/5", "hid_report_raw_event/6"] }), A_TARGET, null, "pass", [], /nothing/],
+  ["an arity that did not fit the base either (not what it built with)", afp({ macroCalls: ["hid_report_raw_event/4"] }), A_TARGET, null, "pass", [], /nothing/],
+  ["a variadic function", afp({ macroCalls: ["printk/3"] }), A_TARGET, null, "pass", [], /nothing/],
+  ["a target snapshot without the prototype index", afp({ macroCalls: ["hid_report_raw_event/5"] }), A_TARGET_OLD, null, "pass", [], /nothing/],
+  ["it also built on a kernel that does not declare it at all (scap's __access_remote_vm/6, for kernels before 4.9)", afp({ macroCalls: ["__access_remote_vm/6"] }), A_TARGET, apiView({ symbols: [], headers: [], callables: [] }), "pass", ["built-without-it"], /^__access_remote_vm changed \(it built without it on other\), likely behind a version check/],
+  ["it also built on a kernel where its only call form does not fit either", afp({ macroCalls: ["hid_report_raw_event/5"] }), A_TARGET, BUILT_WITHOUT, "pass", ["built-without-it"], /^hid_report_raw_event changed \(it built without it on other\)/],
+  ["it also built on a kernel without the removed export", afp({ symbols: ["strlcpy"], references: ["strlcpy"] }), A_TARGET, BUILT_WITHOUT, "pass", ["built-without-it"], /^strlcpy changed \(it built without it on other\)/],
+  ["it also built on a kernel without the removed header", afp({ headers: ["asm/unaligned.h"], includes: ["asm/unaligned.h"] }), A_TARGET, BUILT_WITHOUT, "pass", ["built-without-it"], /asm\/unaligned.h changed/],
+  ["the other kernel has what the target lacks: the break stands", afp({ symbols: ["strlcpy"], references: ["strlcpy"] }), A_TARGET, A_BASE, "fail", ["symbol-removed"], /^strlcpy removed$/],
+  ["a removed header, and the sources include its replacement only the target has", afp({ headers: ["asm/unaligned.h"], includes: ["asm/unaligned.h", "linux/unaligned.h"] }), A_TARGET, null, "pass", ["removed-behind-version-check"], /^asm\/unaligned.h removed, likely behind a version check/],
+];
+
+describe("predictBuild: call arity (the prototype index) and the other kernels it built on", () => {
+  it.each(ARITY)("%s", (_, footprint, target, also, outcome, kinds, summary) => {
+    const p = predictBuild({ footprint, base: A_BASE, target, alsoBuiltOn: also ? [{ kernel: "other", api: also }] : [] });
+    expect(p.outcome).toBe(outcome);
+    expect(p.reasons.map((r) => r.kind)).toEqual(kinds);
+    expect(p.summary).toMatch(summary);
+  });
+});
 
 describe("predictBuild", () => {
   it.each(TABLE)("%s", (_, footprint, outcome, strength, kinds, summary) => {

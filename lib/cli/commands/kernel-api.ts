@@ -33,7 +33,7 @@ export function registerKernelApiCommands(program: Command): void {
         for (const job of jobs) {
           const r = await importKernelApi(job);
           console.log(
-            `${r.kernel}\t${r.symbols} symbols (${r.gplOnly} GPL-only, ${r.namespaced} namespaced)\t${r.headers} headers\t${r.callables} header names (macros, inlines, typedefs)\t` +
+            `${r.kernel}\t${r.symbols} symbols (${r.gplOnly} GPL-only, ${r.namespaced} namespaced)\t${r.headers} headers\t${r.callables} header names (macros, inlines, typedefs, prototypes)\t` +
               `${kib(r.storedBytes)} stored (${kib(r.plainBytes)} plain)\t${r.ms} ms${r.unchanged ? "\tunchanged" : ""}` +
               `${r.rejectedLines ? `\t${r.rejectedLines} unreadable Module.symvers lines` : ""}`,
           );

@@ -21,10 +21,18 @@ export async function loadFootprints(where: { moduleVersionIds?: number[] } = {}
   });
   const truncated = rows.length > MAX_FOOTPRINTS;
   const kept = rows.slice(0, MAX_FOOTPRINTS);
-  const [versions, kernels] = await Promise.all([
+  const versionIds = [...new Set(kept.map((r) => r.moduleVersionId))];
+  const [versions, kernels, scans] = await Promise.all([
     db().moduleVersion.findMany({ where: { id: { in: [...new Set(kept.map((r) => r.moduleVersionId))] } }, select: { id: true, version: true, module: { select: { slug: true } } } }),
     db().kernel.findMany({ where: { id: { in: [...new Set(kept.map((r) => r.kernelId))] } }, select: { id: true, version: true, sortKey: true } }),
+    db().sourceScan.findMany({ where: { moduleVersionId: { in: versionIds } }, select: { moduleVersionId: true, calls: true } }),
   ]);
+  // a source scan (modcompat footprints scan-sources) adds the calls of footprints recorded before every call was kept
+  const scanned = new Map(scans.map((x) => [x.moduleVersionId, x.calls]));
+  const calls = (r: { moduleVersionId: number; macroCalls: string[] }) => {
+    const extra = scanned.get(r.moduleVersionId);
+    return extra ? [...new Set([...r.macroCalls, ...extra])].sort() : r.macroCalls;
+  };
   const v = new Map(versions.map((x) => [x.id, x]));
   const k = new Map(kernels.map((x) => [x.id, x]));
   return {
@@ -40,7 +48,7 @@ export async function loadFootprints(where: { moduleVersionIds?: number[] } = {}
       headers: r.headers,
       references: r.references,
       includes: r.includes,
-      macroCalls: r.macroCalls,
+      macroCalls: calls(r),
       licences: r.licences,
       importedNamespaces: r.importedNamespaces,
     })),
