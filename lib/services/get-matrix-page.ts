@@ -103,7 +103,10 @@ export async function getMatrixPage(slug: string, query: MatrixQuery = {}): Prom
 export async function matrixPage(slug: string, all: MatrixPageView): Promise<MatrixPage> {
   const view: MatrixPageView = { ...all, versions: all.versions.filter((v) => v.hasResults) };
   const [marks, predictions] = await Promise.all([
-    declaredMismatchIndex(slug, { arch: view.query.arch, kernelIds: new Set(view.series.flatMap((s) => s.kernels.map((k) => k.id))) }),
+    // Marks need a declared range: most modules declare none, and then there is nothing to read.
+    view.versions.some((v) => v.declaredKernelMin || v.declaredKernelMax)
+      ? declaredMismatchIndex(slug, { arch: view.query.arch, kernelIds: new Set(view.series.flatMap((s) => s.kernels.map((k) => k.id))) })
+      : new Map<string, Disagreement>(),
     predictMatrixCells({
       module: slug,
       versions: view.versions,
