@@ -38,8 +38,8 @@ interface KeptColumns {
   row: Map<number, number>;
 }
 const KEPT_TTL_MS = 60_000;
-/** A 100-version × 400-kernel entry is a few MB. */
-const KEPT_MAX = 8;
+/** A 100-version × 400-kernel entry is about 2 MB. */
+const KEPT_MAX = 4;
 const kept = new Map<string, KeptColumns>();
 
 /** Forget what getMatrixPage keeps (benchmarks of the uncached path, tests). */
