@@ -108,6 +108,7 @@ async function main(): Promise<number> {
   const server = await startEmbeddedPostgres({ dir: path.join(parent, "data"), port, database: "bench", persistent: keep !== null });
   let httpServer: Server | null = null;
   let nextServer: { pid: number; origin: string; stop: () => void } | null = null;
+  let nextRssKept = 0;
   const raw = new pg.Pool({ connectionString: server.url, max: 2 });
   try {
     migrateDeploy(server.url);
@@ -318,6 +319,8 @@ async function main(): Promise<number> {
       // The page keeps its decoded columns per data stamp and filters (lib/services/get-matrix-page.ts,
       // at most 4 entries): `from=3.0` … `from=3.9` filter nothing here (every series is newer) but
       // are 10 different keys, so each of these renders reads and decodes the columns again.
+      // RSS first after the collapsed and expanded requests (as before there were kept columns), then after these.
+      nextRssKept = treeRssMb(nextServer.pid);
       let coldI = 0;
       const pageCold = await timeIt(() => get(`${pageUrl}?from=3.${coldI++ % 10}`), pageN);
       const pageBytes = await sizeOf(pageUrl);
@@ -443,7 +446,8 @@ async function main(): Promise<number> {
 
     if (nextServer) {
       const nextRss = treeRssMb(nextServer.pid);
-      row("RSS of the Next server after the page requests", `${nextRss.toFixed(0)} MB`, "next start, this database", "—", "≤ 300 MB", nextRss <= 300);
+      row("RSS of the Next server after the page requests", `${nextRssKept.toFixed(0)} MB`, "collapsed and expanded", "—", "≤ 300 MB", nextRssKept <= 300);
+      row("RSS of the Next server, also columns read anew", `${nextRss.toFixed(0)} MB`, "next start, this database", "—", "≤ 300 MB", nextRss <= 300);
     }
     const rss = process.memoryUsage().rss / 2 ** 20;
     row("RSS of the bench process (serves the routes)", `${rss.toFixed(0)} MB`, "the route handlers in-process", "—", "≤ 300 MB", rss <= 300);
