@@ -21,7 +21,8 @@ import type { MatrixVersion, MatrixView } from "./get-matrix";
  * full shape (foldKernelCells); `arch=` keeps one arch.
  *
  * Answers are kept per module and query while the data stamp (the highest Result id, as for the
- * check, lib/services/check/check-cache.ts) stays the same, for at most a minute.
+ * check, lib/services/check/check-cache.ts, with a digest of the module's version rows: see
+ * readMatrixColumns) stays the same, for at most a minute.
  */
 
 export interface CompactKernels {
@@ -138,8 +139,10 @@ export function tallyRow(cells: ReadonlyMap<number, number>, kernels: readonly {
 }
 
 /**
- * Reads a module's matrix columns: one statement for the module, the data stamp and (unless
- * `keptStamp` is still the data stamp, then "unchanged") its versions and version cell states, one
+ * Reads a module's matrix columns: one statement for the module, the data stamp (the highest
+ * Result id, and a digest of the module's row and version rows, which change without results:
+ * declared ranges, release dates) and (unless `keptStamp` is still the data stamp, then
+ * "unchanged") its versions and version cell states, one
  * for the kernels they name. Applies the query's filters (arch, distro, flavour/flavours, from, to)
  * like getMatrix.
  */
@@ -154,10 +157,12 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
     }
   >(
     `WITH m AS (SELECT id, slug, name, description, homepage FROM "Module" WHERE slug = $1::text),
-    stamp AS (SELECT coalesce(max(id), 0)::text AS v FROM "Result"),
+    allvs AS (SELECT v.id, v.version, v."sortKey", v."releasedAt", v."releasedAtSource", v."declaredKernelMin", v."declaredKernelMax"
+              FROM "ModuleVersion" v WHERE v."moduleId" = (SELECT id FROM m)),
+    stamp AS (SELECT (SELECT coalesce(max(id), 0) FROM "Result")::text || '.' ||
+                     md5((SELECT row_to_json(m)::text FROM m) || coalesce((SELECT string_agg(row_to_json(allvs)::text, ',' ORDER BY id) FROM allvs), '')) AS v),
     needed AS (SELECT $2::text IS DISTINCT FROM (SELECT v FROM stamp) AS yes),
-    vs AS (SELECT v.id, v.version, v."sortKey", v."releasedAt", v."releasedAtSource", v."declaredKernelMin", v."declaredKernelMax"
-           FROM "ModuleVersion" v WHERE v."moduleId" = (SELECT id FROM m) AND (SELECT yes FROM needed))
+    vs AS (SELECT * FROM allvs WHERE (SELECT yes FROM needed))
     SELECT (SELECT row_to_json(m) FROM m) AS module, (SELECT v FROM stamp) AS stamp,
       (SELECT json_agg(json_build_array(id, version, to_char("releasedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), "releasedAtSource", "declaredKernelMin", "declaredKernelMax")
               ORDER BY "sortKey" DESC) FROM vs) AS versions,

@@ -2,7 +2,7 @@ import type { Disagreement } from "../domain/declared-range";
 import { summariseCounts } from "../domain/matrix";
 import type { Status } from "../domain/status";
 import type { MatrixQuery } from "../schemas/query";
-import { countsOfTally, readMatrixColumns, statusOfHeld, tallyRow } from "./get-matrix-compact";
+import { countsOfTally, readMatrixColumns, statusOfHeld, tallyRow, type MatrixColumns } from "./get-matrix-compact";
 import { matrixKernel, type MatrixSeries, type MatrixVersion, type MatrixView } from "./get-matrix";
 import { declaredMismatchIndex } from "./history/declared-mismatches";
 import { predictMatrixCells, type CellPrediction } from "./predictions/predict-matrix-cells";
@@ -28,29 +28,69 @@ export interface MatrixPage {
   predictions: Map<string, CellPrediction>;
 }
 
+/** What getMatrixPage keeps per module and filters (not `expand`, `vstart`, `kstart`) for one data stamp. */
+interface KeptColumns {
+  at: number;
+  stamp: string;
+  cols: MatrixColumns;
+  /** per series (cols.series order): its kernels and its summary per version id */
+  series: { series: string; kernels: MatrixSeries["kernels"]; summary: MatrixSeries["summary"] }[];
+  row: Map<number, number>;
+}
+const KEPT_TTL_MS = 60_000;
+/** A 100-version × 400-kernel entry is about 2 MB. */
+const KEPT_MAX = 4;
+const kept = new Map<string, KeptColumns>();
+
+/** Forget what getMatrixPage keeps (benchmarks of the uncached path, tests). */
+export function forgetMatrixPageCache(): void {
+  kept.clear();
+}
+
 /**
  * The module page's matrix, from the compact columns (readMatrixColumns: VersionCellStates, one
  * short row per version × series) instead of every Cell row: series summaries tallied from the
  * decoded states, kernel rows for the series, cells looked up only for what is drawn.
  * tests/integration/matrix-page.test.ts proves it the same as the page built from getMatrix.
+ *
+ * The decoded columns and summaries are kept per module and filters while the data stamp
+ * (readMatrixColumns: the highest Result id and the module's version rows) stays the same, for at
+ * most a minute: expanding a series, paging the window or opening a cell reads no states again.
  */
 export async function getMatrixPage(slug: string, query: MatrixQuery = {}): Promise<MatrixPage> {
-  const cols = await readMatrixColumns(slug, query);
-  if (cols === "unchanged") throw new Error("readMatrixColumns without a kept stamp cannot be unchanged");
+  const key = JSON.stringify([slug, query.arch ?? null, query.distro ?? null, query.flavour ?? null, query.flavours ?? null, query.from ?? null, query.to ?? null]);
+  const before = kept.get(key);
+  const keptStamp = before && Date.now() - before.at < KEPT_TTL_MS ? before.stamp : null;
+  const read = await readMatrixColumns(slug, query, keptStamp);
+  let entry: KeptColumns;
+  if (read === "unchanged") entry = before!;
+  else {
+    entry = {
+      at: Date.now(),
+      stamp: read.stamp,
+      cols: read,
+      series: read.series.map((s) => ({
+        series: s.series,
+        kernels: s.kernels.map((k) => matrixKernel({ ...k, releasedAt: k.releasedAt ? new Date(k.releasedAt) : null })),
+        summary: Object.fromEntries(read.versions.map((v, vi) => [v.id, summariseCounts(countsOfTally(tallyRow(read.cells[vi], s.kernels)))])),
+      })),
+      row: new Map(read.versions.map((v, vi) => [v.id, vi])),
+    };
+    kept.delete(key);
+    kept.set(key, entry);
+    for (const k of kept.keys()) {
+      if (kept.size <= KEPT_MAX) break;
+      kept.delete(k);
+    }
+  }
+  const { cols, row } = entry;
   const expand = new Set(query.expand ?? []);
-  const series: MatrixSeries[] = cols.series.map((s) => ({
-    series: s.series,
-    expanded: expand.has(s.series),
-    kernels: s.kernels.map((k) => matrixKernel({ ...k, releasedAt: k.releasedAt ? new Date(k.releasedAt) : null })),
-    summary: Object.fromEntries(cols.versions.map((v, vi) => [v.id, summariseCounts(countsOfTally(tallyRow(cols.cells[vi], s.kernels)))])),
-  }));
-  const row = new Map(cols.versions.map((v, vi) => [v.id, vi]));
   return matrixPage(slug, {
     module: { slug: cols.module.slug, name: cols.module.name, description: cols.module.description, homepage: cols.module.homepage },
     query,
     options: cols.options,
     versions: cols.versions,
-    series,
+    series: entry.series.map((s) => ({ ...s, expanded: expand.has(s.series) })),
     statusAt: (versionId, kernelId) => {
       const vi = row.get(versionId);
       const held = vi === undefined ? undefined : cols.cells[vi].get(kernelId);
@@ -63,7 +103,10 @@ export async function getMatrixPage(slug: string, query: MatrixQuery = {}): Prom
 export async function matrixPage(slug: string, all: MatrixPageView): Promise<MatrixPage> {
   const view: MatrixPageView = { ...all, versions: all.versions.filter((v) => v.hasResults) };
   const [marks, predictions] = await Promise.all([
-    declaredMismatchIndex(slug, { arch: view.query.arch, kernelIds: new Set(view.series.flatMap((s) => s.kernels.map((k) => k.id))) }),
+    // Marks need a declared range: most modules declare none, and then there is nothing to read.
+    view.versions.some((v) => v.declaredKernelMin || v.declaredKernelMax)
+      ? declaredMismatchIndex(slug, { arch: view.query.arch, kernelIds: new Set(view.series.flatMap((s) => s.kernels.map((k) => k.id))) })
+      : new Map<string, Disagreement>(),
     predictMatrixCells({
       module: slug,
       versions: view.versions,

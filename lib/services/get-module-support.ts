@@ -1,4 +1,4 @@
-import { db } from "../db/client";
+import { db, pgRead } from "../db/client";
 import { compareKernels } from "../domain/kernel-version";
 import { upstreamOf } from "../domain/kernel-release";
 import { extractSignature, type Signature } from "../domain/signature";
@@ -22,7 +22,7 @@ const MAX_ERRORS = 12;
 
 /** A module's support state for its page, with the error lines that keep it behind (or orphaned). */
 export async function getModuleSupport(slug: string): Promise<ModuleSupportDetail> {
-  const mod = await db().module.findUnique({ where: { slug }, select: { id: true } });
+  const [mod] = await pgRead<{ id: number }>(`SELECT id FROM "Module" WHERE slug = $1`, [slug]);
   if (!mod) throw notFound(`module "${slug}"`);
   const support = (await loadModuleSupport([mod.id])).get(mod.id)!;
   if (support.failingSeries.length === 0 || support.version === null) return { support, errors: [] };

@@ -1,4 +1,4 @@
-import { db } from "../db/client";
+import { db, pgRead } from "../db/client";
 import { notFound } from "./errors";
 
 /** One module with its versions (newest first) and per-version cell counts. */
@@ -27,7 +27,8 @@ export async function getModule(slug: string) {
  * versions and no cell counts, which at 100 versions × 400 kernels means grouping 40,000 cells.
  */
 export async function getModuleHeader(slug: string): Promise<{ slug: string; name: string; homepage: string | null; description: string | null }> {
-  const mod = await db().module.findUnique({ where: { slug }, select: { slug: true, name: true, homepage: true, description: true } });
+  // node-pg straight (pgRead): every module page asks, and Prisma costs more Node CPU than the read.
+  const [mod] = await pgRead<{ slug: string; name: string; homepage: string | null; description: string | null }>(`SELECT slug, name, homepage, description FROM "Module" WHERE slug = $1`, [slug]);
   if (!mod) throw notFound(`module "${slug}"`);
   return mod;
 }

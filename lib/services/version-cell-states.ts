@@ -71,23 +71,33 @@ export interface StateEntry {
 }
 
 /**
- * Decode one row's text, keeping only `arch` when given. Throws on text that does not follow the
- * format (it is only ever written by refreshVersionCellStates, so that would be a bug).
+ * Visit each entry of one row's text, keeping only `arch` when given, without making an object per
+ * entry (the check decodes thousands per version). Throws on text that does not follow the format
+ * (it is only ever written by refreshVersionCellStates, so that would be a bug).
  */
-export function decodeVersionCellStates(text: string, arch: string | null = null): StateEntry[] {
-  const out: StateEntry[] = [];
-  if (text === "") return out;
+export function forEachVersionCellState(text: string, arch: string | null, visit: (kernelId: number, arch: string, status: Status) => void): void {
+  if (text === "") return;
   for (const group of text.split(",")) {
     const bar = group.indexOf("|");
     const groupArch = group.slice(0, bar);
     if (bar <= 0) throw new Error(`VersionCellStates: arch group without "arch|": ${group.slice(0, 40)}`);
     if (arch !== null && groupArch !== arch) continue;
-    for (const entry of group.slice(bar + 1).split(" ")) {
-      const status = STATUS_BY_LETTER.get(entry[entry.length - 1]);
-      const kernelId = Number(entry.slice(0, -1));
-      if (!status || !Number.isInteger(kernelId) || kernelId <= 0) throw new Error(`VersionCellStates: bad entry "${entry}" for ${groupArch}`);
-      out.push({ kernelId, arch: groupArch, status });
+    for (let start = bar + 1; ; ) {
+      let end = group.indexOf(" ", start);
+      if (end < 0) end = group.length;
+      const status = STATUS_BY_LETTER.get(group[end - 1]);
+      const kernelId = end - 1 > start ? Number(group.slice(start, end - 1)) : NaN;
+      if (!status || !Number.isInteger(kernelId) || kernelId <= 0) throw new Error(`VersionCellStates: bad entry "${group.slice(start, end)}" for ${groupArch}`);
+      visit(kernelId, groupArch, status);
+      if (end === group.length) break;
+      start = end + 1;
     }
   }
+}
+
+/** Decode one row's text into entries, keeping only `arch` when given (forEachVersionCellState). */
+export function decodeVersionCellStates(text: string, arch: string | null = null): StateEntry[] {
+  const out: StateEntry[] = [];
+  forEachVersionCellState(text, arch, (kernelId, groupArch, status) => out.push({ kernelId, arch: groupArch, status }));
   return out;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { pgRead } from "@/lib/db/client";
 import { getModuleSupport } from "@/lib/services/get-module-support";
+import { loadModuleSupport, MODULE_SUPPORT_SQL } from "@/lib/services/module-support";
 import { listModules } from "@/lib/services/list-modules";
 import { recordResults } from "@/lib/services/record-results";
 import { result, uniqueAbi, uniqueTag } from "./helpers";
@@ -47,3 +49,43 @@ describe("orphaned modules: the module list and page say so", () => {
     expect(m.support).toMatchObject({ state: "behind", lastKernel: K61, failingSeries: ["6.12"] });
   });
 });
+
+describe("the support state reads only the module's cells (issue 14)", () => {
+  it("finds each module's newest built version and its cells by index, never by scanning the Cell table", async () => {
+    // A module with 40 versions × 600 kernels (24,000 cells), so the Cell table is large enough
+    // for the planner to prefer hashing all of it, as it did at 10 M results on every module page.
+    const mod = `support-plan-${tag}`;
+    const planAbi = uniqueAbi();
+    const kernels = Array.from({ length: 600 }, (_, i) => `5.10.0-${planAbi + i}-amd64`);
+    await recordResults({ run: { source: `support-${tag}`, id: "3" }, results: kernels.map((kernel) => result({ module: mod, moduleVersion: "1.0", kernel })) });
+    const [{ id: moduleId }] = await pgRead<{ id: number }>(`SELECT id FROM "Module" WHERE slug = $1`, [mod]);
+    await pgRead(
+      `WITH v AS (
+         INSERT INTO "ModuleVersion" ("moduleId", version, "sortKey") SELECT $1, '0.' || i, '0000.' || lpad(i::text, 4, '0') FROM generate_series(1, 39) i RETURNING id)
+       INSERT INTO "Cell" ("moduleVersionId", "kernelId", arch, "moduleId", status, stages, "passCount", "failCount", "errorCount", "skipCount", "lastResultId", "lastResultAt")
+       SELECT v.id, c."kernelId", c.arch, c."moduleId", 'fail', c.stages, 0, 1, 0, 0, c."lastResultId", c."lastResultAt"
+       FROM v CROSS JOIN "Cell" c WHERE c."moduleId" = $1`,
+      [moduleId],
+    );
+    await pgRead(`ANALYZE "Cell"`, []);
+    await pgRead(`ANALYZE "ModuleVersion"`, []);
+
+    const support = (await loadModuleSupport([moduleId])).get(moduleId)!;
+    expect(support).toMatchObject({ version: "1.0", state: "current" });
+    const [{ "QUERY PLAN": plan }] = await pgRead<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${MODULE_SUPPORT_SQL}`, [[moduleId]]);
+    const scans: string[] = [];
+    const walk = (n: PlanNode) => {
+      if (n["Relation Name"] === "Cell") scans.push(n["Node Type"]);
+      for (const c of n.Plans ?? []) walk(c);
+    };
+    walk(plan[0].Plan);
+    expect(scans.length).toBeGreaterThan(0);
+    expect(scans).not.toContain("Seq Scan");
+  });
+});
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  Plans?: PlanNode[];
+}

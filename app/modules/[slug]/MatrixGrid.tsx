@@ -174,7 +174,7 @@ export function MatrixGrid(props: GridProps) {
                 const summary = (
                   <td key={s.series} className={`sum ${HEADLINE_LETTER[sum.headline]}`}>
                     {summaryText(sum)}
-                    <DeclaredMark kind={s.summaryMarks[row] ?? undefined} />
+                    {s.summaryMarks[row] && <DeclaredMark kind={s.summaryMarks[row]} />}
                   </td>
                 );
                 if (!s.expanded) return [summary];

@@ -56,6 +56,8 @@ export function matrixGridModel({ base, view, current, selected, marks, predicti
     else next.add(name);
     return hrefWith(base, current, { expand: [...next], cell: null, kstart: null });
   };
+  // Versions with a mark at all: the others' summaries need no lookup per kernel (100 × 400 of them).
+  const markedVersions = new Set([...(marks?.keys() ?? [])].map((k) => Number(k.slice(0, k.indexOf(":")))));
   const markList: GridProps["marks"] = [];
   const predictedList: GridProps["predicted"] = [];
   const props: GridProps = {
@@ -95,7 +97,7 @@ export function matrixGridModel({ base, view, current, selected, marks, predicti
             .join(""),
         ),
         // A summary's declared-range mark: the first marked kernel of the series on that row.
-        summaryMarks: versions.map((v) => s.kernels.map((k) => marks?.get(`${v.id}:${k.id}`)).find(Boolean) ?? null),
+        summaryMarks: versions.map((v) => (markedVersions.has(v.id) ? (s.kernels.map((k) => marks?.get(`${v.id}:${k.id}`)).find(Boolean) ?? null) : null)),
       };
     }),
     marks: markList,

@@ -1,9 +1,9 @@
 import { db, pgRead } from "../../db/client";
 import { parseKernelVersion, type KernelVersion } from "../../domain/kernel-version";
 import type { Status } from "../../domain/status";
-import { foldKernelCells, groupBy } from "../../domain/matrix";
+import { foldArches } from "../../domain/matrix";
 import type { KernelCell, VersionVerdict } from "../../domain/verdict";
-import { decodeVersionCellStates } from "../version-cell-states";
+import { forEachVersionCellState } from "../version-cell-states";
 import { cacheStamp, keptCells, keptModuleVersions, keptPassing, keptVerdict, rememberCells, rememberModuleVersions, syncStamp } from "./check-cache";
 
 /**
@@ -114,20 +114,30 @@ const ALL_ARCHES = "*";
 /**
  * Cells from VersionCellStates rows ([version id, text]), by version id. With one arch asked for,
  * a cell per kernel of that arch; otherwise one cell per kernel with its arches folded by the
- * matrix rule (foldKernelCells), which is all the verdict rules read of a cell known only by its state
+ * matrix rule (foldArches, the status foldKernelCells gives), which is all the verdict rules read of a cell known only by its state
  * (the evidence they cite is reloaded in full, loadCellDetails). Loads the kernels it meets.
  */
 async function bareCells(rows: [number, string][] | null, arch: string | null): Promise<Map<number, KernelCell[]>> {
-  const decoded = (rows ?? []).map(([mv, text]) => [mv, decodeVersionCellStates(text, arch)] as const);
+  // Per row, kernel id → status with the arches folded as they come (foldArches is the worst
+  // status, so folding pairwise is folding all): no object per entry, no grouping.
+  const decoded: [number, Map<number, Status>][] = [];
   const ids = new Set<number>();
-  for (const [, entries] of decoded) for (const e of entries) if (!kernelById.has(e.kernelId)) ids.add(e.kernelId);
+  for (const [mv, text] of rows ?? []) {
+    const byKernel = new Map<number, Status>();
+    forEachVersionCellState(text, arch, (kernelId, _arch, status) => {
+      const held = byKernel.get(kernelId);
+      byKernel.set(kernelId, held === undefined || held === status ? status : foldArches([held, status])!);
+    });
+    for (const id of byKernel.keys()) if (!kernelById.has(id)) ids.add(id);
+    decoded.push([mv, byKernel]);
+  }
   await ensureKernels(ids);
   const out = new Map<number, KernelCell[]>();
-  for (const [mv, entries] of decoded) {
-    const cellArch = arch === null ? ALL_ARCHES : intern(arch);
-    for (const [kernelId, group] of groupBy(entries, (e) => e.kernelId)) {
+  const cellArch = arch === null ? ALL_ARCHES : intern(arch);
+  for (const [mv, byKernel] of decoded) {
+    for (const [kernelId, status] of byKernel) {
       const raw = kernelById.get(kernelId);
-      if (raw !== undefined) addCell(out, mv, { kernel: parseKnownKernel(raw), arch: cellArch, status: foldKernelCells(group)!.status, errorLine: null, logUrl: null, lastResultAt: NO_DATE });
+      if (raw !== undefined) addCell(out, mv, { kernel: parseKnownKernel(raw), arch: cellArch, status, errorLine: null, logUrl: null, lastResultAt: NO_DATE });
     }
   }
   return out;
