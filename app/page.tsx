@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { upstreamNote } from "@/lib/domain/kernel-release";
-import { listModules, MODULE_LIST_MAX } from "@/lib/services/list-modules";
+import { countModules, listModules, MODULE_PAGE_SIZE } from "@/lib/services/list-modules";
 import { ApiChangeHeadline } from "./components/ApiChangeHeadline";
 import { DataSourceNote } from "./components/DataSourceNote";
 import { Headline } from "./components/Headline";
@@ -11,10 +11,16 @@ import { TableScroll } from "@/app/components/TableScroll";
 
 export const dynamic = "force-dynamic";
 
-export default async function Home({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
-  const { q } = await searchParams;
-  const rows = await listModules({ q, limit: MODULE_LIST_MAX + 1 });
-  const modules = rows.slice(0, MODULE_LIST_MAX);
+export default async function Home({ searchParams }: { searchParams: Promise<{ q?: string; page?: string }> }) {
+  const { q, page: pageParam } = await searchParams;
+  const total = await countModules(q);
+  const pages = Math.max(1, Math.ceil(total / MODULE_PAGE_SIZE));
+  const asked = pageParam === undefined ? 1 : /^\d{1,6}$/.test(pageParam) ? Number(pageParam) : NaN;
+  const badPage = !(asked >= 1 && asked <= pages);
+  const page = badPage ? 1 : asked;
+  const first = (page - 1) * MODULE_PAGE_SIZE;
+  const modules = await listModules({ q, limit: MODULE_PAGE_SIZE, offset: first });
+  const pageHref = (n: number) => `/?${new URLSearchParams({ ...(q ? { q } : {}), ...(n > 1 ? { page: String(n) } : {}) }).toString()}`;
   return (
     <div className="space-y-5">
       <div>
@@ -45,11 +51,12 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
           </Link>
         )}
       </form>
-      {rows.length > MODULE_LIST_MAX && (
+      {badPage && pageParam !== undefined && (
         <p role="status" className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">
-          Showing the first {MODULE_LIST_MAX} modules (alphabetical); search to narrow the list.
+          There is no page “{pageParam}” of this list (pages 1–{pages}); showing page 1.
         </p>
       )}
+      {total > MODULE_PAGE_SIZE && <ModulePager first={first} shown={modules.length} total={total} page={page} pages={pages} href={pageHref} />}
       {modules.length === 0 ? (
         <p className="rounded border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">
           {q ? (
@@ -109,7 +116,30 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
           </tbody>
         </table></TableScroll>
       )}
+      {total > MODULE_PAGE_SIZE && modules.length > 20 && <ModulePager first={first} shown={modules.length} total={total} page={page} pages={pages} href={pageHref} />}
       <DataSourceNote />
     </div>
+  );
+}
+
+/** "Modules 101–200 of 382 (alphabetical)" with links to the pages before and after. */
+function ModulePager(props: { first: number; shown: number; total: number; page: number; pages: number; href: (page: number) => string }) {
+  const { first, shown, total, page, pages, href } = props;
+  return (
+    <nav aria-label="Module list pages" className="flex flex-wrap items-center gap-3 text-sm text-slate-600">
+      <span>
+        Modules {first + 1}–{first + shown} of {total} (alphabetical){pages > 1 && <> · page {page} of {pages}</>}
+      </span>
+      {page > 1 && (
+        <Link href={href(page - 1)} className="text-emerald-800 underline" rel="prev">
+          ← Previous {MODULE_PAGE_SIZE}
+        </Link>
+      )}
+      {page < pages && (
+        <Link href={href(page + 1)} className="text-emerald-800 underline" rel="next">
+          Next {Math.min(MODULE_PAGE_SIZE, total - first - shown)} →
+        </Link>
+      )}
+    </nav>
   );
 }

@@ -26,12 +26,25 @@ export interface ModuleSummary {
  */
 export const MODULE_LIST_MAX = 500;
 
-/** The module list of the home page and GET /api/v1/modules; `limit` rows at most (slug order). */
-export async function listModules(opts: { q?: string; limit?: number } = {}): Promise<ModuleSummary[]> {
+/** Modules per page of the home page: a screen or two of rows; each row costs a few queries' worth of work. */
+export const MODULE_PAGE_SIZE = 100;
+
+function moduleWhere(q: string | undefined) {
+  return q ? { OR: [{ slug: { in: moduleSlugCandidates(q) } }, { slug: { contains: q, mode: "insensitive" as const } }, { name: { contains: q, mode: "insensitive" as const } }, { description: { contains: q, mode: "insensitive" as const } }] } : undefined;
+}
+
+/** How many modules the list (with the same `q`) holds. */
+export async function countModules(q?: string): Promise<number> {
+  return db().module.count({ where: moduleWhere(q?.trim()) });
+}
+
+/** The module list of the home page and GET /api/v1/modules; `limit` rows at most from `offset` (slug order). */
+export async function listModules(opts: { q?: string; limit?: number; offset?: number } = {}): Promise<ModuleSummary[]> {
   const q = opts.q?.trim();
   const modules = await db().module.findMany({
     take: opts.limit,
-    where: q ? { OR: [{ slug: { in: moduleSlugCandidates(q) } }, { slug: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }, { description: { contains: q, mode: "insensitive" } }] } : undefined,
+    skip: opts.offset,
+    where: moduleWhere(q),
     orderBy: { slug: "asc" },
     select: { id: true, slug: true, name: true, description: true, versions: { select: { id: true, version: true, sortKey: true } } },
   });

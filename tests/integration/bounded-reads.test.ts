@@ -3,7 +3,7 @@ import { GET as getMatrixRoute } from "@/app/api/v1/modules/[slug]/matrix/route"
 import { getMatrix, MATRIX_API_MAX_CELLS } from "@/lib/services/get-matrix";
 import { recordResults } from "@/lib/services/record-results";
 import { GET as listModulesRoute } from "@/app/api/v1/modules/route";
-import { listModules, MODULE_LIST_MAX } from "@/lib/services/list-modules";
+import { countModules, listModules, MODULE_LIST_MAX, MODULE_PAGE_SIZE } from "@/lib/services/list-modules";
 import { DATA_SOURCES_SHOWN, listDataSources } from "@/lib/services/data-sources";
 import { GET as listKernelsRoute } from "@/app/api/v1/kernels/route";
 import { GET as knownRoute } from "@/app/api/v1/results/known/route";
@@ -38,6 +38,10 @@ describe("the module list has a hard cap", () => {
     const abi = uniqueAbi();
     await recordResults(ingestBody(`list-${tag}`, "r1", ["a", "b", "c", "d"].map((x) => result({ module: `list-${x}-${tag}`, kernel: `6.1.0-${abi}-amd64` }))));
     expect(await listModules({ q: `-${tag}`, limit: 3 })).toHaveLength(3);
+    // the home page's pages: MODULE_PAGE_SIZE rows from an offset, and the count of all of them
+    expect((await listModules({ q: `-${tag}`, limit: 2, offset: 2 })).map((m) => m.slug)).toEqual([`list-c-${tag}`, `list-d-${tag}`]);
+    expect(await countModules(`-${tag}`)).toBe(4);
+    expect(MODULE_PAGE_SIZE).toBeLessThanOrEqual(MODULE_LIST_MAX);
     const all = await listModules({ q: `-${tag}` });
     expect(all.map((m) => m.newestPassingKernel)).toEqual(all.map(() => `6.1.0-${abi}-amd64`));
     const res = (await (await get(listModulesRoute, `/api/v1/modules?q=-${tag}`)).json()) as { modules: unknown[]; truncated?: boolean };

@@ -23,24 +23,33 @@ interface Entry<T> {
   value: T;
 }
 
-const state = {
-  stamp: null as string | null,
-  /** the results generation (results-listener.ts) at which the stamp was last read from the database */
-  confirmedAt: null as number | null,
-  cellCount: 0,
-  /** `${versionId}|${arch}` → every cell of the version (bare states, full on some series) */
-  cells: new Map<string, Entry<KernelCell[]>>(),
-  /** `${versionId}|${arch}` → the kernels on which the version passes */
-  passing: new Map<string, Entry<KernelVersion[]>>(),
-  /** `${versionId}|${arch}|${target}` → the verdict, alternatives included */
-  verdicts: new Map<string, Entry<VersionVerdict>>(),
-  /** module slug → its versions, as of the stamp */
-  moduleVersions: new Map<string, { id: number; version: string }[]>(),
-  /** kernel string → the Linux version reported for it (null: none); kernel metadata only arrives with results, so the stamp covers it */
-  upstream: new Map<string, Entry<string | null>>(),
-  /** request key (check-answer.ts) → the whole answer, serialised */
-  answers: new Map<string, Entry<string>>(),
-};
+function fresh() {
+  return {
+    stamp: null as string | null,
+    /** the results generation (results-listener.ts) at which the stamp was last read from the database */
+    confirmedAt: null as number | null,
+    cellCount: 0,
+    /** `${versionId}|${arch}` → every cell of the version (bare states, full on some series) */
+    cells: new Map<string, Entry<KernelCell[]>>(),
+    /** `${versionId}|${arch}` → the kernels on which the version passes */
+    passing: new Map<string, Entry<KernelVersion[]>>(),
+    /** `${versionId}|${arch}|${target}` → the verdict, alternatives included */
+    verdicts: new Map<string, Entry<VersionVerdict>>(),
+    /** module slug → its versions, as of the stamp */
+    moduleVersions: new Map<string, { id: number; version: string }[]>(),
+    /** kernel string → the Linux version reported for it (null: none); kernel metadata only arrives with results, so the stamp covers it */
+    upstream: new Map<string, Entry<string | null>>(),
+    /** request key (check-answer.ts) → the whole answer, serialised */
+    answers: new Map<string, Entry<string>>(),
+  };
+}
+
+/**
+ * One cache per process (globalThis), not per bundled copy of this file: Next bundles route
+ * handlers apart, and a copy per bundle would keep the same answers several times over.
+ */
+const g = globalThis as unknown as { __modcompatCheckCache?: ReturnType<typeof fresh> };
+const state = (g.__modcompatCheckCache ??= fresh());
 
 const key = (versionId: number, arch: string | null, target?: string) => `${versionId}|${arch ?? "*"}${target === undefined ? "" : `|${target}`}`;
 

@@ -4,7 +4,12 @@ import { DEFAULT_DATABASE_URL } from "../../db/client";
 /** The channel every ingest notifies when it commits (record-results.ts). */
 export const RESULTS_CHANNEL = "modcompat_results";
 
-const state = { client: null as pg.Client | null, ready: false, generation: 0, retryAt: 0 };
+/**
+ * One listener per process (globalThis): Next bundles the ingest route apart from the check, and
+ * the ingest's noteResultsChanged must move the generation the check reads, at once.
+ */
+const g = globalThis as unknown as { __modcompatResultsListener?: { client: pg.Client | null; ready: boolean; generation: number; retryAt: number } };
+const state = (g.__modcompatResultsListener ??= { client: null, ready: false, generation: 0, retryAt: 0 });
 
 /**
  * A number that changes whenever results may have changed: on every ingest committed by this
