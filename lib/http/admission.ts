@@ -1,6 +1,8 @@
 /**
- * Admission control of one server process (issue 11, capacity): at most `maxConcurrent` requests
- * are handed to Next at a time; the others wait in arrival order. A waiting request whose client
+ * Admission control of one server process (issue 11, capacity): at most `maxConcurrent` reads
+ * (GET, HEAD) and writeSlots(maxConcurrent) writes (POST and the rest: ingests) are handed to Next
+ * at a time; the others wait in arrival order, reads and writes in queues of their own, so an
+ * ingest never waits behind a backlog of page renders. A waiting request whose client
  * has gone is dropped before it costs anything, and one that comes to its turn while the server is
  * busy may be answered from the microcache that the requests before it filled. Past `maxQueue`
  * waiting requests the server answers 503 with Retry-After at once.
@@ -29,4 +31,9 @@ export function admissionConfig(env: NodeJS.ProcessEnv = process.env): Admission
     throw new Error(`invalid MODCOMPAT_CONCURRENCY "${text}": use <concurrent requests> or <concurrent>/<queue> (e.g. 8/1000), or off`);
   }
   return { maxConcurrent: Number(m[1]), maxQueue: m[2] === undefined ? ADMISSION_DEFAULTS.maxQueue : Number(m[2]) };
+}
+
+/** Writes in Next at once beside `maxConcurrent` reads: half as many, at least one. */
+export function writeSlots(maxConcurrent: number): number {
+  return Math.max(1, Math.ceil(maxConcurrent / 2));
 }

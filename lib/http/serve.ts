@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
-import { admissionConfig, QUEUE_FULL_RETRY_AFTER, type AdmissionConfig } from "./admission";
+import { admissionConfig, QUEUE_FULL_RETRY_AFTER, writeSlots, type AdmissionConfig } from "./admission";
 import { decide, microcacheConfig, microcacheKey, MicrocacheStore, storable, type MicrocacheConfig, type StoredAnswer } from "./microcache";
 
 /** Headers of a stored answer that belong to its connection, not to the answer. */
@@ -117,9 +117,17 @@ export function withMicrocache(
     res: ServerResponse;
     key: string | null;
   }
-  const queue: Waiting[] = [];
-  let queueHead = 0;
-  let running = 0;
+  /** Requests of one kind waiting in arrival order, and how many of them are in Next. */
+  interface Lane {
+    max: number | null;
+    queue: Waiting[];
+    head: number;
+    running: number;
+  }
+  const lane = (max: number | null): Lane => ({ max, queue: [], head: 0, running: 0 });
+  // Reads and writes queue apart: an ingest never waits behind a backlog of page renders.
+  const reads = lane(admission.maxConcurrent);
+  const writes = lane(admission.maxConcurrent === null ? null : writeSlots(admission.maxConcurrent));
   let dropped = 0;
   let refused = 0;
 
@@ -133,14 +141,16 @@ export function withMicrocache(
     return true;
   }
 
-  function start(w: Waiting): void {
-    running++;
+  const free = (l: Lane) => l.max === null || l.running < l.max;
+
+  function start(l: Lane, w: Waiting): void {
+    l.running++;
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      running--;
-      pump();
+      l.running--;
+      pump(l);
     };
     w.res.once("finish", release);
     w.res.once("close", release);
@@ -154,15 +164,15 @@ export function withMicrocache(
     return w.res.destroyed || w.req.socket.destroyed;
   }
 
-  function pump(): void {
-    while ((admission.maxConcurrent === null || running < admission.maxConcurrent) && queueHead < queue.length) {
-      const w = queue[queueHead++];
+  function pump(l: Lane): void {
+    while (free(l) && l.head < l.queue.length) {
+      const w = l.queue[l.head++];
       if (gone(w)) dropped++;
-      else if (!tryHit(w)) start(w);
+      else if (!tryHit(w)) start(l, w);
     }
-    if (queueHead > 1_024 && queueHead * 2 > queue.length) {
-      queue.splice(0, queueHead);
-      queueHead = 0;
+    if (l.head > 1_024 && l.head * 2 > l.queue.length) {
+      l.queue.splice(0, l.head);
+      l.head = 0;
     }
   }
 
@@ -177,19 +187,29 @@ export function withMicrocache(
       res.once("close", () => inFlight--);
       const w: Waiting = { req, res, key: config.busyAt === null ? null : microcacheKey({ method: req.method ?? "", url: req.url ?? "", headers: req.headers }) };
       if (tryHit(w)) return;
-      if (admission.maxConcurrent === null || running < admission.maxConcurrent) {
-        start(w);
+      const l = req.method === "GET" || req.method === "HEAD" ? reads : writes;
+      if (free(l)) {
+        start(l, w);
         return;
       }
-      if (queue.length - queueHead >= admission.maxQueue) {
+      if (l.queue.length - l.head >= admission.maxQueue) {
         refused++;
         res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": String(QUEUE_FULL_RETRY_AFTER), "cache-control": "no-store" });
         res.end(`503 Service Unavailable: the server is overloaded; retry in ${QUEUE_FULL_RETRY_AFTER} s\n`);
         return;
       }
-      queue.push(w);
+      l.queue.push(w);
     },
-    stats: () => ({ hits, renders, stored: store.size, storedBytes: store.storedBytes, running, waiting: queue.length - queueHead, dropped, refused }),
+    stats: () => ({
+      hits,
+      renders,
+      stored: store.size,
+      storedBytes: store.storedBytes,
+      running: reads.running + writes.running,
+      waiting: reads.queue.length - reads.head + (writes.queue.length - writes.head),
+      dropped,
+      refused,
+    }),
   };
 }
 

@@ -122,7 +122,7 @@ describe("parseSentHeaders", () => {
   });
 });
 
-describe("admission: one request in Next at a time, one waiting", () => {
+describe("admission: one read and one write in Next at a time, one of each waiting", () => {
   let started: string[] = [];
   let releaseSlow: () => void = () => {};
   const front = withMicrocache(
@@ -142,8 +142,8 @@ describe("admission: one request in Next at a time, one waiting", () => {
     port2 = (http2.address() as AddressInfo).port;
   });
   afterAll(() => new Promise<void>((r) => http2.close(() => r())));
-  const send = (path: string) => {
-    const req = httpRequest({ host: "127.0.0.1", port: port2, path, agent: false });
+  const send = (path: string, method = "GET") => {
+    const req = httpRequest({ host: "127.0.0.1", port: port2, path, method, agent: false });
     const answer = new Promise<{ status: number; body: string; retryAfter?: string }>((resolve, reject) => {
       req.on("response", (res) => {
         let body = "";
@@ -175,6 +175,20 @@ describe("admission: one request in Next at a time, one waiting", () => {
     expect((await waiting.answer).body).toBe("done /next");
     expect(started).toEqual(["/slow", "/next"]);
     expect(front.stats()).toMatchObject({ running: 0, waiting: 0, refused: 1 });
+  });
+
+  it("a write does not wait behind reads: it has slots of its own", async () => {
+    started = [];
+    const slow = send("/slow");
+    await until(() => started.length === 1);
+    const queuedRead = send("/read");
+    await until(() => front.stats().waiting === 1);
+    const write = await send("/ingest", "POST").answer;
+    expect(write.body).toBe("done /ingest");
+    expect(started).toEqual(["/slow", "/ingest"]);
+    releaseSlow();
+    await slow.answer;
+    expect((await queuedRead.answer).body).toBe("done /read");
   });
 
   it("a waiting request whose client left is dropped without reaching the handler", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decide, MICROCACHE_DEFAULTS, microcacheConfig, microcacheKey, MicrocacheStore, storable } from "@/lib/http/microcache";
 import { workerCount } from "@/lib/http/workers";
-import { admissionConfig } from "@/lib/http/admission";
+import { admissionConfig, writeSlots } from "@/lib/http/admission";
 import { ruleFor } from "@/lib/http/rate-limit";
 
 /** Issue 11 (capacity): the busy-server microcache's rules. */
@@ -132,4 +132,13 @@ describe("admission configuration", () => {
   it.each(["0", "many", "4/0", "4/x"])("MODCOMPAT_CONCURRENCY=%s is refused, naming the variable", (text) => {
     expect(() => admissionConfig(env({ MODCOMPAT_CONCURRENCY: text }))).toThrow(/MODCOMPAT_CONCURRENCY.*concurrent/);
   });
+});
+
+describe("writeSlots", () => {
+  it.each([
+    [1, 1],
+    [2, 1],
+    [8, 4],
+    [9, 5],
+  ])("%i reads at once → %i writes at once", (reads, writes) => expect(writeSlots(reads)).toBe(writes));
 });
