@@ -5,7 +5,6 @@
  * rate limits, compression) is Next's own.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import next from "next";
 import { admissionConfig, QUEUE_FULL_RETRY_AFTER, writeSlots, type AdmissionConfig } from "./admission";
 import { decide, microcacheConfig, microcacheKey, MicrocacheStore, storable, type MicrocacheConfig, type StoredAnswer } from "./microcache";
 
@@ -216,6 +215,9 @@ export function withMicrocache(
 /** Start Next's production server in this process, behind the microcache. */
 export async function startServer(opts: { dir: string; hostname: string; port: number }): Promise<void> {
   const config = microcacheConfig();
+  // loaded here, not at the top: Next's server installs require hooks (its own React) in the process,
+  // which the unit tests of withMicrocache must not get
+  const { default: next } = await import("next");
   const app = next({ dev: false, dir: opts.dir, hostname: opts.hostname, port: opts.port });
   const handler = app.getRequestHandler();
   await app.prepare();
