@@ -152,17 +152,22 @@ async function storeResults(body: IngestBody, opts: RecordOptions): Promise<Inge
       phases?.("run+results insert");
       const keys = new Map<string, CellKey>();
       for (const r of rows) keys.set(`${r.moduleVersionId}:${r.kernelId}:${r.arch}`, r);
-      const cellsUpdated = await recomputeCells(tx, [...keys.values()]);
+      const cells = await recomputeCells(tx, [...keys.values()], { runId: run.id });
+      const cellsUpdated = cells.written;
       phases?.("cells+states");
-      // Incidents live per module × arch × kernel line (lib/domain/regressions.ts): only the grids
-      // this body touched are detected again, from their own results (update-incidents.ts).
+      // Incidents live per module × arch × kernel line (lib/domain/regressions.ts) and are detected
+      // from the cells' summaries: only the grids holding a cell whose summary this body changed are
+      // detected again (a re-run that confirms what a cell said changes nothing), from their cells.
+      const moduleOfVersion = new Map<number, number>();
+      for (const r of body.results) moduleOfVersion.set(created.versionIds.get(`${r.module}@${r.moduleVersion}`)!, created.moduleIds.get(r.module)!);
+      const kernelOf = new Map([...created.kernelIds].map(([version, id]) => [id, version]));
       const grids = new Map<string, { moduleId: number; arch: string; line: string }>();
-      const lineOf = new Map<string, string>();
-      for (const r of body.results) {
-        const moduleId = created.moduleIds.get(r.module)!;
-        let line = lineOf.get(r.kernel);
-        if (line === undefined) lineOf.set(r.kernel, (line = kernelLine(r.kernel)));
-        grids.set(`${moduleId}|${r.arch}|${line}`, { moduleId, arch: r.arch, line });
+      const lineOf = new Map<number, string>();
+      for (const c of cells.changed) {
+        const moduleId = moduleOfVersion.get(c.moduleVersionId)!;
+        let line = lineOf.get(c.kernelId);
+        if (line === undefined) lineOf.set(c.kernelId, (line = kernelLine(kernelOf.get(c.kernelId)!)));
+        grids.set(`${moduleId}|${c.arch}|${line}`, { moduleId, arch: c.arch, line });
       }
       // A kernel newly dated moves the incidents of every module built on it, not only this body's.
       const redated = created.redatedKernelIds.length
