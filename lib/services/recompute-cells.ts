@@ -1,4 +1,5 @@
 import type { Tx } from "../db/client";
+import { Prisma } from "../generated/prisma/client";
 import { observeCell } from "../domain/regressions";
 import { foldCell, STAGES, type FoldedCell, type FoldInput, type Stage, type Status } from "../domain/status";
 import { refreshVersionCellStates } from "./version-cell-states";
@@ -132,14 +133,69 @@ export interface CellsUpdate {
  */
 export async function recomputeCells(tx: Tx, keys: readonly CellKey[], opts: { runId?: number } = {}): Promise<CellsUpdate> {
   if (keys.length === 0) return { written: 0, changed: [] };
-  const run = opts.runId ?? null;
-  const [out] = await tx.$queryRaw<{ written: number; changed: [number, number, string][]; replay: [number, number, string][] }[]>`
+  const source = Prisma.sql`
     WITH keys AS (
       SELECT DISTINCT mv, k, a FROM unnest(${keys.map((k) => k.moduleVersionId)}::int[], ${keys.map((k) => k.kernelId)}::int[], ${keys.map((k) => k.arch)}::text[]) AS u(mv, k, a)
     ), res AS (
       SELECT keys.mv, keys.k, keys.a, r.id, r."runId", r.stage, r.status, r."finishedAt", r."errorLine", r."logUrl"
       FROM keys JOIN "Result" r ON r."moduleVersionId" = keys.mv AND r."kernelId" = keys.k AND r.arch = keys.a
-    ), ranked AS (
+    )`;
+  return foldCells(tx, { source, keys, runId: opts.runId ?? null });
+}
+
+/** One row of `Result` as the ingest inserts it. */
+export interface ResultRow extends CellKey {
+  stage: string;
+  status: string;
+  durationMs: number | null;
+  logExcerpt: string | null;
+  logTruncated: boolean;
+  logUrl: string | null;
+  errorLine: string | null;
+  compiler: string | null;
+  finishedAt: Date;
+}
+
+/**
+ * The ingest's one statement for a run's results: insert them (one unnest, whatever the batch
+ * size) and fold their cells (recomputeCells), the new rows coming from the insert itself, so only
+ * cells that already existed read Result; no row is loaded into Node.
+ * Times travel as ISO text because Prisma keeps DateTime as UTC in `timestamp(3)`.
+ */
+export async function insertResultsAndFoldCells(tx: Tx, run: { runId: number; rows: readonly ResultRow[] }): Promise<CellsUpdate> {
+  const { rows, runId } = run;
+  if (rows.length === 0) return { written: 0, changed: [] };
+  const keys = [...new Map(rows.map((r) => [`${r.moduleVersionId}:${r.kernelId}:${r.arch}`, r])).values()];
+  const source = Prisma.sql`
+    WITH ins AS (
+      INSERT INTO "Result" ("runId","moduleVersionId","kernelId","arch","stage","status","durationMs","logExcerpt","logTruncated","logUrl","errorLine","compiler","finishedAt")
+      SELECT ${runId}::int, mv, k, a, st, s, d, le, lt, lu, el, co, (fa::timestamptz AT TIME ZONE 'UTC')::timestamp(3) FROM unnest(
+        ${rows.map((r) => r.moduleVersionId)}::int[], ${rows.map((r) => r.kernelId)}::int[], ${rows.map((r) => r.arch)}::text[],
+        ${rows.map((r) => r.stage)}::text[], ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.durationMs)}::int[],
+        ${rows.map((r) => r.logExcerpt)}::text[], ${rows.map((r) => r.logTruncated)}::boolean[], ${rows.map((r) => r.logUrl)}::text[],
+        ${rows.map((r) => r.errorLine)}::text[], ${rows.map((r) => r.compiler)}::text[], ${rows.map((r) => r.finishedAt.toISOString())}::text[])
+        AS u(mv, k, a, st, s, d, le, lt, lu, el, co, fa)
+      RETURNING "moduleVersionId" AS mv, "kernelId" AS k, arch AS a, id, "runId", stage, status, "finishedAt", "errorLine", "logUrl"
+    ), keys AS (
+      SELECT DISTINCT mv, k, a FROM ins
+    ), res AS (
+      -- The statement sees Result as it was before it: the new rows come from the insert, older
+      -- ones only for cells that exist (every stored result has its Cell row).
+      SELECT mv, k, a, id, "runId", stage, status, "finishedAt", "errorLine", "logUrl" FROM ins
+      UNION ALL
+      SELECT keys.mv, keys.k, keys.a, r.id, r."runId", r.stage, r.status, r."finishedAt", r."errorLine", r."logUrl"
+      FROM keys JOIN "Cell" c ON c."moduleVersionId" = keys.mv AND c."kernelId" = keys.k AND c.arch = keys.a
+      JOIN "Result" r ON r."moduleVersionId" = keys.mv AND r."kernelId" = keys.k AND r.arch = keys.a
+    )`;
+  return foldCells(tx, { source, keys, runId });
+}
+
+/** The fold statement over `source` (CTEs named keys and res), then replays and states rows. */
+async function foldCells(tx: Tx, opts: { source: Prisma.Sql; keys: readonly CellKey[]; runId: number | null }): Promise<CellsUpdate> {
+  const { source, keys } = opts;
+  const run = opts.runId;
+  const [out] = await tx.$queryRaw<{ written: number; changed: [number, number, string][]; replay: [number, number, string][] }[]>`
+    ${source}, ranked AS (
       -- per stage, the newest meaningful result (an error only when nothing else) is rn = 1
       SELECT mv, k, a, id, "runId", stage, status, "finishedAt", "errorLine", "logUrl",
              row_number() OVER (PARTITION BY mv, k, a, stage ORDER BY (status = 'error'), "finishedAt" DESC, id DESC) AS rn,

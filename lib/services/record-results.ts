@@ -4,7 +4,7 @@ import { db, type Tx } from "../db/client";
 import { extractErrorLine, excerptLog, normaliseErrorLine } from "../domain/error-line";
 import type { IngestBody, IngestResponse, KernelInfo } from "../schemas/ingest";
 import { AppError } from "./errors";
-import { recomputeCells, type CellKey } from "./recompute-cells";
+import { insertResultsAndFoldCells } from "./recompute-cells";
 import { kernelColumns, moduleVersionColumns } from "./stored-keys";
 import { kernelLine, parseKernelVersion } from "../domain/kernel-version";
 import { updateIncidents } from "./regressions/update-incidents";
@@ -137,24 +137,12 @@ async function storeResults(body: IngestBody, opts: RecordOptions): Promise<Inge
           finishedAt: toDate(r.finishedAt) ?? fallbackTime,
         };
       });
-      // One statement for the whole batch, whatever its size: unnest the columns (createMany splits
-      // a 5,000-result batch by the parameter limit and builds it row by row in the client runtime).
-      // Times travel as ISO text because Prisma keeps DateTime as UTC in `timestamp(3)`.
-      await tx.$executeRaw`
-        INSERT INTO "Result" ("runId","moduleVersionId","kernelId","arch","stage","status","durationMs","logExcerpt","logTruncated","logUrl","errorLine","compiler","finishedAt")
-        SELECT ${run.id}::int, mv, k, a, st, s, d, le, lt, lu, el, co, (fa::timestamptz AT TIME ZONE 'UTC')::timestamp(3) FROM unnest(
-          ${rows.map((r) => r.moduleVersionId)}::int[], ${rows.map((r) => r.kernelId)}::int[], ${rows.map((r) => r.arch)}::text[],
-          ${rows.map((r) => r.stage)}::text[], ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.durationMs)}::int[],
-          ${rows.map((r) => r.logExcerpt)}::text[], ${rows.map((r) => r.logTruncated)}::boolean[], ${rows.map((r) => r.logUrl)}::text[],
-          ${rows.map((r) => r.errorLine)}::text[], ${rows.map((r) => r.compiler)}::text[], ${rows.map((r) => r.finishedAt.toISOString())}::text[])
-          AS u(mv, k, a, st, s, d, le, lt, lu, el, co, fa)`;
       await recordFootprints(tx, { runId: run.id, results: body.results, versionIds: created.versionIds, kernelIds: created.kernelIds });
-      phases?.("run+results insert");
-      const keys = new Map<string, CellKey>();
-      for (const r of rows) keys.set(`${r.moduleVersionId}:${r.kernelId}:${r.arch}`, r);
-      const cells = await recomputeCells(tx, [...keys.values()], { runId: run.id });
+      phases?.("run+footprints");
+      // One statement inserts the results and folds their cells (recompute-cells.ts).
+      const cells = await insertResultsAndFoldCells(tx, { runId: run.id, rows });
       const cellsUpdated = cells.written;
-      phases?.("cells+states");
+      phases?.("results+cells+states");
       // Incidents live per module × arch × kernel line (lib/domain/regressions.ts) and are detected
       // from the cells' summaries: only the grids holding a cell whose summary this body changed are
       // detected again (a re-run that confirms what a cell said changes nothing), from their cells.
