@@ -11,7 +11,8 @@ export interface IncidentUpdate {
 }
 
 /**
- * Recompute the incidents of the given modules from all their results and store them: an incident
+ * Detect the incidents of the given modules (from all their results: the rebuild) or of the given
+ * grids (from their cells' summaries: the ingest) and store them: an incident
  * whose key is detected again keeps its row and id, and so does one detected again with a narrower
  * gap under a new key (incidentSuccessors); new ones are added, vanished ones deleted.
  * Called inside the ingest transaction (for the modules it touched) and by the full recompute, so
@@ -55,9 +56,10 @@ export interface IncidentGrid {
 }
 
 /**
- * Detect and store one module's incidents, all of them, or only those of `grids`: detection in one
- * arch × line grid reads nothing of another (detectIncidents), so the incidents of the other grids
- * stay as they are, and the result equals a whole-module update.
+ * Detect and store one module's incidents, all of them (from its results), or only those of `grids`
+ * (from their cells' summaries, load-detection-input.ts loadGridCells): detection in one arch × line
+ * grid reads nothing of another, so the incidents of the other grids stay as they are, and the
+ * result equals a whole-module update (tests/integration/ingest-scale-paths.test.ts).
  */
 async function updateModuleIncidents(tx: Tx, moduleId: number, grids?: readonly IncidentGrid[]) {
   const t0 = performance.now();
