@@ -166,6 +166,11 @@ describe("incremental detection on CI-shaped histories", () => {
             finishedAt: `2025-03-${String(day).padStart(2, "0")}T0${Math.floor(rnd() * 9)}:00:00Z`,
           });
         }
+        if (seed === 12 && b === 4) {
+          // Rows as migration 0010 leaves them: the summaries are computed from the results when read.
+          await db().$executeRaw`UPDATE "Cell" SET observed = false, "obsState" = NULL, "firstFailId" = NULL, "firstPassId" = NULL
+            WHERE "moduleId" = (SELECT id FROM "Module" WHERE slug = ${slug})`;
+        }
         await recordResults(ingestBody(`ci-${tag}`, `run-${seed}-${b}`, results));
         const incremental = await snapshot([slug]);
         await recomputeIncidents();
