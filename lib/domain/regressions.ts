@@ -173,7 +173,14 @@ export function observeCell(results: readonly ResultInput[]): CellHistory | null
 // ---------------------------------------------------------------------------------------------
 // Grids: one per arch × kernel line
 
-export interface LineGrid {
+/**
+ * What detection reads of a cell: its state and its first failing and first passing observations,
+ * a CellHistory without the list of observations. The ingest keeps it on each Cell row (Cell.obs*,
+ * lib/services/recompute-cells.ts), so detection reads one row per cell instead of its results.
+ */
+export type CellSummary = Pick<CellHistory, "version" | "kernel" | "arch" | "state" | "firstFail" | "firstPass">;
+
+export interface LineGrid<C extends CellSummary = CellHistory> {
   arch: string;
   line: string;
   /** kernel order */
@@ -181,14 +188,12 @@ export interface LineGrid {
   /** version order */
   versions: string[];
   /** version → kernel → cell */
-  cells: Map<string, Map<string, CellHistory>>;
+  cells: Map<string, Map<string, C>>;
 }
 
 export function buildLineGrids(results: readonly ResultInput[]): LineGrid[] {
-  const parsed = new Map<string, KernelVersion>();
   const byCell = new Map<string, ResultInput[]>();
   for (const r of results) {
-    if (!parsed.has(r.kernel)) parsed.set(r.kernel, parseKernelVersion(r.kernel));
     // NUL never occurs in stored text (PostgreSQL cannot hold it), so the key is unambiguous and
     // far cheaper than JSON for the tens of thousands of results of a grid (issue 14).
     const key = `${r.arch}\0${r.version}\0${r.kernel}`;
@@ -196,11 +201,22 @@ export function buildLineGrids(results: readonly ResultInput[]): LineGrid[] {
     if (list) list.push(r);
     else byCell.set(key, [r]);
   }
-  const grids = new Map<string, LineGrid>();
+  const cells: CellHistory[] = [];
   for (const rs of byCell.values()) {
     const cell = observeCell(rs);
-    if (!cell) continue;
-    const line = kernelLine(parsed.get(cell.kernel)!);
+    if (cell) cells.push(cell);
+  }
+  return gridsOfCells(cells);
+}
+
+/** The arch × line grids of some cells (at most one per version × kernel × arch), in arch, line order. */
+export function gridsOfCells<C extends CellSummary>(cells: readonly C[]): LineGrid<C>[] {
+  const parsed = new Map<string, KernelVersion>();
+  const grids = new Map<string, LineGrid<C>>();
+  for (const cell of cells) {
+    let kv = parsed.get(cell.kernel);
+    if (!kv) parsed.set(cell.kernel, (kv = parseKernelVersion(cell.kernel)));
+    const line = kernelLine(kv);
     const gridKey = `${cell.arch}|${line}`;
     let grid = grids.get(gridKey);
     if (!grid) {
@@ -226,7 +242,7 @@ export function buildLineGrids(results: readonly ResultInput[]): LineGrid[] {
 const cmpText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The verdict a cell contributes to detection: none for flaky or unknown cells. */
-export function gridVerdict(grid: LineGrid, version: string, kernel: string): Verdict | null {
+export function gridVerdict(grid: LineGrid<CellSummary>, version: string, kernel: string): Verdict | null {
   const cell = grid.cells.get(version)?.get(kernel);
   return cell && cell.state !== "flaky" ? cell.state : null;
 }
@@ -240,7 +256,7 @@ export interface KernelStep {
 }
 
 /** One version walked along its line's kernels, stepping over kernels without a verdict. */
-export function walkKernels(grid: LineGrid, version: string): KernelStep[] {
+export function walkKernels(grid: LineGrid<CellSummary>, version: string): KernelStep[] {
   const steps: KernelStep[] = [];
   let prev: { kernel: string; verdict: Verdict } | null = null;
   for (const kernel of grid.kernels) {
@@ -334,7 +350,7 @@ function groupSeeds(seeds: Seed[]): { k0: number; k1: number; seeds: Seed[] }[] 
 const ref = (o: Observation): ResultRef => ({ resultId: o.resultId, runId: o.runId, at: o.at });
 const later = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
 
-function detectInGrid(grid: LineGrid, releasedAt: ReadonlyMap<string, Date | null>, kernelReleasedAt: ReadonlyMap<string, Date | null>): DetectedIncident[] {
+function detectInGrid(grid: LineGrid<CellSummary>, releasedAt: ReadonlyMap<string, Date | null>, kernelReleasedAt: ReadonlyMap<string, Date | null>): DetectedIncident[] {
   const K = grid.kernels;
   const cell = (v: string, ki: number) => grid.cells.get(v)?.get(K[ki]);
   const verdict = (v: string, ki: number) => gridVerdict(grid, v, K[ki]);
@@ -365,8 +381,8 @@ function detectInGrid(grid: LineGrid, releasedAt: ReadonlyMap<string, Date | nul
     const seedCells = group.seeds.map((s) => cell(s.version, s.k1)!).sort((a, b) => byTime(a.firstFail!, b.firstFail!));
     const seedSymbols = new Set(seedCells.flatMap((c) => extractSignature(c.firstFail?.errorLine)?.symbol ?? []));
 
-    const affected: { version: string; cell: CellHistory }[] = [];
-    let fixed: { version: string; cell: CellHistory } | null = null;
+    const affected: { version: string; cell: CellSummary }[] = [];
+    let fixed: { version: string; cell: CellSummary } | null = null;
     let snapshot: { version: string; at: Date } | null = null;
     for (const v of grid.versions) {
       let probe: number | null = null;
@@ -447,12 +463,8 @@ function detectInGrid(grid: LineGrid, releasedAt: ReadonlyMap<string, Date | nul
  * last good one); the fix is the first newer release that passes there.
  */
 export function detectIncidents(input: { results: readonly ResultInput[]; versions?: readonly VersionInput[]; kernels?: readonly KernelDateInput[] }): Detection {
-  const releasedAt = new Map((input.versions ?? []).map((v) => [v.version, v.releasedAt]));
-  const kernelReleasedAt = new Map((input.kernels ?? []).map((k) => [k.version, k.releasedAt]));
   const grids = buildLineGrids(input.results);
-  const incidents = grids
-    .flatMap((g) => detectInGrid(g, releasedAt, kernelReleasedAt))
-    .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || cmpText(a.key, b.key));
+  const incidents = incidentsOfGrids(grids, input);
   const flaky: FlakyCell[] = grids.flatMap((g) =>
     [...g.cells.values()].flatMap((row) =>
       [...row.values()]
@@ -475,6 +487,23 @@ export function detectIncidents(input: { results: readonly ResultInput[]; versio
   return { incidents, flaky };
 }
 
+/**
+ * The incidents detectIncidents finds, from cell summaries instead of results (what the ingest
+ * keeps per cell): the same grids, the same rule. detectIncidents(results).incidents equals
+ * detectIncidentsInCells of the observeCell summaries of those results (tested).
+ */
+export function detectIncidentsInCells(input: { cells: readonly CellSummary[]; versions?: readonly VersionInput[]; kernels?: readonly KernelDateInput[] }): DetectedIncident[] {
+  return incidentsOfGrids(gridsOfCells(input.cells), input);
+}
+
+function incidentsOfGrids(grids: readonly LineGrid<CellSummary>[], input: { versions?: readonly VersionInput[]; kernels?: readonly KernelDateInput[] }): DetectedIncident[] {
+  const releasedAt = new Map((input.versions ?? []).map((v) => [v.version, v.releasedAt]));
+  const kernelReleasedAt = new Map((input.kernels ?? []).map((k) => [k.version, k.releasedAt]));
+  return grids
+    .flatMap((g) => detectInGrid(g, releasedAt, kernelReleasedAt))
+    .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || cmpText(a.key, b.key));
+}
+
 /** Age of an open incident, or its time to fix; null when unknown. */
 export function incidentDays(i: Pick<DetectedIncident, "status" | "openedAt" | "timeToFixDays">, now: Date): number | null {
   return i.status === "open" ? Math.max(0, (now.getTime() - i.openedAt.getTime()) / DAY_MS) : i.timeToFixDays;
@@ -491,7 +520,7 @@ export interface NeighbourRow {
  * bad kernel, with the state of the affected versions and of the fixing one.
  */
 export function incidentNeighbourhood(
-  grid: LineGrid,
+  grid: LineGrid<CellSummary>,
   incident: Pick<DetectedIncident, "lastGoodKernel" | "firstBadKernel" | "affectedVersions" | "fixedIn" | "fixedInKernel">,
   radius = 2,
 ): { kernels: string[]; rows: NeighbourRow[] } {

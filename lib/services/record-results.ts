@@ -4,7 +4,7 @@ import { db, type Tx } from "../db/client";
 import { extractErrorLine, excerptLog, normaliseErrorLine } from "../domain/error-line";
 import type { IngestBody, IngestResponse, KernelInfo } from "../schemas/ingest";
 import { AppError } from "./errors";
-import { recomputeCells, type CellKey } from "./recompute-cells";
+import { insertResultsAndFoldCells } from "./recompute-cells";
 import { kernelColumns, moduleVersionColumns } from "./stored-keys";
 import { kernelLine, parseKernelVersion } from "../domain/kernel-version";
 import { updateIncidents } from "./regressions/update-incidents";
@@ -137,32 +137,25 @@ async function storeResults(body: IngestBody, opts: RecordOptions): Promise<Inge
           finishedAt: toDate(r.finishedAt) ?? fallbackTime,
         };
       });
-      // One statement for the whole batch, whatever its size: unnest the columns (createMany splits
-      // a 5,000-result batch by the parameter limit and builds it row by row in the client runtime).
-      // Times travel as ISO text because Prisma keeps DateTime as UTC in `timestamp(3)`.
-      await tx.$executeRaw`
-        INSERT INTO "Result" ("runId","moduleVersionId","kernelId","arch","stage","status","durationMs","logExcerpt","logTruncated","logUrl","errorLine","compiler","finishedAt")
-        SELECT ${run.id}::int, mv, k, a, st, s, d, le, lt, lu, el, co, (fa::timestamptz AT TIME ZONE 'UTC')::timestamp(3) FROM unnest(
-          ${rows.map((r) => r.moduleVersionId)}::int[], ${rows.map((r) => r.kernelId)}::int[], ${rows.map((r) => r.arch)}::text[],
-          ${rows.map((r) => r.stage)}::text[], ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.durationMs)}::int[],
-          ${rows.map((r) => r.logExcerpt)}::text[], ${rows.map((r) => r.logTruncated)}::boolean[], ${rows.map((r) => r.logUrl)}::text[],
-          ${rows.map((r) => r.errorLine)}::text[], ${rows.map((r) => r.compiler)}::text[], ${rows.map((r) => r.finishedAt.toISOString())}::text[])
-          AS u(mv, k, a, st, s, d, le, lt, lu, el, co, fa)`;
       await recordFootprints(tx, { runId: run.id, results: body.results, versionIds: created.versionIds, kernelIds: created.kernelIds });
-      phases?.("run+results insert");
-      const keys = new Map<string, CellKey>();
-      for (const r of rows) keys.set(`${r.moduleVersionId}:${r.kernelId}:${r.arch}`, r);
-      const cellsUpdated = await recomputeCells(tx, [...keys.values()]);
-      phases?.("cells+states");
-      // Incidents live per module × arch × kernel line (lib/domain/regressions.ts): only the grids
-      // this body touched are detected again, from their own results (update-incidents.ts).
+      phases?.("run+footprints");
+      // One statement inserts the results and folds their cells (recompute-cells.ts).
+      const cells = await insertResultsAndFoldCells(tx, { runId: run.id, rows });
+      const cellsUpdated = cells.written;
+      phases?.("results+cells+states");
+      // Incidents live per module × arch × kernel line (lib/domain/regressions.ts) and are detected
+      // from the cells' summaries: only the grids holding a cell whose summary this body changed are
+      // detected again (a re-run that confirms what a cell said changes nothing), from their cells.
+      const moduleOfVersion = new Map<number, number>();
+      for (const r of body.results) moduleOfVersion.set(created.versionIds.get(`${r.module}@${r.moduleVersion}`)!, created.moduleIds.get(r.module)!);
+      const kernelOf = new Map([...created.kernelIds].map(([version, id]) => [id, version]));
       const grids = new Map<string, { moduleId: number; arch: string; line: string }>();
-      const lineOf = new Map<string, string>();
-      for (const r of body.results) {
-        const moduleId = created.moduleIds.get(r.module)!;
-        let line = lineOf.get(r.kernel);
-        if (line === undefined) lineOf.set(r.kernel, (line = kernelLine(r.kernel)));
-        grids.set(`${moduleId}|${r.arch}|${line}`, { moduleId, arch: r.arch, line });
+      const lineOf = new Map<number, string>();
+      for (const c of cells.changed) {
+        const moduleId = moduleOfVersion.get(c.moduleVersionId)!;
+        let line = lineOf.get(c.kernelId);
+        if (line === undefined) lineOf.set(c.kernelId, (line = kernelLine(kernelOf.get(c.kernelId)!)));
+        grids.set(`${moduleId}|${c.arch}|${line}`, { moduleId, arch: c.arch, line });
       }
       // A kernel newly dated moves the incidents of every module built on it, not only this body's.
       const redated = created.redatedKernelIds.length

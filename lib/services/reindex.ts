@@ -78,7 +78,10 @@ const versionDifferences = async (tx: Pick<Tx, "moduleVersion">) =>
   );
 
 const cellId = (c: CellKey) => `${c.moduleVersionId}:${c.kernelId}:${c.arch}`;
-const CELL_COLUMNS = ["moduleId", "status", "stages", "passCount", "failCount", "errorCount", "skipCount", "lastResultId", "lastResultAt", "errorLine", "logUrl"] as const;
+const CELL_COLUMNS = [
+  "moduleId", "status", "stages", "passCount", "failCount", "errorCount", "skipCount", "lastResultId", "lastResultAt", "errorLine", "logUrl",
+  "observed", "obsState", "firstFailId", "firstFailRunId", "firstFailAt", "firstFailError", "firstPassId", "firstPassRunId", "firstPassAt",
+] as const;
 
 /** One module's cells: what foldCell makes of its results against what Cell holds. */
 async function cellDifferences(tx: Pick<Tx, "result" | "moduleVersion" | "cell">, moduleId: number): Promise<{ diffs: Difference[]; keys: CellKey[]; extra: CellKey[] }> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isSeries, kernelLine, parseKernelVersion } from "../../lib/domain/kernel-version";
 import { foldKernelCells, groupBy } from "../../lib/domain/matrix";
-import { detectIncidents, observeCell, verdictChanges, type ResultInput } from "../../lib/domain/regressions";
+import { detectIncidents, detectIncidentsInCells, observeCell, verdictChanges, type CellHistory, type ResultInput } from "../../lib/domain/regressions";
 import { foldCell, STAGES, STATUSES, type Stage, type Status } from "../../lib/domain/status";
 import { foldByKernel, judgeVersion, passingKernels, type KernelCell } from "../../lib/domain/verdict";
 import { matrixQuerySchema } from "../../lib/schemas/query";
@@ -104,6 +104,49 @@ describe("kernel line: the check's 'failing since' is the first bad kernel of th
       }
     }
     expect(compared).toBeGreaterThan(200);
+  });
+});
+
+describe("detection from cell summaries (what the ingest keeps per cell) equals detection from results", () => {
+  it("on 300 generated module histories: several versions, lines, arches, runs, stages and dates", () => {
+    const versions = ["0.9", "1.0", "1.1", "2.0", "2.1-rc1", "2.1"];
+    let incidents = 0;
+    for (let n = 0; n < 300; n++) {
+      const results: ResultInput[] = [];
+      const breakAt = Math.floor(rnd() * KERNELS.length);
+      const fixedFrom = Math.floor(rnd() * versions.length);
+      for (let i = 0, count = 20 + Math.floor(rnd() * 120); i < count; i++) {
+        const v = Math.floor(rnd() * versions.length);
+        const k = Math.floor(rnd() * KERNELS.length);
+        const broken = k >= breakAt && v < fixedFrom;
+        const x = rnd();
+        const status: Status = x < 0.08 ? pick(["error", "skip"] as const) : x < 0.16 ? (broken ? "pass" : "fail") : broken ? "fail" : "pass";
+        results.push({
+          id: i + 1,
+          runId: 1 + Math.floor(rnd() * 6),
+          version: versions[v],
+          kernel: KERNELS[k],
+          arch: pick(ARCHES.slice(0, 2)),
+          stage: pick(STAGES),
+          status,
+          finishedAt: new Date(Date.UTC(2026, 0, 1 + Math.floor(rnd() * 30))),
+          errorLine: status === "fail" ? pick(["implicit declaration of function 'strlcpy'", "'struct block_device' has no member named 'bd_inode'"]) : null,
+        });
+      }
+      const kernels = KERNELS.map((version) => ({ version, releasedAt: rnd() < 0.5 ? new Date(Date.UTC(2025, 0, 1 + Math.floor(rnd() * 300))) : null }));
+      const dated = versions.map((version) => ({ version, releasedAt: rnd() < 0.5 ? new Date(Date.UTC(2025, 6, 1 + Math.floor(rnd() * 300))) : null }));
+      const cells = new Map<string, ResultInput[]>();
+      for (const r of results) cells.set(`${r.arch} ${r.version} ${r.kernel}`, [...(cells.get(`${r.arch} ${r.version} ${r.kernel}`) ?? []), r]);
+      // Only what Cell keeps: no list of observations.
+      const summaries = [...cells.values()].flatMap((rs) => {
+        const c = observeCell(rs);
+        return c ? [{ version: c.version, kernel: c.kernel, arch: c.arch, state: c.state, firstFail: c.firstFail, firstPass: c.firstPass } satisfies Omit<CellHistory, "observations">] : [];
+      });
+      const expected = detectIncidents({ results, versions: dated, kernels }).incidents;
+      expect(detectIncidentsInCells({ cells: summaries, versions: dated, kernels })).toEqual(expected);
+      incidents += expected.length;
+    }
+    expect(incidents).toBeGreaterThan(150);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Tx } from "../../db/client";
 import { kernelLine } from "../../domain/kernel-version";
-import type { KernelDateInput, ResultInput, VersionInput } from "../../domain/regressions";
+import type { CellState, CellSummary, KernelDateInput, ResultInput, VersionInput } from "../../domain/regressions";
+import { replayCellObservations } from "../recompute-cells";
 import type { Stage, Status } from "../../domain/status";
 
 type Reader = Pick<Tx, "result" | "moduleVersion" | "kernel">;
@@ -72,46 +73,86 @@ async function detectionInput(tx: Pick<Tx, "kernel">, versions: readonly Version
   };
 }
 
+/** Detection input from the cells' stored summaries (Cell.obs*), for detectIncidentsInCells. */
+export interface CellDetectionInput {
+  cells: CellSummary[];
+  versions: VersionInput[];
+  kernels: KernelDateInput[];
+  versionIds: Map<string, number>;
+  kernelIds: Map<string, number>;
+}
+
+type PackedCell = [number, number, string, string | null, number | null, number | null, number | null, string | null, number | null, number | null, number | null, boolean];
+
 /**
- * Detection input of some grids of one module (arch × kernel line, lib/domain/regressions.ts): the
- * results of the module's versions on the kernels of those lines only, read by the Result
- * (moduleVersionId, kernelId, arch) index. Detection in one grid reads nothing of another, so this
- * is the input detectIncidents needs for those grids' incidents, and the ingest uses it for the
- * grids a batch touched instead of the module's whole history (issue 14). The kernels of a line are
- * found from the module's Cell rows (one per cell, not per result). (`error` results stay in: they
- * decide no verdict, but a run's earliest result orders the runs of a cell, observeCell.)
+ * Detection input of some grids of one module (arch × kernel line, lib/domain/regressions.ts),
+ * from the summaries the ingest keeps on each Cell (recompute-cells.ts): one row per cell, none
+ * per result, so a grid costs the same however often its cells were built (issue 14). Detection in
+ * one grid reads nothing of another, so this is all detectIncidentsInCells needs for those grids'
+ * incidents. Cells still unobserved (rows from before migration 0011) are replayed from their
+ * results first, once.
  */
-export async function loadGridDetectionInput(tx: Tx, moduleId: number, grids: readonly { arch: string; line: string }[]): Promise<DetectionInput> {
-  const versions = await tx.moduleVersion.findMany({ where: { moduleId }, select: { id: true, version: true, releasedAt: true } });
+export async function loadGridCells(tx: Tx, moduleId: number, grids: readonly { arch: string; line: string }[]): Promise<CellDetectionInput> {
   const arches = [...new Set(grids.map((g) => g.arch))];
-  const cellKernels = await tx.$queryRaw<{ id: number; version: string; arch: string }[]>`
-    SELECT DISTINCT c."kernelId" AS id, k.version, c.arch FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId"
-    WHERE c."moduleId" = ${moduleId} AND c.arch = ANY(${arches}::text[])`;
+  const read = async (): Promise<PackedCell[]> => {
+    // One text for all rows, split here (half the time of one JSON array per cell; 100,000
+    // cells a grid at 10 M results), and the error lines, which may hold any character, as one
+    // JSON array in the same order (both aggregates read the same rows in the same order). Times
+    // as epoch milliseconds: the columns are UTC `timestamp(3)`, read here without any zone.
+    const [packed] = await tx.$queryRaw<{ rows: string | null; errors: (string | null)[] | null }[]>`
+      SELECT string_agg(concat_ws(',', c."moduleVersionId", c."kernelId", c.arch, coalesce(c."obsState", ''),
+               coalesce(c."firstFailId"::text, ''), coalesce(c."firstFailRunId"::text, ''), coalesce(((extract(epoch FROM c."firstFailAt") * 1000)::bigint)::text, ''),
+               coalesce(c."firstPassId"::text, ''), coalesce(c."firstPassRunId"::text, ''), coalesce(((extract(epoch FROM c."firstPassAt") * 1000)::bigint)::text, ''),
+               CASE WHEN c.observed THEN 't' ELSE 'f' END), ';') AS rows,
+             json_agg(c."firstFailError") FILTER (WHERE c."firstFailId" IS NOT NULL) AS errors
+      FROM "Cell" c
+      WHERE c."moduleId" = ${moduleId} AND c.arch = ANY(${arches}::text[]) AND (c."obsState" IS NOT NULL OR NOT c.observed)`;
+    if (!packed?.rows) return [];
+    const errors = packed.errors ?? [];
+    let e = 0;
+    const num = (x: string) => (x === "" ? null : Number(x));
+    return packed.rows.split(";").map((row): PackedCell => {
+      const [mv, k, arch, state, ffi, ffr, ffa, fpi, fpr, fpa, observed] = row.split(",");
+      const failId = num(ffi);
+      return [Number(mv), Number(k), arch, state === "" ? null : state, failId, num(ffr), num(ffa), failId === null ? null : errors[e++], num(fpi), num(fpr), num(fpa), observed === "t"];
+    });
+  };
+  let rows = await read();
+  const unobserved = rows.filter((r) => !r[11]).map(([moduleVersionId, kernelId, arch]) => ({ moduleVersionId, kernelId, arch }));
+  if (unobserved.length > 0) {
+    await replayCellObservations(tx, unobserved);
+    rows = await read();
+  }
+  const versions = await tx.moduleVersion.findMany({ where: { moduleId }, select: { id: true, version: true, releasedAt: true } });
+  const kernelIds = [...new Set(rows.map((r) => r[1]))];
+  const kernels = kernelIds.length ? await tx.kernel.findMany({ where: { id: { in: kernelIds } }, select: { id: true, version: true, releasedAt: true } }) : [];
+  const versionOf = new Map(versions.map((v) => [v.id, v.version]));
+  const kernelOf = new Map(kernels.map((k) => [k.id, k.version]));
   const wanted = new Set(grids.map((g) => `${g.arch}|${g.line}`));
   const lineOf = new Map<string, string>();
-  const pairs: { kernelId: number; arch: string }[] = [];
-  for (const k of cellKernels) {
-    let line = lineOf.get(k.version);
-    if (line === undefined) lineOf.set(k.version, (line = kernelLine(k.version)));
-    if (wanted.has(`${k.arch}|${line}`)) pairs.push({ kernelId: k.id, arch: k.arch });
+  const cells: CellSummary[] = [];
+  const usedKernels = new Set<string>();
+  for (const [mv, kernelId, arch, state, ffi, ffr, ffa, ffe, fpi, fpr, fpa] of rows) {
+    const kernel = kernelOf.get(kernelId)!;
+    let line = lineOf.get(kernel);
+    if (line === undefined) lineOf.set(kernel, (line = kernelLine(kernel)));
+    if (!wanted.has(`${arch}|${line}`) || state === null) continue;
+    usedKernels.add(kernel);
+    cells.push({
+      version: versionOf.get(mv)!,
+      kernel,
+      arch,
+      state: state as CellState,
+      firstFail: ffi === null ? null : { resultId: ffi, runId: ffr!, at: new Date(ffa!), verdict: "fail", errorLine: ffe },
+      firstPass: fpi === null ? null : { resultId: fpi, runId: fpr!, at: new Date(fpa!), verdict: "pass", errorLine: null },
+    });
   }
-  // One JSON value for all rows (parsed natively, not value by value by the client), from one
-  // index scan with the three key sets (PostgreSQL walks the (moduleVersionId, kernelId, arch)
-  // index once: 45 ms for 35,000 rows at 1 M results, where a probe per version × pair took 250 ms);
-  // the sets' cross product may hold a kernel × arch pair outside the wanted grids, dropped below.
-  const wantedPair = new Set(pairs.map((p) => `${p.kernelId}|${p.arch}`));
-  const [packed] = pairs.length
-    ? await tx.$queryRaw<{ rows: [number, number, number, number, string, string, string, number, string | null][] | null }[]>`
-        SELECT json_agg(json_build_array(r.id, r."runId", r."moduleVersionId", r."kernelId", r.arch, r.stage, r.status,
-               (extract(epoch FROM r."finishedAt") * 1000)::float8, r."errorLine")) AS rows
-        FROM "Result" r
-        WHERE r."moduleVersionId" = ANY(${versions.map((v) => v.id)}::int[])
-          AND r."kernelId" = ANY(${[...new Set(pairs.map((p) => p.kernelId))]}::int[])
-          AND r.arch = ANY(${[...new Set(pairs.map((p) => p.arch))]}::text[])`
-    : [{ rows: [] }];
-  // Times as epoch milliseconds: the columns are UTC `timestamp(3)`, read here without any zone.
-  const rows = (packed?.rows ?? []).flatMap(([id, runId, moduleVersionId, kernelId, arch, stage, status, at, errorLine]) =>
-    wantedPair.has(`${kernelId}|${arch}`) ? [{ id, runId, moduleVersionId, kernelId, arch, stage, status, finishedAt: new Date(at), errorLine }] : [],
-  );
-  return detectionInput(tx, versions, rows);
+  const used = kernels.filter((k) => usedKernels.has(k.version));
+  return {
+    cells,
+    versions: versions.map((v) => ({ version: v.version, releasedAt: v.releasedAt })),
+    kernels: used.map((k) => ({ version: k.version, releasedAt: k.releasedAt })),
+    versionIds: new Map(versions.map((v) => [v.version, v.id])),
+    kernelIds: new Map(used.map((k) => [k.version, k.id])),
+  };
 }

@@ -1,7 +1,7 @@
 import type { Tx } from "../../db/client";
 import { seriesSortKey } from "../../domain/kernel-version";
-import { detectIncidents, incidentSuccessors, type DetectedIncident } from "../../domain/regressions";
-import { loadDetectionInput, loadGridDetectionInput } from "./load-detection-input";
+import { detectIncidents, detectIncidentsInCells, incidentSuccessors, type DetectedIncident } from "../../domain/regressions";
+import { loadDetectionInput, loadGridCells } from "./load-detection-input";
 
 export interface IncidentUpdate {
   modules: number;
@@ -11,7 +11,8 @@ export interface IncidentUpdate {
 }
 
 /**
- * Recompute the incidents of the given modules from all their results and store them: an incident
+ * Detect the incidents of the given modules (from all their results: the rebuild) or of the given
+ * grids (from their cells' summaries: the ingest) and store them: an incident
  * whose key is detected again keeps its row and id, and so does one detected again with a narrower
  * gap under a new key (incidentSuccessors); new ones are added, vanished ones deleted.
  * Called inside the ingest transaction (for the modules it touched) and by the full recompute, so
@@ -55,15 +56,18 @@ export interface IncidentGrid {
 }
 
 /**
- * Detect and store one module's incidents, all of them, or only those of `grids`: detection in one
- * arch × line grid reads nothing of another (detectIncidents), so the incidents of the other grids
- * stay as they are, and the result equals a whole-module update.
+ * Detect and store one module's incidents, all of them (from its results), or only those of `grids`
+ * (from their cells' summaries, load-detection-input.ts loadGridCells): detection in one arch × line
+ * grid reads nothing of another, so the incidents of the other grids stay as they are, and the
+ * result equals a whole-module update (tests/integration/ingest-scale-paths.test.ts).
  */
 async function updateModuleIncidents(tx: Tx, moduleId: number, grids?: readonly IncidentGrid[]) {
   const t0 = performance.now();
-  const input = grids ? await loadGridDetectionInput(tx, moduleId, grids) : await loadDetectionInput(tx, moduleId);
+  // A whole module is detected from its results (the rebuild); grids from their cells' summaries.
+  const input = grids ? await loadGridCells(tx, moduleId, grids) : await loadDetectionInput(tx, moduleId);
   const t1 = performance.now();
-  const { incidents } = detectIncidents(input);
+  const incidents = "cells" in input ? detectIncidentsInCells(input) : detectIncidents(input).incidents;
+  const read = "cells" in input ? `${input.cells.length} cells` : `${input.results.length} results`;
   const t2 = performance.now();
   const inScope = grids ? new Set(grids.map((g) => `${g.arch}|${g.line}`)) : null;
   const existing = (
@@ -110,7 +114,7 @@ async function updateModuleIncidents(tx: Tx, moduleId: number, grids?: readonly 
     });
   }
   if (process.env.MODCOMPAT_INGEST_PHASES === "1") {
-    console.log(`[incidents] module ${moduleId}: ${input.results.length} results, load ${(t1 - t0).toFixed(0)}, detect ${(t2 - t1).toFixed(0)}, store ${(performance.now() - t2).toFixed(0)} ms, ${incidents.length} incidents`);
+    console.log(`[incidents] module ${moduleId}: ${read}, load ${(t1 - t0).toFixed(0)}, detect ${(t2 - t1).toFixed(0)}, store ${(performance.now() - t2).toFixed(0)} ms, ${incidents.length} incidents`);
   }
   return { incidents: incidents.length, open: incidents.filter((i) => i.status === "open").length, removed: stale.length };
 }
