@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import pg from "pg";
+import { describe, expect, inject, it } from "vitest";
 import { pgRead } from "@/lib/db/client";
 import { getModuleSupport } from "@/lib/services/get-module-support";
 import { loadModuleSupport, MODULE_SUPPORT_SQL } from "@/lib/services/module-support";
@@ -59,26 +60,37 @@ describe("the support state reads only the module's cells (issue 14)", () => {
     const kernels = Array.from({ length: 600 }, (_, i) => `5.10.0-${planAbi + i}-amd64`);
     await recordResults({ run: { source: `support-${tag}`, id: "3" }, results: kernels.map((kernel) => result({ module: mod, moduleVersion: "1.0", kernel })) });
     const [{ id: moduleId }] = await pgRead<{ id: number }>(`SELECT id FROM "Module" WHERE slug = $1`, [mod]);
-    await pgRead(
-      `WITH v AS (
-         INSERT INTO "ModuleVersion" ("moduleId", version, "sortKey") SELECT $1, '0.' || i, '0000.' || lpad(i::text, 4, '0') FROM generate_series(1, 39) i RETURNING id)
-       INSERT INTO "Cell" ("moduleVersionId", "kernelId", arch, "moduleId", status, stages, "passCount", "failCount", "errorCount", "skipCount", "lastResultId", "lastResultAt")
-       SELECT v.id, c."kernelId", c.arch, c."moduleId", 'fail', c.stages, 0, 1, 0, 0, c."lastResultId", c."lastResultAt"
-       FROM v CROSS JOIN "Cell" c WHERE c."moduleId" = $1`,
-      [moduleId],
-    );
-    await pgRead(`ANALYZE "Cell"`, []);
-    await pgRead(`ANALYZE "ModuleVersion"`, []);
-
     const support = (await loadModuleSupport([moduleId])).get(moduleId)!;
     expect(support).toMatchObject({ version: "1.0", state: "current" });
-    const [{ "QUERY PLAN": plan }] = await pgRead<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${MODULE_SUPPORT_SQL}`, [[moduleId]]);
+
+    // 39 more versions' cells make the module big enough for the planner to weigh a scan. They are
+    // made up (cells without results), so they live in a transaction that is rolled back: the test
+    // database is shared, and `db reindex --check` (reindex.test.ts) checks every stored row.
+    const client = new pg.Client({ connectionString: inject("databaseUrl") });
+    await client.connect();
     const scans: string[] = [];
-    const walk = (n: PlanNode) => {
-      if (n["Relation Name"] === "Cell") scans.push(n["Node Type"]);
-      for (const c of n.Plans ?? []) walk(c);
-    };
-    walk(plan[0].Plan);
+    try {
+      await client.query("BEGIN");
+      await client.query(
+        `WITH v AS (
+           INSERT INTO "ModuleVersion" ("moduleId", version, "sortKey") SELECT $1, '0.' || i, '0000.' || lpad(i::text, 4, '0') FROM generate_series(1, 39) i RETURNING id)
+         INSERT INTO "Cell" ("moduleVersionId", "kernelId", arch, "moduleId", status, stages, "passCount", "failCount", "errorCount", "skipCount", "lastResultId", "lastResultAt")
+         SELECT v.id, c."kernelId", c.arch, c."moduleId", 'fail', c.stages, 0, 1, 0, 0, c."lastResultId", c."lastResultAt"
+         FROM v CROSS JOIN "Cell" c WHERE c."moduleId" = $1`,
+        [moduleId],
+      );
+      await client.query(`ANALYZE "Cell"`);
+      await client.query(`ANALYZE "ModuleVersion"`);
+      const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${MODULE_SUPPORT_SQL}`, [[moduleId]]);
+      const walk = (n: PlanNode) => {
+        if (n["Relation Name"] === "Cell") scans.push(n["Node Type"]);
+        for (const c of n.Plans ?? []) walk(c);
+      };
+      walk(rows[0]["QUERY PLAN"][0].Plan);
+    } finally {
+      await client.query("ROLLBACK").catch(() => {});
+      await client.end();
+    }
     expect(scans.length).toBeGreaterThan(0);
     expect(scans).not.toContain("Seq Scan");
   });
