@@ -122,7 +122,7 @@ describe("parseSentHeaders", () => {
   });
 });
 
-describe("admission: one read and one write in Next at a time, one of each waiting", () => {
+describe("admission: one read (and four writes) in Next at a time, one read waiting", () => {
   let started: string[] = [];
   let releaseSlow: () => void = () => {};
   const front = withMicrocache(

@@ -122,7 +122,7 @@ describe("configuration", () => {
 
 describe("admission configuration", () => {
   it.each([
-    [undefined, { maxConcurrent: 8, maxQueue: 1_000 }],
+    [undefined, { maxConcurrent: 2, maxQueue: 1_000 }],
     ["off", { maxConcurrent: null, maxQueue: 1_000 }],
     ["4", { maxConcurrent: 4, maxQueue: 1_000 }],
     ["2/50", { maxConcurrent: 2, maxQueue: 50 }],
@@ -136,9 +136,8 @@ describe("admission configuration", () => {
 
 describe("writeSlots", () => {
   it.each([
-    [1, 1],
-    [2, 1],
-    [8, 4],
-    [9, 5],
+    [1, 4],
+    [2, 8],
+    [8, 32],
   ])("%i reads at once → %i writes at once", (reads, writes) => expect(writeSlots(reads)).toBe(writes));
 });
