@@ -87,7 +87,8 @@ if (mode === "db") {
   next.on("exit", (code) => void shutdown(code ?? 0));
 } else {
   // Production: one Next server process per core (Node's cluster shares the port), each behind
-  // the busy-server microcache (lib/http/serve.ts). A worker that dies is started again.
+  // admission control and the busy-server microcache (lib/http/serve.ts). A worker that dies is
+  // started again.
   let count: number;
   try {
     count = workerCount(process.env.MODCOMPAT_WORKERS, availableParallelism());

@@ -1,9 +1,10 @@
 /**
  * The production HTTP server of one worker process (`npm start` runs one per core, see
  * scripts/launch.ts): Next's request handler behind admission control (lib/http/admission.ts) and
- * the busy-server microcache (lib/http/microcache.ts, where the rules are). Everything else (routing, the proxy's headers and
- * rate limits, compression) is Next's own.
+ * the busy-server microcache (lib/http/microcache.ts, where the rules are). Everything else
+ * (routing, the proxy's headers and rate limits, compression) is Next's own.
  */
+import cluster from "node:cluster";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { admissionConfig, QUEUE_FULL_RETRY_AFTER, writeSlots, type AdmissionConfig } from "./admission";
 import { decide, microcacheConfig, microcacheKey, MicrocacheStore, storable, type MicrocacheConfig, type StoredAnswer } from "./microcache";
@@ -48,8 +49,8 @@ export interface MicrocacheServer {
 }
 
 /**
- * Wraps a Node request handler with the microcache. `render` is Next's handler (or any handler,
- * in the tests).
+ * Wraps a Node request handler with admission control and the microcache. `render` is Next's
+ * handler (or any handler, in the tests).
  */
 export function withMicrocache(
   render: (req: IncomingMessage, res: ServerResponse) => unknown,
@@ -239,5 +240,8 @@ export async function startServer(opts: { dir: string; hostname: string; port: n
     }, 5_000).unref();
   };
   process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  // Ctrl-C reaches every process of the terminal's group: a worker leaves stopping to the launcher
+  // (which sends SIGTERM), or the launcher would take its early exit for a crash and start another.
+  if (cluster.isWorker) process.on("SIGINT", () => {});
+  else process.once("SIGINT", stop);
 }
