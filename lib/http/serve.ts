@@ -7,6 +7,7 @@
 import cluster from "node:cluster";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { admissionConfig, QUEUE_FULL_RETRY_AFTER, writeSlots, type AdmissionConfig } from "./admission";
+import type { ServerCounters } from "../services/get-health";
 import { decide, microcacheConfig, microcacheKey, MicrocacheStore, storable, type MicrocacheConfig, type StoredAnswer } from "./microcache";
 
 /** Headers of a stored answer that belong to its connection, not to the answer. */
@@ -27,21 +28,8 @@ export function parseSentHeaders(block: string): Record<string, string | string[
   return out;
 }
 
-export interface MicrocacheStats {
-  /** answers replayed from the cache */
-  hits: number;
-  /** requests handed to Next */
-  renders: number;
-  stored: number;
-  storedBytes: number;
-  /** requests in Next now, and waiting for their turn */
-  running: number;
-  waiting: number;
-  /** waiting requests whose client left before their turn */
-  dropped: number;
-  /** requests refused with 503 because the queue was full */
-  refused: number;
-}
+/** The counters /api/v1/health reports (lib/services/get-health.ts). */
+export type MicrocacheStats = ServerCounters;
 
 export interface MicrocacheServer {
   handle(req: IncomingMessage, res: ServerResponse): void;

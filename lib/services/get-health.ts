@@ -1,6 +1,22 @@
 import { db } from "../db/client";
 import { isDatabaseUnavailable } from "../db/availability";
-import type { MicrocacheStats } from "../http/serve";
+
+/** Admission and microcache counters of this server process (kept by lib/http/serve.ts). */
+export interface ServerCounters {
+  /** answers replayed from the cache */
+  hits: number;
+  /** requests handed to Next */
+  renders: number;
+  stored: number;
+  storedBytes: number;
+  /** requests in Next now, and waiting for their turn */
+  running: number;
+  waiting: number;
+  /** waiting requests whose client left before their turn */
+  dropped: number;
+  /** requests refused with 503 because the queue was full */
+  refused: number;
+}
 
 export interface Health {
   status: "ok" | "unavailable";
@@ -11,7 +27,7 @@ export interface Health {
     pid: number;
     workers: number;
     /** admission and the busy-server microcache of this process (lib/http/serve.ts); absent under `next dev` */
-    microcache?: MicrocacheStats;
+    microcache?: ServerCounters;
   };
   database: { ok: boolean; latencyMs: number | null; error?: string };
 }
