@@ -76,7 +76,8 @@ if (mode === "db") {
   const next = spawn(path.join(root, "node_modules/.bin/next"), ["dev", "-p", port, "-H", process.env.MODCOMPAT_HOST ?? "0.0.0.0"], {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    // one process: it keeps every rate budget whole (lib/http/rate-limit.ts ruleFor)
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", MODCOMPAT_WORKERS: "1" },
   });
   const forward = (sig: NodeJS.Signals) => () => {
     embedded?.pause();
