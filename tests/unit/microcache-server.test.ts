@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MICROCACHE_DEFAULTS } from "@/lib/http/microcache";
-import { parseSentHeaders, withMicrocache } from "@/lib/http/serve";
+import { parseSentHeaders, withMicrocache, type MicrocacheServer } from "@/lib/http/serve";
 
 /**
  * Issue 11 (capacity): the microcache around a real HTTP server. The handler stands in for Next:
@@ -37,18 +37,23 @@ const server = withMicrocache(
   { ...MICROCACHE_DEFAULTS, busyAt: 2, maxAgeMs: 60_000, maxEntryBytes: 200 },
 );
 
-let http: Server;
-let port = 0;
-beforeAll(async () => {
-  http = createServer((req, res) => server.handle(req, res));
-  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-  port = (http.address() as AddressInfo).port;
-});
-afterAll(() => new Promise<void>((r) => http.close(() => r())));
+/** Serves `front` on a loopback port for the enclosing suite; the port, once it listens. */
+function onLoopback(front: MicrocacheServer): () => number {
+  let http: Server;
+  let port = 0;
+  beforeAll(async () => {
+    http = createServer((req, res) => front.handle(req, res));
+    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+    port = (http.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((r) => http.close(() => r())));
+  return () => port;
+}
+const port = onLoopback(server);
 
 function fetchRaw(path: string, method = "GET"): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path, method, headers: { "accept-encoding": "gzip" }, agent: false }, (res) => {
+    const req = httpRequest({ host: "127.0.0.1", port: port(), path, method, headers: { "accept-encoding": "gzip" }, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -134,16 +139,9 @@ describe("admission: one read (and four writes) in Next at a time, one read wait
     { ...MICROCACHE_DEFAULTS, busyAt: null },
     { maxConcurrent: 1, maxQueue: 1 },
   );
-  let http2: Server;
-  let port2 = 0;
-  beforeAll(async () => {
-    http2 = createServer((req, res) => front.handle(req, res));
-    await new Promise<void>((r) => http2.listen(0, "127.0.0.1", r));
-    port2 = (http2.address() as AddressInfo).port;
-  });
-  afterAll(() => new Promise<void>((r) => http2.close(() => r())));
+  const port2 = onLoopback(front);
   const send = (path: string, method = "GET") => {
-    const req = httpRequest({ host: "127.0.0.1", port: port2, path, method, agent: false });
+    const req = httpRequest({ host: "127.0.0.1", port: port2(), path, method, agent: false });
     const answer = new Promise<{ status: number; body: string; retryAfter?: string }>((resolve, reject) => {
       req.on("response", (res) => {
         let body = "";

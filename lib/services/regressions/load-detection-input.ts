@@ -74,12 +74,8 @@ async function detectionInput(tx: Pick<Tx, "kernel">, versions: readonly Version
 }
 
 /** Detection input from the cells' stored summaries (Cell.obs*), for detectIncidentsInCells. */
-export interface CellDetectionInput {
+export interface CellDetectionInput extends Omit<DetectionInput, "results"> {
   cells: CellSummary[];
-  versions: VersionInput[];
-  kernels: KernelDateInput[];
-  versionIds: Map<string, number>;
-  kernelIds: Map<string, number>;
 }
 
 type PackedCell = [number, number, string, string | null, number | null, number | null, number | null, string | null, number | null, number | null, number | null, boolean];
