@@ -1,13 +1,14 @@
 /**
- * One worker process of `npm start` (scripts/launch.ts forks one per core): Next's production
- * server behind the busy-server microcache (lib/http/serve.ts). The launcher passes PORT,
- * MODCOMPAT_HOST and DATABASE_URL.
+ * One server process of `npm start`: Next's production handler on the Unix socket the launcher
+ * names (scripts/launch.ts runs the front on the public port and hands requests on to it). The
+ * launcher passes MODCOMPAT_SOCKET, MODCOMPAT_ROLE (reader or writer) and DATABASE_URL.
  */
 import path from "node:path";
 import { startServer } from "../lib/http/serve";
 
-await startServer({
-  dir: path.resolve(import.meta.dirname, ".."),
-  hostname: process.env.MODCOMPAT_HOST ?? "0.0.0.0",
-  port: Number(process.env.PORT ?? 3000),
-});
+const socketPath = process.env.MODCOMPAT_SOCKET;
+if (!socketPath) {
+  console.error("serve-worker: MODCOMPAT_SOCKET is not set (scripts/launch.ts start runs this file)");
+  process.exit(3);
+}
+await startServer({ dir: path.resolve(import.meta.dirname, ".."), socketPath });

@@ -47,3 +47,17 @@ export function admissionConfig(env: NodeJS.ProcessEnv = process.env): Admission
 export function writeSlots(maxConcurrent: number): number {
   return maxConcurrent * 4;
 }
+
+export type Lane = "reads" | "writes";
+
+/**
+ * Which queue a request waits in, and under `npm start` which server process answers it: writes
+ * (ingests, imports, webhook changes) go to the writer process, so a transaction's round trips
+ * never wait behind a page render's event loop; reads, including the bulk check's POST, go to the
+ * readers.
+ */
+export function laneOf(method: string, pathname: string): Lane {
+  if (method === "GET" || method === "HEAD") return "reads";
+  if (method === "POST" && /^\/api\/v1\/check\/?$/.test(pathname)) return "reads";
+  return "writes";
+}

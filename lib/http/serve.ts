@@ -1,12 +1,14 @@
 /**
- * The production HTTP server of one worker process (`npm start` runs one per core, see
- * scripts/launch.ts): Next's request handler behind admission control (lib/http/admission.ts) and
- * the busy-server microcache (lib/http/microcache.ts, where the rules are). Everything else
- * (routing, the proxy's headers and rate limits, compression) is Next's own.
+ * The production HTTP layers of `npm start` (scripts/launch.ts): withMicrocache puts admission
+ * control (lib/http/admission.ts) and the busy-server microcache (lib/http/microcache.ts, where the
+ * rules are) in front of a handler; the launcher's front (lib/http/front.ts) runs it in front of the
+ * server processes, and startServer is one server process: Next's own request handler (routing,
+ * the proxy's headers and rate limits, compression) on a Unix socket.
  */
 import cluster from "node:cluster";
+import { rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { admissionConfig, QUEUE_FULL_RETRY_AFTER, writeSlots, type AdmissionConfig } from "./admission";
+import { admissionConfig, laneOf, QUEUE_FULL_RETRY_AFTER, writeSlots, type AdmissionConfig } from "./admission";
 import type { ServerCounters } from "../services/get-health";
 import { decide, microcacheConfig, microcacheKey, MicrocacheStore, storable, type MicrocacheConfig, type StoredAnswer } from "./microcache";
 
@@ -28,6 +30,13 @@ export function parseSentHeaders(block: string): Record<string, string | string[
   return out;
 }
 
+/** The path of a request target, without its query. */
+export const pathOf = (url: string | undefined): string => {
+  const u = url ?? "/";
+  const q = u.indexOf("?");
+  return q < 0 ? u : u.slice(0, q);
+};
+
 /** The counters /api/v1/health reports (lib/services/get-health.ts). */
 export type MicrocacheStats = ServerCounters;
 
@@ -36,14 +45,27 @@ export interface MicrocacheServer {
   stats(): MicrocacheStats;
 }
 
+/** How many reads and writes are handed on at once (null: no limit). */
+export interface LaneLimits {
+  reads: number | null;
+  writes: number | null;
+}
+/** One process's limits: `maxConcurrent` reads and writeSlots(maxConcurrent) writes. */
+export const laneLimits = (admission: AdmissionConfig): LaneLimits => ({
+  reads: admission.maxConcurrent,
+  writes: admission.maxConcurrent === null ? null : writeSlots(admission.maxConcurrent),
+});
+
 /**
  * Wraps a Node request handler with admission control and the microcache. `render` is Next's
- * handler (or any handler, in the tests).
+ * handler, or under `npm start` the front's hand-off to a server process (lib/http/front.ts), or
+ * any handler in the tests.
  */
 export function withMicrocache(
   render: (req: IncomingMessage, res: ServerResponse) => unknown,
   config: MicrocacheConfig = microcacheConfig(),
   admission: AdmissionConfig = admissionConfig(),
+  limits: LaneLimits = laneLimits(admission),
 ): MicrocacheServer {
   const store = new MicrocacheStore(config.maxBytes);
   const refreshing = new Map<string, number>();
@@ -114,8 +136,8 @@ export function withMicrocache(
   }
   const lane = (max: number | null): Lane => ({ max, queue: [], head: 0, running: 0 });
   // Reads and writes queue apart: an ingest never waits behind a backlog of page renders.
-  const reads = lane(admission.maxConcurrent);
-  const writes = lane(admission.maxConcurrent === null ? null : writeSlots(admission.maxConcurrent));
+  const reads = lane(limits.reads);
+  const writes = lane(limits.writes);
   let dropped = 0;
   let refused = 0;
 
@@ -175,7 +197,7 @@ export function withMicrocache(
       res.once("close", () => inFlight--);
       const w: Waiting = { req, res, key: config.busyAt === null ? null : microcacheKey({ method: req.method ?? "", url: req.url ?? "", headers: req.headers }) };
       if (tryHit(w)) return;
-      const l = req.method === "GET" || req.method === "HEAD" ? reads : writes;
+      const l = laneOf(req.method ?? "", pathOf(req.url)) === "reads" ? reads : writes;
       if (free(l)) {
         start(l, w);
         return;
@@ -201,23 +223,35 @@ export function withMicrocache(
   };
 }
 
-/** Start Next's production server in this process, behind the microcache. */
-export async function startServer(opts: { dir: string; hostname: string; port: number }): Promise<void> {
-  const config = microcacheConfig();
+/** Messages between the launcher (the front) and a server process, over the cluster's IPC channel. */
+export type LauncherMessage = { modcompat: "listening" } | { modcompat: "front-stats"; stats: ServerCounters };
+
+/**
+ * One server process of `npm start`: Next's production handler on a Unix socket that only the
+ * front (lib/http/front.ts, in the launcher) connects to. Admission and the microcache are the
+ * front's; their counters arrive from it for GET /api/v1/health.
+ */
+export async function startServer(opts: { dir: string; socketPath: string }): Promise<void> {
   // loaded here, not at the top: Next's server installs require hooks (its own React) in the process,
   // which the unit tests of withMicrocache must not get
   const { default: next } = await import("next");
-  const app = next({ dev: false, dir: opts.dir, hostname: opts.hostname, port: opts.port });
+  const app = next({ dev: false, dir: opts.dir, hostname: "127.0.0.1", port: Number(process.env.PORT ?? 3000) });
   const handler = app.getRequestHandler();
   await app.prepare();
-  const server = withMicrocache((req, res) => handler(req, res), config, admissionConfig());
+  let frontStats: ServerCounters | null = null;
+  process.on("message", (m: LauncherMessage) => {
+    if (m && m.modcompat === "front-stats") frontStats = m.stats;
+  });
   // for GET /api/v1/health (Next bundles the route apart from this module; the process is shared)
-  (globalThis as { __modcompatMicrocacheStats?: () => unknown }).__modcompatMicrocacheStats = () => server.stats();
-  const http = createServer((req, res) => server.handle(req, res));
+  (globalThis as { __modcompatMicrocacheStats?: () => unknown }).__modcompatMicrocacheStats = () => frontStats ?? undefined;
+  rmSync(opts.socketPath, { force: true });
+  const http = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
-    http.listen(opts.port, opts.hostname, () => resolve());
+    // exclusive: this process listens itself, not through the cluster's shared handle
+    http.listen({ path: opts.socketPath, exclusive: true }, () => resolve());
   });
+  process.send?.({ modcompat: "listening" } satisfies LauncherMessage);
   const stop = () => {
     http.close(() => process.exit(0));
     http.closeIdleConnections();
@@ -228,8 +262,8 @@ export async function startServer(opts: { dir: string; hostname: string; port: n
     }, 5_000).unref();
   };
   process.once("SIGTERM", stop);
-  // Ctrl-C reaches every process of the terminal's group: a worker leaves stopping to the launcher
-  // (which sends SIGTERM), or the launcher would take its early exit for a crash and start another.
+  // Ctrl-C reaches every process of the terminal's group: a server process leaves stopping to the
+  // launcher (which sends SIGTERM), or the launcher would take its early exit for a crash and start another.
   if (cluster.isWorker) process.on("SIGINT", () => {});
   else process.once("SIGINT", stop);
 }

@@ -25,8 +25,11 @@ export interface Health {
     node: string;
     /** this server process (`npm start` runs MODCOMPAT_WORKERS of them) */
     pid: number;
+    /** under `npm start`: a reader (pages, read APIs) or the writer (ingests, other writes) */
+    role?: "reader" | "writer";
+    /** reader processes */
     workers: number;
-    /** admission and the busy-server microcache of this process (lib/http/serve.ts); absent under `next dev` */
+    /** admission and the busy-server microcache of `npm start`'s front (lib/http/front.ts), as of the last second; absent under `next dev` */
     microcache?: ServerCounters;
   };
   database: { ok: boolean; latencyMs: number | null; error?: string };
@@ -41,6 +44,7 @@ export async function getHealth(): Promise<Health> {
     uptimeSeconds: Math.round(process.uptime()),
     node: process.version,
     pid: process.pid,
+    ...(process.env.MODCOMPAT_ROLE === "reader" || process.env.MODCOMPAT_ROLE === "writer" ? { role: process.env.MODCOMPAT_ROLE } : {}),
     workers: Number(process.env.MODCOMPAT_WORKERS) || 1,
     ...(stats ? { microcache: stats() } : {}),
   };

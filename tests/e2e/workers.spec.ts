@@ -4,16 +4,17 @@ import http from "node:http";
 import { expect, test } from "@playwright/test";
 
 /**
- * Issue 11 (capacity), through the real `npm start`: several server processes share the port, a
- * killed one is replaced, and a busy server answers repeated public reads from its microcache while
- * an idle one always renders fresh.
+ * Issue 11 (capacity), through the real `npm start`: a front on the port hands reads to reader
+ * processes and writes to a writer process; a killed reader is replaced without a failed request,
+ * an ingest is answered while every reader is stalled, and a busy server answers repeated public
+ * reads from its microcache while an idle one always renders fresh.
  */
 interface Answer {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
 }
-/** One request on its own connection, so the kernel spreads them over the worker processes. */
+/** One request on its own connection. */
 function get(baseURL: string, path: string, timeoutMs = 60_000): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.get(`${baseURL}${path}`, { agent: false }, (res) => {
@@ -26,38 +27,82 @@ function get(baseURL: string, path: string, timeoutMs = 60_000): Promise<Answer>
     req.on("error", reject);
   });
 }
-const health = async (baseURL: string) => JSON.parse((await get(baseURL, "/api/v1/health", 5_000)).body) as { app: { pid: number; workers: number; microcache?: { hits: number } } };
-
-test.describe.configure({ mode: "serial" });
-
-test("npm start runs its worker processes on one port and replaces one that dies", async ({ baseURL }) => {
+interface HealthBody {
+  app: { pid: number; role?: string; workers: number; microcache?: { hits: number } };
+}
+const health = async (baseURL: string) => JSON.parse((await get(baseURL, "/api/v1/health", 5_000)).body) as HealthBody;
+/** The reader processes' pids, as their health answers name them. */
+async function readerPids(baseURL: string): Promise<{ pids: number[]; workers: number }> {
   const pids = new Set<number>();
   let workers = 0;
   for (let i = 0; i < 20 && pids.size < 2; i++) {
-    const h = await health(baseURL!);
+    const h = await health(baseURL);
+    expect(h.app.role, "reads are answered by reader processes").toBe("reader");
     pids.add(h.app.pid);
     workers = h.app.workers;
   }
-  expect(workers, "playwright.config.ts starts the server with MODCOMPAT_WORKERS=2").toBe(2);
-  expect(pids.size).toBe(2);
+  return { pids: [...pids], workers };
+}
+const newToken = (name: string) =>
+  execFileSync("node", ["bin/modcompat.mjs", "token", "create", "--name", name], { env: { ...process.env, DATABASE_URL: process.env.MODCOMPAT_E2E_DATABASE_URL }, encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .at(-1)!;
 
-  const [victim, survivor] = [...pids];
+test.describe.configure({ mode: "serial" });
+
+test("npm start's readers take turns on one port, and one that dies is replaced without a failed request", async ({ baseURL }) => {
+  const { pids, workers } = await readerPids(baseURL!);
+  expect(workers, "playwright.config.ts starts the server with MODCOMPAT_WORKERS=2").toBe(2);
+  expect(pids.length).toBe(2);
+
+  const [victim, survivor] = pids;
   process.kill(victim, "SIGKILL");
-  // The survivor answers meanwhile; a new process takes the victim's place.
+  // The front sends every request to the survivor meanwhile; a new process takes the victim's place.
   const seen = new Set<number>();
+  const failures: string[] = [];
   await expect
     .poll(
       async () => {
-        // a request the kernel had queued for the killed process gets no answer: the client's timeout ends it
-        const h = await health(baseURL!).catch(() => null);
+        const h = await health(baseURL!).catch((e: Error) => {
+          failures.push(e.message);
+          return null;
+        });
         if (h) seen.add(h.app.pid);
         return [...seen].some((p) => p !== victim && p !== survivor);
       },
-      { timeout: 60_000, intervals: [200], message: "a new worker process answers" },
+      { timeout: 60_000, intervals: [200], message: "a new reader process answers" },
     )
     .toBe(true);
+  expect(failures, "no request failed while a reader was replaced").toEqual([]);
   expect(seen.has(victim)).toBe(false);
   expect(seen.has(survivor)).toBe(true);
+});
+
+test("an ingest is answered by the writer process while every reader is stalled", async ({ baseURL }) => {
+  const { pids } = await readerPids(baseURL!);
+  const tag = randomUUID().slice(0, 8);
+  const token = newToken(`e2e-writer-${tag}`);
+  const body = JSON.stringify({
+    run: { source: `e2e-writer-${tag}`, id: "r1" },
+    results: [{ module: `e2ewriter${tag}`, moduleVersion: "1.0", kernel: "6.1.0-56-amd64", arch: "x86_64", stage: "build", status: "pass" }],
+  });
+  for (const pid of pids) process.kill(pid, "SIGSTOP");
+  let status = 0;
+  try {
+    const res = await fetch(`${baseURL}/api/v1/results`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body,
+      signal: AbortSignal.timeout(20_000),
+    });
+    status = res.status;
+  } finally {
+    for (const pid of pids) process.kill(pid, "SIGCONT");
+  }
+  expect(status, "stored while no reader could run").toBe(201);
+  const known = await get(baseURL!, `/api/v1/results/known?source=e2e-writer-${tag}`);
+  expect(known.body).toContain(`e2ewriter${tag}`);
 });
 
 test("a busy server replays recent public answers; an idle one renders what was just stored", async ({ baseURL, request }) => {
@@ -77,8 +122,7 @@ test("a busy server replays recent public answers; an idle one renders what was 
 
   // Idle again: a module stored a moment ago is in the module list at once.
   const tag = randomUUID().slice(0, 8);
-  const env = { ...process.env, DATABASE_URL: process.env.MODCOMPAT_E2E_DATABASE_URL };
-  const token = execFileSync("node", ["bin/modcompat.mjs", "token", "create", "--name", `e2e-workers-${tag}`], { env, encoding: "utf8" }).trim().split("\n").at(-1)!;
+  const token = newToken(`e2e-workers-${tag}`);
   const slug = `e2ework${tag}`;
   // the same URL answered before the module existed: an idle server must not replay that answer
   for (let i = 0; i < 4; i++) expect((await get(baseURL!, `/?q=${slug}`)).body).not.toContain(`href="/modules/${slug}"`);
