@@ -44,9 +44,10 @@ export function parseRule(text: string): RateRule | null {
 }
 
 /**
- * The rule this process enforces. `npm start` runs MODCOMPAT_WORKERS server processes, each with
- * its own buckets, so each keeps 1/N of the budget: the kernel spreads a client's connections over
- * the workers, and a client that keeps one connection open meets a stricter limit, never a looser one.
+ * The rule this process enforces. `npm start` runs MODCOMPAT_WORKERS reader processes (and a
+ * writer), each with its own buckets, so each keeps 1/N of the budget: the front spreads a client's
+ * requests over the readers, and a client whose requests all meet one process meets a stricter
+ * limit, never a looser one.
  */
 export function ruleFor(name: keyof typeof RATE_DEFAULTS, env: NodeJS.ProcessEnv = process.env): RateRule | null {
   const rule = parseRule(env[ENV[name]] ?? RATE_DEFAULTS[name]);
