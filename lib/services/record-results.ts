@@ -216,28 +216,44 @@ function kernelMetadata(info: KernelInfo | undefined, body: IngestBody) {
   return data;
 }
 
-const slugOf = (modules: { id: number; slug: string }[], id: number) => modules.find((m) => m.id === id)!.slug;
+/** A date as the text PostgreSQL turns into a `timestamp(3)` holding UTC (how Prisma stores DateTime). */
+const utcText = (s: string | undefined | null) => (s ? new Date(s).toISOString() : null);
 
+/**
+ * Finds or creates the modules, module versions and kernels a body names. Set-based: one statement
+ * each in the common case (an insert of the missing rows that also returns the existing ones), so an
+ * ingest pays a few round trips here, not one per Prisma call.
+ */
 async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | null) {
   const info = new Map((body.modules ?? []).map((m) => [m.slug, m]));
-  const slugs = [...new Set([...body.results.map((r) => r.module), ...info.keys()])];
+  const slugs = [...new Set([...body.results.map((r) => r.module), ...info.keys()])].sort();
 
-  const before = await tx.module.findMany({ where: { slug: { in: slugs } }, select: { slug: true } });
-  const known = new Set(before.map((m) => m.slug));
-  await tx.module.createMany({
-    data: slugs
-      .filter((s) => !known.has(s))
-      .map((slug) => ({ slug, name: info.get(slug)?.name ?? slug, homepage: info.get(slug)?.homepage, description: info.get(slug)?.description, ownerTokenId })),
-    skipDuplicates: true,
-  });
+  // The SELECT half reads the rows that existed when the statement began; the INSERT's RETURNING
+  // gives the ones it created. Modules are locked per slug (lockIngestKeys), so no other ingest
+  // creates one of these meanwhile.
+  const modules = await tx.$queryRaw<{ id: number; slug: string; created: boolean }[]>`
+    WITH want AS (
+      SELECT * FROM unnest(${slugs}::text[], ${slugs.map((s) => info.get(s)?.name ?? s)}::text[],
+                           ${slugs.map((s) => info.get(s)?.homepage ?? null)}::text[], ${slugs.map((s) => info.get(s)?.description ?? null)}::text[])
+        AS w(slug, name, homepage, description)
+    ), ins AS (
+      INSERT INTO "Module" (slug, name, homepage, description, "ownerTokenId")
+      SELECT slug, name, homepage, description, ${ownerTokenId}::int FROM want ORDER BY slug
+      ON CONFLICT (slug) DO NOTHING
+      RETURNING id, slug
+    )
+    SELECT id, slug, true AS created FROM ins
+    UNION ALL
+    SELECT m.id, m.slug, false FROM "Module" m JOIN want w ON w.slug = m.slug`;
+  const known = new Set(modules.filter((m) => !m.created).map((m) => m.slug));
   for (const m of info.values()) {
     // null clears homepage/description; authorizeIngest allowed only the owner or an admin to get here with changes.
     if (known.has(m.slug) && (m.name || m.homepage !== undefined || m.description !== undefined)) {
       await tx.module.update({ where: { slug: m.slug }, data: { name: m.name, homepage: m.homepage, description: m.description } });
     }
   }
-  const modules = await tx.module.findMany({ where: { slug: { in: slugs } }, select: { id: true, slug: true } });
   const moduleIds = new Map(modules.map((m) => [m.slug, m.id]));
+  const slugById = new Map(modules.map((m) => [m.id, m.slug]));
 
   const versionInfo = new Map<string, { moduleId: number; version: string; releasedAt?: string; releasedAtSource?: string; min?: string; max?: string }>();
   for (const r of body.results) versionInfo.set(`${r.module}@${r.moduleVersion}`, { moduleId: moduleIds.get(r.module)!, version: r.moduleVersion });
@@ -253,37 +269,38 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
       });
     }
   }
-  const versionsBefore = await tx.moduleVersion.count({ where: { moduleId: { in: [...moduleIds.values()] } } });
-  // Versions that exist and get another release date: that date may date a fix in any grid of the module.
-  const dated = [...versionInfo.values()].filter((v) => v.releasedAt);
-  const datedBefore = dated.length
-    ? await tx.moduleVersion.findMany({
-        where: { OR: dated.map((v) => ({ moduleId: v.moduleId, version: v.version })) },
-        select: { moduleId: true, version: true, releasedAt: true },
-      })
-    : [];
+  const wanted = [...versionInfo.values()];
+  const versions = await tx.$queryRaw<{ id: number; moduleId: number; version: string; created: boolean; releasedAt: Date | null }[]>`
+    WITH want AS (
+      SELECT * FROM unnest(${wanted.map((v) => v.moduleId)}::int[], ${wanted.map((v) => v.version)}::text[],
+                           ${wanted.map((v) => moduleVersionColumns(v.version).sortKey)}::text[], ${wanted.map((v) => utcText(v.releasedAt))}::text[],
+                           ${wanted.map((v) => (v.releasedAt ? dateSource(v.releasedAtSource, body) : null))}::text[],
+                           ${wanted.map((v) => v.min ?? null)}::text[], ${wanted.map((v) => v.max ?? null)}::text[])
+        AS w(mid, version, sk, rel, src, kmin, kmax)
+    ), ins AS (
+      INSERT INTO "ModuleVersion" ("moduleId", version, "sortKey", "releasedAt", "releasedAtSource", "declaredKernelMin", "declaredKernelMax")
+      SELECT mid, version, sk, (rel::timestamptz AT TIME ZONE 'UTC')::timestamp(3), src, kmin, kmax FROM want ORDER BY mid, version
+      ON CONFLICT ("moduleId", version) DO NOTHING
+      RETURNING id, "moduleId", version
+    )
+    SELECT id, "moduleId", version, true AS created, NULL::timestamp(3) AS "releasedAt" FROM ins
+    UNION ALL
+    SELECT v.id, v."moduleId", v.version, false, v."releasedAt" FROM "ModuleVersion" v JOIN want w ON w.mid = v."moduleId" AND w.version = v.version`;
+  // Versions that existed and get another release date: that date may date a fix in any grid of the module.
   const versionsChanged = new Set(
-    datedBefore
-      .filter((b) => b.releasedAt?.getTime() !== new Date(versionInfo.get(`${slugOf(modules, b.moduleId)}@${b.version}`)!.releasedAt!).getTime())
+    versions
+      .filter((b) => {
+        const sent = versionInfo.get(`${slugById.get(b.moduleId)}@${b.version}`)?.releasedAt;
+        return !b.created && sent !== undefined && b.releasedAt?.getTime() !== new Date(sent).getTime();
+      })
       .map((b) => b.moduleId),
   );
-  await tx.moduleVersion.createMany({
-    data: [...versionInfo.values()].map((v) => ({
-      moduleId: v.moduleId,
-      version: v.version,
-      ...moduleVersionColumns(v.version),
-      releasedAt: toDate(v.releasedAt),
-      releasedAtSource: v.releasedAt ? dateSource(v.releasedAtSource, body) : null,
-      declaredKernelMin: v.min,
-      declaredKernelMax: v.max,
-    })),
-    skipDuplicates: true,
-  });
   // Declared ranges and release dates sent for a version that already exists update it.
-  for (const v of versionInfo.values()) {
-    if (v.releasedAt || v.min || v.max) {
+  for (const b of versions) {
+    const v = versionInfo.get(`${slugById.get(b.moduleId)}@${b.version}`)!;
+    if (!b.created && (v.releasedAt || v.min || v.max)) {
       await tx.moduleVersion.update({
-        where: { moduleId_version: { moduleId: v.moduleId, version: v.version } },
+        where: { id: b.id },
         data: {
           releasedAt: toDate(v.releasedAt) ?? undefined,
           releasedAtSource: v.releasedAt ? dateSource(v.releasedAtSource, body) : undefined,
@@ -293,11 +310,6 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
       });
     }
   }
-  const versions = await tx.moduleVersion.findMany({
-    where: { moduleId: { in: [...moduleIds.values()] } },
-    select: { id: true, version: true, moduleId: true },
-  });
-  const slugById = new Map(modules.map((m) => [m.id, m.slug]));
   const versionIds = new Map(versions.map((v) => [`${slugById.get(v.moduleId)}@${v.version}`, v.id]));
 
   // Kernels named only in `kernels` are created too, with their metadata and no results, so a
@@ -305,20 +317,48 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
   const kernelInfo = new Map((body.kernels ?? []).map((k) => [k.kernel, k]));
   // Sorted: concurrent batches insert shared new kernels in one order (no unique-index deadlock).
   const kernelStrings = [...new Set([...body.results.map((r) => r.kernel), ...kernelInfo.keys()])].sort();
-  const kernelsBefore = await tx.kernel.findMany({ where: { version: { in: kernelStrings } }, select: { version: true, releasedAt: true } });
+  const kernelsBefore = await tx.$queryRaw<{ id: number; version: string; releasedAt: Date | null }[]>`
+    SELECT id, version, "releasedAt" FROM "Kernel" WHERE version = ANY(${kernelStrings}::text[])`;
   const kernelDatedBefore = new Map(kernelsBefore.map((k) => [k.version, k.releasedAt?.getTime() ?? null]));
   const knownKernels = new Set(kernelsBefore.map((k) => k.version));
-  await tx.kernel.createMany({
-    data: kernelStrings
-      .filter((k) => !knownKernels.has(k))
-      .map((version) => ({
+  const kernels = kernelsBefore.map((k) => ({ id: k.id, version: k.version }));
+  const missing = kernelStrings.filter((k) => !knownKernels.has(k));
+  let kernelsCreated = 0;
+  if (missing.length) {
+    const rows = missing.map((version) => {
+      const meta = kernelMetadata(kernelInfo.get(version), body);
+      return {
         version,
         ...kernelColumns(version),
-        ...kernelMetadata(kernelInfo.get(version), body),
+        ...meta,
+        releasedAt: meta.releasedAt?.toISOString() ?? null,
         prerelease: (kernelInfo.get(version)?.prerelease ?? false) || parseKernelVersion(version).rc !== null,
-      })),
-    skipDuplicates: true,
-  });
+      };
+    });
+    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k] ?? null);
+    const inserted = await tx.$queryRaw<{ id: number; version: string }[]>`
+      INSERT INTO "Kernel" (version, "sortKey", base, series, "seriesKey", major, minor, patch, rc, distro, "distroRelease", flavour,
+                            "releasedAt", "releasedAtSource", "upstreamVersion", package, "packageVersion", prerelease)
+      SELECT version, sk, base, series, seriesk, major, minor, patch, rc, distro, dr, flavour,
+             (rel::timestamptz AT TIME ZONE 'UTC')::timestamp(3), src, uv, pkg, pv, pre
+      FROM unnest(${col("version")}::text[], ${col("sortKey")}::text[], ${col("base")}::text[], ${col("series")}::text[], ${col("seriesKey")}::text[],
+                  ${col("major")}::int[], ${col("minor")}::int[], ${col("patch")}::int[], ${col("rc")}::int[], ${col("distro")}::text[],
+                  ${col("distroRelease")}::text[], ${col("flavour")}::text[], ${col("releasedAt")}::text[], ${col("releasedAtSource")}::text[],
+                  ${col("upstreamVersion")}::text[], ${col("package")}::text[], ${col("packageVersion")}::text[], ${col("prerelease")}::boolean[])
+        AS u(version, sk, base, series, seriesk, major, minor, patch, rc, distro, dr, flavour, rel, src, uv, pkg, pv, pre)
+      ORDER BY version
+      ON CONFLICT (version) DO NOTHING
+      RETURNING id, version`;
+    kernelsCreated = inserted.length;
+    kernels.push(...inserted);
+    // Another ingest (of another module) created some of them since this one looked: read those now.
+    if (inserted.length < missing.length) {
+      const got = new Set(inserted.map((k) => k.version));
+      const late = missing.filter((k) => !got.has(k));
+      kernels.push(...(await tx.$queryRaw<{ id: number; version: string }[]>`SELECT id, version FROM "Kernel" WHERE version = ANY(${late}::text[])`));
+      for (const k of late) knownKernels.add(k);
+    }
+  }
   // Newer metadata overwrites older; a field the reporter left out keeps its stored value.
   const redated: string[] = [];
   // In kernel order, like the inserts: concurrent batches update shared kernel rows in one order.
@@ -331,7 +371,6 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
     if (info.prerelease !== undefined) Object.assign(data, { prerelease: info.prerelease || rc });
     if (Object.keys(data).length > 0) await tx.kernel.update({ where: { version: info.kernel }, data });
   }
-  const kernels = await tx.kernel.findMany({ where: { version: { in: kernelStrings } }, select: { id: true, version: true } });
 
   return {
     moduleIds,
@@ -340,9 +379,9 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
     kernelIds: new Map(kernels.map((k) => [k.version, k.id])),
     redatedKernelIds: kernels.filter((k) => redated.includes(k.version)).map((k) => k.id),
     counts: {
-      modules: slugs.length - known.size,
-      moduleVersions: versions.length - versionsBefore,
-      kernels: kernelStrings.length - knownKernels.size,
+      modules: modules.filter((m) => m.created).length,
+      moduleVersions: versions.filter((v) => v.created).length,
+      kernels: kernelsCreated,
     },
   };
 }

@@ -55,8 +55,13 @@ describe("ingest locks per module", () => {
       const ks = i % 2 ? [...kernels].reverse() : kernels;
       return ingestBody(`conc-s${i}-${tag}`, "1", ks.map((k) => result({ module: mod, moduleVersion: `1.${i}`, kernel: k, status: i % 3 ? "pass" : "fail" })));
     });
-    const statuses = await Promise.all(bodies.map((b) => postResults(b, { token }).then((r) => r.status)));
-    expect(statuses).toEqual(bodies.map(() => 201));
+    const answers = await Promise.all(bodies.map((b) => postResults(b, { token })));
+    expect(answers.map((r) => r.status)).toEqual(bodies.map(() => 201));
+    // Each new kernel and module is counted as created by exactly one batch, however they raced.
+    const created = await Promise.all(answers.map(async (r) => ((await r.json()) as { created: { modules: number; moduleVersions: number; kernels: number } }).created));
+    expect(created.reduce((n, c) => n + c.kernels, 0)).toBe(kernels.length);
+    expect(created.reduce((n, c) => n + c.modules, 0)).toBe(4);
+    expect(created.reduce((n, c) => n + c.moduleVersions, 0)).toBe(24);
     const stored = await db().result.count({ where: { run: { source: { startsWith: "conc-s" }, externalId: "1" }, kernel: { version: { in: kernels } } } });
     expect(stored).toBe(24 * 6);
     const cells = await db().cell.count({ where: { kernel: { version: { in: kernels } } } });
