@@ -13,7 +13,8 @@
  * - when to serve from it: only while busy (requests in flight in this process ≥ busyAt), only an
  *   answer finished at most maxAgeMs ago; past half that age one request renders it again while
  *   the others still get the stored one, so a page requested steadily is replayed for at most
- *   maxAgeMs after its render. (Age counts from the end of the render: on an overloaded server a
+ *   maxAgeMs after its render. With no answer fresh enough, a request for a URL whose render is
+ *   already running waits for that render's answer instead of starting its own. (Age counts from the end of the render: on an overloaded server a
  *   render itself takes seconds, and an answer counted from its start would be born too old to
  *   replay, which is when replaying matters most.)
  *
@@ -93,11 +94,13 @@ export function storable(status: number, headers: Record<string, unknown>, bytes
   return status === 200 && headers["set-cookie"] === undefined && bytes <= config.maxEntryBytes;
 }
 
-export type MicrocacheDecision = "hit" | "render";
+export type MicrocacheDecision = "hit" | "render" | "join";
 
 /**
- * Serve the stored answer, or render. `refreshing`: a render of this key is already running in
- * this process (so this request need not start another to keep the entry fresh).
+ * Serve the stored answer, render, or join: wait for the render of this key that is already
+ * running and take its answer (collapsed forwarding: on a busy server, 30 requests for one page
+ * cost one render, not 30; the answer is at most one render old when it arrives). `refreshing`: a
+ * render of this key is already running in this process.
  */
 export function decide(input: {
   inFlight: number;
@@ -107,9 +110,9 @@ export function decide(input: {
   config: MicrocacheConfig;
 }): MicrocacheDecision {
   const { config, stored } = input;
-  if (config.busyAt === null || input.inFlight < config.busyAt || !stored) return "render";
-  const age = input.now - stored.renderedAt;
-  if (age < 0 || age > config.maxAgeMs) return "render";
+  if (config.busyAt === null || input.inFlight < config.busyAt) return "render";
+  const age = stored ? input.now - stored.renderedAt : Infinity;
+  if (age < 0 || age > config.maxAgeMs) return input.refreshing ? "join" : "render";
   if (age > config.maxAgeMs / 2 && !input.refreshing) return "render";
   return "hit";
 }

@@ -119,6 +119,12 @@ export function withMicrocache(
       const n = (refreshing.get(key) ?? 1) - 1;
       if (n <= 0) refreshing.delete(key);
       else refreshing.set(key, n);
+      // the requests that waited for this render: its stored answer, or their own turn
+      const waiting = joined.get(key);
+      if (waiting) {
+        joined.delete(key);
+        for (const w of waiting) admit(w);
+      }
     });
   }
 
@@ -141,13 +147,23 @@ export function withMicrocache(
   let dropped = 0;
   let refused = 0;
 
-  /** Answers from the cache when the rules allow; true when it did. */
-  function tryHit(w: Waiting): boolean {
+  /** Requests waiting for the render of their URL that is already running, by key. */
+  const joined = new Map<string, Waiting[]>();
+  let joins = 0;
+
+  /** Answers from the cache, or joins the running render of the URL, when the rules say so; true when it did. */
+  function fromCache(w: Waiting): boolean {
     if (!w.key) return false;
     const now = Date.now();
     const stored = store.get(w.key);
-    if (decide({ inFlight, stored, refreshing: refreshing.has(w.key), now, config }) !== "hit") return false;
-    replay(w.req, w.res, stored!, now);
+    const decision = decide({ inFlight, stored, refreshing: refreshing.has(w.key), now, config });
+    if (decision === "hit") replay(w.req, w.res, stored!, now);
+    else if (decision === "join") {
+      joins++;
+      const list = joined.get(w.key);
+      if (list) list.push(w);
+      else joined.set(w.key, [w]);
+    } else return false;
     return true;
   }
 
@@ -174,11 +190,32 @@ export function withMicrocache(
     return w.res.destroyed || w.req.socket.destroyed;
   }
 
+  /** A request's way in: the cache, its render's answer, a free slot, or the queue of its lane. */
+  function admit(w: Waiting): void {
+    if (gone(w)) {
+      dropped++;
+      return;
+    }
+    if (fromCache(w)) return;
+    const l = laneOf(w.req.method ?? "", pathOf(w.req.url)) === "reads" ? reads : writes;
+    if (free(l)) {
+      start(l, w);
+      return;
+    }
+    if (l.queue.length - l.head >= admission.maxQueue) {
+      refused++;
+      w.res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": String(QUEUE_FULL_RETRY_AFTER), "cache-control": "no-store" });
+      w.res.end(`503 Service Unavailable: the server is overloaded; retry in ${QUEUE_FULL_RETRY_AFTER} s\n`);
+      return;
+    }
+    l.queue.push(w);
+  }
+
   function pump(l: Lane): void {
     while (free(l) && l.head < l.queue.length) {
       const w = l.queue[l.head++];
       if (gone(w)) dropped++;
-      else if (!tryHit(w)) start(l, w);
+      else if (!fromCache(w)) start(l, w);
     }
     if (l.head > 1_024 && l.head * 2 > l.queue.length) {
       l.queue.splice(0, l.head);
@@ -195,23 +232,11 @@ export function withMicrocache(
       }
       inFlight++;
       res.once("close", () => inFlight--);
-      const w: Waiting = { req, res, key: config.busyAt === null ? null : microcacheKey({ method: req.method ?? "", url: req.url ?? "", headers: req.headers }) };
-      if (tryHit(w)) return;
-      const l = laneOf(req.method ?? "", pathOf(req.url)) === "reads" ? reads : writes;
-      if (free(l)) {
-        start(l, w);
-        return;
-      }
-      if (l.queue.length - l.head >= admission.maxQueue) {
-        refused++;
-        res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": String(QUEUE_FULL_RETRY_AFTER), "cache-control": "no-store" });
-        res.end(`503 Service Unavailable: the server is overloaded; retry in ${QUEUE_FULL_RETRY_AFTER} s\n`);
-        return;
-      }
-      l.queue.push(w);
+      admit({ req, res, key: config.busyAt === null ? null : microcacheKey({ method: req.method ?? "", url: req.url ?? "", headers: req.headers }) });
     },
     stats: () => ({
       hits,
+      joined: joins,
       renders,
       stored: store.size,
       storedBytes: store.storedBytes,

@@ -5,6 +5,8 @@ import { isDatabaseUnavailable } from "../db/availability";
 export interface ServerCounters {
   /** answers replayed from the cache */
   hits: number;
+  /** requests that waited for the running render of their URL and got its answer (or their own turn) */
+  joined: number;
   /** requests handed to Next */
   renders: number;
   stored: number;

@@ -12,9 +12,30 @@ import { parseSentHeaders, withMicrocache, type MicrocacheServer } from "@/lib/h
  */
 let renders = 0;
 let release: () => void = () => {};
+let releaseSlow: () => void = () => {};
+/** A promise and its resolve (Node 20 has no Promise.withResolvers). */
+function deferred() {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+let slowStarted = deferred();
+let holdSlow = false;
 const server = withMicrocache(
   async (req, res) => {
     renders++;
+    if (req.url?.startsWith("/slow")) {
+      // the first render of a burst is held until the test lets it go; later ones answer at once
+      if (holdSlow) {
+        holdSlow = false;
+        const go = new Promise<void>((r) => (releaseSlow = r));
+        slowStarted.resolve();
+        await go;
+      }
+      res.statusCode = req.url === "/slow-missing" ? 404 : 200;
+      res.end(`slow ${renders}`);
+      return;
+    }
     if (req.url === "/hang") {
       await new Promise<void>((r) => (release = r));
       res.end("released");
@@ -117,6 +138,39 @@ describe("the microcache around a streaming, compressing handler", () => {
     expect(missing.status).toBe(404);
     expect(missing.headers["x-modcompat-cache"]).toBeUndefined();
     expect(big.headers["x-modcompat-cache"]).toBeUndefined();
+  });
+});
+
+describe("collapsed forwarding: a busy server renders a URL once for the requests that wait for it", () => {
+  /** Sends `n` requests for `path` while its first render is held, then lets it finish. */
+  async function burst(path: string, n: number) {
+    slowStarted = deferred();
+    holdSlow = true;
+    const before = { renders, joined: server.stats().joined };
+    const first = fetchRaw(path);
+    await slowStarted.promise;
+    const rest = Array.from({ length: n - 1 }, () => fetchRaw(path));
+    // the others are in: in flight, so the server counts as busy (busyAt 2)
+    while (server.stats().joined - before.joined < n - 1 && renders - before.renders === 1) await new Promise((r) => setTimeout(r, 5));
+    releaseSlow();
+    const answers = await Promise.all([first, ...rest]);
+    return { answers, renders: renders - before.renders, joined: server.stats().joined - before.joined };
+  }
+
+  it("requests that arrive while their URL renders get that render's answer", async () => {
+    const { answers, renders: n, joined } = await burst("/slow", 4);
+    expect(n).toBe(1);
+    expect(joined).toBe(3);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(new Set(answers.map((a) => a.body.toString())).size).toBe(1);
+    expect(answers.slice(1).map((a) => a.headers["x-modcompat-cache"])).toEqual(["hit", "hit", "hit"]);
+  });
+
+  it("when that answer cannot be stored (an error), each waiting request gets a render of its own", async () => {
+    const { answers, renders: n } = await burst("/slow-missing", 3);
+    expect(n).toBe(3);
+    expect(answers.map((a) => a.status)).toEqual([404, 404, 404]);
+    expect(answers.map((a) => a.headers["x-modcompat-cache"])).toEqual([undefined, undefined, undefined]);
   });
 });
 

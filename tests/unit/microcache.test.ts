@@ -38,10 +38,13 @@ describe("decide: only a busy server answers from the cache, and never older tha
   it.each([
     ["not busy: always render", 15, at(0), false, 100, "render"],
     ["busy, nothing stored", 16, undefined, false, 100, "render"],
+    ["busy, nothing stored, its render running: wait for that answer", 16, undefined, true, 100, "join"],
+    ["not busy, its render running: render fresh", 15, undefined, true, 100, "render"],
     ["busy, fresh", 16, at(0), false, 2_500, "hit"],
     ["busy, past half its age and nobody refreshing: this request renders", 16, at(0), false, 2_501, "render"],
     ["busy, past half its age while another render runs", 40, at(0), true, 4_000, "hit"],
-    ["busy, older than maxAge: render even while another render runs", 40, at(0), true, 5_001, "render"],
+    ["busy, older than maxAge while another render runs: wait for that one", 40, at(0), true, 5_001, "join"],
+    ["busy, older than maxAge and nobody rendering: render", 40, at(0), false, 5_001, "render"],
     ["busy, a stored answer from the future (clock step): render", 40, at(10_000), false, 100, "render"],
   ] as const)("%s", (_, inFlight, stored, refreshing, now, want) => {
     expect(decide({ inFlight, stored, refreshing, now, config })).toBe(want);
