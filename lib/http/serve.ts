@@ -123,6 +123,7 @@ export function withMicrocache(
       const waiting = joined.get(key);
       if (waiting) {
         joined.delete(key);
+        joinedNow -= waiting.length;
         for (const w of waiting) admit(w);
       }
     });
@@ -150,6 +151,7 @@ export function withMicrocache(
   /** Requests waiting for the render of their URL that is already running, by key. */
   const joined = new Map<string, Waiting[]>();
   let joins = 0;
+  let joinedNow = 0;
 
   /** Answers from the cache, or joins the running render of the URL, when the rules say so; true when it did. */
   function fromCache(w: Waiting): boolean {
@@ -158,8 +160,10 @@ export function withMicrocache(
     const stored = store.get(w.key);
     const decision = decide({ inFlight, stored, refreshing: refreshing.has(w.key), now, config });
     if (decision === "hit") replay(w.req, w.res, stored!, now);
-    else if (decision === "join") {
+    // at most maxQueue requests wait for running renders; past that they queue like any other (and meet its 503 when it is full)
+    else if (decision === "join" && joinedNow < admission.maxQueue) {
       joins++;
+      joinedNow++;
       const list = joined.get(w.key);
       if (list) list.push(w);
       else joined.set(w.key, [w]);
@@ -241,7 +245,7 @@ export function withMicrocache(
       stored: store.size,
       storedBytes: store.storedBytes,
       running: reads.running + writes.running,
-      waiting: reads.queue.length - reads.head + (writes.queue.length - writes.head),
+      waiting: reads.queue.length - reads.head + (writes.queue.length - writes.head) + joinedNow,
       dropped,
       refused,
     }),
