@@ -275,6 +275,9 @@ export async function startServer(opts: { dir: string; socketPath: string }): Pr
   (globalThis as { __modcompatMicrocacheStats?: () => unknown }).__modcompatMicrocacheStats = () => frontStats ?? undefined;
   rmSync(opts.socketPath, { force: true });
   const http = createServer((req, res) => void handler(req, res));
+  // Only the front connects here, and it keeps its connections for reuse: this side never closes an
+  // idle one, or a request the front sends as it closes would meet a reset (for a write, a 502).
+  http.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
     // exclusive: this process listens itself, not through the cluster's shared handle
