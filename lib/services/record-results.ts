@@ -172,9 +172,10 @@ async function storeResults(body: IngestBody, opts: RecordOptions): Promise<Inge
         created: created.counts,
         cellsUpdated,
       };
-      await tx.run.update({ where: { id: run.id }, data: { summary } });
-      // Delivered at commit to every process that keeps check answers (results-listener.ts).
-      await tx.$executeRaw`SELECT pg_notify(${RESULTS_CHANNEL}, '')`;
+      // The notification is delivered at commit to every process that keeps check answers (results-listener.ts).
+      await tx.$queryRaw`
+        WITH s AS (UPDATE "Run" SET summary = ${JSON.stringify(summary)}::jsonb WHERE id = ${run.id} RETURNING id)
+        SELECT pg_notify(${RESULTS_CHANNEL}, '')::text FROM s`;
       phases?.("webhooks+summary", true);
       return { ...summary, replayed: false };
     },

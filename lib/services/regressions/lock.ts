@@ -12,8 +12,19 @@ const SOURCE_LOCK = 727002;
  * Hash collisions only serialise a little more; they never let two batches of one module overlap.
  */
 export async function lockIngestKeys(tx: Tx, keys: { source?: string; moduleSlugs: Iterable<string> }): Promise<void> {
-  if (keys.source !== undefined) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SOURCE_LOCK}::int, hashtext(${keys.source}))`;
-  for (const slug of [...new Set(keys.moduleSlugs)].sort()) {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INGEST_LOCK}::int, hashtext(${slug}))`;
+  const spaces: number[] = [];
+  const names: string[] = [];
+  if (keys.source !== undefined) {
+    spaces.push(SOURCE_LOCK);
+    names.push(keys.source);
   }
+  for (const slug of [...new Set(keys.moduleSlugs)].sort()) {
+    spaces.push(INGEST_LOCK);
+    names.push(slug);
+  }
+  if (names.length === 0) return;
+  // One statement, the locks taken in the order given: PostgreSQL evaluates a volatile function of
+  // the select list after ORDER BY (since 9.6), row by row.
+  await tx.$queryRaw`
+    SELECT pg_advisory_xact_lock(ns, hashtext(k))::text FROM unnest(${spaces}::int[], ${names}::text[]) WITH ORDINALITY AS u(ns, k, i) ORDER BY i`;
 }
