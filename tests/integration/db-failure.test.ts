@@ -37,8 +37,9 @@ beforeAll(async () => {
   const start = () => startEmbeddedPostgres({ dir, port, database: "kill" });
   const first = await start();
   migrateDeploy(first.url);
-  // Slow enough that the test sees the outage, fast enough to keep the test short.
-  supervisor = superviseEmbedded({ dir, first, start, log: (l) => logs.push(l), intervalMs: 1500 });
+  // Slow enough that the test sees the outage (its checks of the down state took over 1.5 s on a
+  // loaded machine, and found the server back), fast enough to keep the test short.
+  supervisor = superviseEmbedded({ dir, first, start, log: (l) => logs.push(l), intervalMs: 5000 });
   original = db();
   originalUrl = process.env.DATABASE_URL;
   process.env.DATABASE_URL = first.url;
