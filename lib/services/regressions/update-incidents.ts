@@ -1,7 +1,8 @@
 import type { Tx } from "../../db/client";
 import { seriesSortKey } from "../../domain/kernel-version";
-import { detectIncidents, detectIncidentsInCells, incidentSuccessors, type DetectedIncident } from "../../domain/regressions";
-import { loadDetectionInput, loadGridCells } from "./load-detection-input";
+import { detectIncidents, incidentSuccessors, type DetectedIncident } from "../../domain/regressions";
+import { detectGridIncidents } from "./grid-lookups";
+import { loadDetectionInput } from "./load-detection-input";
 
 export interface IncidentUpdate {
   modules: number;
@@ -57,17 +58,18 @@ export interface IncidentGrid {
 
 /**
  * Detect and store one module's incidents, all of them (from its results), or only those of `grids`
- * (from their cells' summaries, load-detection-input.ts loadGridCells): detection in one arch × line
+ * (by indexed lookups of their cells' summaries, grid-lookups.ts): detection in one arch × line
  * grid reads nothing of another, so the incidents of the other grids stay as they are, and the
  * result equals a whole-module update (tests/integration/ingest-scale-paths.test.ts).
  */
 async function updateModuleIncidents(tx: Tx, moduleId: number, grids?: readonly IncidentGrid[]) {
   const t0 = performance.now();
-  // A whole module is detected from its results (the rebuild); grids from their cells' summaries.
-  const input = grids ? await loadGridCells(tx, moduleId, grids) : await loadDetectionInput(tx, moduleId);
+  // A whole module is detected from its results (the rebuild); grids by indexed lookups of their
+  // cells' summaries (grid-lookups.ts), the same rule (incidentsInGrid) either way.
+  const full = grids ? null : await loadDetectionInput(tx, moduleId);
   const t1 = performance.now();
-  const incidents = "cells" in input ? detectIncidentsInCells(input) : detectIncidents(input).incidents;
-  const read = "cells" in input ? `${input.cells.length} cells` : `${input.results.length} results`;
+  const input = full ? { ...full, incidents: detectIncidents(full).incidents, read: `${full.results.length} results` } : await detectGridIncidents(tx, moduleId, grids!);
+  const { incidents, read } = input;
   const t2 = performance.now();
   const inScope = grids ? new Set(grids.map((g) => `${g.arch}|${g.line}`)) : null;
   const existing = (
