@@ -11,9 +11,9 @@ import { expectedStatesSql } from "./version-cell-states";
 
 /**
  * `modcompat db reindex`: every stored output of a rule, recomputed from today's rules. Rules write
- * their outputs once, at ingest: kernel sort keys and parsed columns (kernel-version.ts), module
- * version sort keys (module-version.ts), Cell (foldCell), VersionCellStates and incidents
- * (regressions.ts). Change a rule (add a distro to DISTROS, whose index is inside the sort key)
+ * their outputs once, at ingest: kernel sort keys, lines and parsed columns (kernel-version.ts),
+ * module version sort keys (module-version.ts), Cell (foldCell, observeCell, and each cell's walk:
+ * regressionSteps, cell-walks.ts), VersionCellStates and incidents (regressions.ts). Change a rule (add a distro to DISTROS, whose index is inside the sort key)
  * and the stored outputs are silently wrong until this runs. `checkStoredRules` lists what differs
  * without writing; CI runs it on the demo data (tests/integration/reindex.test.ts).
  *

@@ -99,24 +99,29 @@ async function updateModuleIncidents(tx: Tx, moduleId: number, grids?: readonly 
       })
     ).map((r) => [r.key, r]),
   );
+  // Rows to write, one statement each; their affected versions in two statements for all of them.
+  const rewritten: number[] = [];
+  const links: { incidentId: number; moduleVersionId: number }[] = [];
   for (const i of incidents) {
     const data = incidentRow(i, input.versionIds, input.kernelIds);
     const was = stored.get(i.key);
     const versionIds = i.affectedVersions.map((v) => input.versionIds.get(v)!);
     if (was && sameRow(was, data) && sameIds(was.versions.map((v) => v.moduleVersionId), versionIds)) continue;
-    const row = await tx.incident.upsert({
-      where: { moduleId_key: { moduleId, key: i.key } },
-      create: { moduleId, key: i.key, ...data },
-      update: data,
-      select: { id: true },
-    });
-    await tx.incidentVersion.deleteMany({ where: { incidentId: row.id } });
-    await tx.incidentVersion.createMany({
-      data: i.affectedVersions.map((v) => ({ incidentId: row.id, moduleVersionId: input.versionIds.get(v)! })),
-    });
+    // `stored` holds every row under these keys (renamed successors included), so no row of a key
+    // missing from it exists.
+    const id = was
+      ? (await tx.incident.update({ where: { id: was.id }, data, select: { id: true } })).id
+      : (await tx.incident.create({ data: { moduleId, key: i.key, ...data }, select: { id: true } })).id;
+    rewritten.push(id);
+    links.push(...versionIds.map((moduleVersionId) => ({ incidentId: id, moduleVersionId })));
   }
+  if (rewritten.length > 0) {
+    await tx.incidentVersion.deleteMany({ where: { incidentId: { in: rewritten } } });
+    await tx.incidentVersion.createMany({ data: links });
+  }
+  const written = rewritten.length;
   if (process.env.MODCOMPAT_INGEST_PHASES === "1") {
-    console.log(`[incidents] module ${moduleId}: ${read}, load ${(t1 - t0).toFixed(0)}, detect ${(t2 - t1).toFixed(0)}, store ${(performance.now() - t2).toFixed(0)} ms, ${incidents.length} incidents`);
+    console.log(`[incidents] module ${moduleId}: ${read}, load ${(t1 - t0).toFixed(0)}, detect ${(t2 - t1).toFixed(0)}, store ${(performance.now() - t2).toFixed(0)} ms, ${incidents.length} incidents (${written} written, ${stale.length} removed)`);
   }
   return { incidents: incidents.length, open: incidents.filter((i) => i.status === "open").length, removed: stale.length };
 }
