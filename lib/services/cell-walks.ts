@@ -134,7 +134,7 @@ export function expectedSteps(cells: readonly WalkedCell[]): Map<string, number 
 }
 
 /** A module's cells with their kernel strings, for expectedSteps. */
-export async function loadWalkedCells(tx: Pick<Tx, "$queryRaw">, moduleId: number): Promise<(WalkedCell & { line: string | null; kernelKey: string | null; lastGoodKernelId: number | null; walked: boolean })[]> {
+async function loadWalkedCells(tx: Pick<Tx, "$queryRaw">, moduleId: number): Promise<(WalkedCell & { line: string | null; kernelKey: string | null; lastGoodKernelId: number | null; walked: boolean })[]> {
   return tx.$queryRaw`
     SELECT c."moduleVersionId", c."kernelId", c.arch, k.version AS kernel, c."obsState", c.line, c."kernelKey", c."lastGoodKernelId", c.walked
     FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId" WHERE c."moduleId" = ${moduleId}`;
