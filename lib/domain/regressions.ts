@@ -241,10 +241,14 @@ export function gridsOfCells<C extends CellSummary>(cells: readonly C[]): LineGr
 
 const cmpText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The verdict a cell contributes to detection: none for flaky or unknown cells. */
+/** The verdict a cell's state contributes to detection: none for flaky or unobserved cells. */
+export function cellVerdict(state: CellState | null | undefined): Verdict | null {
+  return state === "pass" || state === "fail" ? state : null;
+}
+
+/** cellVerdict of a grid's cell; none where the grid has no cell. */
 export function gridVerdict(grid: LineGrid<CellSummary>, version: string, kernel: string): Verdict | null {
-  const cell = grid.cells.get(version)?.get(kernel);
-  return cell && cell.state !== "flaky" ? cell.state : null;
+  return cellVerdict(grid.cells.get(version)?.get(kernel)?.state);
 }
 
 export interface KernelStep {
@@ -324,77 +328,147 @@ export interface Detection {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * A pass → fail step of one version along its line's kernels (walkKernels' "regression"): what
+ * seeds an incident. The ingest keeps each on its failing cell (Cell.lastGoodKernelId), so the
+ * steps of a grid are read by index instead of walking every cell (issue 14).
+ */
+export interface RegressionStep {
+  version: string;
+  lastGood: string;
+  firstBad: string;
+  /** the failing cell, at firstBad */
+  cell: CellSummary;
+}
+
+/** The pass → fail steps of a grid's versions, from its cells (the in-memory source of incidentsInGrid). */
+export function regressionSteps(grid: LineGrid<CellSummary>): RegressionStep[] {
+  return grid.versions.flatMap((version) =>
+    walkKernels(grid, version).flatMap((s) =>
+      s.transition === "regression" ? [{ version, lastGood: s.previousKernel!, firstBad: s.kernel, cell: grid.cells.get(version)!.get(s.kernel)! }] : [],
+    ),
+  );
+}
+
+/**
+ * What detection asks about a grid beyond its regression steps. Both find cells with a verdict
+ * (pass or fail; flaky cells have none, gridVerdict) and answer version → cell, for the versions
+ * that have one:
+ * - `first`: each version's first such cell (of `verdict` when given) after `after` in kernel order
+ *   (at it too when `inclusive`), before `before` when given;
+ * - `at`: each version's cell on `kernel`, when it has a verdict.
+ * The answers come from the cells in memory (answerFromGrid) or from indexed lookups (the ingest,
+ * lib/services/regressions/grid-lookups.ts); a test proves both give the same incidents.
+ */
+export type GridQuestion =
+  | { kind: "first"; versions: readonly string[]; after: string; inclusive: boolean; before: string | null; verdict: Verdict | null }
+  | { kind: "at"; versions: readonly string[]; kernel: string };
+export type GridAnswer = ReadonlyMap<string, CellSummary>;
+
+/** What incidentsInGrid is given about a grid; everything else it asks (GridQuestion). */
+export interface GridSource {
+  arch: string;
+  line: string;
+  /** version order; every version that may have a cell in the grid (more do no harm) */
+  versions: readonly string[];
+  steps: readonly RegressionStep[];
+  /** the line's kernel order, for the kernels of the steps and of the answers */
+  compareKernels: (a: string, b: string) => number;
+  kernelReleasedAt: (kernel: string) => Date | null;
+  releasedAt: ReadonlyMap<string, Date | null>;
+}
+
 interface Seed {
   version: string;
-  k0: number;
-  k1: number;
+  k0: string;
+  k1: string;
+  cell: CellSummary;
 }
 
 /** Seeds whose (last good, first bad] windows overlap are one breakage seen by several versions. */
-function groupSeeds(seeds: Seed[]): { k0: number; k1: number; seeds: Seed[] }[] {
-  const groups: { k0: number; k1: number; seeds: Seed[] }[] = [];
-  for (const s of [...seeds].sort((a, b) => a.k1 - b.k1 || a.k0 - b.k0)) {
+function groupSeeds(seeds: readonly Seed[], cmp: (a: string, b: string) => number): { k0: string; k1: string; seeds: Seed[] }[] {
+  const groups: { k0: string; k1: string; seeds: Seed[] }[] = [];
+  for (const s of [...seeds].sort((a, b) => cmp(a.k1, b.k1) || cmp(a.k0, b.k0))) {
     // Joining narrows the group's window to the intersection, so last good < first bad always holds.
-    const g = groups.find((x) => s.k0 < x.k1 && x.k0 < s.k1);
+    const g = groups.find((x) => cmp(s.k0, x.k1) < 0 && cmp(x.k0, s.k1) < 0);
     if (g) {
-      g.k0 = Math.max(g.k0, s.k0);
-      g.k1 = Math.min(g.k1, s.k1);
+      if (cmp(s.k0, g.k0) > 0) g.k0 = s.k0;
+      if (cmp(s.k1, g.k1) < 0) g.k1 = s.k1;
       g.seeds.push(s);
     } else {
       groups.push({ k0: s.k0, k1: s.k1, seeds: [s] });
     }
   }
-  return groups.sort((a, b) => a.k1 - b.k1);
+  return groups.sort((a, b) => cmp(a.k1, b.k1));
 }
 
 const ref = (o: Observation): ResultRef => ({ resultId: o.resultId, runId: o.runId, at: o.at });
 const later = (a: Date, b: Date) => (a.getTime() >= b.getTime() ? a : b);
 
-function detectInGrid(grid: LineGrid<CellSummary>, releasedAt: ReadonlyMap<string, Date | null>, kernelReleasedAt: ReadonlyMap<string, Date | null>): DetectedIncident[] {
-  const K = grid.kernels;
-  const cell = (v: string, ki: number) => grid.cells.get(v)?.get(K[ki]);
-  const verdict = (v: string, ki: number) => gridVerdict(grid, v, K[ki]);
+function* ask(q: GridQuestion): Generator<GridQuestion, GridAnswer, GridAnswer> {
+  return yield q;
+}
 
-  const seeds: Seed[] = [];
-  for (const v of grid.versions) {
-    for (const step of walkKernels(grid, v)) {
-      if (step.transition === "regression") seeds.push({ version: v, k0: K.indexOf(step.previousKernel!), k1: K.indexOf(step.kernel) });
-    }
-  }
-  const groups = groupSeeds(seeds);
+/**
+ * The incidents of one arch × line grid: the rule, once. A generator that yields its questions
+ * (GridQuestion) and takes their answers, so the same code runs over cells in memory
+ * (detectIncidents, the rebuild) and over indexed lookups in the ingest transaction, which then
+ * reads a handful of cells per incident instead of the whole grid.
+ */
+export function* incidentsInGrid(src: GridSource): Generator<GridQuestion, DetectedIncident[], GridAnswer> {
+  const cmp = src.compareKernels;
+  const versionIndex = new Map(src.versions.map((v, i) => [v, i]));
+  const seeds: Seed[] = [...src.steps]
+    .sort((a, b) => versionIndex.get(a.version)! - versionIndex.get(b.version)! || cmp(a.firstBad, b.firstBad))
+    .map((s) => ({ version: s.version, k0: s.lastGood, k1: s.firstBad, cell: s.cell }));
+  const groups = groupSeeds(seeds, cmp);
   const incidents: DetectedIncident[] = [];
 
-  groups.forEach((group, gi) => {
+  for (const [gi, group] of groups.entries()) {
     const { k0: K0, k1: K1 } = group;
-    const seedVersions = new Set(group.seeds.map((s) => s.version));
+    const seedVersions = [...new Set(group.seeds.map((s) => s.version))];
+    const isSeed = new Set(seedVersions);
     // A failure first seen at or after the next breakage of the line cannot be told apart from it.
-    const nextBreak = groups[gi + 1]?.k1 ?? K.length;
+    const nextBreak = groups[gi + 1]?.k1 ?? null;
 
-    // The kernel side undid the change when every broken version with a verdict passes again.
-    let kr: number | null = null;
-    for (let ki = K1 + 1; ki < K.length && kr === null; ki++) {
-      const vs = [...seedVersions].map((v) => verdict(v, ki)).filter((x): x is Verdict => x !== null);
-      if (vs.length > 0 && vs.every((x) => x === "pass")) kr = ki;
+    // The kernel side undid the change on the first later kernel on which every broken version
+    // with a verdict passes: only a kernel where one of them passes can be it.
+    let kr: string | null = null;
+    let krCells: CellSummary[] = [];
+    for (let after = K1; kr === null; ) {
+      const passes = yield* ask({ kind: "first", versions: seedVersions, after, inclusive: false, before: null, verdict: "pass" });
+      if (passes.size === 0) break;
+      const candidate = [...passes.values()].map((c) => c.kernel).reduce((a, b) => (cmp(a, b) <= 0 ? a : b));
+      const there = [...(yield* ask({ kind: "at", versions: seedVersions, kernel: candidate })).values()];
+      if (there.every((c) => c.state === "pass")) {
+        kr = candidate;
+        krCells = there;
+      } else after = candidate;
     }
-    const end = kr ?? K.length;
 
-    const seedCells = group.seeds.map((s) => cell(s.version, s.k1)!).sort((a, b) => byTime(a.firstFail!, b.firstFail!));
+    const seedCells = group.seeds.map((s) => s.cell).sort((a, b) => byTime(a.firstFail!, b.firstFail!));
     const seedSymbols = new Set(seedCells.flatMap((c) => extractSignature(c.firstFail?.errorLine)?.symbol ?? []));
+
+    // Each version's first verdict from the first bad kernel on, before the kernel side's undoing.
+    const probes = yield* ask({ kind: "first", versions: src.versions, after: K1, inclusive: true, before: kr, verdict: null });
+    const candidates = src.versions.filter((v) => {
+      const c = probes.get(v);
+      return c && c.state === "fail" && !isSeed.has(v) && (nextBreak === null || cmp(c.kernel, nextBreak) < 0);
+    });
+    const atK0 = candidates.length > 0 ? yield* ask({ kind: "at", versions: candidates, kernel: K0 }) : new Map<string, CellSummary>();
 
     const affected: { version: string; cell: CellSummary }[] = [];
     let fixed: { version: string; cell: CellSummary } | null = null;
     let snapshot: { version: string; at: Date } | null = null;
-    for (const v of grid.versions) {
-      let probe: number | null = null;
-      for (let ki = K1; ki < end && probe === null; ki++) if (verdict(v, ki)) probe = ki;
-      if (probe === null) continue;
-      const c = cell(v, probe)!;
+    for (const v of src.versions) {
+      const c = probes.get(v);
+      if (!c) continue;
       if (c.state === "fail") {
-        if (seedVersions.has(v)) {
+        if (isSeed.has(v)) {
           affected.push({ version: v, cell: c });
           continue;
         }
-        if (probe >= nextBreak || verdict(v, K0) === "fail") continue;
+        if ((nextBreak !== null && cmp(c.kernel, nextBreak) >= 0) || atK0.get(v)?.state === "fail") continue;
         const symbol = extractSignature(c.firstFail?.errorLine)?.symbol;
         if (seedSymbols.size > 0 && symbol && !seedSymbols.has(symbol)) continue;
         affected.push({ version: v, cell: c });
@@ -410,29 +484,29 @@ function detectInGrid(grid: LineGrid<CellSummary>, releasedAt: ReadonlyMap<strin
     const representative = seedCells[0];
     const opened = affected.map((a) => a.cell.firstFail!).sort(byTime)[0];
     // The break sits at the release of its first bad kernel (lib/domain/event-date.ts).
-    const openedEvent = eventDate(kernelReleasedAt.get(K[K1]) ?? null, opened.at);
+    const openedEvent = eventDate(src.kernelReleasedAt(K1), opened.at);
     const openedAt = openedEvent.at;
 
     let fix: { at: Date; basis: FixBasis; by: ResultRef } | null = null;
     if (fixed) {
-      const rel = releasedAt.get(fixed.version) ?? null;
+      const rel = src.releasedAt.get(fixed.version) ?? null;
       const by = ref(fixed.cell.firstPass!);
       fix = rel ? { at: later(rel, openedAt), basis: "release-date", by } : { at: later(by.at, openedAt), basis: "first-pass-observed", by };
     }
     if (kr !== null) {
-      const passes = [...seedVersions].flatMap((v) => (verdict(v, kr) === "pass" ? [cell(v, kr)!.firstPass!] : [])).sort(byTime);
-      const undone = eventDate(kernelReleasedAt.get(K[kr]) ?? null, passes[0].at);
+      const passes = krCells.map((c) => c.firstPass!).sort(byTime);
+      const undone = eventDate(src.kernelReleasedAt(kr), passes[0].at);
       const at = later(undone.at, openedAt);
       if (!fix || at.getTime() < fix.at.getTime()) fix = { at, basis: undone.basis === "release" ? "kernel-release" : "kernel", by: ref(passes[0]) };
     }
 
     incidents.push({
-      key: `${grid.arch}|${grid.line}|${K[K1]}`,
-      arch: grid.arch,
-      line: grid.line,
-      lastGoodKernel: K[K0],
-      firstBadKernel: K[K1],
-      series: parseKernelVersion(K[K1]).series,
+      key: `${src.arch}|${src.line}|${K1}`,
+      arch: src.arch,
+      line: src.line,
+      lastGoodKernel: K0,
+      firstBadKernel: K1,
+      series: parseKernelVersion(K1).series,
       affectedVersions: affected.map((a) => a.version),
       errorLine: representative.firstFail!.errorLine,
       signature: extractSignature(representative.firstFail!.errorLine),
@@ -442,7 +516,7 @@ function detectInGrid(grid: LineGrid<CellSummary>, releasedAt: ReadonlyMap<strin
       openedBy: ref(opened),
       status: fix ? "fixed" : "open",
       fixedIn: fixed?.version ?? null,
-      fixedInKernel: kr === null ? null : K[kr],
+      fixedInKernel: kr,
       fixedAt: fix?.at ?? null,
       fixedAtBasis: fix?.basis ?? null,
       fixedSeenAt: fix?.by.at ?? null,
@@ -452,8 +526,58 @@ function detectInGrid(grid: LineGrid<CellSummary>, releasedAt: ReadonlyMap<strin
         ? daysToFix({ at: openedAt, basis: openedEvent.basis, runId: opened.runId }, { at: fix.at, basis: FIX_BASIS_DATE[fix.basis], runId: fix.by.runId })
         : null,
     });
-  });
+  }
   return incidents;
+}
+
+/** GridQuestion answered from a grid's cells in memory. */
+export function answerFromGrid(grid: LineGrid<CellSummary>): (q: GridQuestion) => GridAnswer {
+  const index = new Map(grid.kernels.map((k, i) => [k, i]));
+  return (q) => {
+    const out = new Map<string, CellSummary>();
+    for (const v of q.versions) {
+      const row = grid.cells.get(v);
+      if (!row) continue;
+      if (q.kind === "at") {
+        const c = row.get(q.kernel);
+        if (c && gridVerdict(grid, v, q.kernel)) out.set(v, c);
+        continue;
+      }
+      const end = q.before === null ? grid.kernels.length : index.get(q.before)!;
+      for (let ki = index.get(q.after)! + (q.inclusive ? 0 : 1); ki < end; ki++) {
+        const verdict = gridVerdict(grid, v, grid.kernels[ki]);
+        if (verdict && (q.verdict === null || verdict === q.verdict)) {
+          out.set(v, row.get(grid.kernels[ki])!);
+          break;
+        }
+      }
+    }
+    return out;
+  };
+}
+
+/** Run a generator of GridQuestions to its end, answering each synchronously. */
+export function answerAll<T>(steps: Generator<GridQuestion, T, GridAnswer>, answer: (q: GridQuestion) => GridAnswer): T {
+  for (let next = steps.next(); ; ) {
+    if (next.done) return next.value;
+    next = steps.next(answer(next.value));
+  }
+}
+
+function detectInGrid(grid: LineGrid<CellSummary>, releasedAt: ReadonlyMap<string, Date | null>, kernelReleasedAt: ReadonlyMap<string, Date | null>): DetectedIncident[] {
+  const index = new Map(grid.kernels.map((k, i) => [k, i]));
+  return answerAll(
+    incidentsInGrid({
+      arch: grid.arch,
+      line: grid.line,
+      versions: grid.versions,
+      steps: regressionSteps(grid),
+      compareKernels: (a, b) => index.get(a)! - index.get(b)!,
+      kernelReleasedAt: (k) => kernelReleasedAt.get(k) ?? null,
+      releasedAt,
+    }),
+    answerFromGrid(grid),
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import { Prisma } from "../generated/prisma/client";
 import { observeCell } from "../domain/regressions";
 import { foldCell, STAGES, type FoldedCell, type FoldInput, type Stage, type Status } from "../domain/status";
 import { refreshVersionCellStates } from "./version-cell-states";
+import { walkCells } from "./cell-walks";
 
 export interface CellKey {
   moduleVersionId: number;
@@ -227,12 +228,12 @@ async function foldCells(tx: Tx, opts: { source: Prisma.Sql; keys: readonly Cell
     ), step AS (
       -- The run observes the folded state when it brought a verdict and the cell is pass or fail;
       -- the observation is its first result with that status, else its first verdict.
-      SELECT g.*, v."moduleId", CASE WHEN g.status = 'pass' THEN NULL ELSE g."errorLine" END AS el,
+      SELECT g.*, v."moduleId", kk.line AS kline, kk."sortKey" AS kkey, CASE WHEN g.status = 'pass' THEN NULL ELSE g."errorLine" END AS el,
              CASE WHEN g.v_id IS NOT NULL AND g.status IN ('pass', 'fail') THEN g.status END AS obs,
              o."moduleVersionId" IS NOT NULL AS had, o.observed AS o_observed, o."lastResultAt" AS o_la, o."obsState" AS o_st,
              o."firstFailId" AS o_ffi, o."firstFailRunId" AS o_ffr, o."firstFailAt" AS o_ffa, o."firstFailError" AS o_ffe,
              o."firstPassId" AS o_fpi, o."firstPassRunId" AS o_fpr, o."firstPassAt" AS o_fpa
-      FROM agg g JOIN "ModuleVersion" v ON v.id = g.mv
+      FROM agg g JOIN "ModuleVersion" v ON v.id = g.mv JOIN "Kernel" kk ON kk.id = g.k
       LEFT JOIN "Cell" o ON o."moduleVersionId" = g.mv AND o."kernelId" = g.k AND o.arch = g.a
     ), carried AS (
       -- Carried forward only when this run is the cell's last: nothing else before (a new cell), or
@@ -249,12 +250,17 @@ async function foldCells(tx: Tx, opts: { source: Prisma.Sql; keys: readonly Cell
              CASE WHEN NOT c.ok THEN NULL WHEN c.o_fpi IS NOT NULL THEN c.o_fpi WHEN c.obs = 'pass' THEN coalesce(c.p_id, c.v_id) END AS fpi,
              CASE WHEN NOT c.ok THEN NULL WHEN c.o_fpi IS NOT NULL THEN c.o_fpr WHEN c.obs = 'pass' THEN ${run}::int END AS fpr,
              CASE WHEN NOT c.ok THEN NULL WHEN c.o_fpi IS NOT NULL THEN c.o_fpa WHEN c.obs = 'pass' THEN coalesce(c.p_at, c.v_at) END AS fpa,
-             c.o_st, c.o_ffi, c.o_fpi
+             c.o_st, c.o_ffi, c.o_fpi, c.kline, c.kkey
       FROM carried c
     ), up AS (
       INSERT INTO "Cell" ("moduleVersionId","kernelId","arch","moduleId","status","stages","passCount","failCount","errorCount","skipCount","lastResultId","lastResultAt","errorLine","logUrl",
-                          "observed","obsState","firstFailId","firstFailRunId","firstFailAt","firstFailError","firstPassId","firstPassRunId","firstPassAt")
-      SELECT mv, k, a, "moduleId", status, stages, pc, fc, ec, sc, lr, la, el, "logUrl", ok, st, ffi, ffr, ffa, ffe, fpi, fpr, fpa FROM fin
+                          "observed","obsState","firstFailId","firstFailRunId","firstFailAt","firstFailError","firstPassId","firstPassRunId","firstPassAt",
+                          "line","kernelKey","walked")
+      -- A new cell takes its kernel's line and order; its regression step is written right after
+      -- (cell-walks.ts walkCells). Existing cells keep theirs: a kernel's line and key only change
+      -- under modcompat db reindex, which walks the module again.
+      SELECT mv, k, a, "moduleId", status, stages, pc, fc, ec, sc, lr, la, el, "logUrl", ok, st, ffi, ffr, ffa, ffe, fpi, fpr, fpa,
+             kline, kkey, kline IS NOT NULL FROM fin
       ON CONFLICT ("moduleVersionId","kernelId","arch") DO UPDATE SET
         "status" = EXCLUDED."status", "stages" = EXCLUDED."stages", "passCount" = EXCLUDED."passCount",
         "failCount" = EXCLUDED."failCount", "errorCount" = EXCLUDED."errorCount", "skipCount" = EXCLUDED."skipCount",
@@ -272,8 +278,14 @@ async function foldCells(tx: Tx, opts: { source: Prisma.Sql; keys: readonly Cell
       coalesce((SELECT json_agg(json_build_array(mv, k, a)) FROM fin WHERE NOT ok), '[]') AS replay`;
   const replay = out.replay.map(([moduleVersionId, kernelId, arch]) => ({ moduleVersionId, kernelId, arch }));
   await replayCellObservations(tx, replay);
+  const changed = [...out.changed.map(([moduleVersionId, kernelId, arch]) => ({ moduleVersionId, kernelId, arch })), ...replay];
+  // Only a changed summary can move a regression step (cell-walks.ts).
+  const t0 = performance.now();
+  const steps = await walkCells(tx, changed);
   const t = performance.now();
   await refreshVersionCellStates(tx, keys);
-  if (process.env.MODCOMPAT_INGEST_PHASES === "1") console.log(`[cells] ${out.written} cells, ${replay.length} replayed; states refresh ${(performance.now() - t).toFixed(0)} ms`);
-  return { written: out.written, changed: [...out.changed.map(([moduleVersionId, kernelId, arch]) => ({ moduleVersionId, kernelId, arch })), ...replay] };
+  if (process.env.MODCOMPAT_INGEST_PHASES === "1") {
+    console.log(`[cells] ${out.written} cells, ${replay.length} replayed; walks ${(t - t0).toFixed(0)} ms (${changed.length} changed, ${steps} steps moved); states refresh ${(performance.now() - t).toFixed(0)} ms`);
+  }
+  return { written: out.written, changed };
 }

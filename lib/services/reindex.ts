@@ -1,6 +1,7 @@
 import { db, type Tx } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
 import { detectIncidents } from "../domain/regressions";
+import { expectedSteps, walkModule } from "./cell-walks";
 import { foldCellRows, recomputeCells, type CellKey, type CellRow } from "./recompute-cells";
 import { INGEST_LOCK } from "./regressions/lock";
 import { loadDetectionInput } from "./regressions/load-detection-input";
@@ -10,9 +11,9 @@ import { expectedStatesSql } from "./version-cell-states";
 
 /**
  * `modcompat db reindex`: every stored output of a rule, recomputed from today's rules. Rules write
- * their outputs once, at ingest: kernel sort keys and parsed columns (kernel-version.ts), module
- * version sort keys (module-version.ts), Cell (foldCell), VersionCellStates and incidents
- * (regressions.ts). Change a rule (add a distro to DISTROS, whose index is inside the sort key)
+ * their outputs once, at ingest: kernel sort keys, lines and parsed columns (kernel-version.ts),
+ * module version sort keys (module-version.ts), Cell (foldCell, observeCell, and each cell's walk:
+ * regressionSteps, cell-walks.ts), VersionCellStates and incidents (regressions.ts). Change a rule (add a distro to DISTROS, whose index is inside the sort key)
  * and the stored outputs are silently wrong until this runs. `checkStoredRules` lists what differs
  * without writing; CI runs it on the demo data (tests/integration/reindex.test.ts).
  *
@@ -81,16 +82,31 @@ const cellId = (c: CellKey) => `${c.moduleVersionId}:${c.kernelId}:${c.arch}`;
 const CELL_COLUMNS = [
   "moduleId", "status", "stages", "passCount", "failCount", "errorCount", "skipCount", "lastResultId", "lastResultAt", "errorLine", "logUrl",
   "observed", "obsState", "firstFailId", "firstFailRunId", "firstFailAt", "firstFailError", "firstPassId", "firstPassRunId", "firstPassAt",
+  "line", "kernelKey", "lastGoodKernelId", "walked",
 ] as const;
+type WalkedRow = CellRow & { line: string; kernelKey: string; lastGoodKernelId: number | null; walked: boolean };
 
-/** One module's cells: what foldCell makes of its results against what Cell holds. */
-async function cellDifferences(tx: Pick<Tx, "result" | "moduleVersion" | "cell">, moduleId: number): Promise<{ diffs: Difference[]; keys: CellKey[]; extra: CellKey[] }> {
+/**
+ * One module's cells: what foldCell makes of its results against what Cell holds, and each cell's
+ * walk (cell-walks.ts): its kernel's line and key, and its regression step from the pure walk.
+ */
+async function cellDifferences(tx: Pick<Tx, "result" | "moduleVersion" | "cell" | "kernel">, moduleId: number): Promise<{ diffs: Difference[]; keys: CellKey[]; extra: CellKey[] }> {
   const keys = await tx.result.findMany({
     where: { moduleVersion: { moduleId } },
     distinct: ["moduleVersionId", "kernelId", "arch"],
     select: { moduleVersionId: true, kernelId: true, arch: true },
   });
-  const expected = new Map((await foldCellRows(tx, keys)).map((r) => [cellId(r), r]));
+  const folded = await foldCellRows(tx, keys);
+  const kernelOf = new Map(
+    (await tx.kernel.findMany({ where: { id: { in: [...new Set(folded.map((r) => r.kernelId))] } }, select: { id: true, version: true } })).map((k) => [k.id, k.version]),
+  );
+  const steps = expectedSteps(folded.map((r) => ({ ...r, kernel: kernelOf.get(r.kernelId)! })));
+  const expected = new Map(
+    folded.map((r) => {
+      const { line, sortKey } = kernelColumns(kernelOf.get(r.kernelId)!);
+      return [cellId(r), { ...r, line, kernelKey: sortKey, lastGoodKernelId: steps.get(cellId(r)) ?? null, walked: true }];
+    }),
+  );
   const stored = await tx.cell.findMany({ where: { moduleId } });
   const diffs: Difference[] = [];
   const extra: CellKey[] = [];
@@ -104,7 +120,7 @@ async function cellDifferences(tx: Pick<Tx, "result" | "moduleVersion" | "cell">
       extra.push(c);
       continue;
     }
-    const pick = (r: CellRow | typeof c) => Object.fromEntries(CELL_COLUMNS.map((k) => [k, r[k]]));
+    const pick = (r: WalkedRow | typeof c) => Object.fromEntries(CELL_COLUMNS.map((k) => [k, r[k]]));
     const changed = changedColumns(pick(c), pick(want));
     if (changed.length > 0) diffs.push({ what: "cell", row: id, detail: changed.join(", ") });
   }
@@ -225,6 +241,7 @@ export async function reindex(opts: ReindexScope & { onModule?: (slug: string, d
       // Kernel series may have changed, so a version's states rows are rebuilt whole.
       await tx.versionCellStates.deleteMany({ where: { moduleVersion: { moduleId: m.id } } });
       await recomputeCells(tx, cells.keys); // and the VersionCellStates rows of those cells
+      await walkModule(tx, m.id); // kernels' lines and keys may have changed: every step again
       await updateIncidents(tx, { moduleIds: [m.id] });
     }, TX);
     opts.onModule?.(m.slug, n + 1, modules.length);

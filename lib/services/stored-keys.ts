@@ -1,4 +1,4 @@
-import { kernelSortKey, parseKernelVersion, seriesSortKey } from "../domain/kernel-version";
+import { kernelLine, kernelSortKey, parseKernelVersion, seriesSortKey } from "../domain/kernel-version";
 import { moduleVersionSortKey } from "../domain/module-version";
 
 /**
@@ -10,6 +10,7 @@ export function kernelColumns(version: string) {
   const k = parseKernelVersion(version);
   return {
     sortKey: kernelSortKey(k),
+    line: kernelLine(k),
     base: k.base,
     series: k.series,
     seriesKey: seriesSortKey(k.series),

@@ -1,14 +1,20 @@
 import { describe, expect, it } from "vitest";
 import {
+  answerFromGrid,
   buildLineGrids,
+  cellVerdict,
   classifyTransition,
   detectIncidents,
   incidentDays,
   incidentNeighbourhood,
   incidentSuccessors,
+  incidentsInGrid,
   observeCell,
+  regressionSteps,
   verdictChanges,
   walkKernels,
+  type CellState,
+  type GridQuestion,
   type ResultInput,
   type Transition,
   type Verdict,
@@ -142,6 +148,80 @@ describe("walkKernels steps over kernels without a verdict", () => {
       ["6.8", "6.6", "regression"],
       ["6.9", "6.8", "still-failing"],
       ["6.10", "6.9", "fixed"],
+    ]);
+  });
+});
+
+describe("cellVerdict: only pass and fail cells are verdicts", () => {
+  const table: [CellState | null, Verdict | null][] = [
+    ["pass", "pass"],
+    ["fail", "fail"],
+    ["flaky", null],
+    [null, null],
+  ];
+  it.each(table)("%s → %s", (state, want) => {
+    expect(cellVerdict(state)).toBe(want);
+  });
+});
+
+describe("regressionSteps: the pass → fail steps the ingest keeps on their failing cells", () => {
+  it("one per step of each version's walk, over kernels without a verdict, never from a flaky cell", () => {
+    const [grid] = buildLineGrids([
+      r("1.0", "6.6", "pass", "2024-01-01"),
+      r("1.0", "6.7", "skip", "2024-01-01"),
+      r("1.0", "6.8", "fail", "2024-01-01"),
+      r("1.0", "6.9", "pass", "2024-01-01"),
+      r("1.0", "6.10", "fail", "2024-01-01"),
+      r("2.0", "6.6", "pass", "2024-01-01"),
+      r("2.0", "6.7", "fail", "2024-01-01"),
+      r("2.0", "6.7", "pass", "2024-01-02"),
+      r("2.0", "6.8", "fail", "2024-01-01"),
+    ]);
+    expect(regressionSteps(grid).map((s) => [s.version, s.lastGood, s.firstBad, s.cell.kernel])).toEqual([
+      ["1.0", "6.6", "6.8", "6.8"],
+      ["1.0", "6.9", "6.10", "6.10"],
+      ["2.0", "6.6", "6.8", "6.8"],
+    ]);
+  });
+});
+
+describe("incidentsInGrid asks a few questions per incident, not for the grid", () => {
+  // 6 versions × 8 kernels; 1.0-1.2 break on 6.12 and pass again on 6.14 (the kernel side), 2.0 fixes it.
+  const kernels = ["6.6", "6.7", "6.8", "6.9", "6.12", "6.13", "6.14", "6.15"];
+  const results = ["1.0", "1.1", "1.2", "2.0", "2.1", "3.0-rc1"].flatMap((v, vi) =>
+    kernels.map((k, ki) => r(v, k, vi < 3 && ki >= 4 && ki < 6 ? "fail" : "pass", "2024-02-01")),
+  );
+  it("as the table says, and finds what detectIncidents finds", () => {
+    const [grid] = buildLineGrids(results);
+    const asked: string[] = [];
+    const answer = answerFromGrid(grid);
+    const index = new Map(grid.kernels.map((k, i) => [k, i]));
+    const run = incidentsInGrid({
+      arch: grid.arch,
+      line: grid.line,
+      versions: grid.versions,
+      steps: regressionSteps(grid),
+      compareKernels: (a, b) => index.get(a)! - index.get(b)!,
+      kernelReleasedAt: () => null,
+      releasedAt: new Map(),
+    });
+    const show = (q: GridQuestion) =>
+      q.kind === "at"
+        ? `at ${q.kernel}: ${q.versions.join(" ")}`
+        : `first ${q.verdict ?? "verdict"} ${q.inclusive ? "from" : "after"} ${q.after}${q.before ? ` before ${q.before}` : ""}: ${q.versions.join(" ")}`;
+    let next = run.next();
+    while (!next.done) {
+      asked.push(show(next.value));
+      next = run.next(answer(next.value));
+    }
+    expect(asked).toEqual([
+      "first pass after 6.12: 1.0 1.1 1.2",
+      "at 6.14: 1.0 1.1 1.2",
+      "first verdict from 6.12 before 6.14: 1.0 1.1 1.2 2.0 2.1 3.0-rc1",
+    ]);
+    expect(next.value).toEqual(detectIncidents({ results }).incidents);
+    expect(next.value.map((i) => [i.lastGoodKernel, i.firstBadKernel, i.affectedVersions, i.fixedIn, i.fixedInKernel])).toEqual([
+      ["6.9", "6.12", ["1.0", "1.1", "1.2"], "2.0", "6.14"],
     ]);
   });
 });

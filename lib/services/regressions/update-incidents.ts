@@ -1,7 +1,8 @@
 import type { Tx } from "../../db/client";
 import { seriesSortKey } from "../../domain/kernel-version";
-import { detectIncidents, detectIncidentsInCells, incidentSuccessors, type DetectedIncident } from "../../domain/regressions";
-import { loadDetectionInput, loadGridCells } from "./load-detection-input";
+import { detectIncidents, incidentSuccessors, type DetectedIncident } from "../../domain/regressions";
+import { detectGridIncidents } from "./grid-lookups";
+import { loadDetectionInput } from "./load-detection-input";
 
 export interface IncidentUpdate {
   modules: number;
@@ -57,17 +58,18 @@ export interface IncidentGrid {
 
 /**
  * Detect and store one module's incidents, all of them (from its results), or only those of `grids`
- * (from their cells' summaries, load-detection-input.ts loadGridCells): detection in one arch × line
+ * (by indexed lookups of their cells' summaries, grid-lookups.ts): detection in one arch × line
  * grid reads nothing of another, so the incidents of the other grids stay as they are, and the
  * result equals a whole-module update (tests/integration/ingest-scale-paths.test.ts).
  */
 async function updateModuleIncidents(tx: Tx, moduleId: number, grids?: readonly IncidentGrid[]) {
   const t0 = performance.now();
-  // A whole module is detected from its results (the rebuild); grids from their cells' summaries.
-  const input = grids ? await loadGridCells(tx, moduleId, grids) : await loadDetectionInput(tx, moduleId);
+  // A whole module is detected from its results (the rebuild); grids by indexed lookups of their
+  // cells' summaries (grid-lookups.ts), the same rule (incidentsInGrid) either way.
+  const full = grids ? null : await loadDetectionInput(tx, moduleId);
   const t1 = performance.now();
-  const incidents = "cells" in input ? detectIncidentsInCells(input) : detectIncidents(input).incidents;
-  const read = "cells" in input ? `${input.cells.length} cells` : `${input.results.length} results`;
+  const input = full ? { ...full, incidents: detectIncidents(full).incidents, read: `${full.results.length} results` } : await detectGridIncidents(tx, moduleId, grids!);
+  const { incidents, read } = input;
   const t2 = performance.now();
   const inScope = grids ? new Set(grids.map((g) => `${g.arch}|${g.line}`)) : null;
   const existing = (
@@ -97,24 +99,29 @@ async function updateModuleIncidents(tx: Tx, moduleId: number, grids?: readonly 
       })
     ).map((r) => [r.key, r]),
   );
+  // Rows to write, one statement each; their affected versions in two statements for all of them.
+  const rewritten: number[] = [];
+  const links: { incidentId: number; moduleVersionId: number }[] = [];
   for (const i of incidents) {
     const data = incidentRow(i, input.versionIds, input.kernelIds);
     const was = stored.get(i.key);
     const versionIds = i.affectedVersions.map((v) => input.versionIds.get(v)!);
     if (was && sameRow(was, data) && sameIds(was.versions.map((v) => v.moduleVersionId), versionIds)) continue;
-    const row = await tx.incident.upsert({
-      where: { moduleId_key: { moduleId, key: i.key } },
-      create: { moduleId, key: i.key, ...data },
-      update: data,
-      select: { id: true },
-    });
-    await tx.incidentVersion.deleteMany({ where: { incidentId: row.id } });
-    await tx.incidentVersion.createMany({
-      data: i.affectedVersions.map((v) => ({ incidentId: row.id, moduleVersionId: input.versionIds.get(v)! })),
-    });
+    // `stored` holds every row under these keys (renamed successors included), so no row of a key
+    // missing from it exists.
+    const id = was
+      ? (await tx.incident.update({ where: { id: was.id }, data, select: { id: true } })).id
+      : (await tx.incident.create({ data: { moduleId, key: i.key, ...data }, select: { id: true } })).id;
+    rewritten.push(id);
+    links.push(...versionIds.map((moduleVersionId) => ({ incidentId: id, moduleVersionId })));
   }
+  if (rewritten.length > 0) {
+    await tx.incidentVersion.deleteMany({ where: { incidentId: { in: rewritten } } });
+    await tx.incidentVersion.createMany({ data: links });
+  }
+  const written = rewritten.length;
   if (process.env.MODCOMPAT_INGEST_PHASES === "1") {
-    console.log(`[incidents] module ${moduleId}: ${read}, load ${(t1 - t0).toFixed(0)}, detect ${(t2 - t1).toFixed(0)}, store ${(performance.now() - t2).toFixed(0)} ms, ${incidents.length} incidents`);
+    console.log(`[incidents] module ${moduleId}: ${read}, load ${(t1 - t0).toFixed(0)}, detect ${(t2 - t1).toFixed(0)}, store ${(performance.now() - t2).toFixed(0)} ms, ${incidents.length} incidents (${written} written, ${stale.length} removed)`);
   }
   return { incidents: incidents.length, open: incidents.filter((i) => i.status === "open").length, removed: stale.length };
 }

@@ -1,0 +1,158 @@
+import type { Tx } from "../../db/client";
+import { Prisma } from "../../generated/prisma/client";
+import { compareModuleVersions } from "../../domain/module-version";
+import { incidentsInGrid, type CellState, type CellSummary, type DetectedIncident, type GridQuestion, type RegressionStep } from "../../domain/regressions";
+import { walkModule } from "../cell-walks";
+import { replayCellObservations } from "../recompute-cells";
+
+/** The incidents of some grids of one module, with the ids to store them under. */
+export interface GridDetection {
+  incidents: DetectedIncident[];
+  versionIds: Map<string, number>;
+  kernelIds: Map<string, number>;
+  /** what was read, for MODCOMPAT_INGEST_PHASES */
+  read: string;
+}
+
+interface KernelFacts {
+  id: number;
+  key: string;
+  releasedAt: Date | null;
+}
+
+/** A cell as the lookups read it: the CellSummary columns and its kernel's. */
+interface CellRow {
+  mv: number;
+  st: string;
+  ffi: number | null;
+  ffr: number | null;
+  ffa: number | null;
+  ffe: string | null;
+  fpi: number | null;
+  fpr: number | null;
+  fpa: number | null;
+  kid: number;
+  kv: string;
+  kkey: string;
+  krel: number | null;
+}
+
+// Times as epoch milliseconds: the columns are UTC `timestamp(3)`, read without any zone.
+const CELL_COLUMNS = Prisma.sql`c."moduleVersionId" AS mv, c."obsState" AS st,
+  c."firstFailId" AS ffi, c."firstFailRunId" AS ffr, (extract(epoch FROM c."firstFailAt") * 1000)::float8 AS ffa, c."firstFailError" AS ffe,
+  c."firstPassId" AS fpi, c."firstPassRunId" AS fpr, (extract(epoch FROM c."firstPassAt") * 1000)::float8 AS fpa,
+  kk.id AS kid, kk.version AS kv, kk."sortKey" AS kkey, (extract(epoch FROM kk."releasedAt") * 1000)::float8 AS krel`;
+
+/**
+ * Detection of some grids of one module (arch × kernel line) by indexed lookups: the grids'
+ * regression steps (Cell.lastGoodKernelId, "Cell_steps_idx"), then the questions incidentsInGrid
+ * asks (lib/domain/regressions.ts GridQuestion), each one descent of "Cell_walk_idx" per version or
+ * primary-key reads of one kernel's cells. A grid costs its steps and two to four questions per
+ * incident, however many kernels and results it holds (issue 14). A module with cells not yet
+ * walked (rows from before migrations 0011 and 0012) is walked whole first, once.
+ */
+export async function detectGridIncidents(tx: Tx, moduleId: number, grids: readonly { arch: string; line: string }[]): Promise<GridDetection> {
+  await ensureWalked(tx, moduleId);
+  const rows = await tx.moduleVersion.findMany({ where: { moduleId }, select: { id: true, version: true, releasedAt: true } });
+  const versions = rows.map((v) => v.version).sort(compareModuleVersions);
+  const versionOf = new Map(rows.map((v) => [v.id, v.version]));
+  const versionIds = new Map(rows.map((v) => [v.version, v.id]));
+  const releasedAt = new Map(rows.map((v) => [v.version, v.releasedAt]));
+  const kernels = new Map<string, KernelFacts>();
+  const cellOf = (arch: string, r: CellRow): CellSummary => {
+    if (!kernels.has(r.kv)) kernels.set(r.kv, { id: r.kid, key: r.kkey, releasedAt: r.krel === null ? null : new Date(r.krel) });
+    return {
+      version: versionOf.get(r.mv)!,
+      kernel: r.kv,
+      arch,
+      state: r.st as CellState,
+      firstFail: r.ffi === null ? null : { resultId: r.ffi, runId: r.ffr!, at: new Date(r.ffa!), verdict: "fail", errorLine: r.ffe },
+      firstPass: r.fpi === null ? null : { resultId: r.fpi, runId: r.fpr!, at: new Date(r.fpa!), verdict: "pass", errorLine: null },
+    };
+  };
+  const key = (kernel: string) => kernels.get(kernel)!.key;
+  const incidents: DetectedIncident[] = [];
+  let statements = 1;
+  let cellsRead = 0;
+
+  // Every grid's steps in one statement ("Cell_steps_idx").
+  const found = await tx.$queryRaw<(CellRow & { a: string; line: string; gid: number; gv: string; gkey: string; grel: number | null })[]>`
+    SELECT ${CELL_COLUMNS}, c.arch AS a, c.line, g.id AS gid, g.version AS gv, g."sortKey" AS gkey, (extract(epoch FROM g."releasedAt") * 1000)::float8 AS grel
+    FROM "Cell" c JOIN "Kernel" kk ON kk.id = c."kernelId" JOIN "Kernel" g ON g.id = c."lastGoodKernelId"
+    WHERE c."moduleId" = ${moduleId} AND c."lastGoodKernelId" IS NOT NULL
+      AND (c.arch, c.line) IN (SELECT * FROM unnest(${grids.map((g) => g.arch)}::text[], ${grids.map((g) => g.line)}::text[]))`;
+  cellsRead += found.length;
+  const stepsOf = new Map<string, RegressionStep[]>();
+  for (const r of found) {
+    if (!kernels.has(r.gv)) kernels.set(r.gv, { id: r.gid, key: r.gkey, releasedAt: r.grel === null ? null : new Date(r.grel) });
+    const cell = cellOf(r.a, r);
+    const id = `${r.a}|${r.line}`;
+    stepsOf.set(id, [...(stepsOf.get(id) ?? []), { version: cell.version, lastGood: r.gv, firstBad: cell.kernel, cell }]);
+  }
+
+  /** One question of one grid as a statement part: its rows tagged with the question's number. */
+  const part = (qi: number, { arch, line }: { arch: string; line: string }, q: GridQuestion): Prisma.Sql => {
+    const mvs = q.versions.map((v) => versionIds.get(v)!);
+    if (q.kind === "at") {
+      return Prisma.sql`(SELECT ${qi}::int AS q, ${CELL_COLUMNS} FROM "Cell" c JOIN "Kernel" kk ON kk.id = c."kernelId"
+        WHERE c."moduleVersionId" = ANY(${mvs}::int[]) AND c."kernelId" = ${kernels.get(q.kernel)!.id} AND c.arch = ${arch} AND c."obsState" IN ('pass', 'fail'))`;
+    }
+    const from = Prisma.sql`c."kernelKey" ${Prisma.raw(q.inclusive ? ">=" : ">")} ${key(q.after)} ${q.before === null ? Prisma.empty : Prisma.sql`AND c."kernelKey" < ${key(q.before)}`}`;
+    const one = (verdict: string) => Prisma.sql`
+      (SELECT c.* FROM "Cell" c WHERE c."moduleVersionId" = v.mv AND c.arch = ${arch} AND c.line = ${line} AND c."obsState" = ${verdict} AND ${from}
+       ORDER BY c."kernelKey" LIMIT 1)`;
+    const first = q.verdict === null ? Prisma.sql`${one("pass")} UNION ALL ${one("fail")}` : one(q.verdict);
+    return Prisma.sql`(SELECT ${qi}::int AS q, x.* FROM unnest(${mvs}::int[]) AS v(mv) CROSS JOIN LATERAL (
+      SELECT ${CELL_COLUMNS} FROM (${first}) c JOIN "Kernel" kk ON kk.id = c."kernelId" ORDER BY c."kernelKey" LIMIT 1) x)`;
+  };
+
+  // The grids' detections run side by side: each round answers every grid's pending question in
+  // one statement, so a module costs as many statements as its busiest grid asks questions.
+  const runs = grids.map((grid) => {
+    const run = incidentsInGrid({
+      arch: grid.arch,
+      line: grid.line,
+      versions,
+      steps: stepsOf.get(`${grid.arch}|${grid.line}`) ?? [],
+      compareKernels: (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0),
+      kernelReleasedAt: (k) => kernels.get(k)!.releasedAt,
+      releasedAt,
+    });
+    return { grid, run, next: run.next() };
+  });
+  for (let active = runs; active.length > 0; ) {
+    const waiting = active.flatMap((r) => {
+      if (!r.next.done) return [r];
+      incidents.push(...r.next.value);
+      return [];
+    });
+    if (waiting.length === 0) break;
+    const parts = waiting.map((r, qi) => part(qi, r.grid, r.next.value as GridQuestion));
+    const rows = await tx.$queryRaw<(CellRow & { q: number })[]>`${Prisma.join(parts, " UNION ALL ")}`;
+    statements += 1;
+    cellsRead += rows.length;
+    const answers = waiting.map(() => new Map<string, CellSummary>());
+    for (const r of rows) answers[r.q].set(versionOf.get(r.mv)!, cellOf(waiting[r.q].grid.arch, r));
+    waiting.forEach((r, qi) => (r.next = r.run.next(answers[qi])));
+    active = waiting;
+  }
+  incidents.sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return {
+    incidents,
+    versionIds,
+    kernelIds: new Map([...kernels].map(([k, f]) => [k, f.id])),
+    read: `${grids.length} grids, ${statements} statements, ${cellsRead} cells`,
+  };
+}
+
+/** Replay and walk a module whose cells are not all observed and walked (rows from before migrations 0011 and 0012). */
+async function ensureWalked(tx: Tx, moduleId: number): Promise<void> {
+  const stale = await tx.$queryRaw<{ mv: number; k: number; a: string; observed: boolean }[]>`
+    SELECT "moduleVersionId" AS mv, "kernelId" AS k, arch AS a, observed FROM "Cell" WHERE "moduleId" = ${moduleId} AND NOT (walked AND observed)`;
+  if (stale.length === 0) return;
+  await replayCellObservations(
+    tx,
+    stale.filter((c) => !c.observed).map((c) => ({ moduleVersionId: c.mv, kernelId: c.k, arch: c.a })),
+  );
+  await walkModule(tx, moduleId);
+}
