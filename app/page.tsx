@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { upstreamNote } from "@/lib/domain/kernel-release";
-import { countModules, listModules, MODULE_PAGE_SIZE } from "@/lib/services/list-modules";
+import { countModules, listModuleRows, MODULE_PAGE_SIZE } from "@/lib/services/list-modules";
 import { ApiChangeHeadline } from "./components/ApiChangeHeadline";
 import { DataSourceNote } from "./components/DataSourceNote";
 import { Headline } from "./components/Headline";
@@ -19,7 +19,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
   const badPage = !(asked >= 1 && asked <= pages);
   const page = badPage ? 1 : asked;
   const first = (page - 1) * MODULE_PAGE_SIZE;
-  const modules = await listModules({ q, limit: MODULE_PAGE_SIZE, offset: first });
+  const modules = await listModuleRows({ q, limit: MODULE_PAGE_SIZE, offset: first });
   const pageHref = (n: number) => `/?${new URLSearchParams({ ...(q ? { q } : {}), ...(n > 1 ? { page: String(n) } : {}) }).toString()}`;
   return (
     <div className="space-y-5">
