@@ -94,9 +94,9 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
                     <>
                       {m.support.lastKernel}
                       {upstreamNote(m.support.lastKernel, m.support.lastKernelUpstream) && (
-                        <span className="font-sans text-slate-500"> · Linux {m.support.lastKernelUpstream}</span>
+                        <span className="font-sans text-slate-500">{` · Linux ${m.support.lastKernelUpstream}`}</span>
                       )}
-                      {m.support.version !== m.newestVersion && <div className="font-sans text-[11px] text-slate-500">with {m.support.version}, the newest version built</div>}
+                      {m.support.version !== m.newestVersion && <div className="font-sans text-[11px] text-slate-500">{`with ${m.support.version}, the newest version built`}</div>}
                     </>
                   ) : (
                     <span className="font-sans text-slate-500">

@@ -31,14 +31,15 @@ export async function DataSourceNote() {
                   <ul className="font-mono">
                     {packages.map((m) => (
                       <li key={`${m.debianPackage}=${m.debianVersion}`}>
-                        {m.debianPackage} {m.debianVersion} <span className="text-slate-400">({m.debianOrigin})</span>
+                        {`${m.debianPackage} ${m.debianVersion} `}
+                        <span className="text-slate-400">{`(${m.debianOrigin})`}</span>
                       </li>
                     ))}
                   </ul>
                   <ul className="font-mono">
                     {headers.map((k) => (
                       <li key={k.headerPackage}>
-                        {k.headerPackage} {k.headerVersion}
+                        {`${k.headerPackage} ${k.headerVersion}`}
                       </li>
                     ))}
                   </ul>

@@ -16,8 +16,8 @@ export function ModuleStateCell({ state }: { state: ModuleListState }) {
       <span className={`whitespace-nowrap rounded border px-1.5 py-0.5 font-medium ${STATE_CLASS[state.state]}`}>{MODULE_STATE_LABEL[state.state]}</span>
       {state.series.map((s) => (
         <span key={s.series} title={`${state.version} on ${s.kernel}: ${s.status}`} className={`whitespace-nowrap rounded border px-1 py-0.5 font-mono ${STATUS_CLASS[s.status]}`}>
-          {s.series} {STATUS_SYMBOL[s.status]}
-          <span className="sr-only"> {s.status}</span>
+          {`${s.series} ${STATUS_SYMBOL[s.status]}`}
+          <span className="sr-only">{` ${s.status}`}</span>
         </span>
       ))}
     </div>
