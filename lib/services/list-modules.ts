@@ -40,7 +40,10 @@ function moduleWhere(q: string | undefined) {
 
 /** How many modules the list (with the same `q`) holds. */
 export async function countModules(q?: string): Promise<number> {
-  return db().module.count({ where: moduleWhere(q?.trim()) });
+  const query = q?.trim();
+  // Unfiltered (the landing page), through node-pg (pgRead): Prisma compiles each statement again.
+  if (!query) return (await pgRead<{ n: number }>(`SELECT count(*)::int AS n FROM "Module"`, []))[0].n;
+  return db().module.count({ where: moduleWhere(query) });
 }
 
 interface FoundModule extends ModuleRow {
@@ -53,13 +56,14 @@ interface FoundModule extends ModuleRow {
  * each: the counts the API adds cost two aggregates over the modules' cells and a statement more.
  */
 async function findModules(opts: { q?: string; limit?: number; offset?: number }): Promise<FoundModule[]> {
-  const modules = await db().module.findMany({
-    take: opts.limit,
-    skip: opts.offset,
-    where: moduleWhere(opts.q?.trim()),
-    orderBy: { slug: "asc" },
-    select: { id: true, slug: true, name: true, description: true },
-  });
+  const q = opts.q?.trim();
+  // Unfiltered (the landing page) through node-pg (pgRead); the search keeps Prisma's `contains`.
+  const modules = q
+    ? await db().module.findMany({ take: opts.limit, skip: opts.offset, where: moduleWhere(q), orderBy: { slug: "asc" }, select: { id: true, slug: true, name: true, description: true } })
+    : await pgRead<{ id: number; slug: string; name: string; description: string | null }>(`SELECT id, slug, name, description FROM "Module" ORDER BY slug LIMIT $1 OFFSET $2`, [
+        opts.limit ?? null,
+        opts.offset ?? 0,
+      ]);
   if (modules.length === 0) return [];
   const ids = modules.map((m) => m.id);
   // node-pg straight (pgRead): each module's newest version (sortKey, then id) and its number of versions.

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { type IngestBody } from "@/lib/schemas/ingest";
 import { getHeadline } from "@/lib/services/get-headline";
-import { listModuleRows, listModules } from "@/lib/services/list-modules";
+import { countModules, listModuleRows, listModules } from "@/lib/services/list-modules";
 import { DEMO_DIR, loadBody, readIngestFile } from "@/lib/services/load-demo";
 import { recordResults } from "@/lib/services/record-results";
 import { listUpcoming } from "@/lib/services/upcoming/list-upcoming";
@@ -67,5 +67,9 @@ describe("the landing page's reads through node-pg equal those through Prisma", 
       byPrisma.map((m) => [m.slug, m.versions.length, m.versions.reduce<(typeof m.versions)[number] | null>((a, v) => (!a || v.sortKey > a.sortKey ? v : a), null)?.version ?? null]),
     );
     expect(rows.some((r) => r.slug === own("la"))).toBe(true);
+    // unfiltered rows and count come through node-pg: same order, pages and count as Prisma's
+    expect(await countModules()).toBe(await db().module.count());
+    const page = await db().module.findMany({ take: 5, skip: 3, orderBy: { slug: "asc" }, select: { slug: true } });
+    expect((await listModuleRows({ limit: 5, offset: 3 })).map((r) => r.slug)).toEqual(page.map((m) => m.slug));
   });
 });
