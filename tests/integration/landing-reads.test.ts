@@ -67,6 +67,14 @@ describe("the landing page's reads through node-pg equal those through Prisma", 
       byPrisma.map((m) => [m.slug, m.versions.length, m.versions.reduce<(typeof m.versions)[number] | null>((a, v) => (!a || v.sortKey > a.sortKey ? v : a), null)?.version ?? null]),
     );
     expect(rows.some((r) => r.slug === own("la"))).toBe(true);
+    // the API's counts, as Prisma's aggregates count them
+    const ids = await db().module.findMany({ take: 500, orderBy: { slug: "asc" }, select: { id: true } });
+    const [cells, fails] = await Promise.all(
+      [{}, { status: "fail" }].map((w) => db().cell.groupBy({ by: ["moduleId"], where: { moduleId: { in: ids.map((m) => m.id) }, ...w }, _count: { _all: true } })),
+    );
+    const n = (rows: typeof cells, id: number) => rows.find((r) => r.moduleId === id)?._count._all ?? 0;
+    expect(api.map((m) => [m.cellCount, m.failingCells])).toEqual(ids.map((m) => [n(cells, m.id), n(fails, m.id)]));
+    expect(api.find((m) => m.slug === own("lb"))?.newestPassingKernel).toMatch(/^8\.5-rc/);
     // unfiltered rows and count come through node-pg: same order, pages and count as Prisma's
     expect(await countModules()).toBe(await db().module.count());
     const page = await db().module.findMany({ take: 5, skip: 3, orderBy: { slug: "asc" }, select: { slug: true } });
