@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { upstreamNote } from "@/lib/domain/kernel-release";
-import { countModules, listModules, MODULE_PAGE_SIZE } from "@/lib/services/list-modules";
+import { countModules, listModuleRows, MODULE_PAGE_SIZE } from "@/lib/services/list-modules";
 import { ApiChangeHeadline } from "./components/ApiChangeHeadline";
 import { DataSourceNote } from "./components/DataSourceNote";
 import { Headline } from "./components/Headline";
@@ -19,7 +19,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
   const badPage = !(asked >= 1 && asked <= pages);
   const page = badPage ? 1 : asked;
   const first = (page - 1) * MODULE_PAGE_SIZE;
-  const modules = await listModules({ q, limit: MODULE_PAGE_SIZE, offset: first });
+  const modules = await listModuleRows({ q, limit: MODULE_PAGE_SIZE, offset: first });
   const pageHref = (n: number) => `/?${new URLSearchParams({ ...(q ? { q } : {}), ...(n > 1 ? { page: String(n) } : {}) }).toString()}`;
   return (
     <div className="space-y-5">
@@ -94,9 +94,9 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
                     <>
                       {m.support.lastKernel}
                       {upstreamNote(m.support.lastKernel, m.support.lastKernelUpstream) && (
-                        <span className="font-sans text-slate-500"> · Linux {m.support.lastKernelUpstream}</span>
+                        <span className="font-sans text-slate-500">{` · Linux ${m.support.lastKernelUpstream}`}</span>
                       )}
-                      {m.support.version !== m.newestVersion && <div className="font-sans text-[11px] text-slate-500">with {m.support.version}, the newest version built</div>}
+                      {m.support.version !== m.newestVersion && <div className="font-sans text-[11px] text-slate-500">{`with ${m.support.version}, the newest version built`}</div>}
                     </>
                   ) : (
                     <span className="font-sans text-slate-500">

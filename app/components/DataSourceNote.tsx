@@ -1,5 +1,6 @@
 import { provenanceSchema } from "@/lib/schemas/provenance";
 import { listDataSources } from "@/lib/services/data-sources";
+import { ProvenanceLists } from "./ProvenanceLists";
 
 const day = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : "an unknown date");
 
@@ -27,22 +28,10 @@ export async function DataSourceNote() {
             {(packages.length > 0 || headers.length > 0) && (
               <details className="mt-1">
                 <summary className="cursor-pointer text-emerald-800">Provenance: {packages.length} module packages, {headers.length} kernel header packages</summary>
-                <div className="mt-1 grid gap-2 md:grid-cols-2">
-                  <ul className="font-mono">
-                    {packages.map((m) => (
-                      <li key={`${m.debianPackage}=${m.debianVersion}`}>
-                        {m.debianPackage} {m.debianVersion} <span className="text-slate-400">({m.debianOrigin})</span>
-                      </li>
-                    ))}
-                  </ul>
-                  <ul className="font-mono">
-                    {headers.map((k) => (
-                      <li key={k.headerPackage}>
-                        {k.headerPackage} {k.headerVersion}
-                      </li>
-                    ))}
-                  </ul>
-                </div>
+                <ProvenanceLists
+                  packages={packages.map((m) => [`${m.debianPackage} ${m.debianVersion ?? ""}`, m.debianOrigin ?? ""] as const)}
+                  headers={headers.map((k) => `${k.headerPackage} ${k.headerVersion ?? ""}`)}
+                />
               </details>
             )}
           </div>

@@ -12,7 +12,7 @@ export function SupportBadge({ state, title }: { state: SupportState; title?: st
   const l = LOOK[state];
   return (
     <span className={`inline-block whitespace-nowrap rounded border px-1.5 py-0.5 ${l.cls}`} title={title}>
-      {l.symbol} {SUPPORT_STATE_LABEL[state]}
+      {`${l.symbol} ${SUPPORT_STATE_LABEL[state]}`}
     </span>
   );
 }

@@ -304,8 +304,23 @@ function seriesFromNumbers(major: number, minor: number, patch: number | null): 
   return `${major}.${minor}`;
 }
 
+/**
+ * Parsed kernel strings, kept: pages and the check compare, group and sort the same few hundred
+ * kernel strings thousands of times per request (issue 11: parsing was 3-8 % of a page's CPU).
+ * Frozen, since every caller shares one object; parsing is pure, so a kept parse is never stale.
+ * Bounded: emptied when full. Strings that do not parse are not kept (each call throws again).
+ */
+const PARSED_MAX = 20_000;
+const parsed = new Map<string, Readonly<KernelVersion>>();
+
 function toKernel(k: KernelVersion | string): KernelVersion {
-  return typeof k === "string" ? parseKernelVersion(k) : k;
+  if (typeof k !== "string") return k;
+  const hit = parsed.get(k);
+  if (hit) return hit;
+  const v = Object.freeze(parseKernelVersion(k));
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(k, v);
+  return v;
 }
 
 export function seriesOf(k: KernelVersion | string): string {
@@ -325,17 +340,23 @@ export function sameUpstreamAndRevision(a: KernelVersion | string, b: KernelVers
 type Token = { num: string } | { text: string };
 
 /** Digit runs (leading zeros stripped) and letter runs; separators only delimit. */
-function tokenize(s: string): Token[] {
-  return (s.match(/\d+|[A-Za-z]+/g) ?? []).map((t) =>
-    /^\d/.test(t) ? { num: t.replace(/^0+/, "") } : { text: t },
-  );
+const tokenized = new Map<string, readonly Token[]>();
+
+/** Tokens of a distro revision; kept like toKernel's parses (compareKernels asks for the same few revisions). */
+function tokenize(s: string): readonly Token[] {
+  const hit = tokenized.get(s);
+  if (hit) return hit;
+  const tokens = Object.freeze((s.match(/\d+|[A-Za-z]+/g) ?? []).map((t) => Object.freeze(/^\d/.test(t) ? { num: t.replace(/^0+/, "") } : { text: t })));
+  if (tokenized.size >= PARSED_MAX) tokenized.clear();
+  tokenized.set(s, tokens);
+  return tokens;
 }
 
 // A digit run after a letter run (RPM rule).
 const compareToken = (x: Token, y: Token): number =>
   "num" in x && "num" in y ? compareDigits(x.num, y.num) : "text" in x && "text" in y ? compareText(x.text, y.text) : "num" in x ? 1 : -1;
 
-function compareTokens(a: Token[], b: Token[]): number {
+function compareTokens(a: readonly Token[], b: readonly Token[]): number {
   return compareLists(a, b, compareToken);
 }
 
@@ -368,7 +389,7 @@ export function compareKernels(a: KernelVersion | string, b: KernelVersion | str
 // that comparing the concatenation compares field by field. Bounded by the 200-character input to
 // well under PostgreSQL's B-tree entry limit.
 
-function encodeTokens(tokens: Token[]): string {
+function encodeTokens(tokens: readonly Token[]): string {
   // After a token: "1" text < "2" number (the RPM rule); "0" ends the list, so shorter sorts first.
   return tokens.map((t) => ("num" in t ? `2${encodeDigits(t.num)}` : `1${encodeText(t.text)}00`)).join("") + "0";
 }

@@ -1,4 +1,4 @@
-import { db, pgRead } from "../db/client";
+import { pgRead } from "../db/client";
 import { compareKernels } from "../domain/kernel-version";
 import { upstreamOf } from "../domain/kernel-release";
 import { extractSignature, type Signature } from "../domain/signature";
@@ -26,10 +26,15 @@ export async function getModuleSupport(slug: string): Promise<ModuleSupportDetai
   if (!mod) throw notFound(`module "${slug}"`);
   const support = (await loadModuleSupport([mod.id])).get(mod.id)!;
   if (support.failingSeries.length === 0 || support.version === null) return { support, errors: [] };
-  const cells = await db().cell.findMany({
-    where: { moduleId: mod.id, status: "fail", moduleVersion: { version: support.version }, kernel: { series: { in: support.failingSeries } } },
-    select: { errorLine: true, kernel: { select: { version: true, upstreamVersion: true } } },
-  });
+  // node-pg straight (pgRead): on every module page; Prisma would read the kernels with a statement of their own.
+  const rows = await pgRead<{ errorLine: string | null; version: string; upstreamVersion: string | null }>(
+    `SELECT c."errorLine", k.version, k."upstreamVersion"
+     FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId" JOIN "ModuleVersion" mv ON mv.id = c."moduleVersionId"
+     WHERE c."moduleId" = $1 AND c.status = 'fail' AND mv.version = $2 AND k.series = ANY($3::text[])
+     ORDER BY c."kernelId", c.arch`,
+    [mod.id, support.version, support.failingSeries],
+  );
+  const cells = rows.map((r) => ({ errorLine: r.errorLine, kernel: { version: r.version, upstreamVersion: r.upstreamVersion } }));
   const byLine = new Map<string, SupportError>();
   for (const c of cells.sort((a, b) => compareKernels(a.kernel.version, b.kernel.version))) {
     const line = c.errorLine ?? "no error line reported";

@@ -11,6 +11,7 @@ import {
   tryParseSeries,
   kernelSortKey,
   parseKernelVersion,
+  kernelLine,
   sameUpstreamAndRevision,
   seriesOf,
   seriesSortKey,
@@ -607,5 +608,20 @@ describe("sameUpstreamAndRevision", () => {
     expect(sameUpstreamAndRevision("6.12.95+deb12-amd64", "6.12.107+deb12-amd64")).toBe(false);
     expect(sameUpstreamAndRevision("6.8.0-1012-aws", "6.8.0-45-generic")).toBe(false);
     expect(sameUpstreamAndRevision("6.9.7-1-default", "6.9.7-1-lts")).toBe(false);
+  });
+});
+
+describe("kept parses (toKernel keeps each string's parse: issue 11)", () => {
+  const kernels = ["6.12.107+deb12-amd64", "6.1.0-56-amd64", "6.1.0-56-rt-amd64", "6.10-rc1", "6.9", "next-20240610", "5.14.0-427.13.1.el9_4.x86_64", "6.8.0-45-generic", "6.1.0-9-amd64", "6.1.0-10-amd64"];
+  it("orders, keys and groups the same through kept parses as through fresh ones", () => {
+    for (let round = 0; round < 3; round++) {
+      expect([...kernels].sort(compareKernels)).toEqual([...kernels].sort((a, b) => compareKernels(parseKernelVersion(a), parseKernelVersion(b))));
+      expect(kernels.map((k) => kernelSortKey(k))).toEqual(kernels.map((k) => kernelSortKey(parseKernelVersion(k))));
+      expect(kernels.map((k) => kernelLine(k))).toEqual(kernels.map((k) => kernelLine(parseKernelVersion(k))));
+    }
+  });
+  it("still throws, every time, for a string that does not parse", () => {
+    expect(() => compareKernels("6.1", "not a kernel")).toThrow(KernelVersionError);
+    expect(() => compareKernels("6.1", "not a kernel")).toThrow(KernelVersionError);
   });
 });

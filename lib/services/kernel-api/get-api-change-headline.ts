@@ -1,10 +1,9 @@
 import { apiChangeHeadline, headlinePair, type ApiChangeHeadline } from "../../domain/api-change-headline";
 import { isUpcoming } from "../../domain/kernel-release";
 import { compareKernels, kernelLine, seriesOf, tryParseKernelVersion } from "../../domain/kernel-version";
-import { db } from "../../db/client";
+import { db, pgRead } from "../../db/client";
 import { MAX_COMPARE_ITEMS } from "../../schemas/kernel-api";
 import { compareKernelApis } from "./compare-kernel-apis";
-import { listKernelApis } from "./load-kernel-api";
 
 /**
  * The landing page's API headline (lib/domain/api-change-headline). A compare costs two snapshot
@@ -14,9 +13,14 @@ const TTL_MS = 60_000;
 let cached: { key: string; at: number; value: ApiChangeHeadline } | null = null;
 
 export async function getApiChangeHeadline(): Promise<ApiChangeHeadline | null> {
-  const snaps = await listKernelApis();
-  const flagged = await db().kernel.findMany({ where: { version: { in: snaps.map((s) => s.kernel) }, prerelease: true }, select: { version: true } });
-  const pre = new Set(flagged.map((k) => k.version));
+  // One statement through node-pg (pgRead): on every landing page; Prisma compiled and ran two.
+  const rows = await pgRead<{ kernel: string; importedAt: string; prerelease: boolean }>(
+    `SELECT a.kernel, to_char(a."importedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "importedAt", coalesce(k.prerelease, false) AS prerelease
+     FROM "KernelApi" a LEFT JOIN "Kernel" k ON k.version = a.kernel ORDER BY a.kernel`,
+    [],
+  );
+  const snaps = rows.map((r) => ({ kernel: r.kernel, importedAt: new Date(r.importedAt) }));
+  const pre = new Set(rows.filter((r) => r.prerelease).map((r) => r.kernel));
   const upcoming = (k: string) => {
     const v = tryParseKernelVersion(k);
     return pre.has(k) || (v.ok && isUpcoming({ rc: v.value.rc, prerelease: false }));

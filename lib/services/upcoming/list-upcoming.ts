@@ -1,4 +1,4 @@
-import { db } from "../../db/client";
+import { pgRead } from "../../db/client";
 import { upcomingName } from "../../domain/kernel-release";
 import { upcomingHeadline, upcomingReport, type UpcomingReport } from "../../domain/upcoming";
 import type { Status } from "../../domain/status";
@@ -18,46 +18,54 @@ export interface UpcomingKernelReport extends UpcomingReport {
 /** Upcoming kernels shown at once, newest first; older ones stay reachable through the matrix and the check. */
 export const MAX_UPCOMING = 10;
 
-const UPCOMING = { OR: [{ prerelease: true }, { rc: { not: null } }] };
+/** A timestamp column as ISO text: node-pg would read a `timestamp` as local time, Prisma reads it as UTC. */
+const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * Early warning on the upcoming kernels (rc and experimental) that have results: per kernel, which
- * modules that build on the last released series break there (lib/domain/upcoming.ts).
+ * modules that build on the last released series break there (lib/domain/upcoming.ts). node-pg
+ * straight (pgRead): on every landing page, and Prisma would load each relation of the cells with
+ * a statement of its own and join them in Node.
  */
 export async function listUpcoming(opts: { limit?: number } = {}): Promise<UpcomingKernelReport[]> {
-  const [upcoming, released] = await Promise.all([
-    db().kernel.findMany({
-      where: { ...UPCOMING, cells: { some: {} } },
-      orderBy: { sortKey: "desc" },
-      take: Math.min(opts.limit ?? MAX_UPCOMING, MAX_UPCOMING),
-      select: { id: true, version: true, series: true, upstreamVersion: true, packageVersion: true, releasedAt: true, releasedAtSource: true },
-    }),
-    db().kernel.findMany({ where: { prerelease: false, rc: null, cells: { some: {} } }, select: { id: true, version: true, series: true } }),
+  const hasCells = `EXISTS (SELECT 1 FROM "Cell" c WHERE c."kernelId" = k.id)`;
+  const [upcomingRows, released] = await Promise.all([
+    pgRead<{ id: number; version: string; series: string; upstreamVersion: string | null; packageVersion: string | null; releasedAt: string | null; releasedAtSource: string | null }>(
+      `SELECT k.id, k.version, k.series, k."upstreamVersion", k."packageVersion", ${iso(`k."releasedAt"`)} AS "releasedAt", k."releasedAtSource"
+       FROM "Kernel" k WHERE (k.prerelease OR k.rc IS NOT NULL) AND ${hasCells}
+       ORDER BY k."sortKey" DESC LIMIT $1`,
+      [Math.min(opts.limit ?? MAX_UPCOMING, MAX_UPCOMING)],
+    ),
+    pgRead<{ id: number; version: string; series: string }>(`SELECT k.id, k.version, k.series FROM "Kernel" k WHERE NOT k.prerelease AND k.rc IS NULL AND ${hasCells}`, []),
   ]);
+  const upcoming = upcomingRows.map((k) => ({ ...k, releasedAt: k.releasedAt === null ? null : new Date(k.releasedAt) }));
   const releasedKernels = released.map((k) => ({ kernel: k.version, series: k.series }));
   const out: UpcomingKernelReport[] = [];
   for (const k of upcoming) {
     const shell = upcomingReport({ kernel: k.version, series: k.series }, releasedKernels, []);
     const baseIds = shell.baseSeries ? released.filter((r) => r.series === shell.baseSeries).map((r) => r.id) : [];
-    const cells = await db().cell.findMany({
-      where: { kernelId: { in: [k.id, ...baseIds] }, status: { in: ["pass", "fail", "skip"] } },
-      select: { status: true, errorLine: true, lastResultAt: true, kernelId: true, kernel: { select: { version: true, series: true } }, moduleVersion: { select: { version: true } }, module: { select: { slug: true } } },
-    });
+    const cells = await pgRead<{ status: string; errorLine: string | null; lastResultAt: string; kernelId: number; kernel: string; series: string; version: string; module: string }>(
+      `SELECT c.status, c."errorLine", ${iso(`c."lastResultAt"`)} AS "lastResultAt", c."kernelId", k.version AS kernel, k.series, mv.version, m.slug AS module
+       FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId" JOIN "ModuleVersion" mv ON mv.id = c."moduleVersionId" JOIN "Module" m ON m.id = c."moduleId"
+       WHERE c."kernelId" = ANY($1::int[]) AND c.status IN ('pass', 'fail', 'skip')
+       ORDER BY c."moduleVersionId", c."kernelId", c.arch`,
+      [[k.id, ...baseIds]],
+    );
     const report = upcomingReport(
       { kernel: k.version, series: k.series },
       releasedKernels,
       cells.map((c) => ({
-        module: c.module.slug,
-        version: c.moduleVersion.version,
-        kernel: c.kernel.version,
-        series: c.kernel.series,
+        module: c.module,
+        version: c.version,
+        kernel: c.kernel,
+        series: c.series,
         upcoming: c.kernelId === k.id,
         status: c.status as Status,
         errorLine: c.errorLine,
       })),
     );
     const name = upcomingName(k);
-    const onIt = cells.filter((c) => c.kernelId === k.id).map((c) => c.lastResultAt.getTime());
+    const onIt = cells.filter((c) => c.kernelId === k.id).map((c) => Date.parse(c.lastResultAt));
     out.push({
       ...report,
       name,

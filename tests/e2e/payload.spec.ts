@@ -1,0 +1,37 @@
+import { expect, test } from "@playwright/test";
+
+/**
+ * What a page sends (issue 11: server CPU per page follows its markup, and the RSC payload repeats
+ * what the server components render). The data-source note's provenance lists travel as strings
+ * to a client component, not as one RSC element per line, and the pages stay within a bound.
+ */
+function rscPayload(html: string): string {
+  let out = "";
+  for (const m of html.matchAll(/self\.__next_f\.push\((\[[\s\S]*?\])\)<\/script>/g)) {
+    const chunk = JSON.parse(m[1]) as [number, string?];
+    if (typeof chunk[1] === "string") out += chunk[1];
+  }
+  return out;
+}
+
+test("the data-source note's provenance lines are strings in the RSC payload, rendered as list items", async ({ request }) => {
+  const html = await (await request.get("/modules/v4l2loopback")).text();
+  const rsc = rscPayload(html);
+  expect(rsc.length).toBeGreaterThan(1000);
+  // the lines are there, as list items in the HTML and as strings in the payload
+  expect(html).toMatch(/<li>linux-headers-[^<]+<\/li>/);
+  expect(rsc).toContain('"linux-headers-');
+  // but not as one element per line
+  expect(rsc).not.toMatch(/\["\$","li","linux-headers-/);
+});
+
+// Before issue 11's work: 382 KB and 139 KB on the demo; the bounds leave room for the sources other specs add.
+test("landing and module pages stay within their size bounds", async ({ request }) => {
+  for (const [url, maxKb] of [
+    ["/", 355],
+    ["/modules/v4l2loopback", 115],
+  ] as const) {
+    const body = await (await request.get(url)).text();
+    expect(body.length / 1024, url).toBeLessThan(maxKb);
+  }
+});
