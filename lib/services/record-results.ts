@@ -5,11 +5,11 @@ import { extractErrorLine, excerptLog, normaliseErrorLine } from "../domain/erro
 import type { IngestBody, IngestResponse, KernelInfo } from "../schemas/ingest";
 import { AppError } from "./errors";
 import { insertResultsAndFoldCells } from "./recompute-cells";
-import { kernelColumns, moduleVersionColumns } from "./stored-keys";
+import { kernelColumns, moduleVersionColumns, type KernelColumns } from "./stored-keys";
 import { kernelLine, parseKernelVersion } from "../domain/kernel-version";
 import { updateIncidents } from "./regressions/update-incidents";
 import { enqueueWebhookEvents } from "./webhooks/enqueue-events";
-import type { Prisma } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
 import { authorizeIngest, type TokenScope } from "./authorize-ingest";
 import { lockIngestKeys } from "./regressions/lock";
 import { noteResultsChanged, RESULTS_CHANNEL } from "./check/results-listener";
@@ -217,6 +217,26 @@ function kernelMetadata(info: KernelInfo | undefined, body: IngestBody) {
   return data;
 }
 
+/** The SQL type of each column kernelColumns derives, for the ingest's one-statement insert of new kernels. */
+const KERNEL_COLUMN_TYPES: Record<keyof KernelColumns, string> = {
+  sortKey: "text",
+  line: "text",
+  base: "text",
+  series: "text",
+  seriesKey: "text",
+  major: "int",
+  minor: "int",
+  patch: "int",
+  rc: "int",
+  distro: "text",
+  distroRelease: "text",
+  flavour: "text",
+};
+
+/** The columns moduleVersionColumns derives that the ingest's insert writes: tsc fails here when it derives one more. */
+const MODULE_VERSION_COLUMNS_WRITTEN: Record<keyof ReturnType<typeof moduleVersionColumns>, true> = { sortKey: true };
+void MODULE_VERSION_COLUMNS_WRITTEN;
+
 /** A date as the text PostgreSQL turns into a `timestamp(3)` holding UTC (how Prisma stores DateTime). */
 const utcText = (s: string | undefined | null) => (s ? new Date(s).toISOString() : null);
 
@@ -336,17 +356,17 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
         prerelease: (kernelInfo.get(version)?.prerelease ?? false) || parseKernelVersion(version).rc !== null,
       };
     });
+    // Every column kernelColumns derives (KERNEL_COLUMN_TYPES must name each: tsc says so), then the metadata.
+    const derived = Object.keys(KERNEL_COLUMN_TYPES) as (keyof KernelColumns)[];
+    const names = Prisma.join(derived.map((c) => Prisma.raw(`"${c}"`)));
+    const arrays = Prisma.join(derived.map((c) => Prisma.sql`${rows.map((r) => r[c] ?? null)}::${Prisma.raw(KERNEL_COLUMN_TYPES[c])}[]`));
     const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k] ?? null);
     const inserted = await tx.$queryRaw<{ id: number; version: string }[]>`
-      INSERT INTO "Kernel" (version, "sortKey", base, series, "seriesKey", major, minor, patch, rc, distro, "distroRelease", flavour,
-                            "releasedAt", "releasedAtSource", "upstreamVersion", package, "packageVersion", prerelease)
-      SELECT version, sk, base, series, seriesk, major, minor, patch, rc, distro, dr, flavour,
-             (rel::timestamptz AT TIME ZONE 'UTC')::timestamp(3), src, uv, pkg, pv, pre
-      FROM unnest(${col("version")}::text[], ${col("sortKey")}::text[], ${col("base")}::text[], ${col("series")}::text[], ${col("seriesKey")}::text[],
-                  ${col("major")}::int[], ${col("minor")}::int[], ${col("patch")}::int[], ${col("rc")}::int[], ${col("distro")}::text[],
-                  ${col("distroRelease")}::text[], ${col("flavour")}::text[], ${col("releasedAt")}::text[], ${col("releasedAtSource")}::text[],
-                  ${col("upstreamVersion")}::text[], ${col("package")}::text[], ${col("packageVersion")}::text[], ${col("prerelease")}::boolean[])
-        AS u(version, sk, base, series, seriesk, major, minor, patch, rc, distro, dr, flavour, rel, src, uv, pkg, pv, pre)
+      INSERT INTO "Kernel" (version, ${names}, "releasedAt", "releasedAtSource", "upstreamVersion", package, "packageVersion", prerelease)
+      SELECT version, ${names}, (rel::timestamptz AT TIME ZONE 'UTC')::timestamp(3), src, uv, pkg, pv, pre
+      FROM unnest(${col("version")}::text[], ${arrays}, ${col("releasedAt")}::text[], ${col("releasedAtSource")}::text[], ${col("upstreamVersion")}::text[],
+                  ${col("package")}::text[], ${col("packageVersion")}::text[], ${col("prerelease")}::boolean[])
+        AS u(version, ${names}, rel, src, uv, pkg, pv, pre)
       ORDER BY version
       ON CONFLICT (version) DO NOTHING
       RETURNING id, version`;
