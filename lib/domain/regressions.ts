@@ -358,7 +358,7 @@ export function regressionSteps(grid: LineGrid<CellSummary>): RegressionStep[] {
  *   (at it too when `inclusive`), before `before` when given;
  * - `at`: each version's cell on `kernel`, when it has a verdict.
  * The answers come from the cells in memory (answerFromGrid) or from indexed lookups (the ingest,
- * lib/services/regressions/grid-lookups.ts); a test proves both give the same incidents.
+ * lib/services/regressions/detect-grid-incidents.ts); a test proves both give the same incidents.
  */
 export type GridQuestion =
   | { kind: "first"; versions: readonly string[]; after: string; inclusive: boolean; before: string | null; verdict: Verdict | null }

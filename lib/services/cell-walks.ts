@@ -9,7 +9,7 @@ import { cellVerdict, classifyTransition, gridsOfCells, regressionSteps, type Ce
  * are one index range in kernel order, and on the failing cell of every pass → fail step of the
  * walk (regressionSteps, lib/domain/regressions.ts) the kernel of the pass before it
  * (`lastGoodKernelId`). Detection starts from those steps and looks the rest up by index
- * (regressions/grid-lookups.ts) instead of reading every cell of a grid.
+ * (regressions/detect-grid-incidents.ts) instead of reading every cell of a grid.
  */
 
 export interface WalkKey {

@@ -3,14 +3,14 @@ import { db } from "@/lib/db/client";
 import type { IngestResult } from "@/lib/schemas/ingest";
 import { recordResults } from "@/lib/services/record-results";
 import { recomputeIncidents } from "@/lib/services/regressions/recompute-incidents";
-import { detectGridIncidents } from "@/lib/services/regressions/grid-lookups";
+import { detectGridIncidents } from "@/lib/services/regressions/detect-grid-incidents";
 import { checkStoredRules } from "@/lib/services/reindex";
 import { ingestBody, uniqueAbi, uniqueTag } from "./helpers";
 
 /**
  * Issue 14, detection by indexed lookups: the ingest keeps each cell's regression step (the last
  * good kernel of a pass → fail step of its version's walk along its line, Cell.lastGoodKernelId)
- * and detects a grid's incidents from those steps and a few lookups (grid-lookups.ts). These
+ * and detects a grid's incidents from those steps and a few lookups (detect-grid-incidents.ts). These
  * cases move the verdicts around a step and check, after every batch, the stored steps against
  * the table, the incidents against a rebuild from the results, and every stored column against
  * `reindex --check`.

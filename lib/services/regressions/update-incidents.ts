@@ -1,7 +1,7 @@
 import type { Tx } from "../../db/client";
 import { seriesSortKey } from "../../domain/kernel-version";
 import { detectIncidents, incidentSuccessors, type DetectedIncident } from "../../domain/regressions";
-import { detectGridIncidents } from "./grid-lookups";
+import { detectGridIncidents } from "./detect-grid-incidents";
 import { loadDetectionInput } from "./load-detection-input";
 
 export interface IncidentUpdate {
@@ -58,14 +58,14 @@ export interface IncidentGrid {
 
 /**
  * Detect and store one module's incidents, all of them (from its results), or only those of `grids`
- * (by indexed lookups of their cells' summaries, grid-lookups.ts): detection in one arch × line
+ * (by indexed lookups of their cells' summaries, detect-grid-incidents.ts): detection in one arch × line
  * grid reads nothing of another, so the incidents of the other grids stay as they are, and the
  * result equals a whole-module update (tests/integration/ingest-scale-paths.test.ts).
  */
 async function updateModuleIncidents(tx: Tx, moduleId: number, grids?: readonly IncidentGrid[]) {
   const t0 = performance.now();
   // A whole module is detected from its results (the rebuild); grids by indexed lookups of their
-  // cells' summaries (grid-lookups.ts), the same rule (incidentsInGrid) either way.
+  // cells' summaries (detect-grid-incidents.ts), the same rule (incidentsInGrid) either way.
   const full = grids ? null : await loadDetectionInput(tx, moduleId);
   const t1 = performance.now();
   const input = full ? { ...full, incidents: detectIncidents(full).incidents, read: `${full.results.length} results` } : await detectGridIncidents(tx, moduleId, grids!);

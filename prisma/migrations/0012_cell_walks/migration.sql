@@ -17,5 +17,5 @@ ADD COLUMN "walked" BOOLEAN NOT NULL DEFAULT false;
 CREATE INDEX "Cell_walk_idx" ON "Cell" ("moduleVersionId", "arch", "line", "obsState", "kernelKey") WHERE "obsState" IN ('pass', 'fail');
 -- The regression steps of one module's grid.
 CREATE INDEX "Cell_steps_idx" ON "Cell" ("moduleId", "arch", "line") WHERE "lastGoodKernelId" IS NOT NULL;
--- Modules with cells still to observe or walk (regressions/grid-lookups.ts ensureWalked).
+-- Modules with cells still to observe or walk (regressions/detect-grid-incidents.ts ensureWalked).
 CREATE INDEX "Cell_unwalked_idx" ON "Cell" ("moduleId") WHERE NOT ("walked" AND "observed");
