@@ -122,7 +122,11 @@ if (mode === "db") {
     worker?: Worker;
   }
   const slots: Slot[] = [...readers.map((u): Slot => ({ role: "reader", upstream: u })), { role: "writer", upstream: writer }];
-  cluster.setupPrimary({ exec: path.join(root, "scripts/serve-worker.ts"), execArgv: process.execArgv, silent: false });
+  // A larger young generation: a render allocates tens of MB that die young, and with the default
+  // 16 MB semi-spaces V8 scavenges several times per page. Measured (cpu-per, the load's read mix,
+  // one reader, shared machine): 19.4-20.7 → 17.9-18.3 ms of CPU per request. NODE_OPTIONS wins.
+  const semiSpace = /--max-semi-space-size/.test(process.env.NODE_OPTIONS ?? "") ? [] : ["--max-semi-space-size=64"];
+  cluster.setupPrimary({ exec: path.join(root, "scripts/serve-worker.ts"), execArgv: [...process.execArgv, ...semiSpace], silent: false });
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", PORT: port, MODCOMPAT_WORKERS: String(count) };
   let front: Awaited<ReturnType<typeof startFront>> | null = null;
   let started = false;
