@@ -43,3 +43,11 @@ export function pgPool(): Pool {
 export async function pgRead<T>(sql: string, params: unknown[]): Promise<T[]> {
   return (await pgPool().query(sql, params)).rows as T[];
 }
+
+/**
+ * SQL for a `timestamp` column as UTC ISO text (`2026-11-26T17:12:56.000Z`): node-pg reads a
+ * `timestamp` as local time, Prisma reads it as UTC; `new Date(text)` of this is what Prisma gives.
+ */
+export function isoUtc(column: string): string {
+  return `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}

@@ -1,4 +1,4 @@
-import { db } from "../db/client";
+import { isoUtc, pgRead } from "../db/client";
 import { isGenericFlavour, seriesSortKey } from "../domain/kernel-version";
 import { isUpcoming, upstreamOf } from "../domain/kernel-release";
 import { foldKernelCells, groupBy, summariseGroup, type GroupSummary } from "../domain/matrix";
@@ -68,36 +68,46 @@ export interface MatrixView {
 /** The compatibility matrix of one module: versions newest first, kernels in kernel order. */
 export async function getMatrix(slug: string, query: MatrixQuery = {}, opts: { maxCells?: number } = {}): Promise<MatrixView> {
   const maxCells = opts.maxCells ?? MATRIX_API_MAX_CELLS;
-  const mod = await db().module.findUnique({ where: { slug } });
+  // node-pg straight (pgRead): the matrix API is the most frequent read, and Prisma compiled a plan
+  // for each of these four statements on every request. Timestamps travel as UTC ISO text (isoUtc).
+  const [mod] = await pgRead<{ id: number; slug: string; name: string; description: string | null; homepage: string | null }>(
+    `SELECT id, slug, name, description, homepage FROM "Module" WHERE slug = $1`,
+    [slug],
+  );
   if (!mod) throw notFound(`module "${slug}"`);
-  // Raw SQL with a compact row shape: at 100 versions × 400 kernels this reads 40,000 cells, and
-  // Prisma's per-row join of the kernel costs several times the query itself.
-  const [allVersions, cellRows] = await Promise.all([
-    db().moduleVersion.findMany({
-      where: { moduleId: mod.id },
-      orderBy: { sortKey: "desc" },
-      select: { id: true, version: true, releasedAt: true, releasedAtSource: true, declaredKernelMin: true, declaredKernelMax: true },
-    }),
-    db().$queryRaw<{ mv: number; k: number; arch: string; status: string; errorLine: string | null }[]>`
-      SELECT "moduleVersionId" AS mv, "kernelId" AS k, arch, status, "errorLine" FROM "Cell" WHERE "moduleId" = ${mod.id}`,
+  // A compact row shape: at 100 versions × 400 kernels this reads 40,000 cells.
+  const [versionRows, cellRows] = await Promise.all([
+    pgRead<{ id: number; version: string; releasedAt: string | null; releasedAtSource: string | null; declaredKernelMin: string | null; declaredKernelMax: string | null }>(
+      `SELECT id, version, ${isoUtc(`"releasedAt"`)} AS "releasedAt", "releasedAtSource", "declaredKernelMin", "declaredKernelMax"
+       FROM "ModuleVersion" WHERE "moduleId" = $1 ORDER BY "sortKey" DESC`,
+      [mod.id],
+    ),
+    pgRead<{ mv: number; k: number; arch: string; status: string; errorLine: string | null }>(
+      `SELECT "moduleVersionId" AS mv, "kernelId" AS k, arch, status, "errorLine" FROM "Cell" WHERE "moduleId" = $1`,
+      [mod.id],
+    ),
   ]);
-  const kernelRows = await db().kernel.findMany({
-    where: { id: { in: [...new Set(cellRows.map((c) => c.k))] } },
-    select: {
-      id: true,
-      version: true,
-      sortKey: true,
-      series: true,
-      seriesKey: true,
-      distro: true,
-      flavour: true,
-      rc: true,
-      prerelease: true,
-      upstreamVersion: true,
-      releasedAt: true,
-      releasedAtSource: true,
-    },
-  });
+  const allVersions = versionRows.map((v) => ({ ...v, releasedAt: v.releasedAt === null ? null : new Date(v.releasedAt) }));
+  const kernelRows = (
+    await pgRead<{
+      id: number;
+      version: string;
+      sortKey: string;
+      series: string;
+      seriesKey: string;
+      distro: string;
+      flavour: string | null;
+      rc: number | null;
+      prerelease: boolean;
+      upstreamVersion: string | null;
+      releasedAt: string | null;
+      releasedAtSource: string | null;
+    }>(
+      `SELECT id, version, "sortKey", series, "seriesKey", distro, flavour, rc, prerelease, "upstreamVersion", ${isoUtc(`"releasedAt"`)} AS "releasedAt", "releasedAtSource"
+       FROM "Kernel" WHERE id = ANY($1::int[])`,
+      [[...new Set(cellRows.map((c) => c.k))]],
+    )
+  ).map((k) => ({ ...k, releasedAt: k.releasedAt === null ? null : new Date(k.releasedAt) }));
   const built = new Set(cellRows.map((c) => c.mv));
   const versions = allVersions.map((v) => ({ ...v, hasResults: built.has(v.id) }));
   const kernelById = new Map(kernelRows.map((k) => [k.id, k]));

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { type IngestBody } from "@/lib/schemas/ingest";
 import { getHeadline } from "@/lib/services/get-headline";
+import { getMatrix } from "@/lib/services/get-matrix";
 import { countModules, listModuleRows, listModules } from "@/lib/services/list-modules";
 import { DEMO_DIR, loadBody, readIngestFile } from "@/lib/services/load-demo";
 import { recordResults } from "@/lib/services/record-results";
@@ -81,3 +82,30 @@ describe("the landing page's reads through node-pg equal those through Prisma", 
     expect((await listModuleRows({ limit: 5, offset: 3 })).map((r) => r.slug)).toEqual(page.map((m) => m.slug));
   });
 });
+
+describe("the matrix API's reads through node-pg equal those through Prisma", () => {
+  it("versions and kernels, dates as Prisma reads them (UTC)", async () => {
+    // the demo's modules (renamed) and la, whose 8.5-rc kernel carries a release date
+    const slugs = (await db().module.findMany({ where: { slug: { endsWith: `-${tag}` } }, select: { slug: true, id: true }, orderBy: { slug: "asc" } })).filter((m, i) => i < 5 || m.slug === own("la"));
+    expect(slugs.length).toBeGreaterThan(0);
+    let dated = 0;
+    for (const { slug, id } of slugs) {
+      const m = await getMatrix(slug);
+      const versions = await db().moduleVersion.findMany({
+        where: { moduleId: id },
+        orderBy: { sortKey: "desc" },
+        select: { id: true, version: true, releasedAt: true, releasedAtSource: true, declaredKernelMin: true, declaredKernelMax: true },
+      });
+      expect(m.versions.map((v) => ({ id: v.id, version: v.version, releasedAt: v.releasedAt, releasedAtSource: v.releasedAtSource, declaredKernelMin: v.declaredKernelMin, declaredKernelMax: v.declaredKernelMax }))).toEqual(versions);
+      const kernels = m.series.flatMap((s) => s.kernels);
+      const rows = await db().kernel.findMany({ where: { id: { in: kernels.map((k) => k.id) } }, select: { id: true, releasedAt: true, releasedAtSource: true, upstreamVersion: true } });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const k of kernels) {
+        expect([k.releasedAt, k.releasedAtSource]).toEqual([byId.get(k.id)!.releasedAt, byId.get(k.id)!.releasedAtSource]);
+        if (k.releasedAt) dated++;
+      }
+    }
+    expect(dated).toBeGreaterThan(0);
+  });
+});
+

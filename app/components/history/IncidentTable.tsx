@@ -1,11 +1,34 @@
-import Link from "next/link";
 import { upstreamNote } from "@/lib/domain/kernel-release";
-import { DatedText } from "../DatedText";
 import { formatSignature, signaturePath } from "@/lib/domain/signature";
 import type { IncidentSummary } from "@/lib/services/regressions/incident-summary";
-import { IncidentStatusBadge } from "./IncidentStatusBadge";
-import { fmtDate, fmtDays, modulePath } from "./format";
+import { IncidentRows, type IncidentRow } from "./IncidentRows";
+import { fmtDate, fmtDays } from "./format";
 import { TableScroll } from "@/app/components/TableScroll";
+
+/** What a row draws, as strings (IncidentRows is a client component: its props are the payload). */
+export function incidentRow(i: IncidentSummary): IncidentRow {
+  return {
+    id: i.id,
+    slug: i.module.slug,
+    name: i.module.name,
+    status: i.status,
+    lastGood: i.lastGoodKernel,
+    firstBad: i.firstBadKernel,
+    firstBadUpstream: upstreamNote(i.firstBadKernel, i.firstBadUpstream),
+    lineLabel: i.lineLabel,
+    arch: i.arch,
+    signature: i.signature ? [formatSignature(i.signature), signaturePath(i.signature.symbol)] : null,
+    errorLine: i.errorLine,
+    versions: i.affectedVersions.join(", "),
+    fixedIn: i.fixedIn,
+    fixedInKernel: i.fixedInKernel,
+    fixedOnSnapshot: i.fixedOnSnapshot ? [i.fixedOnSnapshot.version, fmtDate(i.fixedOnSnapshot.at)] : null,
+    openedAt: i.openedAt.toISOString(),
+    openedAtSource: i.openedAtSource,
+    openedSeen: i.openedAtBasis === "seen",
+    time: i.status === "open" ? `open ${fmtDays(i.days)}` : i.timeToFixDays === null ? null : fmtDays(i.timeToFixDays),
+  };
+}
 
 /** Incidents as a table; `showModule` when several modules are listed. */
 export function IncidentTable({ incidents, showModule = true }: { incidents: IncidentSummary[]; showModule?: boolean }) {
@@ -26,55 +49,7 @@ export function IncidentTable({ incidents, showModule = true }: { incidents: Inc
           </tr>
         </thead>
         <tbody>
-          {incidents.map((i) => (
-            <tr key={i.id} className="border-t border-slate-100 align-top hover:bg-slate-50">
-              <td className="px-3 py-2">
-                <Link href={`/regressions/${i.id}`} className="text-emerald-800 underline">
-                  {i.id}
-                </Link>
-              </td>
-              {showModule && (
-                <td className="px-3 py-2">
-                  <Link href={`${modulePath(i.module.slug)}/history`} className="font-medium text-emerald-800 hover:underline">
-                    {i.module.name}
-                  </Link>
-                </td>
-              )}
-              <td className="px-3 py-2">
-                <IncidentStatusBadge status={i.status} />
-              </td>
-              <td className="px-3 py-2 font-mono text-xs">
-                <span className="text-slate-500">{i.lastGoodKernel}</span> → <span className="font-semibold">{i.firstBadKernel}</span>
-                {upstreamNote(i.firstBadKernel, i.firstBadUpstream) && <span className="font-sans text-slate-500"> · Linux {i.firstBadUpstream}</span>}
-                <div className="font-sans text-[11px] text-slate-500">
-                  {i.lineLabel} · {i.arch}
-                </div>
-              </td>
-              <td className="max-w-md px-3 py-2 text-xs">
-                {i.signature && (
-                  <Link href={signaturePath(i.signature.symbol)} className="mr-1 rounded bg-slate-100 px-1 font-mono text-slate-800 hover:underline">
-                    {formatSignature(i.signature)}
-                  </Link>
-                )}
-                <span className="break-words font-mono text-slate-600">{i.errorLine ?? "no error line reported"}</span>
-              </td>
-              <td className="px-3 py-2 font-mono text-xs">{i.affectedVersions.join(", ")}</td>
-              <td className="px-3 py-2 font-mono text-xs">
-                {i.fixedIn ?? (i.fixedInKernel ? <span>kernel {i.fixedInKernel}</span> : <span className="font-sans text-slate-400">not yet</span>)}
-                {i.fixedOnSnapshot && (
-                  <div className="font-sans text-[11px] text-slate-500">
-                    on {i.fixedOnSnapshot.version} since {fmtDate(i.fixedOnSnapshot.at)}
-                  </div>
-                )}
-              </td>
-              <td className="whitespace-nowrap px-3 py-2 text-xs">
-                <DatedText at={i.openedAt} source={i.openedAtSource} seen={i.openedAtBasis === "seen"} />
-              </td>
-              <td className="whitespace-nowrap px-3 py-2 text-right text-xs">
-                {i.status === "open" ? `open ${fmtDays(i.days)}` : i.timeToFixDays === null ? <span title="the break is dated by its kernel's release but the fix only by when it was seen, or both were seen in the same run">unknown</span> : fmtDays(i.timeToFixDays)}
-              </td>
-            </tr>
-          ))}
+          <IncidentRows rows={incidents.map(incidentRow)} showModule={showModule} />
         </tbody>
       </table></TableScroll>
     </div>

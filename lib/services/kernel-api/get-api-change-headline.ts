@@ -1,7 +1,7 @@
 import { apiChangeHeadline, headlinePair, type ApiChangeHeadline } from "../../domain/api-change-headline";
 import { isUpcoming } from "../../domain/kernel-release";
 import { compareKernels, kernelLine, seriesOf, tryParseKernelVersion } from "../../domain/kernel-version";
-import { db, pgRead } from "../../db/client";
+import { db, isoUtc, pgRead } from "../../db/client";
 import { MAX_COMPARE_ITEMS } from "../../schemas/kernel-api";
 import { compareKernelApis } from "./compare-kernel-apis";
 
@@ -15,7 +15,7 @@ let cached: { key: string; at: number; value: ApiChangeHeadline } | null = null;
 export async function getApiChangeHeadline(): Promise<ApiChangeHeadline | null> {
   // One statement through node-pg (pgRead): on every landing page; Prisma compiled and ran two.
   const rows = await pgRead<{ kernel: string; importedAt: string; prerelease: boolean }>(
-    `SELECT a.kernel, to_char(a."importedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "importedAt", coalesce(k.prerelease, false) AS prerelease
+    `SELECT a.kernel, ${isoUtc(`a."importedAt"`)} AS "importedAt", coalesce(k.prerelease, false) AS prerelease
      FROM "KernelApi" a LEFT JOIN "Kernel" k ON k.version = a.kernel ORDER BY a.kernel`,
     [],
   );

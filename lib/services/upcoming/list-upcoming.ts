@@ -1,4 +1,4 @@
-import { pgRead } from "../../db/client";
+import { isoUtc, pgRead } from "../../db/client";
 import { upcomingName } from "../../domain/kernel-release";
 import { upcomingHeadline, upcomingReport, type UpcomingReport } from "../../domain/upcoming";
 import type { Status } from "../../domain/status";
@@ -18,9 +18,6 @@ export interface UpcomingKernelReport extends UpcomingReport {
 /** Upcoming kernels shown at once, newest first; older ones stay reachable through the matrix and the check. */
 export const MAX_UPCOMING = 10;
 
-/** A timestamp column as ISO text: node-pg would read a `timestamp` as local time, Prisma reads it as UTC. */
-const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 /**
  * Early warning on the upcoming kernels (rc and experimental) that have results: per kernel, which
  * modules that build on the last released series break there (lib/domain/upcoming.ts). node-pg
@@ -31,7 +28,7 @@ export async function listUpcoming(opts: { limit?: number } = {}): Promise<Upcom
   const hasCells = `EXISTS (SELECT 1 FROM "Cell" c WHERE c."kernelId" = k.id)`;
   const [upcomingRows, released] = await Promise.all([
     pgRead<{ id: number; version: string; series: string; upstreamVersion: string | null; packageVersion: string | null; releasedAt: string | null; releasedAtSource: string | null }>(
-      `SELECT k.id, k.version, k.series, k."upstreamVersion", k."packageVersion", ${iso(`k."releasedAt"`)} AS "releasedAt", k."releasedAtSource"
+      `SELECT k.id, k.version, k.series, k."upstreamVersion", k."packageVersion", ${isoUtc(`k."releasedAt"`)} AS "releasedAt", k."releasedAtSource"
        FROM "Kernel" k WHERE (k.prerelease OR k.rc IS NOT NULL) AND ${hasCells}
        ORDER BY k."sortKey" DESC LIMIT $1`,
       [Math.min(opts.limit ?? MAX_UPCOMING, MAX_UPCOMING)],
@@ -45,7 +42,7 @@ export async function listUpcoming(opts: { limit?: number } = {}): Promise<Upcom
     const shell = upcomingReport({ kernel: k.version, series: k.series }, releasedKernels, []);
     const baseIds = shell.baseSeries ? released.filter((r) => r.series === shell.baseSeries).map((r) => r.id) : [];
     const cells = await pgRead<{ status: string; errorLine: string | null; lastResultAt: string; kernelId: number; kernel: string; series: string; version: string; module: string }>(
-      `SELECT c.status, c."errorLine", ${iso(`c."lastResultAt"`)} AS "lastResultAt", c."kernelId", k.version AS kernel, k.series, mv.version, m.slug AS module
+      `SELECT c.status, c."errorLine", ${isoUtc(`c."lastResultAt"`)} AS "lastResultAt", c."kernelId", k.version AS kernel, k.series, mv.version, m.slug AS module
        FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId" JOIN "ModuleVersion" mv ON mv.id = c."moduleVersionId" JOIN "Module" m ON m.id = c."moduleId"
        WHERE c."kernelId" = ANY($1::int[]) AND c.status IN ('pass', 'fail', 'skip')
        ORDER BY c."moduleVersionId", c."kernelId", c.arch`,
