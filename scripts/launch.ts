@@ -123,7 +123,7 @@ if (mode === "db") {
   }
   const slots: Slot[] = [...readers.map((u): Slot => ({ role: "reader", upstream: u })), { role: "writer", upstream: writer }];
   // A larger young generation: a render allocates tens of MB that die young, and with the default
-  // 16 MB semi-spaces V8 scavenges several times per page. Measured (cpu-per, the load's read mix,
+  // 16 MB semi-spaces V8 scavenges several times per page. Measured (scripts/cpu-per.mjs, the load's read mix,
   // one reader, shared machine): 19.4-20.7 → 17.9-18.3 ms of CPU per request. NODE_OPTIONS wins.
   const semiSpace = /--max-semi-space-size/.test(process.env.NODE_OPTIONS ?? "") ? [] : ["--max-semi-space-size=64"];
   cluster.setupPrimary({ exec: path.join(root, "scripts/serve-worker.ts"), execArgv: [...process.execArgv, ...semiSpace], silent: false });
