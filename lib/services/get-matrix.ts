@@ -5,6 +5,7 @@ import { foldKernelCells, groupBy, summariseGroup, type GroupSummary } from "../
 import type { Status } from "../domain/status";
 import type { MatrixQuery } from "../schemas/query";
 import { notFound } from "./errors";
+import type { KernelRow } from "./get-matrix-compact";
 
 export interface MatrixVersion {
   id: number;
@@ -89,20 +90,7 @@ export async function getMatrix(slug: string, query: MatrixQuery = {}, opts: { m
   ]);
   const allVersions = versionRows.map((v) => ({ ...v, releasedAt: v.releasedAt === null ? null : new Date(v.releasedAt) }));
   const kernelRows = (
-    await pgRead<{
-      id: number;
-      version: string;
-      sortKey: string;
-      series: string;
-      seriesKey: string;
-      distro: string;
-      flavour: string | null;
-      rc: number | null;
-      prerelease: boolean;
-      upstreamVersion: string | null;
-      releasedAt: string | null;
-      releasedAtSource: string | null;
-    }>(
+    await pgRead<KernelRow>(
       `SELECT id, version, "sortKey", series, "seriesKey", distro, flavour, rc, prerelease, "upstreamVersion", ${isoUtc(`"releasedAt"`)} AS "releasedAt", "releasedAtSource"
        FROM "Kernel" WHERE id = ANY($1::int[])`,
       [[...new Set(cellRows.map((c) => c.k))]],
