@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { expect, test } from "@playwright/test";
 
@@ -43,6 +44,10 @@ async function readerPids(baseURL: string): Promise<{ pids: number[]; workers: n
   }
   return { pids: [...pids], workers };
 }
+const niceOf = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+};
 const newToken = (name: string) =>
   execFileSync("node", ["bin/modcompat.mjs", "token", "create", "--name", name], { env: { ...process.env, DATABASE_URL: process.env.MODCOMPAT_E2E_DATABASE_URL }, encoding: "utf8" })
     .trim()
@@ -55,6 +60,8 @@ test("npm start's readers take turns on one port, and one that dies is replaced 
   const { pids, workers } = await readerPids(baseURL!);
   expect(workers, "playwright.config.ts starts the server with MODCOMPAT_WORKERS=2").toBe(2);
   expect(pids.length).toBe(2);
+  // readers yield the CPU to the writer, the front and PostgreSQL (nice is field 19 of /proc/<pid>/stat)
+  for (const pid of pids) expect(niceOf(pid), `reader ${pid}`).toBe(10);
 
   const [victim, survivor] = pids;
   process.kill(victim, "SIGKILL");
