@@ -6,6 +6,9 @@
  * Prisma's pg adapter passes the pg/Node error through as a cause, so the whole cause chain is
  * looked at: Node socket codes, PostgreSQL SQLSTATEs of class 08 (connection) and 57P0x
  * (operator intervention: shutdown, crash, starting up), and Prisma's own codes for the same.
+ * node-pg's own errors (the ingest's write transactions, lib/db/write-transaction.ts) carry the
+ * same SQLSTATE in `code` and the same socket codes; its client- and pool-side messages (a
+ * connection ended mid-transaction, no connection free within the wait) are matched by text.
  * A cancelled statement (57014) counts too: lib/db/abortable.ts cancels the query of a client that
  * went away, and should Prisma have batched another request's read into that same statement, that
  * request was fine and may be repeated (its own client is still there, so it gets the 503).
@@ -14,7 +17,7 @@ const NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", 
 const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
 const SQLSTATE = /^(08\d{3}|57P0[1-4]|57014|53300)$/;
 const MESSAGE =
-  /Can't reach database server|Connection terminated|connection terminated|Server has closed the connection|terminating connection|the database system is (?:starting up|shutting down|in recovery mode|not yet accepting connections)|Client has encountered a connection error|timeout exceeded when trying to connect|Connection refused|connect ECONNREFUSED|sorry, too many clients|Timed out fetching a new connection|canceling statement due to user request|the client went away; the request's database work was stopped/;
+  /Can't reach database server|Connection terminated|connection terminated|Server has closed the connection|terminating connection|the database system is (?:starting up|shutting down|in recovery mode|not yet accepting connections)|Client has encountered a connection error|timeout exceeded when trying to connect|Connection refused|connect ECONNREFUSED|sorry, too many clients|Timed out fetching a new connection|canceling statement due to user request|the client went away; the request's database work was stopped|Client was closed and is not queryable|Cannot use a pool after calling end on the pool|no database connection came free/;
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   const seen = new Set<unknown>();

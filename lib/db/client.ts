@@ -9,9 +9,13 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 export const DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:54329/modcompat";
 
+const urls = new WeakMap<object, string>();
+
 export function createPrisma(connectionString = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): PrismaClient {
   // AbortablePool: a read whose client went away stops its queries (lib/db/abortable.ts).
-  return new PrismaClient({ adapter: new PrismaPg(new AbortablePool({ connectionString, max: 10 }), { disposeExternalPool: true }) });
+  const client = new PrismaClient({ adapter: new PrismaPg(new AbortablePool({ connectionString, max: 10 }), { disposeExternalPool: true }) });
+  urls.set(client, connectionString);
+  return client;
 }
 
 const holder = globalThis as unknown as { __modcompatPrisma?: PrismaClient };
@@ -20,6 +24,14 @@ const holder = globalThis as unknown as { __modcompatPrisma?: PrismaClient };
 export function db(): PrismaClient {
   holder.__modcompatPrisma ??= createPrisma();
   return holder.__modcompatPrisma;
+}
+
+/**
+ * The database of the process's Prisma client (db()): where the node-pg write pool connects
+ * (lib/db/write-transaction.ts), so that swapping the client (tests) moves the writes with it.
+ */
+export function connectionStringOf(): string {
+  return urls.get(holder.__modcompatPrisma ?? {}) ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 }
 
 const pgHolder = globalThis as unknown as { __modcompatPgPool?: Pool };

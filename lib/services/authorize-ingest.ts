@@ -1,4 +1,5 @@
-import type { Tx } from "../db/client";
+import { sql, type SqlTarget } from "../db/sql";
+import { Prisma } from "../generated/prisma/client";
 import type { IngestBody } from "../schemas/ingest";
 import { AppError } from "./errors";
 
@@ -31,12 +32,15 @@ export function matchesPattern(slug: string, pattern: string): boolean {
 
 const forbidden = (message: string) => new AppError("forbidden", message);
 
-export async function authorizeIngest(tx: Tx, body: IngestBody, token: TokenScope | null | undefined): Promise<void> {
+const createSource = (tx: SqlTarget, name: string, ownerTokenId: number | null) =>
+  sql(tx, Prisma.sql`INSERT INTO "Source" (name, "ownerTokenId") VALUES (${name}, ${ownerTokenId}::int) RETURNING 1 AS ok`);
+
+export async function authorizeIngest(tx: SqlTarget, body: IngestBody, token: TokenScope | null | undefined): Promise<void> {
   const source = body.run.source;
-  const row = await tx.source.findUnique({ where: { name: source } });
+  const [row] = await sql<{ ownerTokenId: number | null }>(tx, Prisma.sql`SELECT "ownerTokenId" FROM "Source" WHERE name = ${source}`);
   if (!token) {
     // Trusted local callers (demo load, admin scripts): create the namespace, owned by nobody.
-    if (!row) await tx.source.create({ data: { name: source, ownerTokenId: null } });
+    if (!row) await createSource(tx, source, null);
     return;
   }
   if (!token.admin) {
@@ -57,10 +61,10 @@ export async function authorizeIngest(tx: Tx, body: IngestBody, token: TokenScop
     }
     const changing = (body.modules ?? []).filter((m) => m.name !== undefined || m.homepage !== undefined || m.description !== undefined);
     if (changing.length > 0) {
-      const existing = await tx.module.findMany({
-        where: { slug: { in: changing.map((m) => m.slug) } },
-        select: { slug: true, name: true, homepage: true, description: true, ownerTokenId: true },
-      });
+      const existing = await sql<{ slug: string; name: string; homepage: string | null; description: string | null; ownerTokenId: number | null }>(
+        tx,
+        Prisma.sql`SELECT slug, name, homepage, description, "ownerTokenId" FROM "Module" WHERE slug = ANY(${changing.map((m) => m.slug)}::text[])`,
+      );
       const bySlug = new Map(existing.map((m) => [m.slug, m]));
       for (const m of changing) {
         const cur = bySlug.get(m.slug);
@@ -75,5 +79,5 @@ export async function authorizeIngest(tx: Tx, body: IngestBody, token: TokenScop
       }
     }
   }
-  if (!row) await tx.source.create({ data: { name: source, ownerTokenId: token.id } });
+  if (!row) await createSource(tx, source, token.id);
 }

@@ -1,4 +1,4 @@
-import type { Tx } from "../db/client";
+import { sql, type SqlTarget } from "../db/sql";
 import { Prisma } from "../generated/prisma/client";
 import { kernelLine } from "../domain/kernel-version";
 import { cellVerdict, classifyTransition, gridsOfCells, regressionSteps, type CellState, type CellSummary } from "../domain/regressions";
@@ -55,10 +55,10 @@ function stepFrom(state: string | null, previous: { kernelId: number; state: str
  * the end of a line reads little more than its own cells), and a changed cell without a verdict
  * has no step. Cells not walked yet are left to walkModule.
  */
-export async function walkCells(tx: Pick<Tx, "$queryRaw" | "$executeRaw">, keys: readonly WalkKey[]): Promise<number> {
+export async function walkCells(tx: SqlTarget, keys: readonly WalkKey[]): Promise<number> {
   if (keys.length === 0) return 0;
   const at = { mv: Prisma.sql`g."moduleVersionId"`, arch: Prisma.sql`g.arch`, line: Prisma.sql`g.line` };
-  const rows = await tx.$queryRaw<{ mv: number; k: number; a: string; line: string; kk: string; st: string | null; stored: number | null; edge: boolean; changed: boolean }[]>`
+  const rows = await sql<{ mv: number; k: number; a: string; line: string; kk: string; st: string | null; stored: number | null; edge: boolean; changed: boolean }>(tx, Prisma.sql`
     WITH ch AS (
       SELECT DISTINCT mv, k, a FROM unnest(${keys.map((k) => k.moduleVersionId)}::int[], ${keys.map((k) => k.kernelId)}::int[], ${keys.map((k) => k.arch)}::text[]) AS u(mv, k, a)
     ), cc AS (
@@ -75,7 +75,7 @@ export async function walkCells(tx: Pick<Tx, "$queryRaw" | "$executeRaw">, keys:
     FROM b JOIN "Cell" c ON c."moduleVersionId" = b."moduleVersionId" AND c.arch = b.arch AND c.line = b.line
       AND c."obsState" IN ('pass', 'fail') AND c."kernelKey" >= b.lo AND c."kernelKey" <= b.hi
     UNION ALL
-    SELECT "moduleVersionId", "kernelId", arch, line, "kernelKey", "obsState", "lastGoodKernelId", false, true FROM cc WHERE "obsState" IS DISTINCT FROM 'pass' AND "obsState" IS DISTINCT FROM 'fail'`;
+    SELECT "moduleVersionId", "kernelId", arch, line, "kernelKey", "obsState", "lastGoodKernelId", false, true FROM cc WHERE "obsState" IS DISTINCT FROM 'pass' AND "obsState" IS DISTINCT FROM 'fail'`);
   // Walk each range in kernel order; its first cell is the verdict before the changes (edge),
   // whose own step does not move, or the first verdict of the walk, which has no step.
   const walks = new Map<string, typeof rows>();
@@ -99,10 +99,10 @@ export async function walkCells(tx: Pick<Tx, "$queryRaw" | "$executeRaw">, keys:
     });
   }
   if (moved.length > 0) {
-    await tx.$executeRaw`
+    await sql(tx, Prisma.sql`
       UPDATE "Cell" c SET "lastGoodKernelId" = u.g
       FROM unnest(${moved.map((r) => r.mv)}::int[], ${moved.map((r) => r.k)}::int[], ${moved.map((r) => r.a)}::text[], ${moved.map((r) => r.want)}::int[]) AS u(mv, k, a, g)
-      WHERE c."moduleVersionId" = u.mv AND c."kernelId" = u.k AND c.arch = u.a`;
+      WHERE c."moduleVersionId" = u.mv AND c."kernelId" = u.k AND c.arch = u.a`);
   }
   return moved.length;
 }
@@ -134,10 +134,10 @@ export function expectedSteps(cells: readonly WalkedCell[]): Map<string, number 
 }
 
 /** A module's cells with their kernel strings, for expectedSteps. */
-async function loadWalkedCells(tx: Pick<Tx, "$queryRaw">, moduleId: number): Promise<(WalkedCell & { line: string | null; kernelKey: string | null; lastGoodKernelId: number | null; walked: boolean })[]> {
-  return tx.$queryRaw`
+async function loadWalkedCells(tx: SqlTarget, moduleId: number): Promise<(WalkedCell & { line: string | null; kernelKey: string | null; lastGoodKernelId: number | null; walked: boolean })[]> {
+  return sql(tx, Prisma.sql`
     SELECT c."moduleVersionId", c."kernelId", c.arch, k.version AS kernel, c."obsState", c.line, c."kernelKey", c."lastGoodKernelId", c.walked
-    FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId" WHERE c."moduleId" = ${moduleId}`;
+    FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId" WHERE c."moduleId" = ${moduleId}`);
 }
 
 /**
@@ -145,23 +145,23 @@ async function loadWalkedCells(tx: Pick<Tx, "$queryRaw">, moduleId: number): Pro
  * cell's line and key from its kernel, and every cell's step from the pure walk. Its cells'
  * detection summaries must be current (observed).
  */
-export async function walkModule(tx: Tx, moduleId: number): Promise<void> {
-  const unlined = await tx.$queryRaw<{ id: number; version: string }[]>`
-    SELECT DISTINCT k.id, k.version FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId" WHERE c."moduleId" = ${moduleId} AND k.line IS NULL`;
+export async function walkModule(tx: SqlTarget, moduleId: number): Promise<void> {
+  const unlined = await sql<{ id: number; version: string }>(tx, Prisma.sql`
+    SELECT DISTINCT k.id, k.version FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId" WHERE c."moduleId" = ${moduleId} AND k.line IS NULL`);
   if (unlined.length > 0) {
-    await tx.$executeRaw`
+    await sql(tx, Prisma.sql`
       UPDATE "Kernel" k SET line = u.line FROM unnest(${unlined.map((k) => k.id)}::int[], ${unlined.map((k) => kernelLine(k.version))}::text[]) AS u(id, line)
-      WHERE k.id = u.id`;
+      WHERE k.id = u.id`);
   }
-  await tx.$executeRaw`
+  await sql(tx, Prisma.sql`
     UPDATE "Cell" c SET line = k.line, "kernelKey" = k."sortKey" FROM "Kernel" k
-    WHERE k.id = c."kernelId" AND c."moduleId" = ${moduleId} AND (c.line, c."kernelKey") IS DISTINCT FROM (k.line, k."sortKey")`;
+    WHERE k.id = c."kernelId" AND c."moduleId" = ${moduleId} AND (c.line, c."kernelKey") IS DISTINCT FROM (k.line, k."sortKey")`);
   const cells = await loadWalkedCells(tx, moduleId);
   const steps = expectedSteps(cells);
   const rows = cells.map((c) => ({ ...c, want: steps.get(keyOf(c)) ?? null })).filter((c) => !c.walked || c.want !== c.lastGoodKernelId);
   if (rows.length === 0) return;
-  await tx.$executeRaw`
+  await sql(tx, Prisma.sql`
     UPDATE "Cell" c SET "lastGoodKernelId" = u.g, walked = true
     FROM unnest(${rows.map((r) => r.moduleVersionId)}::int[], ${rows.map((r) => r.kernelId)}::int[], ${rows.map((r) => r.arch)}::text[], ${rows.map((r) => r.want)}::int[]) AS u(mv, k, a, g)
-    WHERE c."moduleVersionId" = u.mv AND c."kernelId" = u.k AND c.arch = u.a`;
+    WHERE c."moduleVersionId" = u.mv AND c."kernelId" = u.k AND c.arch = u.a`);
 }

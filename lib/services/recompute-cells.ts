@@ -1,4 +1,4 @@
-import type { Tx } from "../db/client";
+import { sql, type SqlTarget } from "../db/sql";
 import { Prisma } from "../generated/prisma/client";
 import { observeCell } from "../domain/regressions";
 import { foldCell, STAGES, type FoldedCell, type FoldInput, type Stage, type Status } from "../domain/status";
@@ -46,12 +46,14 @@ function observationOf(results: readonly RawResult[]): CellObservation {
   };
 }
 
-async function resultsOfCells(tx: Pick<Tx, "result">, keys: readonly CellKey[]): Promise<Map<string, RawResult[]>> {
+async function resultsOfCells(tx: SqlTarget, keys: readonly CellKey[]): Promise<Map<string, RawResult[]>> {
   const wanted = new Set(keys.map(keyOf));
-  const raw = await tx.result.findMany({
-    where: { moduleVersionId: { in: [...new Set(keys.map((k) => k.moduleVersionId))] }, kernelId: { in: [...new Set(keys.map((k) => k.kernelId))] } },
-    select: { id: true, runId: true, moduleVersionId: true, kernelId: true, arch: true, stage: true, status: true, finishedAt: true, errorLine: true, logUrl: true },
-  });
+  const raw = await sql<{ id: number; runId: number; moduleVersionId: number; kernelId: number; arch: string; stage: string; status: string; finishedAt: Date; errorLine: string | null; logUrl: string | null }>(
+    tx,
+    Prisma.sql`
+    SELECT id, "runId", "moduleVersionId", "kernelId", arch, stage, status, "finishedAt", "errorLine", "logUrl" FROM "Result"
+    WHERE "moduleVersionId" = ANY(${[...new Set(keys.map((k) => k.moduleVersionId))]}::int[]) AND "kernelId" = ANY(${[...new Set(keys.map((k) => k.kernelId))]}::int[])`,
+  );
   const groups = new Map<string, RawResult[]>();
   for (const r of raw) {
     const k = keyOf(r);
@@ -68,11 +70,11 @@ async function resultsOfCells(tx: Pick<Tx, "result">, keys: readonly CellKey[]):
  * (lib/domain/status.ts, the only place the folding rule lives) and observed by observeCell
  * (lib/domain/regressions.ts). A key without results has no row.
  */
-export async function foldCellRows(tx: Pick<Tx, "result" | "moduleVersion">, keys: readonly CellKey[]): Promise<CellRow[]> {
+export async function foldCellRows(tx: SqlTarget, keys: readonly CellKey[]): Promise<CellRow[]> {
   if (keys.length === 0) return [];
   const groups = await resultsOfCells(tx, keys);
   const mvIds = [...new Set(keys.map((k) => k.moduleVersionId))];
-  const versions = await tx.moduleVersion.findMany({ where: { id: { in: mvIds } }, select: { id: true, moduleId: true } });
+  const versions = await sql<{ id: number; moduleId: number }>(tx, Prisma.sql`SELECT id, "moduleId" FROM "ModuleVersion" WHERE id = ANY(${mvIds}::int[])`);
   const moduleOf = new Map(versions.map((v) => [v.id, v.moduleId]));
 
   return keys.flatMap((k) => {
@@ -86,13 +88,15 @@ export async function foldCellRows(tx: Pick<Tx, "result" | "moduleVersion">, key
  * Write the observation columns of cells whose stored ones cannot be carried forward (a run older
  * than the cell's newest result, a rebuild, rows from before migration 0011) from their results.
  */
-export async function replayCellObservations(tx: Tx, keys: readonly CellKey[]): Promise<void> {
+export async function replayCellObservations(tx: SqlTarget, keys: readonly CellKey[]): Promise<void> {
   if (keys.length === 0) return;
   const groups = await resultsOfCells(tx, keys);
   const rows = keys.map((k) => ({ ...k, ...observationOf(groups.get(keyOf(k)) ?? []) }));
   const col = <K extends keyof (typeof rows)[number]>(name: K) => rows.map((r) => r[name]);
   const iso = (ds: (Date | null)[]) => ds.map((d) => d?.toISOString() ?? null);
-  await tx.$executeRaw`
+  await sql(
+    tx,
+    Prisma.sql`
     UPDATE "Cell" c SET "observed" = true, "obsState" = u.st, "firstFailId" = u.ffi, "firstFailRunId" = u.ffr,
       "firstFailAt" = (u.ffa::timestamptz AT TIME ZONE 'UTC')::timestamp(3), "firstFailError" = u.ffe,
       "firstPassId" = u.fpi, "firstPassRunId" = u.fpr, "firstPassAt" = (u.fpa::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
@@ -100,7 +104,8 @@ export async function replayCellObservations(tx: Tx, keys: readonly CellKey[]): 
       ${col("firstFailId")}::int[], ${col("firstFailRunId")}::int[], ${iso(col("firstFailAt"))}::text[], ${col("firstFailError")}::text[],
       ${col("firstPassId")}::int[], ${col("firstPassRunId")}::int[], ${iso(col("firstPassAt"))}::text[])
       AS u(mv, k, a, st, ffi, ffr, ffa, ffe, fpi, fpr, fpa)
-    WHERE c."moduleVersionId" = u.mv AND c."kernelId" = u.k AND c.arch = u.a`;
+    WHERE c."moduleVersionId" = u.mv AND c."kernelId" = u.k AND c.arch = u.a`,
+  );
 }
 
 export interface CellsUpdate {
@@ -132,7 +137,7 @@ export interface CellsUpdate {
  * (replayCellObservations). tests/integration/ingest-scale-paths.test.ts proves both agree with
  * observeCell on random histories that arrive out of order.
  */
-export async function recomputeCells(tx: Tx, keys: readonly CellKey[], opts: { runId?: number } = {}): Promise<CellsUpdate> {
+export async function recomputeCells(tx: SqlTarget, keys: readonly CellKey[], opts: { runId?: number } = {}): Promise<CellsUpdate> {
   if (keys.length === 0) return { written: 0, changed: [] };
   const source = Prisma.sql`
     WITH keys AS (
@@ -163,7 +168,7 @@ export interface ResultRow extends CellKey {
  * cells that already existed read Result; no row is loaded into Node.
  * Times travel as ISO text because Prisma keeps DateTime as UTC in `timestamp(3)`.
  */
-export async function insertResultsAndFoldCells(tx: Tx, run: { runId: number; rows: readonly ResultRow[] }): Promise<CellsUpdate> {
+export async function insertResultsAndFoldCells(tx: SqlTarget, run: { runId: number; rows: readonly ResultRow[] }): Promise<CellsUpdate> {
   const { rows, runId } = run;
   if (rows.length === 0) return { written: 0, changed: [] };
   const keys = [...new Map(rows.map((r) => [`${r.moduleVersionId}:${r.kernelId}:${r.arch}`, r])).values()];
@@ -192,10 +197,12 @@ export async function insertResultsAndFoldCells(tx: Tx, run: { runId: number; ro
 }
 
 /** The fold statement over `source` (CTEs named keys and res), then replays and states rows. */
-async function foldCells(tx: Tx, opts: { source: Prisma.Sql; keys: readonly CellKey[]; runId: number | null }): Promise<CellsUpdate> {
+async function foldCells(tx: SqlTarget, opts: { source: Prisma.Sql; keys: readonly CellKey[]; runId: number | null }): Promise<CellsUpdate> {
   const { source, keys } = opts;
   const run = opts.runId;
-  const [out] = await tx.$queryRaw<{ written: number; changed: [number, number, string][]; replay: [number, number, string][] }[]>`
+  const [out] = await sql<{ written: number; changed: [number, number, string][]; replay: [number, number, string][] }>(
+    tx,
+    Prisma.sql`
     ${source}, ranked AS (
       -- per stage, the newest meaningful result (an error only when nothing else) is rn = 1
       SELECT mv, k, a, id, "runId", stage, status, "finishedAt", "errorLine", "logUrl",
@@ -275,7 +282,8 @@ async function foldCells(tx: Tx, opts: { source: Prisma.Sql; keys: readonly Cell
       -- Detection reads state, first fail and first pass only; the ids of those observations
       -- change exactly when they do (a carried-forward observation keeps its result).
       coalesce((SELECT json_agg(json_build_array(mv, k, a)) FROM fin WHERE ok AND (st, ffi, fpi) IS DISTINCT FROM (o_st, o_ffi, o_fpi)), '[]') AS changed,
-      coalesce((SELECT json_agg(json_build_array(mv, k, a)) FROM fin WHERE NOT ok), '[]') AS replay`;
+      coalesce((SELECT json_agg(json_build_array(mv, k, a)) FROM fin WHERE NOT ok), '[]') AS replay`,
+  );
   const replay = out.replay.map(([moduleVersionId, kernelId, arch]) => ({ moduleVersionId, kernelId, arch }));
   await replayCellObservations(tx, replay);
   const changed = [...out.changed.map(([moduleVersionId, kernelId, arch]) => ({ moduleVersionId, kernelId, arch })), ...replay];

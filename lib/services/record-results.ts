@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { recordFootprints } from "./footprints/record-footprints";
-import { db, type Tx } from "../db/client";
+import { inWriteTransaction } from "../db/write-transaction";
+import { sql, utcTimestamp, type SqlRunner } from "../db/sql";
 import { extractErrorLine, excerptLog, normaliseErrorLine } from "../domain/error-line";
 import type { IngestBody, IngestResponse, KernelInfo } from "../schemas/ingest";
 import { AppError } from "./errors";
@@ -77,14 +78,18 @@ async function storeResults(body: IngestBody, opts: RecordOptions): Promise<Inge
   const bodyHash = createHash("sha256").update(canonical(body)).digest("hex");
   const now = opts.now ?? new Date();
   const phases = process.env.MODCOMPAT_INGEST_PHASES === "1" ? phaseTimer() : null;
-  return db().$transaction(
+  // On node-pg, not Prisma (lib/db/write-transaction.ts): no plan compile per statement (issue 14).
+  return inWriteTransaction(
     async (tx) => {
       phases?.("begin");
       // Ingests touching a common module (or source) are serialised: each one recomputes cells from
       // what is committed, so two concurrent batches touching the same cell must not interleave.
       await lockIngestKeys(tx, { source: body.run.source, moduleSlugs: [...body.results.map((r) => r.module), ...(body.modules ?? []).map((m) => m.slug)] });
       await authorizeIngest(tx, body, opts.token);
-      const existing = await tx.run.findUnique({ where: { source_externalId: { source: body.run.source, externalId: body.run.id } } });
+      const [existing] = await sql<{ bodyHash: string; summary: unknown }>(
+        tx,
+        Prisma.sql`SELECT "bodyHash", summary FROM "Run" WHERE source = ${body.run.source} AND "externalId" = ${body.run.id}`,
+      );
       if (existing) {
         if (existing.bodyHash !== bodyHash) {
           throw new AppError(
@@ -98,24 +103,16 @@ async function storeResults(body: IngestBody, opts: RecordOptions): Promise<Inge
       const created = await ensureEntities(tx, body, opts.tokenId ?? null);
       phases?.("entities");
       const env = body.run.environment ?? {};
-      const run = await tx.run.create({
-        data: {
-          source: body.run.source,
-          externalId: body.run.id,
-          url: body.run.url,
-          startedAt: toDate(body.run.startedAt),
-          finishedAt: toDate(body.run.finishedAt),
-          arch: env.arch,
-          compiler: env.compiler,
-          distro: env.distro,
-          host: env.host,
-          meta: (body.run.meta ?? undefined) as Prisma.InputJsonValue | undefined,
-          resultCount: body.results.length,
-          bodyHash,
-          summary: {},
-          tokenId: opts.tokenId ?? null,
-        },
-      });
+      const meta = body.run.meta === undefined || body.run.meta === null ? null : JSON.stringify(body.run.meta);
+      const [run] = await sql<{ id: number; source: string; externalId: string }>(
+        tx,
+        Prisma.sql`
+        INSERT INTO "Run" (source, "externalId", url, "startedAt", "finishedAt", arch, compiler, distro, host, meta, "resultCount", "bodyHash", summary, "tokenId", "receivedAt")
+        VALUES (${body.run.source}, ${body.run.id}, ${body.run.url ?? null}::text, ${utcTimestamp(utcText(body.run.startedAt))}, ${utcTimestamp(utcText(body.run.finishedAt))},
+                ${env.arch ?? null}::text, ${env.compiler ?? null}::text, ${env.distro ?? null}::text, ${env.host ?? null}::text, ${meta}::jsonb,
+                ${body.results.length}::int, ${bodyHash}, '{}'::jsonb, ${opts.tokenId ?? null}::int, (now() AT TIME ZONE 'UTC')::timestamp(3))
+        RETURNING id, source, "externalId"`,
+      );
       const fallbackTime = toDate(body.run.finishedAt) ?? toDate(body.run.startedAt) ?? now;
       const rows = body.results.map((r) => {
         const moduleVersionId = created.versionIds.get(`${r.module}@${r.moduleVersion}`)!;
@@ -159,7 +156,7 @@ async function storeResults(body: IngestBody, opts: RecordOptions): Promise<Inge
       }
       // A kernel newly dated moves the incidents of every module built on it, not only this body's.
       const redated = created.redatedKernelIds.length
-        ? await tx.cell.findMany({ where: { kernelId: { in: created.redatedKernelIds } }, distinct: ["moduleId"], select: { moduleId: true } })
+        ? await sql<{ moduleId: number }>(tx, Prisma.sql`SELECT DISTINCT "moduleId" FROM "Cell" WHERE "kernelId" = ANY(${created.redatedKernelIds}::int[])`)
         : [];
       // A version newly dated may date a fix in any grid of its module (declared ranges are not detection input).
       const whole = new Set([...redated.map((c) => c.moduleId), ...created.versionsChanged]);
@@ -173,13 +170,16 @@ async function storeResults(body: IngestBody, opts: RecordOptions): Promise<Inge
         cellsUpdated,
       };
       // The notification is delivered at commit to every process that keeps check answers (results-listener.ts).
-      await tx.$queryRaw`
+      await sql(
+        tx,
+        Prisma.sql`
         WITH s AS (UPDATE "Run" SET summary = ${JSON.stringify(summary)}::jsonb WHERE id = ${run.id} RETURNING id)
-        SELECT pg_notify(${RESULTS_CHANNEL}, '')::text FROM s`;
+        SELECT pg_notify(${RESULTS_CHANNEL}, '')::text FROM s`,
+      );
       phases?.("webhooks+summary", true);
       return { ...summary, replayed: false };
     },
-    { timeout: 120_000, maxWait: 30_000 },
+    { timeoutMs: 120_000 },
   );
 }
 
@@ -237,6 +237,17 @@ const KERNEL_COLUMN_TYPES: Record<keyof KernelColumns, string> = {
 const MODULE_VERSION_COLUMNS_WRITTEN: Record<keyof ReturnType<typeof moduleVersionColumns>, true> = { sortKey: true };
 void MODULE_VERSION_COLUMNS_WRITTEN;
 
+/**
+ * `"column" = value` for an UPDATE's SET list, where undefined keeps the stored value (as Prisma's
+ * update data does) and null clears it. Times come as ISO text.
+ */
+function keepUnless(column: string, value: string | boolean | null | undefined, type: "text" | "timestamp" | "boolean" = "text"): Prisma.Sql {
+  const name = Prisma.raw(`"${column}"`);
+  if (value === undefined) return Prisma.sql`${name} = ${name}`;
+  if (type === "timestamp") return Prisma.sql`${name} = ${utcTimestamp(value as string | null)}`;
+  return Prisma.sql`${name} = ${value}::${Prisma.raw(type)}`;
+}
+
 /** A date as the text PostgreSQL turns into a `timestamp(3)` holding UTC (how Prisma stores DateTime). */
 const utcText = (s: string | undefined | null) => (s ? new Date(s).toISOString() : null);
 
@@ -245,14 +256,16 @@ const utcText = (s: string | undefined | null) => (s ? new Date(s).toISOString()
  * each in the common case (an insert of the missing rows that also returns the existing ones), so an
  * ingest pays a few round trips here, not one per Prisma call.
  */
-async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | null) {
+async function ensureEntities(tx: SqlRunner, body: IngestBody, ownerTokenId: number | null) {
   const info = new Map((body.modules ?? []).map((m) => [m.slug, m]));
   const slugs = [...new Set([...body.results.map((r) => r.module), ...info.keys()])].sort();
 
   // The SELECT half reads the rows that existed when the statement began; the INSERT's RETURNING
   // gives the ones it created. Modules are locked per slug (lockIngestKeys), so no other ingest
   // creates one of these meanwhile.
-  const modules = await tx.$queryRaw<{ id: number; slug: string; created: boolean }[]>`
+  const modules = await sql<{ id: number; slug: string; created: boolean }>(
+    tx,
+    Prisma.sql`
     WITH want AS (
       SELECT * FROM unnest(${slugs}::text[], ${slugs.map((s) => info.get(s)?.name ?? s)}::text[],
                            ${slugs.map((s) => info.get(s)?.homepage ?? null)}::text[], ${slugs.map((s) => info.get(s)?.description ?? null)}::text[])
@@ -265,12 +278,17 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
     )
     SELECT id, slug, true AS created FROM ins
     UNION ALL
-    SELECT m.id, m.slug, false FROM "Module" m JOIN want w ON w.slug = m.slug`;
+    SELECT m.id, m.slug, false FROM "Module" m JOIN want w ON w.slug = m.slug`,
+  );
   const known = new Set(modules.filter((m) => !m.created).map((m) => m.slug));
   for (const m of info.values()) {
     // null clears homepage/description; authorizeIngest allowed only the owner or an admin to get here with changes.
     if (known.has(m.slug) && (m.name || m.homepage !== undefined || m.description !== undefined)) {
-      await tx.module.update({ where: { slug: m.slug }, data: { name: m.name, homepage: m.homepage, description: m.description } });
+      await sql(
+        tx,
+        Prisma.sql`UPDATE "Module" SET ${keepUnless("name", m.name)}, ${keepUnless("homepage", m.homepage)}, ${keepUnless("description", m.description)}
+                   WHERE slug = ${m.slug} RETURNING id`,
+      );
     }
   }
   const moduleIds = new Map(modules.map((m) => [m.slug, m.id]));
@@ -291,7 +309,9 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
     }
   }
   const wanted = [...versionInfo.values()];
-  const versions = await tx.$queryRaw<{ id: number; moduleId: number; version: string; created: boolean; releasedAt: Date | null }[]>`
+  const versions = await sql<{ id: number; moduleId: number; version: string; created: boolean; releasedAt: Date | null }>(
+    tx,
+    Prisma.sql`
     WITH want AS (
       SELECT * FROM unnest(${wanted.map((v) => v.moduleId)}::int[], ${wanted.map((v) => v.version)}::text[],
                            ${wanted.map((v) => moduleVersionColumns(v.version).sortKey)}::text[], ${wanted.map((v) => utcText(v.releasedAt))}::text[],
@@ -306,7 +326,8 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
     )
     SELECT id, "moduleId", version, true AS created, NULL::timestamp(3) AS "releasedAt" FROM ins
     UNION ALL
-    SELECT v.id, v."moduleId", v.version, false, v."releasedAt" FROM "ModuleVersion" v JOIN want w ON w.mid = v."moduleId" AND w.version = v.version`;
+    SELECT v.id, v."moduleId", v.version, false, v."releasedAt" FROM "ModuleVersion" v JOIN want w ON w.mid = v."moduleId" AND w.version = v.version`,
+  );
   // Versions that existed and get another release date: that date may date a fix in any grid of the module.
   const versionsChanged = new Set(
     versions
@@ -320,15 +341,14 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
   for (const b of versions) {
     const v = versionInfo.get(`${slugById.get(b.moduleId)}@${b.version}`)!;
     if (!b.created && (v.releasedAt || v.min || v.max)) {
-      await tx.moduleVersion.update({
-        where: { id: b.id },
-        data: {
-          releasedAt: toDate(v.releasedAt) ?? undefined,
-          releasedAtSource: v.releasedAt ? dateSource(v.releasedAtSource, body) : undefined,
-          declaredKernelMin: v.min,
-          declaredKernelMax: v.max,
-        },
-      });
+      await sql(
+        tx,
+        Prisma.sql`
+        UPDATE "ModuleVersion" SET ${keepUnless("releasedAt", utcText(v.releasedAt) ?? undefined, "timestamp")},
+          ${keepUnless("releasedAtSource", v.releasedAt ? dateSource(v.releasedAtSource, body) : undefined)},
+          ${keepUnless("declaredKernelMin", v.min)}, ${keepUnless("declaredKernelMax", v.max)}
+        WHERE id = ${b.id} RETURNING id`,
+      );
     }
   }
   const versionIds = new Map(versions.map((v) => [`${slugById.get(v.moduleId)}@${v.version}`, v.id]));
@@ -338,8 +358,10 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
   const kernelInfo = new Map((body.kernels ?? []).map((k) => [k.kernel, k]));
   // Sorted: concurrent batches insert shared new kernels in one order (no unique-index deadlock).
   const kernelStrings = [...new Set([...body.results.map((r) => r.kernel), ...kernelInfo.keys()])].sort();
-  const kernelsBefore = await tx.$queryRaw<{ id: number; version: string; releasedAt: Date | null }[]>`
-    SELECT id, version, "releasedAt" FROM "Kernel" WHERE version = ANY(${kernelStrings}::text[])`;
+  const kernelsBefore = await sql<{ id: number; version: string; releasedAt: Date | null }>(
+    tx,
+    Prisma.sql`SELECT id, version, "releasedAt" FROM "Kernel" WHERE version = ANY(${kernelStrings}::text[])`,
+  );
   const kernelDatedBefore = new Map(kernelsBefore.map((k) => [k.version, k.releasedAt?.getTime() ?? null]));
   const knownKernels = new Set(kernelsBefore.map((k) => k.version));
   const kernels = kernelsBefore.map((k) => ({ id: k.id, version: k.version }));
@@ -361,7 +383,9 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
     const names = Prisma.join(derived.map((c) => Prisma.raw(`"${c}"`)));
     const arrays = Prisma.join(derived.map((c) => Prisma.sql`${rows.map((r) => r[c] ?? null)}::${Prisma.raw(KERNEL_COLUMN_TYPES[c])}[]`));
     const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k] ?? null);
-    const inserted = await tx.$queryRaw<{ id: number; version: string }[]>`
+    const inserted = await sql<{ id: number; version: string }>(
+      tx,
+      Prisma.sql`
       INSERT INTO "Kernel" (version, ${names}, "releasedAt", "releasedAtSource", "upstreamVersion", package, "packageVersion", prerelease)
       SELECT version, ${names}, (rel::timestamptz AT TIME ZONE 'UTC')::timestamp(3), src, uv, pkg, pv, pre
       FROM unnest(${col("version")}::text[], ${arrays}, ${col("releasedAt")}::text[], ${col("releasedAtSource")}::text[], ${col("upstreamVersion")}::text[],
@@ -369,14 +393,15 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
         AS u(version, ${names}, rel, src, uv, pkg, pv, pre)
       ORDER BY version
       ON CONFLICT (version) DO NOTHING
-      RETURNING id, version`;
+      RETURNING id, version`,
+    );
     kernelsCreated = inserted.length;
     kernels.push(...inserted);
     // Another ingest (of another module) created some of them since this one looked: read those now.
     if (inserted.length < missing.length) {
       const got = new Set(inserted.map((k) => k.version));
       const late = missing.filter((k) => !got.has(k));
-      kernels.push(...(await tx.$queryRaw<{ id: number; version: string }[]>`SELECT id, version FROM "Kernel" WHERE version = ANY(${late}::text[])`));
+      kernels.push(...(await sql<{ id: number; version: string }>(tx, Prisma.sql`SELECT id, version FROM "Kernel" WHERE version = ANY(${late}::text[])`)));
       for (const k of late) knownKernels.add(k);
     }
   }
@@ -388,9 +413,17 @@ async function ensureEntities(tx: Tx, body: IngestBody, ownerTokenId: number | n
     // Only a date that changes moves incidents (a demo split into chunks repeats its kernels[]).
     if (info.releasedAt && new Date(info.releasedAt).getTime() !== kernelDatedBefore.get(info.kernel)) redated.push(info.kernel);
     const data = kernelMetadata(info, body);
-    const rc = parseKernelVersion(info.kernel).rc !== null;
-    if (info.prerelease !== undefined) Object.assign(data, { prerelease: info.prerelease || rc });
-    if (Object.keys(data).length > 0) await tx.kernel.update({ where: { version: info.kernel }, data });
+    const prerelease = info.prerelease === undefined ? undefined : info.prerelease || parseKernelVersion(info.kernel).rc !== null;
+    if (Object.keys(data).length > 0 || prerelease !== undefined) {
+      await sql(
+        tx,
+        Prisma.sql`
+        UPDATE "Kernel" SET ${keepUnless("package", data.package)}, ${keepUnless("packageVersion", data.packageVersion)}, ${keepUnless("upstreamVersion", data.upstreamVersion)},
+          ${keepUnless("releasedAt", data.releasedAt?.toISOString(), "timestamp")}, ${keepUnless("releasedAtSource", data.releasedAtSource)},
+          ${keepUnless("prerelease", prerelease, "boolean")}
+        WHERE version = ${info.kernel} RETURNING id`,
+      );
+    }
   }
 
   return {

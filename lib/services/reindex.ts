@@ -90,7 +90,7 @@ type WalkedRow = CellRow & { line: string; kernelKey: string; lastGoodKernelId: 
  * One module's cells: what foldCell makes of its results against what Cell holds, and each cell's
  * walk (cell-walks.ts): its kernel's line and key, and its regression step from the pure walk.
  */
-async function cellDifferences(tx: Pick<Tx, "result" | "moduleVersion" | "cell" | "kernel">, moduleId: number): Promise<{ diffs: Difference[]; keys: CellKey[]; extra: CellKey[] }> {
+async function cellDifferences(tx: Pick<Tx, "result" | "moduleVersion" | "cell" | "kernel" | "$queryRawUnsafe">, moduleId: number): Promise<{ diffs: Difference[]; keys: CellKey[]; extra: CellKey[] }> {
   const keys = await tx.result.findMany({
     where: { moduleVersion: { moduleId } },
     distinct: ["moduleVersionId", "kernelId", "arch"],

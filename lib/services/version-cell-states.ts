@@ -1,4 +1,4 @@
-import type { Tx } from "../db/client";
+import { sql, type SqlTarget } from "../db/sql";
 import { Prisma } from "../generated/prisma/client";
 import { STATUSES, type Status } from "../domain/status";
 
@@ -40,10 +40,10 @@ export const expectedStatesSql = (touched: Prisma.Sql) => Prisma.sql`
  * so the planner has no join to turn into a scan of the whole Cell table (issue 14 saw a 1.1 M-row
  * sequential scan here). Written like expectedStatesSql, which `db reindex --check` compares it with.
  */
-export async function refreshVersionCellStates(tx: Tx, cells: readonly { moduleVersionId: number; kernelId: number }[]): Promise<void> {
+export async function refreshVersionCellStates(tx: SqlTarget, cells: readonly { moduleVersionId: number; kernelId: number }[]): Promise<void> {
   if (cells.length === 0) return;
   const pairs = [...new Map(cells.map((c) => [`${c.moduleVersionId}:${c.kernelId}`, c])).values()];
-  await tx.$executeRaw`
+  await sql(tx, Prisma.sql`
     WITH touched AS MATERIALIZED (
       SELECT DISTINCT u.mv, k.series FROM unnest(${pairs.map((p) => p.moduleVersionId)}::int[], ${pairs.map((p) => p.kernelId)}::int[]) AS u(mv, k)
       JOIN "Kernel" k ON k.id = u.k
@@ -61,7 +61,7 @@ export async function refreshVersionCellStates(tx: Tx, cells: readonly { moduleV
     ) x
     WHERE x.states IS NOT NULL
     ORDER BY t.mv, t.series
-    ON CONFLICT ("moduleVersionId", "series") DO UPDATE SET "states" = EXCLUDED."states", "cellCount" = EXCLUDED."cellCount"`;
+    ON CONFLICT ("moduleVersionId", "series") DO UPDATE SET "states" = EXCLUDED."states", "cellCount" = EXCLUDED."cellCount"`);
 }
 
 export interface StateEntry {

@@ -1,4 +1,4 @@
-import type { Tx } from "../../db/client";
+import { sql, type SqlTarget } from "../../db/sql";
 import { Prisma } from "../../generated/prisma/client";
 import { compareModuleVersions } from "../../domain/module-version";
 import { incidentsInGrid, type CellState, type CellSummary, type DetectedIncident, type GridQuestion, type RegressionStep } from "../../domain/regressions";
@@ -51,9 +51,9 @@ const CELL_COLUMNS = Prisma.sql`c."moduleVersionId" AS mv, c."obsState" AS st,
  * incident, however many kernels and results it holds (issue 14). A module with cells not yet
  * walked (rows from before migrations 0011 and 0012) is walked whole first, once.
  */
-export async function detectGridIncidents(tx: Tx, moduleId: number, grids: readonly { arch: string; line: string }[]): Promise<GridDetection> {
+export async function detectGridIncidents(tx: SqlTarget, moduleId: number, grids: readonly { arch: string; line: string }[]): Promise<GridDetection> {
   await ensureWalked(tx, moduleId);
-  const rows = await tx.moduleVersion.findMany({ where: { moduleId }, select: { id: true, version: true, releasedAt: true } });
+  const rows = await sql<{ id: number; version: string; releasedAt: Date | null }>(tx, Prisma.sql`SELECT id, version, "releasedAt" FROM "ModuleVersion" WHERE "moduleId" = ${moduleId}`);
   const versions = rows.map((v) => v.version).sort(compareModuleVersions);
   const versionOf = new Map(rows.map((v) => [v.id, v.version]));
   const versionIds = new Map(rows.map((v) => [v.version, v.id]));
@@ -76,11 +76,11 @@ export async function detectGridIncidents(tx: Tx, moduleId: number, grids: reado
   let cellsRead = 0;
 
   // Every grid's steps in one statement ("Cell_steps_idx").
-  const found = await tx.$queryRaw<(CellRow & { a: string; line: string; gid: number; gv: string; gkey: string; grel: number | null })[]>`
+  const found = await sql<(CellRow & { a: string; line: string; gid: number; gv: string; gkey: string; grel: number | null })>(tx, Prisma.sql`
     SELECT ${CELL_COLUMNS}, c.arch AS a, c.line, g.id AS gid, g.version AS gv, g."sortKey" AS gkey, (extract(epoch FROM g."releasedAt") * 1000)::float8 AS grel
     FROM "Cell" c JOIN "Kernel" kk ON kk.id = c."kernelId" JOIN "Kernel" g ON g.id = c."lastGoodKernelId"
     WHERE c."moduleId" = ${moduleId} AND c."lastGoodKernelId" IS NOT NULL
-      AND (c.arch, c.line) IN (SELECT * FROM unnest(${grids.map((g) => g.arch)}::text[], ${grids.map((g) => g.line)}::text[]))`;
+      AND (c.arch, c.line) IN (SELECT * FROM unnest(${grids.map((g) => g.arch)}::text[], ${grids.map((g) => g.line)}::text[]))`);
   cellsRead += found.length;
   const stepsOf = new Map<string, RegressionStep[]>();
   for (const r of found) {
@@ -128,7 +128,7 @@ export async function detectGridIncidents(tx: Tx, moduleId: number, grids: reado
     });
     if (waiting.length === 0) break;
     const parts = waiting.map((r, qi) => part(qi, r.grid, r.next.value as GridQuestion));
-    const rows = await tx.$queryRaw<(CellRow & { q: number })[]>`${Prisma.join(parts, " UNION ALL ")}`;
+    const rows = await sql<(CellRow & { q: number })>(tx, Prisma.sql`${Prisma.join(parts, " UNION ALL ")}`);
     statements += 1;
     cellsRead += rows.length;
     const answers = waiting.map(() => new Map<string, CellSummary>());
@@ -146,9 +146,9 @@ export async function detectGridIncidents(tx: Tx, moduleId: number, grids: reado
 }
 
 /** Replay and walk a module whose cells are not all observed and walked (rows from before migrations 0011 and 0012). */
-async function ensureWalked(tx: Tx, moduleId: number): Promise<void> {
-  const stale = await tx.$queryRaw<{ mv: number; k: number; a: string; observed: boolean }[]>`
-    SELECT "moduleVersionId" AS mv, "kernelId" AS k, arch AS a, observed FROM "Cell" WHERE "moduleId" = ${moduleId} AND NOT (walked AND observed)`;
+async function ensureWalked(tx: SqlTarget, moduleId: number): Promise<void> {
+  const stale = await sql<{ mv: number; k: number; a: string; observed: boolean }>(tx, Prisma.sql`
+    SELECT "moduleVersionId" AS mv, "kernelId" AS k, arch AS a, observed FROM "Cell" WHERE "moduleId" = ${moduleId} AND NOT (walked AND observed)`);
   if (stale.length === 0) return;
   await replayCellObservations(
     tx,

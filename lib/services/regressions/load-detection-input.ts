@@ -1,8 +1,7 @@
-import type { Tx } from "../../db/client";
+import { sql, type SqlTarget } from "../../db/sql";
+import { Prisma } from "../../generated/prisma/client";
 import type { KernelDateInput, ResultInput, VersionInput } from "../../domain/regressions";
 import type { Stage, Status } from "../../domain/status";
-
-type Reader = Pick<Tx, "result" | "moduleVersion" | "kernel">;
 
 export interface DetectionInput {
   results: ResultInput[];
@@ -18,12 +17,14 @@ export interface DetectionInput {
  * Everything detection needs about one module, optionally narrowed to one arch. Only the columns
  * the rules read are loaded; version and kernel strings are joined in memory.
  */
-export async function loadDetectionInput(tx: Reader, moduleId: number, opts: { arch?: string } = {}): Promise<DetectionInput> {
-  const versions = await tx.moduleVersion.findMany({ where: { moduleId }, select: { id: true, version: true, releasedAt: true } });
-  const rows = await tx.result.findMany({
-    where: { moduleVersionId: { in: versions.map((v) => v.id) }, ...(opts.arch ? { arch: opts.arch } : {}) },
-    select: { id: true, runId: true, moduleVersionId: true, kernelId: true, arch: true, stage: true, status: true, finishedAt: true, errorLine: true },
-  });
+export async function loadDetectionInput(tx: SqlTarget, moduleId: number, opts: { arch?: string } = {}): Promise<DetectionInput> {
+  const versions = await sql<VersionRow>(tx, Prisma.sql`SELECT id, version, "releasedAt" FROM "ModuleVersion" WHERE "moduleId" = ${moduleId} ORDER BY id`);
+  const rows = await sql<ResultRow>(
+    tx,
+    Prisma.sql`
+    SELECT id, "runId", "moduleVersionId", "kernelId", arch, stage, status, "finishedAt", "errorLine" FROM "Result"
+    WHERE "moduleVersionId" = ANY(${versions.map((v) => v.id)}::int[]) ${opts.arch ? Prisma.sql`AND arch = ${opts.arch}` : Prisma.empty}`,
+  );
   return detectionInput(tx, versions, rows);
 }
 
@@ -47,9 +48,11 @@ interface ResultRow {
 }
 
 /** The input of detectIncidents from a module's versions and some of its results: ids become strings. */
-async function detectionInput(tx: Pick<Tx, "kernel">, versions: readonly VersionRow[], rows: readonly ResultRow[]): Promise<DetectionInput> {
+async function detectionInput(tx: SqlTarget, versions: readonly VersionRow[], rows: readonly ResultRow[]): Promise<DetectionInput> {
   const kernelIds = [...new Set(rows.map((r) => r.kernelId))];
-  const kernels = kernelIds.length ? await tx.kernel.findMany({ where: { id: { in: kernelIds } }, select: { id: true, version: true, releasedAt: true } }) : [];
+  const kernels = kernelIds.length
+    ? await sql<{ id: number; version: string; releasedAt: Date | null }>(tx, Prisma.sql`SELECT id, version, "releasedAt" FROM "Kernel" WHERE id = ANY(${kernelIds}::int[]) ORDER BY id`)
+    : [];
   const versionOf = new Map(versions.map((v) => [v.id, v.version]));
   const kernelOf = new Map(kernels.map((k) => [k.id, k.version]));
   return {

@@ -1,4 +1,5 @@
-import type { Tx } from "../../db/client";
+import { sql, type SqlTarget } from "../../db/sql";
+import { Prisma } from "../../generated/prisma/client";
 
 /** Namespace of the ingest's advisory locks (pg_advisory_xact_lock(namespace, hashtext(key))). */
 export const INGEST_LOCK = 727001;
@@ -11,7 +12,7 @@ const SOURCE_LOCK = 727002;
  * first, then modules in sorted order, so two batches can never wait for each other in a cycle.
  * Hash collisions only serialise a little more; they never let two batches of one module overlap.
  */
-export async function lockIngestKeys(tx: Tx, keys: { source?: string; moduleSlugs: Iterable<string> }): Promise<void> {
+export async function lockIngestKeys(tx: SqlTarget, keys: { source?: string; moduleSlugs: Iterable<string> }): Promise<void> {
   const spaces: number[] = [];
   const names: string[] = [];
   if (keys.source !== undefined) {
@@ -25,6 +26,9 @@ export async function lockIngestKeys(tx: Tx, keys: { source?: string; moduleSlug
   if (names.length === 0) return;
   // One statement, the locks taken in the order given: PostgreSQL evaluates a volatile function of
   // the select list after ORDER BY (since 9.6), row by row.
-  await tx.$queryRaw`
-    SELECT pg_advisory_xact_lock(ns, hashtext(k))::text FROM unnest(${spaces}::int[], ${names}::text[]) WITH ORDINALITY AS u(ns, k, i) ORDER BY i`;
+  await sql(
+    tx,
+    Prisma.sql`
+    SELECT pg_advisory_xact_lock(ns, hashtext(k))::text FROM unnest(${spaces}::int[], ${names}::text[]) WITH ORDINALITY AS u(ns, k, i) ORDER BY i`,
+  );
 }

@@ -1,4 +1,5 @@
-import type { Tx } from "../../db/client";
+import { sql, type SqlTarget } from "../../db/sql";
+import { Prisma } from "../../generated/prisma/client";
 import { seriesSortKey } from "../../domain/kernel-version";
 import { detectIncidents, incidentSuccessors, type DetectedIncident } from "../../domain/regressions";
 import { detectGridIncidents } from "./detect-grid-incidents";
@@ -20,12 +21,12 @@ export interface IncidentUpdate {
  * both go through the same code and the same pure rules.
  */
 export async function updateIncidents(
-  tx: Tx,
+  tx: SqlTarget,
   scope: { moduleIds?: readonly number[]; moduleVersionIds?: readonly number[]; grids?: readonly IncidentGrid[] },
 ): Promise<IncidentUpdate> {
   const ids = new Set(scope.moduleIds ?? []);
   if (scope.moduleVersionIds?.length) {
-    const versions = await tx.moduleVersion.findMany({ where: { id: { in: [...scope.moduleVersionIds] } }, select: { moduleId: true } });
+    const versions = await sql<{ moduleId: number }>(tx, Prisma.sql`SELECT "moduleId" FROM "ModuleVersion" WHERE id = ANY(${[...scope.moduleVersionIds]}::int[])`);
     for (const v of versions) ids.add(v.moduleId);
   }
   const total: IncidentUpdate = { modules: 0, incidents: 0, open: 0, removed: 0 };
@@ -62,7 +63,7 @@ export interface IncidentGrid {
  * grid reads nothing of another, so the incidents of the other grids stay as they are, and the
  * result equals a whole-module update (tests/integration/ingest-scale-paths.test.ts).
  */
-async function updateModuleIncidents(tx: Tx, moduleId: number, grids?: readonly IncidentGrid[]) {
+async function updateModuleIncidents(tx: SqlTarget, moduleId: number, grids?: readonly IncidentGrid[]) {
   const t0 = performance.now();
   // A whole module is detected from its results (the rebuild); grids by indexed lookups of their
   // cells' summaries (detect-grid-incidents.ts), the same rule (incidentsInGrid) either way.
@@ -72,58 +73,126 @@ async function updateModuleIncidents(tx: Tx, moduleId: number, grids?: readonly 
   const { incidents, read } = input;
   const t2 = performance.now();
   const inScope = grids ? new Set(grids.map((g) => `${g.arch}|${g.line}`)) : null;
+  const archFilter = grids ? Prisma.sql`AND i.arch = ANY(${[...new Set(grids.map((g) => g.arch))]}::text[])` : Prisma.empty;
   const existing = (
-    await tx.incident.findMany({
-      where: { moduleId, ...(grids ? { arch: { in: [...new Set(grids.map((g) => g.arch))] } } : {}) },
-      select: { id: true, key: true, arch: true, line: true, lastGoodKernel: { select: { version: true } }, firstBadKernel: { select: { version: true } } },
-    })
+    await sql<{ id: number; key: string; arch: string; line: string; lastGoodKernel: string; firstBadKernel: string }>(
+      tx,
+      Prisma.sql`
+      SELECT i.id, i.key, i.arch, i.line, lg.version AS "lastGoodKernel", fb.version AS "firstBadKernel"
+      FROM "Incident" i JOIN "Kernel" lg ON lg.id = i."lastGoodKernelId" JOIN "Kernel" fb ON fb.id = i."firstBadKernelId"
+      WHERE i."moduleId" = ${moduleId} ${archFilter}
+      ORDER BY i.id`,
+    )
   ).filter((e) => !inScope || inScope.has(`${e.arch}|${e.line}`));
   // The same break detected with a narrower gap keeps its row and id (incidentSuccessors).
-  const successors = incidentSuccessors(
-    existing.map((e) => ({ id: e.id, key: e.key, arch: e.arch, line: e.line, lastGoodKernel: e.lastGoodKernel.version, firstBadKernel: e.firstBadKernel.version })),
-    incidents,
-  );
-  for (const [key, id] of successors) await tx.incident.update({ where: { id }, data: { key } });
+  const successors = incidentSuccessors(existing, incidents);
+  // One at a time, in this order: a key is unique per module at every row written.
+  for (const [key, id] of successors) await sql(tx, Prisma.sql`UPDATE "Incident" SET key = ${key}, "updatedAt" = ${NOW_UTC} WHERE id = ${id} RETURNING id`);
   const keep = new Set(incidents.map((i) => i.key));
   const inherited = new Set(successors.values());
   const stale = existing.filter((e) => !keep.has(e.key) && !inherited.has(e.id)).map((e) => e.id);
-  if (stale.length > 0) await tx.incident.deleteMany({ where: { id: { in: stale } } });
+  // Their IncidentVersion rows go with them (ON DELETE CASCADE).
+  if (stale.length > 0) await sql(tx, Prisma.sql`DELETE FROM "Incident" WHERE id = ANY(${stale}::int[]) RETURNING id`);
 
   // Rows that would be written as they are stay untouched (most incidents of a grid do not change
   // when a batch arrives): one read of the stored rows instead of three writes per incident.
   const stored = new Map(
-    (
-      await tx.incident.findMany({
-        where: { moduleId, key: { in: incidents.map((i) => i.key) } },
-        include: { versions: { select: { moduleVersionId: true } } },
-      })
+    (incidents.length === 0
+      ? []
+      : await sql<Record<string, unknown> & { id: number; key: string; versions: number[] }>(
+          tx,
+          Prisma.sql`
+          SELECT i.*, ARRAY(SELECT iv."moduleVersionId" FROM "IncidentVersion" iv WHERE iv."incidentId" = i.id) AS versions
+          FROM "Incident" i WHERE i."moduleId" = ${moduleId} AND i.key = ANY(${incidents.map((i) => i.key)}::text[])`,
+        )
     ).map((r) => [r.key, r]),
   );
-  // Rows to write, one statement each; their affected versions in two statements for all of them.
-  const rewritten: number[] = [];
-  const links: { incidentId: number; moduleVersionId: number }[] = [];
+  // Rows to write, in one statement; their affected versions in two statements for all of them.
+  const changed: (ReturnType<typeof incidentRow> & { key: string; versionIds: number[] })[] = [];
   for (const i of incidents) {
     const data = incidentRow(i, input.versionIds, input.kernelIds);
     const was = stored.get(i.key);
     const versionIds = i.affectedVersions.map((v) => input.versionIds.get(v)!);
-    if (was && sameRow(was, data) && sameIds(was.versions.map((v) => v.moduleVersionId), versionIds)) continue;
-    // `stored` holds every row under these keys (renamed successors included), so no row of a key
-    // missing from it exists.
-    const id = was
-      ? (await tx.incident.update({ where: { id: was.id }, data, select: { id: true } })).id
-      : (await tx.incident.create({ data: { moduleId, key: i.key, ...data }, select: { id: true } })).id;
-    rewritten.push(id);
-    links.push(...versionIds.map((moduleVersionId) => ({ incidentId: id, moduleVersionId })));
+    if (was && sameRow(was, data) && sameIds(was.versions, versionIds)) continue;
+    changed.push({ ...data, key: i.key, versionIds });
   }
+  const rewritten = changed.length > 0 ? await writeIncidents(tx, moduleId, changed) : [];
   if (rewritten.length > 0) {
-    await tx.incidentVersion.deleteMany({ where: { incidentId: { in: rewritten } } });
-    await tx.incidentVersion.createMany({ data: links });
+    const links = changed.flatMap((c, n) => c.versionIds.map((moduleVersionId) => ({ incidentId: rewritten[n], moduleVersionId })));
+    await sql(tx, Prisma.sql`DELETE FROM "IncidentVersion" WHERE "incidentId" = ANY(${rewritten}::int[]) RETURNING 1 AS ok`);
+    if (links.length > 0) {
+      await sql(
+        tx,
+        Prisma.sql`
+        INSERT INTO "IncidentVersion" ("incidentId", "moduleVersionId")
+        SELECT * FROM unnest(${links.map((l) => l.incidentId)}::int[], ${links.map((l) => l.moduleVersionId)}::int[]) ORDER BY 1, 2
+        RETURNING 1 AS ok`,
+      );
+    }
   }
   const written = rewritten.length;
   if (process.env.MODCOMPAT_INGEST_PHASES === "1") {
     console.log(`[incidents] module ${moduleId}: ${read}, load ${(t1 - t0).toFixed(0)}, detect ${(t2 - t1).toFixed(0)}, store ${(performance.now() - t2).toFixed(0)} ms, ${incidents.length} incidents (${written} written, ${stale.length} removed)`);
   }
   return { incidents: incidents.length, open: incidents.filter((i) => i.status === "open").length, removed: stale.length };
+}
+
+/** The time Prisma's `@updatedAt` and `@default(now())` would write: now, as UTC `timestamp(3)`. */
+const NOW_UTC = Prisma.sql`(now() AT TIME ZONE 'UTC')::timestamp(3)`;
+
+/** Columns of incidentRow and how they travel as jsonb: times as ISO text, cast back on the way in. */
+const INCIDENT_COLUMNS: Record<keyof ReturnType<typeof incidentRow>, "text" | "int" | "float8" | "time"> = {
+  arch: "text",
+  line: "text",
+  lastGoodKernelId: "int",
+  firstBadKernelId: "int",
+  series: "text",
+  seriesKey: "text",
+  status: "text",
+  errorLine: "text",
+  signature: "text",
+  signatureKind: "text",
+  openedAt: "time",
+  openedAtBasis: "text",
+  openedSeenAt: "time",
+  openedResultId: "int",
+  fixedInVersionId: "int",
+  fixedInKernelId: "int",
+  fixedAt: "time",
+  fixedAtBasis: "text",
+  fixedSeenAt: "time",
+  fixedResultId: "int",
+  fixedOnSnapshotVersionId: "int",
+  fixedOnSnapshotAt: "time",
+  timeToFixDays: "float8",
+};
+
+/**
+ * Insert or rewrite incident rows by (module, key) in one statement; their ids in the order given.
+ * `stored` (updateModuleIncidents) held every row under these keys, so an existing key is the row to rewrite.
+ */
+async function writeIncidents(tx: SqlTarget, moduleId: number, rows: readonly (ReturnType<typeof incidentRow> & { key: string })[]): Promise<number[]> {
+  const cols = Object.keys(INCIDENT_COLUMNS) as (keyof typeof INCIDENT_COLUMNS)[];
+  const names = Prisma.join(cols.map((c) => Prisma.raw(`"${c}"`)));
+  const recordType = Prisma.join(cols.map((c) => Prisma.raw(`"${c}" ${INCIDENT_COLUMNS[c] === "time" ? "text" : INCIDENT_COLUMNS[c]}`)));
+  const values = Prisma.join(
+    cols.map((c) => Prisma.raw(INCIDENT_COLUMNS[c] === "time" ? `((r."${c}")::timestamptz AT TIME ZONE 'UTC')::timestamp(3)` : `r."${c}"`)),
+  );
+  const out = await sql<{ id: number; n: number }>(
+    tx,
+    Prisma.sql`
+    WITH r AS (
+      SELECT r.*, t.n FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS t(e, n)
+      CROSS JOIN LATERAL jsonb_to_record(t.e) AS r(key text, ${recordType})
+    ), w AS (
+      INSERT INTO "Incident" ("moduleId", key, ${names}, "createdAt", "updatedAt")
+      SELECT ${moduleId}::int, r.key, ${values}, ${NOW_UTC}, ${NOW_UTC} FROM r ORDER BY r.n
+      ON CONFLICT ("moduleId", key) DO UPDATE SET ${Prisma.join(cols.map((c) => Prisma.raw(`"${c}" = EXCLUDED."${c}"`)))}, "updatedAt" = EXCLUDED."updatedAt"
+      RETURNING id, key
+    )
+    SELECT w.id, r.n::int AS n FROM w JOIN r ON r.key = w.key ORDER BY r.n`,
+  );
+  return out.map((o) => o.id);
 }
 
 function sameRow(stored: Record<string, unknown>, data: Record<string, unknown>): boolean {

@@ -1,6 +1,6 @@
-import type { Tx } from "../../db/client";
+import { sql, type SqlTarget } from "../../db/sql";
 import { subscriptionMatches, type EventScope, type WebhookEvent } from "../../domain/webhook";
-import type { Prisma } from "../../generated/prisma/client";
+import { Prisma } from "../../generated/prisma/client";
 import { regressionApi, regressionPage } from "../../links";
 
 interface IncidentRow {
@@ -46,13 +46,16 @@ interface PendingEvent extends EventScope {
  * become one delivery row per matching subscriber. Keys are unique per subscriber, so replays,
  * recomputes and overlapping runs never send an event twice. Nothing here talks to the network.
  */
-export async function enqueueWebhookEvents(tx: Tx, scope: { runId: number }): Promise<number> {
-  const subs = await tx.webhookSubscription.findMany({ select: { id: true, module: true, series: true, kernel: true, events: true } });
+export async function enqueueWebhookEvents(tx: SqlTarget, scope: { runId: number }): Promise<number> {
+  const subs = await sql<{ id: number; module: string | null; series: string | null; kernel: string | null; events: string[] }>(
+    tx,
+    Prisma.sql`SELECT id, module, series, kernel, events FROM "WebhookSubscription" ORDER BY id`,
+  );
   if (subs.length === 0) return 0;
   const events: PendingEvent[] = [];
   // Plain joins: one statement each inside the ingest transaction (Prisma's nested includes would
   // send several queries at once on the transaction's single connection).
-  const incidents = await tx.$queryRaw<IncidentRow[]>`
+  const incidents = await sql<IncidentRow>(tx, Prisma.sql`
     SELECT i.id, i.arch, i.line, i.series, i.status, i."errorLine", i.signature, i."openedAt", i."fixedAt",
            m.slug AS module, lg.version AS "lastGood", fb.version AS "firstBad", fk.version AS "fixedKernel", fv.version AS "fixedVersion",
            i."openedResultId" IN (SELECT id FROM "Result" WHERE "runId" = ${scope.runId}) AS "openedHere",
@@ -64,7 +67,7 @@ export async function enqueueWebhookEvents(tx: Tx, scope: { runId: number }): Pr
     LEFT JOIN "Kernel" fk ON fk.id = i."fixedInKernelId"
     LEFT JOIN "ModuleVersion" fv ON fv.id = i."fixedInVersionId"
     WHERE i."openedResultId" IN (SELECT id FROM "Result" WHERE "runId" = ${scope.runId})
-       OR i."fixedResultId" IN (SELECT id FROM "Result" WHERE "runId" = ${scope.runId})`;
+       OR i."fixedResultId" IN (SELECT id FROM "Result" WHERE "runId" = ${scope.runId})`);
   for (const i of incidents) {
     const incident = {
       id: i.id,
@@ -89,14 +92,14 @@ export async function enqueueWebhookEvents(tx: Tx, scope: { runId: number }): Pr
     if (i.openedHere) add("incident.opened");
     if (i.status === "fixed" && i.fixedHere) add("incident.fixed");
   }
-  const upcoming = await tx.$queryRaw<UpcomingRow[]>`
+  const upcoming = await sql<UpcomingRow>(tx, Prisma.sql`
     SELECT r.arch, r.stage, r."errorLine", r."finishedAt", k.id AS "kernelId", k.version AS kernel, k.series,
            mv.id AS "versionId", mv.version, m.slug AS module
     FROM "Result" r
     JOIN "Kernel" k ON k.id = r."kernelId"
     JOIN "ModuleVersion" mv ON mv.id = r."moduleVersionId"
     JOIN "Module" m ON m.id = mv."moduleId"
-    WHERE r."runId" = ${scope.runId} AND r.status = 'fail' AND (k.rc IS NOT NULL OR k.series = 'next')`;
+    WHERE r."runId" = ${scope.runId} AND r.status = 'fail' AND (k.rc IS NOT NULL OR k.series = 'next')`);
   for (const r of upcoming) {
     const event = "kernel.upcoming_broken" as const;
     events.push({
@@ -109,10 +112,18 @@ export async function enqueueWebhookEvents(tx: Tx, scope: { runId: number }): Pr
     });
   }
   const rows = events.flatMap((e) =>
-    subs
-      .filter((s) => subscriptionMatches(s, e))
-      .map((s) => ({ subscriptionId: s.id, eventKey: e.key, event: e.event, payload: e.payload as Prisma.InputJsonValue })),
+    subs.filter((s) => subscriptionMatches(s, e)).map((s) => ({ subscriptionId: s.id, eventKey: e.key, event: e.event, payload: JSON.stringify(e.payload) })),
   );
   if (rows.length === 0) return 0;
-  return (await tx.webhookDelivery.createMany({ data: rows, skipDuplicates: true })).count;
+  // A key already queued for a subscriber is skipped (replays, recomputes, overlapping runs).
+  const inserted = await sql<{ id: number }>(
+    tx,
+    Prisma.sql`
+    INSERT INTO "WebhookDelivery" ("subscriptionId", "eventKey", event, payload)
+    SELECT s, k, e, p::jsonb FROM unnest(${rows.map((r) => r.subscriptionId)}::int[], ${rows.map((r) => r.eventKey)}::text[],
+                                         ${rows.map((r) => r.event)}::text[], ${rows.map((r) => r.payload)}::text[]) AS u(s, k, e, p)
+    ON CONFLICT ("subscriptionId", "eventKey") DO NOTHING
+    RETURNING id`,
+  );
+  return inserted.length;
 }
