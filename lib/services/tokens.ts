@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { db } from "../db/client";
+import { pgRunner, sql } from "../db/sql";
+import { writerPool } from "../db/write-transaction";
+import { Prisma } from "../generated/prisma/client";
 import { AppError } from "./errors";
 import type { TokenScope } from "./authorize-ingest";
 
@@ -65,9 +68,18 @@ export async function authenticate(header: string | null): Promise<TokenScope> {
   if (!m) {
     throw new AppError("unauthorized", "missing bearer token: send `Authorization: Bearer <token>` (create one with `npx modcompat token create --name <name>`)");
   }
-  const row = await db().apiToken.findUnique({ where: { hash: hash(m[1]) } });
+  // One node-pg statement on the write pool, not two through Prisma: every ingest authenticates,
+  // and Prisma 6 compiles a plan per statement (issue 14; 12-15 ms of CPU per call measured).
+  // The look-up, and lastUsedAt for a token that is not revoked.
+  const [row] = await sql<{ id: number; name: string; admin: boolean; sources: string[]; modulePatterns: string[]; revokedAt: Date | null }>(
+    pgRunner(writerPool()),
+    Prisma.sql`
+    WITH t AS (SELECT id, name, admin, sources, "modulePatterns", "revokedAt" FROM "ApiToken" WHERE hash = ${hash(m[1])}),
+         -- a data-modifying WITH runs whether or not it is read
+         u AS (UPDATE "ApiToken" SET "lastUsedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3) WHERE id IN (SELECT id FROM t WHERE "revokedAt" IS NULL) RETURNING id)
+    SELECT * FROM t`,
+  );
   if (!row) throw new AppError("unauthorized", "unknown token");
   if (row.revokedAt) throw new AppError("forbidden", `token "${row.name}" was revoked on ${row.revokedAt.toISOString()}`);
-  await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   return { id: row.id, name: row.name, admin: row.admin, sources: row.sources, modulePatterns: row.modulePatterns };
 }

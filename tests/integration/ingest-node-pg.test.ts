@@ -6,7 +6,7 @@ import { AppError } from "@/lib/services/errors";
 import { recordResults } from "@/lib/services/record-results";
 import { createToken } from "@/lib/services/tokens";
 import { addWebhook } from "@/lib/services/webhooks/subscriptions";
-import { ingestBody, result, uniqueAbi, uniqueTag } from "./helpers";
+import { ingestBody, postResults, result, uniqueAbi, uniqueTag } from "./helpers";
 
 /**
  * Issue 14: the ingest transaction runs on node-pg (lib/db/write-transaction.ts), with no Prisma
@@ -74,7 +74,10 @@ describe("the ingest transaction on node-pg", () => {
     };
     const before = { ...writerStats };
     const { out, touched } = await withoutPrisma(async () => {
-      const a = await recordResults(first, scope());
+      // The whole request, authentication included.
+      const res = await postResults(first, { token: token.token });
+      expect(res.status).toBe(201);
+      const a = (await res.json()) as Awaited<ReturnType<typeof recordResults>>;
       const b = await recordResults(second, scope());
       const replay = await recordResults(first, scope());
       const conflict = await recordResults({ ...first, results: first.results.slice(1) }, scope()).catch((e: unknown) => e);
@@ -110,6 +113,8 @@ describe("the ingest transaction on node-pg", () => {
     const outbox = await db().webhookDelivery.findMany({ where: { eventKey: { in: [`incident.opened:${incidents[0].id}`, `incident.fixed:${incidents[0].id}`] } } });
     expect(outbox.map((d) => d.event).sort()).toEqual(["incident.fixed", "incident.opened"]);
     expect(await db().source.findUnique({ where: { name: source } })).toMatchObject({ ownerTokenId: token.id });
+    const used = await db().apiToken.findUniqueOrThrow({ where: { id: token.id } });
+    expect(Math.abs(used.lastUsedAt!.getTime() - Date.now())).toBeLessThan(10 * 60_000);
   });
 
   it("stores times as UTC whatever the process's time zone", async () => {
