@@ -73,12 +73,22 @@ export async function inWriteTransaction<T>(fn: (db: SqlRunner) => Promise<T>, o
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const client = await connectWithin(writerPool(), WRITER_MAX_WAIT_MS);
   writerStats.checkedOut++;
+  // pg-pool stops listening for a client's errors while it is checked out, and an 'error' event
+  // nobody listens to ends the process: a connection lost between two statements (PostgreSQL
+  // killed while this transaction computes) must only fail the transaction. Its next statement
+  // then fails ("not queryable"), which availability.ts answers with 503.
+  let lost: Error | null = null;
+  const onError = (err: Error) => {
+    lost ??= err;
+  };
+  client.on("error", onError);
   let released = false;
   const release = (destroy?: Error) => {
     if (released) return;
     released = true;
     writerStats.checkedOut--;
-    client.release(destroy);
+    client.removeListener("error", onError);
+    client.release(destroy ?? lost ?? undefined);
   };
   let timedOut = false;
   const timer = setTimeout(() => {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { isDatabaseUnavailable } from "@/lib/db/availability";
 import { db, type Db } from "@/lib/db/client";
 import { inWriteTransaction, TransactionTimeoutError, writerPool, writerStats } from "@/lib/db/write-transaction";
 import type { IngestBody } from "@/lib/schemas/ingest";
@@ -169,6 +170,22 @@ describe("the ingest transaction on node-pg", () => {
     // The same body goes through afterwards, on the same pool.
     const again = await recordResults(ingestBody(source, "r1", [result({ module: mod, kernel: k(20) })]), scope());
     expect(again).toMatchObject({ stored: 1, replayed: false });
+  });
+
+  it("a connection lost between two statements fails the transaction (a 503), not the process", async () => {
+    const before = { ...writerStats };
+    const err = await inWriteTransaction(async (tx) => {
+      const [{ pid }] = await tx.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`, []);
+      // Killed from another connection while this transaction is between statements.
+      await db().$queryRawUnsafe(`SELECT pg_terminate_backend($1)::text`, pid);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await tx.query(`SELECT 1`, []);
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(isDatabaseUnavailable(err)).toBe(true);
+    expect(writerStats.rolledBack - before.rolledBack).toBe(1);
+    expect(writerStats.checkedOut).toBe(0);
+    expect(await inWriteTransaction((tx) => tx.query<{ one: number }>(`SELECT 1 AS one`, []))).toEqual([{ one: 1 }]);
   });
 
   it("rolls back a transaction past its timeout and releases its client", async () => {
