@@ -44,3 +44,26 @@ test("landing and module pages stay within their size bounds", async ({ request 
     expect(body.length / 1024, url).toBeLessThan(maxKb);
   }
 });
+
+test("links do not prefetch their targets (each prefetch is a server render); a click still navigates in the page", async ({ page }) => {
+  const rscRequests: string[] = [];
+  page.on("request", (r) => {
+    const h = r.headers();
+    if (h.rsc !== undefined || h["next-router-prefetch"] !== undefined || /[?&]_rsc=/.test(r.url())) rscRequests.push(r.url());
+  });
+  for (const path of ["/", "/upcoming", "/regressions", "/modules/v4l2loopback"]) {
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+  }
+  // 19–48 requests per page view before AppLink (app/components/AppLink.tsx)
+  expect(rscRequests).toEqual([]);
+
+  await page.goto("/");
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  await page.getByRole("navigation").getByRole("link", { name: "Regressions", exact: true }).click();
+  await expect(page).toHaveURL(/\/regressions$/);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  // a client-side navigation: one payload request, and the document was not reloaded
+  expect(rscRequests.length).toBe(1);
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+});
