@@ -67,3 +67,19 @@ test("links do not prefetch their targets (each prefetch is a server render); a 
   expect(rscRequests.length).toBe(1);
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 });
+
+test("build files come from the front, compressed once (brotli, which Next's own static serving never sends), immutable", async ({ request }) => {
+  const html = await (await request.get("/")).text();
+  const files = [...new Set(html.match(/\/_next\/static\/[^"]+\.(?:js|css)/g) ?? [])];
+  expect(files.length).toBeGreaterThan(3);
+  for (const f of files) {
+    const res = await request.get(f, { headers: { "accept-encoding": "br" } });
+    expect(res.status(), f).toBe(200);
+    expect(res.headers()["content-encoding"], f).toBe("br");
+    expect(res.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(res.headers()["x-content-type-options"]).toBe("nosniff");
+    expect((await res.body()).length).toBeGreaterThan(0);
+  }
+  // a name the build does not have still gets Next's 404
+  expect((await request.get("/_next/static/chunks/no-such-file.js")).status()).toBe(404);
+});
