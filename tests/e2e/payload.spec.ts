@@ -83,3 +83,18 @@ test("build files come from the front, compressed once (brotli, which Next's own
   // a name the build does not have still gets Next's 404
   expect((await request.get("/_next/static/chunks/no-such-file.js")).status()).toBe(404);
 });
+
+test("while a clicked link's page loads, a bar at the top says so", async ({ page }) => {
+  await page.goto("/");
+  // hold the page's payload back for a moment, as a busy server would
+  await page.route(/\/regressions\?_rsc=/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await page.getByRole("navigation").getByRole("link", { name: "Regressions", exact: true }).click();
+  const bar = page.getByRole("status", { name: "Loading the page" });
+  await expect(bar).toBeVisible();
+  await expect(page).toHaveURL(/\/regressions$/);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(bar).toHaveCount(0);
+});
