@@ -17,6 +17,14 @@ const eslintConfig = defineConfig([
     },
   },
   {
+    // One prefetch policy for every in-app link (app/components/AppLink.tsx, issue 11).
+    files: ["app/**"],
+    ignores: ["app/components/AppLink.tsx"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [{ name: "next/link", message: "use AppLink (app/components/AppLink.tsx): it does not prefetch every link in view" }] }],
+    },
+  },
+  {
     files: ["lib/domain/**"],
     rules: {
       "no-restricted-imports": [

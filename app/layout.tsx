@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { connection } from "next/server";
 import "./globals.css";
 import { SkipLink } from "./components/SkipLink";
@@ -26,13 +26,13 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
         <SkipLink />
         <header className="border-b border-slate-200 bg-white">
           <nav className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-3" aria-label="Main">
-            <Link href="/" className="font-semibold tracking-tight text-slate-900">
+            <AppLink href="/" className="font-semibold tracking-tight text-slate-900">
               Mod<span className="text-emerald-700">Compat</span>
-            </Link>
+            </AppLink>
             {NAV.map((n) => (
-              <Link key={n.href} href={n.href} className="inline-block py-0.5 text-sm text-slate-700 hover:text-slate-900">
+              <AppLink key={n.href} href={n.href} className="inline-block py-0.5 text-sm text-slate-700 hover:text-slate-900">
                 {n.label}
-              </Link>
+              </AppLink>
             ))}
           </nav>
         </header>

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { upstreamNote } from "@/lib/domain/kernel-release";
 import { countModules, listModuleRows, MODULE_PAGE_SIZE } from "@/lib/services/list-modules";
 import { ApiChangeHeadline } from "./components/ApiChangeHeadline";
@@ -46,9 +46,9 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
         />
         <button className="rounded bg-slate-800 px-3 py-1.5 text-sm text-white">Search</button>
         {q && (
-          <Link href="/" className="self-center text-sm text-slate-600 underline">
+          <AppLink href="/" className="self-center text-sm text-slate-600 underline">
             clear
-          </Link>
+          </AppLink>
         )}
       </form>
       {badPage && pageParam !== undefined && (
@@ -83,9 +83,9 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
             {modules.map((m) => (
               <tr key={m.slug} className="border-t border-slate-100 hover:bg-slate-50">
                 <td className="px-3 py-2">
-                  <Link href={`/modules/${encodeURIComponent(m.slug)}`} className="font-medium text-emerald-800 underline-offset-2 hover:underline">
+                  <AppLink href={`/modules/${encodeURIComponent(m.slug)}`} className="font-medium text-emerald-800 underline-offset-2 hover:underline">
                     {m.name}
-                  </Link>
+                  </AppLink>
                   {m.description && <div className="line-clamp-1 text-xs text-slate-500">{m.description}</div>}
                 </td>
                 <td className="px-3 py-2 font-mono text-xs">{m.newestVersion ?? "—"}</td>
@@ -131,14 +131,14 @@ function ModulePager(props: { first: number; shown: number; total: number; page:
         Modules {first + 1}–{first + shown} of {total} (alphabetical){pages > 1 && <> · page {page} of {pages}</>}
       </span>
       {page > 1 && (
-        <Link href={href(page - 1)} className="text-emerald-800 underline" rel="prev">
+        <AppLink href={href(page - 1)} className="text-emerald-800 underline" rel="prev">
           ← Previous {MODULE_PAGE_SIZE}
-        </Link>
+        </AppLink>
       )}
       {page < pages && (
-        <Link href={href(page + 1)} className="text-emerald-800 underline" rel="next">
+        <AppLink href={href(page + 1)} className="text-emerald-800 underline" rel="next">
           Next {Math.min(MODULE_PAGE_SIZE, total - first - shown)} →
-        </Link>
+        </AppLink>
       )}
     </nav>
   );

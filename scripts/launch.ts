@@ -135,7 +135,7 @@ if (mode === "db") {
 
   const openFront = async () => {
     try {
-      front = await startFront({ hostname: host, port: Number(port), upstreams: { readers, writer }, perProcess });
+      front = await startFront({ hostname: host, port: Number(port), upstreams: { readers, writer }, perProcess, staticDir: path.join(root, ".next/static") });
     } catch (e) {
       console.error(`[modcompat] cannot listen on ${host}:${port}: ${e instanceof Error ? e.message : e}`);
       stop();

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { upstreamNote } from "@/lib/domain/kernel-release";
 import { StatusBadge } from "@/app/components/StatusBadge";
 import { VERDICT_MEANING, VERDICTS, type CheckOutcome } from "@/lib/domain/verdict";
@@ -25,9 +25,9 @@ const RELATION_LABEL: Record<string, string> = {
 };
 
 const kernelLink = (k: string) => (
-  <Link href={`/kernels/${encodeURIComponent(k)}`} className="font-mono underline decoration-slate-300 underline-offset-2">
+  <AppLink href={`/kernels/${encodeURIComponent(k)}`} className="font-mono underline decoration-slate-300 underline-offset-2">
     {k}
-  </Link>
+  </AppLink>
 );
 
 /** "Fixed in 0.13.2 — v4l2loopback-dkms 0.13.2-1~bpo12+1 from Debian bookworm-backports: apt install -t …" */
@@ -51,9 +51,9 @@ function GetVersion({ upgrade, recheck }: { upgrade: CheckUpgrade | undefined; r
         <>no package source was recorded for it here; see the module&apos;s homepage</>
       )}
       {" · "}
-      <Link href={recheck} className="underline" data-testid="recheck">
+      <AppLink href={recheck} className="underline" data-testid="recheck">
         check again with {target.version}
-      </Link>
+      </AppLink>
     </div>
   );
 }
@@ -63,9 +63,9 @@ function ModuleRow({ m, upgrade, recheck }: { m: ModuleVerdictOut; upgrade: Chec
     <tr className="border-t border-slate-100 align-top" data-module={m.module}>
       <td className="px-3 py-2">
         {m.links.page ? (
-          <Link href={m.links.page} className="font-medium text-emerald-800 underline-offset-2 hover:underline">
+          <AppLink href={m.links.page} className="font-medium text-emerald-800 underline-offset-2 hover:underline">
             {m.name ?? m.module}
-          </Link>
+          </AppLink>
         ) : (
           <span className="font-medium">{m.module}</span>
         )}
@@ -107,9 +107,9 @@ function ModuleRow({ m, upgrade, recheck }: { m: ModuleVerdictOut; upgrade: Chec
                   {kernelLink(e.kernel)}
                   {upstreamNote(e.kernel, e.kernelUpstream) && <span className="text-slate-500"> · Linux {e.kernelUpstream}</span>} ({e.arches.map((a) => `${a.arch} ${a.status}`).join(", ")}), last result {e.lastResultAt.slice(0, 10)}
                   {e.errorLine && <span className="font-mono"> — {e.errorLine}</span>} ·{" "}
-                  <Link href={e.links.page} className="underline">
+                  <AppLink href={e.links.page} className="underline">
                     cell
-                  </Link>{" "}
+                  </AppLink>{" "}
                   ·{" "}
                   <a href={e.links.api} className="underline">
                     raw results
@@ -158,7 +158,7 @@ export function CheckResult({ out, upgrades: list = [] }: { out: CheckResponse; 
       {out.kernel.prerelease && (
         <p role="note" className="rounded border border-violet-300 bg-violet-50 p-3 text-sm text-violet-900" data-testid="prerelease">
           <span className="font-mono">{out.kernel.version}</span> is a pre-release (a release candidate or experimental kernel): its results are early
-          warnings, and the final release may differ. See <Link href="/upcoming" className="underline">upcoming kernels</Link>.
+          warnings, and the final release may differ. See <AppLink href="/upcoming" className="underline">upcoming kernels</AppLink>.
         </p>
       )}
       {out.dkms && out.dkms.problems.length > 0 && (
@@ -196,9 +196,9 @@ export function CheckResult({ out, upgrades: list = [] }: { out: CheckResponse; 
       )}
       {Object.keys(upgrades).length > 0 && (
         <p className="text-sm">
-          <Link href={recheck(upgrades)} className="font-medium text-emerald-800 underline" data-testid="recheck-all">
+          <AppLink href={recheck(upgrades)} className="font-medium text-emerald-800 underline" data-testid="recheck-all">
             Check again with these versions
-          </Link>{" "}
+          </AppLink>{" "}
           <span className="text-slate-600">({Object.entries(upgrades).map(([mod, v]) => `${mod}@${v}`).join(", ")})</span>
         </p>
       )}
@@ -217,9 +217,9 @@ export function CheckResult({ out, upgrades: list = [] }: { out: CheckResponse; 
       <div className="rounded border border-slate-200 bg-white p-3 text-xs text-slate-600">
         <p>
           Link to this check:{" "}
-          <Link href={out.links.self} className="break-all font-mono text-emerald-800 underline" data-testid="permalink">
+          <AppLink href={out.links.self} className="break-all font-mono text-emerald-800 underline" data-testid="permalink">
             {out.links.self}
-          </Link>
+          </AppLink>
         </p>
         <p className="mt-1">
           Same answer as JSON: <a href={out.links.api} className="break-all font-mono underline">{out.links.api}</a> · from a shell:{" "}

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { archString } from "@/lib/schemas/ingest";
 import type { CheckResponse } from "@/lib/schemas/check";
 import { checkModules } from "@/lib/services/check/check-modules";
@@ -59,7 +59,7 @@ export default async function CheckPage({ searchParams }: { searchParams: Promis
         <p className="mt-1 max-w-3xl text-sm text-slate-600">
           Will your DKMS modules work on the kernel you are about to install? Paste the output of <code>dkms status</code> (dkms 2 or 3) or name the
           modules, choose the kernel, and get a verdict per module with the results behind it. The same check runs from a shell (
-          <code>npx modcompat check --kernel …</code>), as a kernel install hook, and over the <Link href="/api-docs#checkGet" className="underline">API</Link>.
+          <code>npx modcompat check --kernel …</code>), as a kernel install hook, and over the <AppLink href="/api-docs#checkGet" className="underline">API</AppLink>.
         </p>
       </div>
 
@@ -141,9 +141,9 @@ export default async function CheckPage({ searchParams }: { searchParams: Promis
       {!outcome && example && options.kernels[0] && (
         <p className="text-sm text-slate-600">
           Try:{" "}
-          <Link className="underline" href={`/check?kernel=${encodeURIComponent(options.kernels[0])}&module=${encodeURIComponent(example)}`}>
+          <AppLink className="underline" href={`/check?kernel=${encodeURIComponent(options.kernels[0])}&module=${encodeURIComponent(example)}`}>
             {example} on {options.kernels[0]}
-          </Link>
+          </AppLink>
         </p>
       )}
     </div>

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { getApiChangeHeadline } from "@/lib/services/kernel-api/get-api-change-headline";
 
 const SHOWN = 8;
@@ -17,17 +17,17 @@ export async function ApiChangeHeadline() {
         <span className="mr-1 rounded bg-sky-700 px-1.5 py-0.5 text-xs font-medium text-white">API</span>
         {h.text}{" "}
         <span className="text-sm text-slate-600">(since {h.from})</span>.{" "}
-        <Link href={compare} className="text-sm text-sky-900 underline">
+        <AppLink href={compare} className="text-sm text-sky-900 underline">
           Compare →
-        </Link>
+        </AppLink>
       </p>
       {h.modules.length > 0 && (
         <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-0.5 text-sm">
           {h.modules.slice(0, SHOWN).map((m) => (
             <li key={m.module}>
-              <Link href={`${compare}&used=1#affected`} className="font-medium underline" title={`uses ${m.symbols.join(", ")}`}>
+              <AppLink href={`${compare}&used=1#affected`} className="font-medium underline" title={`uses ${m.symbols.join(", ")}`}>
                 {m.module} {m.versions.join(", ")}
-              </Link>
+              </AppLink>
               <span className="ml-1 font-mono text-xs text-slate-600">{m.symbols.slice(0, 3).join(", ")}{m.symbols.length > 3 ? ", …" : ""}</span>
             </li>
           ))}

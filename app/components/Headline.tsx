@@ -1,5 +1,5 @@
 import { modulesThatBuild } from "@/lib/domain/headline";
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { getHeadline } from "@/lib/services/get-headline";
 
 export async function Headline() {
@@ -7,9 +7,9 @@ export async function Headline() {
   if (!h || h.buildOnFrom.length === 0) return null;
   const pct = Math.round((100 * h.stillBuild.length) / h.buildOnFrom.length);
   const k = (v: string) => (
-    <Link href={`/kernels/${encodeURIComponent(v)}`} className="font-mono underline decoration-slate-300 underline-offset-2">
+    <AppLink href={`/kernels/${encodeURIComponent(v)}`} className="font-mono underline decoration-slate-300 underline-offset-2">
       {v}
-    </Link>
+    </AppLink>
   );
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-4" aria-label="Headline">
@@ -23,9 +23,9 @@ export async function Headline() {
           {h.broken.map((m, i) => (
             <span key={m}>
               {i > 0 && ", "}
-              <Link href={`/modules/${encodeURIComponent(m)}`} className="underline">
+              <AppLink href={`/modules/${encodeURIComponent(m)}`} className="underline">
                 {m}
-              </Link>
+              </AppLink>
             </span>
           ))}
         </p>

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { formatSignature, signaturePath } from "@/lib/domain/signature";
 import { listUpcoming } from "@/lib/services/upcoming/list-upcoming";
 
@@ -14,22 +14,22 @@ export async function UpcomingSummary() {
       <p className="text-base">
         <span className="mr-1 rounded bg-violet-700 px-1.5 py-0.5 text-xs font-medium text-white">early warning</span>
         {r.headline}.{" "}
-        <Link href="/upcoming" className="text-sm text-violet-900 underline">
+        <AppLink href="/upcoming" className="text-sm text-violet-900 underline">
           All upcoming kernels →
-        </Link>
+        </AppLink>
       </p>
       {breaks.length > 0 && (
         <ul className="mt-2 space-y-0.5 text-sm">
           {breaks.slice(0, SHOWN).map((m) => (
             <li key={m.module}>
-              <Link href={`/modules/${encodeURIComponent(m.module)}`} className="font-medium underline">
+              <AppLink href={`/modules/${encodeURIComponent(m.module)}`} className="font-medium underline">
                 {m.module}
-              </Link>{" "}
+              </AppLink>{" "}
               {m.version}:{" "}
               {m.signature ? (
-                <Link href={signaturePath(m.signature.symbol)} className="font-mono text-xs underline">
+                <AppLink href={signaturePath(m.signature.symbol)} className="font-mono text-xs underline">
                   {formatSignature(m.signature)}
-                </Link>
+                </AppLink>
               ) : (
                 <span className="font-mono text-xs">{m.errorLine ?? "no error line reported"}</span>
               )}

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { formatRate, type Rate } from "@/lib/domain/prediction-evaluation";
 import { SIGNATURE_KIND_LABEL } from "@/lib/domain/signature";
 import { getPredictionRecord } from "@/lib/services/predictions/evaluate-predictions";
@@ -31,7 +31,7 @@ export default async function PredictionsPage() {
       <p className="text-sm text-slate-700">
         Predicted verdicts (shown hatched in the matrix and as &ldquo;likely broken (predicted: …)&rdquo; in the check) are judged from a module
         version&apos;s footprint, what one of its real builds imported, named, called (with how many arguments) and included, against the target
-        kernel&apos;s exported symbols, header macros, function prototypes and headers (<Link href="/kernels/compare" className="underline">compare kernels</Link>),
+        kernel&apos;s exported symbols, header macros, function prototypes and headers (<AppLink href="/kernels/compare" className="underline">compare kernels</AppLink>),
         and against the other kernels it built on. Here every real pass or fail of a module version with a footprint is predicted from footprints
         recorded on <em>other</em> kernels only, and scored. The same figures print with <code>npm run evaluate</code>.
       </p>

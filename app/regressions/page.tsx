@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { signaturePath } from "@/lib/domain/signature";
 import { REGRESSION_SORT_LABEL, REGRESSION_SORTS, regressionsQuerySchema } from "@/lib/schemas/regressions";
 import { listRegressions } from "@/lib/services/regressions/list-regressions";
@@ -38,9 +38,9 @@ export default async function RegressionsPage({ searchParams }: { searchParams: 
           </p>
         </div>
         <nav className="flex gap-4 text-sm">
-          <Link href="/signatures" className="text-emerald-800 underline">
+          <AppLink href="/signatures" className="text-emerald-800 underline">
             By kernel change
-          </Link>
+          </AppLink>
           <a href={feed} className="text-emerald-800 underline">
             Atom feed
           </a>
@@ -67,9 +67,9 @@ export default async function RegressionsPage({ searchParams }: { searchParams: 
         </label>
         <button className="rounded bg-slate-800 px-3 py-1.5 text-white">Filter</button>
         {active.length > 0 && (
-          <Link href="/regressions" className="self-center text-slate-600 underline">
+          <AppLink href="/regressions" className="self-center text-slate-600 underline">
             clear
-          </Link>
+          </AppLink>
         )}
       </form>
       {!parsed.success && (
@@ -85,9 +85,9 @@ export default async function RegressionsPage({ searchParams }: { searchParams: 
         {query.signature && (
           <>
             {" "}
-            <Link href={signaturePath(query.signature)} className="underline">
+            <AppLink href={signaturePath(query.signature)} className="underline">
               What else did <code>{query.signature}</code> break?
-            </Link>
+            </AppLink>
           </>
         )}
       </p>
@@ -101,14 +101,14 @@ export default async function RegressionsPage({ searchParams }: { searchParams: 
       {(query.offset > 0 || query.offset + list.items.length < list.total) && (
         <nav className="flex gap-4 text-sm">
           {query.offset > 0 && (
-            <Link href={pageHref(Math.max(0, query.offset - query.limit))} className="underline">
+            <AppLink href={pageHref(Math.max(0, query.offset - query.limit))} className="underline">
               ← newer
-            </Link>
+            </AppLink>
           )}
           {query.offset + list.items.length < list.total && (
-            <Link href={pageHref(query.offset + query.limit)} className="underline">
+            <AppLink href={pageHref(query.offset + query.limit)} className="underline">
               older →
-            </Link>
+            </AppLink>
           )}
         </nav>
       )}

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { formatSignature, SIGNATURE_KIND_LABEL, signaturePath } from "@/lib/domain/signature";
 import { listSignatures } from "@/lib/services/regressions/list-signatures";
 import { IncidentStatusBadge } from "@/app/components/history/IncidentStatusBadge";
@@ -27,9 +27,9 @@ export default async function SignaturesPage() {
           {signatures.map((s) => (
             <li key={s.symbol} className="rounded border border-slate-200 bg-white p-3 text-sm">
               <div className="flex flex-wrap items-baseline gap-2">
-                <Link href={signaturePath(s.symbol)} className="font-mono text-base font-semibold text-emerald-800 hover:underline">
+                <AppLink href={signaturePath(s.symbol)} className="font-mono text-base font-semibold text-emerald-800 hover:underline">
                   {formatSignature(s)}
-                </Link>
+                </AppLink>
                 <span className="text-xs text-slate-500">{SIGNATURE_KIND_LABEL[s.kind]}</span>
                 <span className="text-xs text-slate-600">
                   <KernelChange group={s} /> · broke {s.modules.length} module{s.modules.length === 1 ? "" : "s"}: <span className="text-red-800">✗ {s.openModules} still broken</span>,{" "}
@@ -39,9 +39,9 @@ export default async function SignaturesPage() {
               <ul className="mt-1 flex flex-wrap gap-2">
                 {s.modules.map((m) => (
                   <li key={m.module} className="flex items-center gap-1 text-xs">
-                    <Link href={`/modules/${encodeURIComponent(m.module)}/history`} className="underline">
+                    <AppLink href={`/modules/${encodeURIComponent(m.module)}/history`} className="underline">
                       {m.module}
-                    </Link>
+                    </AppLink>
                     <IncidentStatusBadge status={m.status} />
                   </li>
                 ))}
@@ -53,9 +53,9 @@ export default async function SignaturesPage() {
       {signatures.length > 0 && unclassified > 0 && (
         <p className="text-xs text-slate-500">
           {unclassified} further regression{unclassified === 1 ? " has" : "s have"} an error line without a recognisable kernel symbol (configure checks, type mismatches …); see{" "}
-          <Link href="/regressions" className="underline">
+          <AppLink href="/regressions" className="underline">
             all regressions
-          </Link>
+          </AppLink>
           .
         </p>
       )}

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { formatSignature, signaturePath } from "@/lib/domain/signature";
 import { listUpcoming, type UpcomingKernelReport } from "@/lib/services/upcoming/list-upcoming";
 import { DatedText } from "@/app/components/DatedText";
@@ -46,9 +46,9 @@ function UpcomingKernel({ r }: { r: UpcomingKernelReport }) {
       </h2>
       <p className="text-xs text-slate-600">
         Kernel{" "}
-        <Link href={`/kernels/${encodeURIComponent(r.kernel)}`} className="font-mono underline">
+        <AppLink href={`/kernels/${encodeURIComponent(r.kernel)}`} className="font-mono underline">
           {r.kernel}
-        </Link>
+        </AppLink>
         {r.packageVersion && <> · package {r.packageVersion}</>} · uploaded <DatedText at={r.releasedAt} source={r.releasedAtSource} />
         {r.baseSeries && <> · compared with the newest released series before it, {r.baseSeries}</>}
         {r.releasedSince && (
@@ -73,9 +73,9 @@ function UpcomingKernel({ r }: { r: UpcomingKernelReport }) {
             {r.modules.map((m) => (
               <tr key={m.module} className="border-t border-slate-100 align-top" data-module={m.module} data-outcome={m.outcome}>
                 <td className="px-3 py-2">
-                  <Link href={modulePath(m.module)} className="font-medium text-emerald-800 underline-offset-2 hover:underline">
+                  <AppLink href={modulePath(m.module)} className="font-medium text-emerald-800 underline-offset-2 hover:underline">
                     {m.module}
-                  </Link>
+                  </AppLink>
                 </td>
                 <td className="px-3 py-2 font-mono text-xs">{m.version}</td>
                 <td className="px-3 py-2 font-mono text-xs">✓ {m.basePass}</td>
@@ -83,16 +83,16 @@ function UpcomingKernel({ r }: { r: UpcomingKernelReport }) {
                   {m.outcome === "not-built" ? (
                     <UpcomingOutcomeBadge outcome={m.outcome} />
                   ) : (
-                    <Link href={cellHistoryPath(m.module, m.version, r.kernel)}>
+                    <AppLink href={cellHistoryPath(m.module, m.version, r.kernel)}>
                       <UpcomingOutcomeBadge outcome={m.outcome} />
-                    </Link>
+                    </AppLink>
                   )}
                 </td>
                 <td className="max-w-xl px-3 py-2 text-xs">
                   {m.signature && (
-                    <Link href={signaturePath(m.signature.symbol)} className="mr-1 rounded bg-slate-100 px-1 font-mono text-slate-800 underline" data-testid="signature-link">
+                    <AppLink href={signaturePath(m.signature.symbol)} className="mr-1 rounded bg-slate-100 px-1 font-mono text-slate-800 underline" data-testid="signature-link">
                       {formatSignature(m.signature)}
-                    </Link>
+                    </AppLink>
                   )}
                   {m.errorLine && <span className="break-words font-mono text-slate-600">{m.errorLine}</span>}
                 </td>

@@ -73,10 +73,12 @@ export function encodeSymbols(symbols: readonly ExportedSymbol[]): string {
 
 export function decodeSymbols(text: string): ExportedSymbol[] {
   if (text === "") return [];
-  return text.split("\n").map((l) => {
-    const [name, crc, g, namespace = "", exporter = ""] = l.split("\t");
-    return { name, crc: crc ? `0x${crc}` : "", gplOnly: g === "G", namespace, exporter: exporter || "vmlinux" };
-  });
+  return text.split("\n").map(decodeSymbolLine);
+}
+
+function decodeSymbolLine(l: string): ExportedSymbol {
+  const [name, crc, g, namespace = "", exporter = ""] = l.split("\t");
+  return { name, crc: crc ? `0x${crc}` : "", gplOnly: g === "G", namespace, exporter: exporter || "vmlinux" };
 }
 
 /** Header paths as a module names them in `#include <…>`: "linux/string.h", "asm/unaligned.h". */
@@ -171,34 +173,292 @@ export function parseHeaderPrototypes(code: string): string[] {
 }
 
 /**
+ * What one parseHeaderCallables / parseHeaderPrototypes entry says: a declared function's arity
+ * ("kmalloc(2)": not a name, since a function declared but not exported cannot be called from a
+ * module), a function-like macro's name and arity ("DEFINE_SEMAPHORE/2", "pr_info/*"), or a bare name.
+ */
+export function classifyCallable(e: string): { kind: "function" | "macro"; name: string; arity: string } | { kind: "name"; name: string } {
+  const f = /^([A-Za-z_]\w*)\((\d+|\*)\)$/.exec(e);
+  if (f) return { kind: "function", name: f[1], arity: f[2] };
+  const i = e.indexOf("/");
+  return i < 0 ? { kind: "name", name: e } : { kind: "macro", name: e.slice(0, i), arity: e.slice(i + 1) };
+}
+
+/**
  * The names of parseHeaderCallables entries, each macro's arities ("*": variadic), and each declared
- * function's arities ("name(N)" entries, parseHeaderPrototypes: not names, since a function declared
- * but not exported cannot be called from a module).
+ * function's arities ("name(N)" entries, parseHeaderPrototypes: not names).
  */
 export function splitCallables(entries: readonly string[]): { names: Set<string>; arities: Map<string, Set<string>>; functionArities: Map<string, Set<string>> } {
   const names = new Set<string>();
   const arities = new Map<string, Set<string>>();
   const functionArities = new Map<string, Set<string>>();
   for (const e of entries) {
-    const f = /^([A-Za-z_]\w*)\((\d+|\*)\)$/.exec(e);
-    if (f) {
-      const set = functionArities.get(f[1]) ?? new Set<string>();
-      set.add(f[2]);
-      functionArities.set(f[1], set);
-      continue;
-    }
-    const i = e.indexOf("/");
-    if (i < 0) {
-      names.add(e);
-      continue;
-    }
-    const name = e.slice(0, i);
-    names.add(name);
-    const set = arities.get(name) ?? new Set<string>();
-    set.add(e.slice(i + 1));
-    arities.set(name, set);
+    const c = classifyCallable(e);
+    if (c.kind !== "function") names.add(c.name);
+    if (c.kind === "name") continue;
+    const into = c.kind === "function" ? functionArities : arities;
+    const set = into.get(c.name) ?? new Set<string>();
+    set.add(c.arity);
+    into.set(c.name, set);
   }
   return { names, arities, functionArities };
+}
+
+/**
+ * The lines of a stored text (encodeSymbols, encodeHeaders: sorted by code unit, as `<` compares),
+ * looked up by binary search in the text itself: one string and one Int32Array of line starts
+ * instead of an object, a Set entry or a Map entry per line. A snapshot's 115 k lines cost about
+ * 3 MB this way, against about 24 MB decoded into Maps and Sets, and are ready after one scan for
+ * line breaks. Keys are whole lines, or what precedes the first tab (symbols). A text that is not
+ * sorted (none is stored so, but nothing else enforces it) is sorted once here.
+ */
+export class SortedLines {
+  readonly text: string;
+  /** start of each line; one more entry than lines, at text.length + 1 */
+  private readonly starts: Int32Array;
+  private readonly tabbed: boolean;
+
+  constructor(text: string, keyEndsAtTab = false) {
+    this.tabbed = keyEndsAtTab;
+    let { text: t, starts } = SortedLines.index(text);
+    this.text = t;
+    this.starts = starts;
+    if (!this.isSorted()) {
+      const lines = this.lines().sort((a, b) => this.compareText(a, b));
+      ({ text: t, starts } = SortedLines.index(lines.join("\n")));
+      this.text = t;
+      this.starts = starts;
+    }
+  }
+
+  private static index(text: string): { text: string; starts: Int32Array } {
+    if (text === "") return { text, starts: new Int32Array([1]) };
+    let n = 1;
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
+    const starts = new Int32Array(n + 1);
+    let k = 1;
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts[k++] = i + 1;
+    starts[n] = text.length + 1;
+    return { text, starts };
+  }
+
+  get size(): number {
+    return this.starts.length - 1;
+  }
+
+  line(i: number): string {
+    return this.text.slice(this.starts[i], this.starts[i + 1] - 1);
+  }
+
+  private lines(): string[] {
+    return Array.from({ length: this.size }, (_, i) => this.line(i));
+  }
+
+  private keyEnd(i: number): number {
+    const end = this.starts[i + 1] - 1;
+    if (!this.tabbed) return end;
+    const tab = this.text.indexOf("\t", this.starts[i]);
+    return tab >= 0 && tab < end ? tab : end;
+  }
+
+  private compareText(a: string, b: string): number {
+    const ka = this.tabbed && a.includes("\t") ? a.slice(0, a.indexOf("\t")) : a;
+    const kb = this.tabbed && b.includes("\t") ? b.slice(0, b.indexOf("\t")) : b;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  }
+
+  /** `key` against line i's key, by code unit: negative when key sorts first. */
+  private compareKey(key: string, i: number): number {
+    const t = this.text;
+    const start = this.starts[i];
+    const end = this.keyEnd(i);
+    const n = Math.min(key.length, end - start);
+    for (let j = 0; j < n; j++) {
+      const d = key.charCodeAt(j) - t.charCodeAt(start + j);
+      if (d !== 0) return d;
+    }
+    return key.length - (end - start);
+  }
+
+  private isSorted(): boolean {
+    const t = this.text;
+    for (let i = 1; i < this.size; i++) {
+      const a = this.starts[i - 1];
+      const aEnd = this.keyEnd(i - 1);
+      const b = this.starts[i];
+      const bEnd = this.keyEnd(i);
+      const n = Math.min(aEnd - a, bEnd - b);
+      let d = 0;
+      for (let j = 0; j < n && d === 0; j++) d = t.charCodeAt(a + j) - t.charCodeAt(b + j);
+      if (d > 0 || (d === 0 && aEnd - a > bEnd - b)) return false;
+    }
+    return true;
+  }
+
+  /** The first line whose key is not below `key` (size when none). */
+  lowerBound(key: string): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compareKey(key, mid) > 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The index of the line whose key is `key`, or -1. */
+  find(key: string): number {
+    const i = this.lowerBound(key);
+    return i < this.size && this.compareKey(key, i) === 0 ? i : -1;
+  }
+
+  /**
+   * The lines that start with `prefix` followed by the end of the line or a character up to "/"
+   * (code 0x2f): in code-unit order they come first among the lines starting with `prefix`.
+   */
+  *withPrefix(prefix: string): Generator<string> {
+    for (const i of this.prefixLines(prefix)) yield this.line(i);
+  }
+
+  /**
+   * The same lines without a string for each: `visit(next, rest)` gets the code of the character
+   * after the prefix (-1 at the end of the line) and a way to read the rest of the line (from the
+   * character after `next`, or from `next` itself).
+   */
+  eachAfterPrefix(prefix: string, visit: (next: number, rest: (fromNext?: boolean) => string) => void): void {
+    const t = this.text;
+    for (const i of this.prefixLines(prefix)) {
+      const at = this.starts[i] + prefix.length;
+      const end = this.starts[i + 1] - 1;
+      visit(at === end ? -1 : t.charCodeAt(at), (fromNext = false) => t.slice(fromNext ? at : at + 1, end));
+    }
+  }
+
+  private prefixLines(prefix: string): number[] {
+    const out: number[] = [];
+    const t = this.text;
+    for (let i = this.lowerBound(prefix); i < this.size; i++) {
+      const start = this.starts[i];
+      const end = this.starts[i + 1] - 1;
+      if (end - start < prefix.length || !t.startsWith(prefix, start)) break;
+      if (end - start > prefix.length && t.charCodeAt(start + prefix.length) > 0x2f) break;
+      out.push(i);
+    }
+    return out;
+  }
+}
+
+/**
+ * A prediction asks whether each of a footprint's names (about 2,500 references) is there on two
+ * kernels, and the footprints of one module's versions share most names: yes/no answers are kept
+ * per index, at most KNOWN_MAX (about 1 MB).
+ */
+const KNOWN_MAX = 20_000;
+function remembered(known: Map<string, boolean>, name: string, look: () => boolean): boolean {
+  let v = known.get(name);
+  if (v === undefined) {
+    if (known.size >= KNOWN_MAX) known.clear();
+    known.set(name, (v = look()));
+  }
+  return v;
+}
+
+const SIMPLE_NAME = /^[^(/]*$/;
+const FUNCTION_NAME = /^[A-Za-z_]\w*$/;
+
+/** A snapshot's exported symbols, looked up by name in their stored text (encodeSymbols). */
+export class SymbolIndex {
+  private readonly lines: SortedLines;
+  constructor(text: string) {
+    this.lines = new SortedLines(text, true);
+  }
+  get size(): number {
+    return this.lines.size;
+  }
+  has(name: string): boolean {
+    return remembered(this.known, name, () => this.lines.find(name) >= 0);
+  }
+  private readonly known = new Map<string, boolean>();
+  get(name: string): ExportedSymbol | undefined {
+    const i = this.lines.find(name);
+    return i < 0 ? undefined : decodeSymbolLine(this.lines.line(i));
+  }
+}
+
+/** A snapshot's header paths, in their stored text (encodeHeaders). */
+export class HeaderIndex {
+  private readonly lines: SortedLines;
+  constructor(text: string) {
+    this.lines = new SortedLines(text);
+  }
+  has(path: string): boolean {
+    return this.lines.find(path) >= 0;
+  }
+}
+
+/**
+ * A snapshot's callables (parseHeaderCallables and parseHeaderPrototypes entries, stored sorted by
+ * encodeHeaders), answering what splitCallables' sets and maps answer: every entry that speaks of a
+ * name starts with it and goes on with nothing, "/" or "(", so only those lines are read.
+ */
+export class CallableIndex {
+  private readonly lines: SortedLines;
+  constructor(text: string) {
+    this.lines = new SortedLines(text);
+  }
+  private collect(name: string, kind: "function" | "macro" | "name" | "callable"): { found: boolean; arities: Set<string> } {
+    const arities = new Set<string>();
+    let found = false;
+    if (!SIMPLE_NAME.test(name)) {
+      // a name with "(" or "/" in it: read each entry as splitCallables does
+      for (const e of this.lines.withPrefix(name)) {
+        const c = classifyCallable(e);
+        if (c.name !== name || !(kind === "callable" ? c.kind !== "function" : c.kind === kind)) continue;
+        found = true;
+        if (c.kind !== "name") arities.add(c.arity);
+      }
+      return { found, arities };
+    }
+    // The common case, without a string per entry: after the name comes nothing (a bare name),
+    // "/" (a macro's arity) or "(" (a declared function's arity, if the rest is "(N)" or "(*)").
+    this.lines.eachAfterPrefix(name, (next, rest) => {
+      if (next === -1) {
+        if (kind === "name" || kind === "callable") found = true;
+      } else if (next === 0x2f) {
+        if (kind === "macro" || kind === "callable") {
+          found = true;
+          if (kind === "macro") arities.add(rest());
+        }
+      } else if (next === 0x28 && kind === "function" && FUNCTION_NAME.test(name)) {
+        const m = /^\((\d+|\*)\)$/.exec(rest(true));
+        if (m) {
+          found = true;
+          arities.add(m[1]);
+        }
+      }
+    });
+    return { found, arities };
+  }
+  /** a macro, an inline or a name of the headers (splitCallables' names); the most asked, so answers are kept */
+  readonly names = { has: (name: string) => remembered(this.known, name, () => this.collect(name, "callable").found) };
+  private readonly known = new Map<string, boolean>();
+  /** a function-like macro's arities (splitCallables' arities) */
+  readonly macroArities = {
+    has: (name: string) => this.collect(name, "macro").found,
+    get: (name: string): ReadonlySet<string> | undefined => {
+      const r = this.collect(name, "macro");
+      return r.found ? r.arities : undefined;
+    },
+  };
+  /** a declared function's arities (splitCallables' functionArities) */
+  readonly functionArities = {
+    has: (name: string) => this.collect(name, "function").found,
+    get: (name: string): ReadonlySet<string> | undefined => {
+      const r = this.collect(name, "function");
+      return r.found ? r.arities : undefined;
+    },
+  };
 }
 
 /** Sorted, de-duplicated include names. */

@@ -4,7 +4,7 @@
  * snapshots. Pure and table-tested (tests/unit/prediction.test.ts). A prediction is never a
  * result: it is shown labelled, never stored as a Cell and never opens an incident.
  */
-import { splitCallables, type ExportedSymbol } from "./kernel-api";
+import { CallableIndex, encodeHeaders, encodeSymbols, HeaderIndex, SymbolIndex, type ExportedSymbol } from "./kernel-api";
 import { isGplCompatible } from "./footprint";
 
 export const PREDICTED_OUTCOMES = ["fail", "pass", "unknown"] as const;
@@ -80,20 +80,41 @@ export interface FootprintView {
   importedNamespaces?: readonly string[];
 }
 
+/** What the rules ask of a snapshot: lookups by name only, never a walk over all of it. */
+interface Lookup<T> {
+  has(name: string): boolean;
+  get(name: string): T | undefined;
+}
+
 export interface ApiView {
-  symbols: ReadonlyMap<string, ExportedSymbol>;
-  headers: ReadonlySet<string>;
+  symbols: Lookup<ExportedSymbol>;
+  headers: { has(path: string): boolean };
   /** names of the function-like macros and static inlines of the headers (parseHeaderCallables) */
-  callables: ReadonlySet<string>;
+  callables: { has(name: string): boolean };
   /** each function-like macro's arities ("*": variadic) */
-  macroArities: ReadonlyMap<string, ReadonlySet<string>>;
+  macroArities: Lookup<ReadonlySet<string>>;
   /** each declared function's arities (the prototype index; empty for snapshots made before it) */
-  functionArities: ReadonlyMap<string, ReadonlySet<string>>;
+  functionArities: Lookup<ReadonlySet<string>>;
+}
+
+/**
+ * A snapshot's view from its stored texts (encodeSymbols, encodeHeaders; KernelApi holds them
+ * gzipped): indexes over the texts themselves (lib/domain/kernel-api.ts), so a view is about 3 MB
+ * and a few ms to make, and a process can keep every snapshot a page needs.
+ */
+export function apiViewOfTexts(texts: { symbols: string; headers: string; callables: string }): ApiView {
+  const callables = new CallableIndex(texts.callables);
+  return {
+    symbols: new SymbolIndex(texts.symbols),
+    headers: new HeaderIndex(texts.headers),
+    callables: callables.names,
+    macroArities: callables.macroArities,
+    functionArities: callables.functionArities,
+  };
 }
 
 export function apiView(snapshot: { symbols: readonly ExportedSymbol[]; headers: readonly string[]; callables?: readonly string[] }): ApiView {
-  const { names, arities, functionArities } = splitCallables(snapshot.callables ?? []);
-  return { symbols: new Map(snapshot.symbols.map((s) => [s.name, s])), headers: new Set(snapshot.headers), callables: names, macroArities: arities, functionArities };
+  return apiViewOfTexts({ symbols: encodeSymbols(snapshot.symbols), headers: encodeHeaders(snapshot.headers), callables: encodeHeaders(snapshot.callables ?? []) });
 }
 
 /** A name a module can call on this kernel: exported, or a macro or inline of its headers. */

@@ -6,8 +6,9 @@
  * - reads to the least busy reader.
  *
  * Admission control and the busy-server microcache (lib/http/serve.ts) run here, in a process that
- * renders nothing: a replayed answer or a 503 never waits behind a render either. The server
- * processes run Next's handler and nothing else.
+ * renders nothing: a replayed answer or a 503 never waits behind a render either. So do Next's
+ * build files (`/_next/static/…`, lib/http/static-files.ts), from memory. The server processes run
+ * Next's handler and nothing else.
  *
  * When a reader dies, reads go to the others; when the writer is down, writes go to a reader. A
  * request whose connection was refused is tried once more on another process (it received
@@ -19,6 +20,7 @@ import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerRespon
 import { laneOf, writeSlots, type AdmissionConfig } from "./admission";
 import { microcacheConfig } from "./microcache";
 import { pathOf, withMicrocache, type MicrocacheServer } from "./serve";
+import { STATIC_PREFIX, staticFiles } from "./static-files";
 
 /** One server process behind the front. */
 export interface Upstream {
@@ -153,13 +155,28 @@ export function forwarder(ups: Upstreams): (req: IncomingMessage, res: ServerRes
  * processes. `perProcess` is one process's admission (MODCOMPAT_CONCURRENCY): the readers together
  * take that many reads each, the writer that process's writes.
  */
-export async function startFront(opts: { hostname: string; port: number; upstreams: Upstreams; perProcess: AdmissionConfig }): Promise<{ server: http.Server; front: MicrocacheServer }> {
+export async function startFront(opts: {
+  hostname: string;
+  port: number;
+  upstreams: Upstreams;
+  perProcess: AdmissionConfig;
+  /** the build's `.next/static`, answered here (lib/http/static-files.ts) */
+  staticDir?: string;
+}): Promise<{ server: http.Server; front: MicrocacheServer }> {
   const per = opts.perProcess.maxConcurrent;
   const front = withMicrocache(forwarder(opts.upstreams), microcacheConfig(), opts.perProcess, {
     reads: per === null ? null : per * Math.max(1, opts.upstreams.readers.length),
     writes: per === null ? null : writeSlots(per),
   });
-  const server = http.createServer((req, res) => front.handle(req, res));
+  const statics = opts.staticDir ? staticFiles(opts.staticDir) : null;
+  const server = http.createServer((req, res) => {
+    if (!statics || !(req.url ?? "").startsWith(STATIC_PREFIX)) return front.handle(req, res);
+    // what it does not answer (a name the build does not have) goes on to Next, as before
+    statics.handle(req, res).then(
+      (done) => done || front.handle(req, res),
+      () => front.handle(req, res),
+    );
+  });
   // the readers' own keep-alive is Next's default; the front's is the one clients see
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@ import { isUpcoming, upstreamOf } from "../domain/kernel-release";
 import { foldArches, summariseCounts, type GroupHeadline, type StatusCounts } from "../domain/matrix";
 import { STATUSES, type Status } from "../domain/status";
 import type { MatrixQuery } from "../schemas/query";
+import { KERNELS_STAMP_SQL } from "./data-stamps";
 import { notFound } from "./errors";
 import type { MatrixVersion, MatrixView } from "./get-matrix";
 
@@ -20,9 +21,9 @@ import type { MatrixVersion, MatrixView } from "./get-matrix";
  * add m mixed and n none (lib/domain/matrix.ts summariseGroup). Cells fold their arches like the
  * full shape (foldKernelCells); `arch=` keeps one arch.
  *
- * Answers are kept per module and query while the data stamp (the highest Result id, as for the
- * check, lib/services/check/check-cache.ts, with a digest of the module's version rows: see
- * readMatrixColumns) stays the same, for at most a minute.
+ * Answers are kept per module and query while the data stamp (the module's and the kernels',
+ * lib/services/data-stamps.ts, as for the check: see readMatrixColumns) stays the same, for at
+ * most a minute.
  */
 
 export interface CompactKernels {
@@ -139,10 +140,10 @@ export function tallyRow(cells: ReadonlyMap<number, number>, kernels: readonly {
 }
 
 /**
- * Reads a module's matrix columns: one statement for the module, the data stamp (the highest
- * Result id, and a digest of the module's row and version rows, which change without results:
- * declared ranges, release dates) and (unless `keptStamp` is still the data stamp, then
- * "unchanged") its versions and version cell states, one
+ * Reads a module's matrix columns: one statement for the module, the data stamp (the module's
+ * `dataStamp`, which moves with any change to its row, versions, cells or cell states, and the
+ * kernels' stamp, which moves with their dates: migration 0013) and (unless `keptStamp` is still
+ * the data stamp, then "unchanged") its versions and version cell states, one
  * for the kernels they name. Applies the query's filters (arch, distro, flavour/flavours, from, to)
  * like getMatrix.
  */
@@ -159,8 +160,7 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
     `WITH m AS (SELECT id, slug, name, description, homepage FROM "Module" WHERE slug = $1::text),
     allvs AS (SELECT v.id, v.version, v."sortKey", v."releasedAt", v."releasedAtSource", v."declaredKernelMin", v."declaredKernelMax"
               FROM "ModuleVersion" v WHERE v."moduleId" = (SELECT id FROM m)),
-    stamp AS (SELECT (SELECT coalesce(max(id), 0) FROM "Result")::text || '.' ||
-                     md5((SELECT row_to_json(m)::text FROM m) || coalesce((SELECT string_agg(row_to_json(allvs)::text, ',' ORDER BY id) FROM allvs), '')) AS v),
+    stamp AS (SELECT (SELECT "dataStamp" FROM "Module" WHERE slug = $1::text)::text || '.' || coalesce(${KERNELS_STAMP_SQL}, '') AS v),
     needed AS (SELECT $2::text IS DISTINCT FROM (SELECT v FROM stamp) AS yes),
     vs AS (SELECT * FROM allvs WHERE (SELECT yes FROM needed))
     SELECT (SELECT row_to_json(m) FROM m) AS module, (SELECT v FROM stamp) AS stamp,

@@ -54,7 +54,7 @@ export function forgetMatrixPageCache(): void {
  * tests/integration/matrix-page.test.ts proves it the same as the page built from getMatrix.
  *
  * The decoded columns and summaries are kept per module and filters while the data stamp
- * (readMatrixColumns: the highest Result id and the module's version rows) stays the same, for at
+ * (readMatrixColumns: the module's and the kernels', lib/services/data-stamps.ts) stays the same, for at
  * most a minute: expanding a series, paging the window or opening a cell reads no states again.
  */
 export async function getMatrixPage(slug: string, query: MatrixQuery = {}): Promise<MatrixPage> {

@@ -44,3 +44,57 @@ test("landing and module pages stay within their size bounds", async ({ request 
     expect(body.length / 1024, url).toBeLessThan(maxKb);
   }
 });
+
+test("links do not prefetch their targets (each prefetch is a server render); a click still navigates in the page", async ({ page }) => {
+  const rscRequests: string[] = [];
+  page.on("request", (r) => {
+    const h = r.headers();
+    if (h.rsc !== undefined || h["next-router-prefetch"] !== undefined || /[?&]_rsc=/.test(r.url())) rscRequests.push(r.url());
+  });
+  for (const path of ["/", "/upcoming", "/regressions", "/modules/v4l2loopback"]) {
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+  }
+  // 19–48 requests per page view before AppLink (app/components/AppLink.tsx)
+  expect(rscRequests).toEqual([]);
+
+  await page.goto("/");
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  await page.getByRole("navigation").getByRole("link", { name: "Regressions", exact: true }).click();
+  await expect(page).toHaveURL(/\/regressions$/);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  // a client-side navigation: one payload request, and the document was not reloaded
+  expect(rscRequests.length).toBe(1);
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+});
+
+test("build files come from the front, compressed once (brotli, which Next's own static serving never sends), immutable", async ({ request }) => {
+  const html = await (await request.get("/")).text();
+  const files = [...new Set(html.match(/\/_next\/static\/[^"]+\.(?:js|css)/g) ?? [])];
+  expect(files.length).toBeGreaterThan(3);
+  for (const f of files) {
+    const res = await request.get(f, { headers: { "accept-encoding": "br" } });
+    expect(res.status(), f).toBe(200);
+    expect(res.headers()["content-encoding"], f).toBe("br");
+    expect(res.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(res.headers()["x-content-type-options"]).toBe("nosniff");
+    expect((await res.body()).length).toBeGreaterThan(0);
+  }
+  // a name the build does not have still gets Next's 404
+  expect((await request.get("/_next/static/chunks/no-such-file.js")).status()).toBe(404);
+});
+
+test("while a clicked link's page loads, a bar at the top says so", async ({ page }) => {
+  await page.goto("/");
+  // hold the page's payload back for a moment, as a busy server would
+  await page.route(/\/regressions\?_rsc=/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await page.getByRole("navigation").getByRole("link", { name: "Regressions", exact: true }).click();
+  const bar = page.getByRole("status", { name: "Loading the page" });
+  await expect(bar).toBeVisible();
+  await expect(page).toHaveURL(/\/regressions$/);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(bar).toHaveCount(0);
+});

@@ -47,7 +47,7 @@ describe("modcompat import openzfs-meta", () => {
 
     const again = await importOpenzfsMeta(FIXTURE);
     expect(again).toMatchObject({ releases: 5, created: 0, updated: 5, newRun: false });
-    expect(await zfsVersions()).toHaveLength(5);
+    expect((await zfsVersions()).map((v) => v.version)).toEqual(versions.map((v) => v.version));
   });
 
   it("the check answers for a release nobody built: declared, never observed", async () => {

@@ -304,10 +304,16 @@ describe("Atom feeds", () => {
     const dates = entries.map((e) => Date.parse(text(children(e, "updated")[0])));
     expect([...dates].sort((a, b) => b - a)).toEqual(dates);
   });
-  it("globally: includes this file's incidents", async () => {
+  it("globally: includes this file's incidents, or is full of newer events", async () => {
     const res = await get(globalFeedRoute, "/api/v1/regressions.atom?limit=200");
     const feed = parseAtom(await res.text());
-    expect(children(feed, "entry").some((e) => text(children(e, "title")[0]).startsWith(`${LOOP} fixed in 0.12.7`))).toBe(true);
+    const entries = children(feed, "entry");
+    const fix = await db().incident.findFirstOrThrow({ where: { module: { slug: LOOP }, fixedAt: { not: null } }, orderBy: { fixedAt: "desc" } });
+    if (!entries.some((e) => text(children(e, "title")[0]).startsWith(`${LOOP} fixed in 0.12.7`))) {
+      // The test database is shared: other files' incidents may be newer. Then only they fill the feed.
+      expect(entries).toHaveLength(200);
+      expect(Math.min(...entries.map((e) => Date.parse(text(children(e, "updated")[0]))))).toBeGreaterThanOrEqual(fix.fixedAt!.getTime());
+    }
   });
   it("watched cell: tells when zfs 2.2 × 6.8 turns green", async () => {
     const res = await get(watchRoute, `/api/v1/watch.atom?module=${ZFS}&version=2.2&kernel=6.8`);

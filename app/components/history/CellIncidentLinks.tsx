@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { signaturePath } from "@/lib/domain/signature";
 import { findCellIncidents } from "@/lib/services/history/cell-incidents";
 
@@ -12,16 +12,16 @@ export async function CellIncidentLinks({ slug, version, kernel }: { slug: strin
         <ul className="mt-3 space-y-1 text-sm" data-testid="cell-incidents" aria-label="Regressions of this cell">
           {incidents.map((i) => (
             <li key={i.id}>
-              <Link href={`/regressions/${i.id}`} className="font-medium text-emerald-800 underline">
+              <AppLink href={`/regressions/${i.id}`} className="font-medium text-emerald-800 underline">
                 Regression #{i.id}
-              </Link>{" "}
+              </AppLink>{" "}
               ({i.status}, {i.arch}, since <span className="font-mono">{i.firstBadKernel}</span>)
               {i.fixedInVersion && (
                 <>
                   {" "}· fixed in{" "}
-                  <Link href={`/check?kernel=${encodeURIComponent(detail.kernel)}&module=${encodeURIComponent(`${slug}@${i.fixedInVersion}`)}`} className="font-mono underline">
+                  <AppLink href={`/check?kernel=${encodeURIComponent(detail.kernel)}&module=${encodeURIComponent(`${slug}@${i.fixedInVersion}`)}`} className="font-mono underline">
                     {i.fixedInVersion}
-                  </Link>
+                  </AppLink>
                 </>
               )}
               {!i.fixedInVersion && i.fixedInKernel && (
@@ -32,9 +32,9 @@ export async function CellIncidentLinks({ slug, version, kernel }: { slug: strin
               {i.signature && (
                 <>
                   {" "}· kernel change:{" "}
-                  <Link href={signaturePath(i.signature)} className="font-mono underline">
+                  <AppLink href={signaturePath(i.signature)} className="font-mono underline">
                     {i.signature}
-                  </Link>
+                  </AppLink>
                 </>
               )}
             </li>

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { DatedText } from "../DatedText";
 import { IncidentStatusBadge } from "./IncidentStatusBadge";
 import type { IncidentStatus } from "@/lib/domain/regressions";
@@ -41,15 +41,15 @@ export function IncidentRows({ rows, showModule }: { rows: readonly IncidentRow[
   return rows.map((i) => (
     <tr key={i.id} className="border-t border-slate-100 align-top hover:bg-slate-50">
       <td className="px-3 py-2">
-        <Link href={`/regressions/${i.id}`} className="text-emerald-800 underline">
+        <AppLink href={`/regressions/${i.id}`} className="text-emerald-800 underline">
           {i.id}
-        </Link>
+        </AppLink>
       </td>
       {showModule && (
         <td className="px-3 py-2">
-          <Link href={`/modules/${encodeURIComponent(i.slug)}/history`} className="font-medium text-emerald-800 hover:underline">
+          <AppLink href={`/modules/${encodeURIComponent(i.slug)}/history`} className="font-medium text-emerald-800 hover:underline">
             {i.name}
-          </Link>
+          </AppLink>
         </td>
       )}
       <td className="px-3 py-2">
@@ -64,9 +64,9 @@ export function IncidentRows({ rows, showModule }: { rows: readonly IncidentRow[
       </td>
       <td className="max-w-md px-3 py-2 text-xs">
         {i.signature && (
-          <Link href={i.signature[1]} className="mr-1 rounded bg-slate-100 px-1 font-mono text-slate-800 hover:underline">
+          <AppLink href={i.signature[1]} className="mr-1 rounded bg-slate-100 px-1 font-mono text-slate-800 hover:underline">
             {i.signature[0]}
-          </Link>
+          </AppLink>
         )}
         <span className="break-words font-mono text-slate-600">{i.errorLine ?? "no error line reported"}</span>
       </td>

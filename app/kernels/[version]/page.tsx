@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { decodeSegment } from "@/lib/http/decode-segment";
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { notFound } from "next/navigation";
 import { getKernel } from "@/lib/services/get-kernel";
 import { AppError } from "@/lib/services/errors";
@@ -57,14 +57,14 @@ export default async function KernelPage({ params }: Props) {
         <h1 className="font-mono text-2xl font-semibold">{view.kernel.version}</h1>
         <nav className="flex gap-4 text-sm" aria-label="Neighbouring kernels">
           {view.previous && (
-            <Link href={`/kernels/${encodeURIComponent(view.previous)}`} className="underline">
+            <AppLink href={`/kernels/${encodeURIComponent(view.previous)}`} className="underline">
               ← {view.previous}
-            </Link>
+            </AppLink>
           )}
           {view.next && (
-            <Link href={`/kernels/${encodeURIComponent(view.next)}`} className="underline">
+            <AppLink href={`/kernels/${encodeURIComponent(view.next)}`} className="underline">
               {view.next} →
-            </Link>
+            </AppLink>
           )}
         </nav>
       </div>
@@ -78,9 +78,9 @@ export default async function KernelPage({ params }: Props) {
       </dl>
       {view.previous && (
         <p className="text-sm">
-          <Link href={`/kernels/compare?from=${encodeURIComponent(view.previous)}&to=${encodeURIComponent(view.kernel.version)}`} className="underline">
+          <AppLink href={`/kernels/compare?from=${encodeURIComponent(view.previous)}&to=${encodeURIComponent(view.kernel.version)}`} className="underline">
             Exported symbols and headers changed since {view.previous}
-          </Link>
+          </AppLink>
         </p>
       )}
       <p className="text-sm">
@@ -90,9 +90,9 @@ export default async function KernelPage({ params }: Props) {
       {view.kernel.upcoming && (
         <p role="note" className="rounded border border-violet-300 bg-violet-50 p-2 text-sm text-violet-900">
           An upcoming kernel (release candidate or experimental): its results are early warnings. See{" "}
-          <Link href="/upcoming" className="underline">
+          <AppLink href="/upcoming" className="underline">
             upcoming kernels
-          </Link>
+          </AppLink>
           .
         </p>
       )}
@@ -115,15 +115,15 @@ export default async function KernelPage({ params }: Props) {
               <tr key={`${m.slug}@${v.version}`} className="border-t border-slate-100" data-module={m.slug} data-version={v.version}>
                 <td className="px-3 py-1.5">
                   {i === 0 && (
-                    <Link href={`/modules/${encodeURIComponent(m.slug)}`} className="font-medium text-emerald-800 underline">
+                    <AppLink href={`/modules/${encodeURIComponent(m.slug)}`} className="font-medium text-emerald-800 underline">
                       {m.name}
-                    </Link>
+                    </AppLink>
                   )}
                 </td>
                 <td className="px-3 py-1.5 font-mono text-xs">
-                  <Link href={`/modules/${encodeURIComponent(m.slug)}?expand=${encodeURIComponent(k.series)}&cell=${encodeURIComponent(`${v.version}@${view.kernel.version}`)}`} className="hover:underline">
+                  <AppLink href={`/modules/${encodeURIComponent(m.slug)}?expand=${encodeURIComponent(k.series)}&cell=${encodeURIComponent(`${v.version}@${view.kernel.version}`)}`} className="hover:underline">
                     {v.version}
-                  </Link>
+                  </AppLink>
                 </td>
                 <td className="px-3 py-1.5">
                   <StatusBadge status={v.status} />
@@ -131,9 +131,9 @@ export default async function KernelPage({ params }: Props) {
                 </td>
                 <td className="px-3 py-1.5 font-mono text-xs text-red-900">
                   {v.errorLine && sigOf(v.errorLine) ? (
-                    <Link href={signaturePath(sigOf(v.errorLine)!)} className="underline decoration-red-300 underline-offset-2" title="other modules this kernel change broke">
+                    <AppLink href={signaturePath(sigOf(v.errorLine)!)} className="underline decoration-red-300 underline-offset-2" title="other modules this kernel change broke">
                       {v.errorLine}
-                    </Link>
+                    </AppLink>
                   ) : (
                     (v.errorLine ?? "")
                   )}

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { compareKernels, kernelLine, seriesOf } from "@/lib/domain/kernel-version";
 import { suggestedComparisons } from "@/lib/domain/kernel-api";
 import { compareQuerySchema, type CompareResponse } from "@/lib/schemas/kernel-api";
@@ -26,9 +26,9 @@ function Users({ users }: { users: User[] }) {
     <ul className="flex flex-wrap gap-x-2">
       {users.map((u) => (
         <li key={`${u.module}@${u.version}`}>
-          <Link href={`/modules/${encodeURIComponent(u.module)}`} className="underline" title={`footprint of the build on ${u.kernel}`}>
+          <AppLink href={`/modules/${encodeURIComponent(u.module)}`} className="underline" title={`footprint of the build on ${u.kernel}`}>
             {u.module} {u.version}
-          </Link>
+          </AppLink>
           {u.via !== "imports" && <span className="text-xs text-slate-500"> ({VIA_TEXT[u.via]})</span>}
         </li>
       ))}
@@ -125,9 +125,9 @@ export default async function ComparePage({ searchParams }: Props) {
             <ul className="list-disc pl-6 text-sm">
               {suggested.map((p) => (
                 <li key={`${p.from}→${p.to}`}>
-                  <Link className="underline" href={`/kernels/compare?from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}`}>
+                  <AppLink className="underline" href={`/kernels/compare?from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}`}>
                     {p.from} → {p.to}
-                  </Link>
+                  </AppLink>
                 </li>
               ))}
             </ul>
@@ -197,9 +197,9 @@ export default async function ComparePage({ searchParams }: Props) {
           <ul className="list-disc pl-6 text-sm">
             {r.affected.map((a) => (
               <li key={`${a.module}@${a.version}`}>
-                <Link href={`/modules/${encodeURIComponent(a.module)}`} className="underline">
+                <AppLink href={`/modules/${encodeURIComponent(a.module)}`} className="underline">
                   {a.module} {a.version}
-                </Link>
+                </AppLink>
                 : {[...a.removed.map((x) => `${x} removed`), ...a.changed.map((x) => `${x} changed`)].join(", ")}
               </li>
             ))}

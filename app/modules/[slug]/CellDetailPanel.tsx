@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { getCell } from "@/lib/services/get-cell";
 import { AppError } from "@/lib/services/errors";
 import { STAGES } from "@/lib/domain/status";
@@ -22,7 +22,7 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
     if (!(e instanceof AppError)) throw e;
     return (
       <section role="alert" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
-        No results for “{cell}”. <Link href={closeHref} className="underline">Close</Link>
+        No results for “{cell}”. <AppLink href={closeHref} className="underline">Close</AppLink>
       </section>
     );
   }
@@ -31,13 +31,13 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
       <div className="flex items-start justify-between">
         <h2 className="text-lg font-semibold">
           {slug} <span className="font-mono">{detail.version}</span> on{" "}
-          <Link href={`/kernels/${encodeURIComponent(detail.kernel)}`} className="font-mono underline">
+          <AppLink href={`/kernels/${encodeURIComponent(detail.kernel)}`} className="font-mono underline">
             {detail.kernel}
-          </Link>
+          </AppLink>
         </h2>
-        <Link href={closeHref} scroll={false} className="text-sm text-slate-600 underline">
+        <AppLink href={closeHref} scroll={false} className="text-sm text-slate-600 underline">
           Close ✕<span className="sr-only"> (Escape)</span>
-        </Link>
+        </AppLink>
       </div>
       <TableScroll label="Results of this cell"><table className="mt-3 text-sm">
         <thead className="text-left text-xs text-slate-500">
@@ -81,9 +81,9 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
       )}
       <h3 className="mt-4 text-sm font-semibold">
         Results (newest first){" "}
-        <Link href={cellHistoryPath(slug, detail.version, detail.kernel)} className="ml-2 text-xs font-normal text-emerald-800 underline">
+        <AppLink href={cellHistoryPath(slug, detail.version, detail.kernel)} className="ml-2 text-xs font-normal text-emerald-800 underline">
           full history of this cell →
-        </Link>
+        </AppLink>
       </h3>
       <ol className="mt-1 space-y-2">
         {detail.results.map((r) => (

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import type { MatrixPageView } from "@/lib/services/get-matrix-page";
 import { isGenericLine } from "@/lib/domain/kernel-version";
 import { first, hrefWith, type SearchParams } from "./url";
@@ -32,21 +32,21 @@ export function MatrixFilters({ base, view, current }: { base: string; view: Mat
       {first(current.expand) && <input type="hidden" name="expand" value={first(current.expand)} />}
       {allFlavours && <input type="hidden" name="flavours" value="all" />}
       <button className="rounded bg-slate-800 px-3 py-1.5 text-sm text-white">Apply</button>
-      <Link href={base} className="py-1.5 text-sm text-slate-600 underline">
+      <AppLink href={base} className="py-1.5 text-sm text-slate-600 underline">
         Reset
-      </Link>
+      </AppLink>
       <span className="ml-auto flex flex-wrap gap-3 py-1.5 text-sm">
         {!first(current.flavour) && special.length > 0 && (
-          <Link href={hrefWith(base, current, { flavours: allFlavours ? null : "all", cell: null })} className="text-emerald-800 underline" data-testid="flavours-toggle">
+          <AppLink href={hrefWith(base, current, { flavours: allFlavours ? null : "all", cell: null })} className="text-emerald-800 underline" data-testid="flavours-toggle">
             {allFlavours ? "Generic flavours only" : `Show ${special.join(", ")} kernels too`}
-          </Link>
+          </AppLink>
         )}
-        <Link href={hrefWith(base, current, { expand: view.series.map((s) => s.series), cell: null })} className="text-emerald-800 underline">
+        <AppLink href={hrefWith(base, current, { expand: view.series.map((s) => s.series), cell: null })} className="text-emerald-800 underline">
           Expand all series
-        </Link>
-        <Link href={hrefWith(base, current, { expand: null, cell: null })} className="text-emerald-800 underline">
+        </AppLink>
+        <AppLink href={hrefWith(base, current, { expand: null, cell: null })} className="text-emerald-800 underline">
           Collapse all
-        </Link>
+        </AppLink>
       </span>
     </form>
   );

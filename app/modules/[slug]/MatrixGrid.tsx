@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import type { Disagreement } from "@/lib/domain/declared-range";
@@ -142,17 +142,17 @@ export function MatrixGrid(props: GridProps) {
             </th>
             {props.series.flatMap((s) => [
               <th key={s.series} scope="col" className="sh" data-series={s.series} data-toggle={s.toggleHref}>
-                <Link href={s.toggleHref} scroll={false} tabIndex={-1} aria-expanded={s.expanded} title={`${s.count} kernels in ${s.series}; ${s.expanded ? "collapse" : "expand"}`}>
+                <AppLink href={s.toggleHref} scroll={false} tabIndex={-1} aria-expanded={s.expanded} title={`${s.count} kernels in ${s.series}; ${s.expanded ? "collapse" : "expand"}`}>
                   {s.expanded ? "▾" : "▸"} {s.series} <span className="cnt">({s.count})</span>
-                </Link>
+                </AppLink>
               </th>,
               ...s.kernels.map((k) => (
                 <th key={k.version} scope="col" className="kh" data-k={k.version}>
-                  <Link href={`/kernels/${encodeURIComponent(k.version)}`} tabIndex={-1} title={k.title}>
+                  <AppLink href={`/kernels/${encodeURIComponent(k.version)}`} tabIndex={-1} title={k.title}>
                     {k.version}
                     {k.note && <span className="cnt"> · {k.note}</span>}
                     {k.rc && <span className="rc"> · rc</span>}
-                  </Link>
+                  </AppLink>
                 </th>
               )),
             ])}

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { MATRIX_PAGE_LIMITS, type MatrixWindow } from "@/lib/domain/matrix-window";
 import type { MatrixPageView } from "@/lib/services/get-matrix-page";
 import { hrefWith, type SearchParams } from "./url";
@@ -11,9 +11,9 @@ export function MatrixWindowNote(props: { base: string; view: MatrixPageView; cu
   const rows = win.versionEnd - win.versionStart;
   const cols = win.kernelEnd - win.kernelStart;
   const link = (label: string, changes: Record<string, string | null>) => (
-    <Link href={hrefWith(base, current, { ...changes, cell: null })} className="text-emerald-800 underline">
+    <AppLink href={hrefWith(base, current, { ...changes, cell: null })} className="text-emerald-800 underline">
       {label}
-    </Link>
+    </AppLink>
   );
   return (
     <div role="status" data-testid="matrix-window" className="space-y-1 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">

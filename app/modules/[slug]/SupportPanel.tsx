@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { upstreamNote } from "@/lib/domain/kernel-release";
 import { formatSignature, signaturePath } from "@/lib/domain/signature";
 import { getModuleSupport } from "@/lib/services/get-module-support";
@@ -28,9 +28,9 @@ export async function SupportPanel({ slug }: { slug: string }) {
             {errors.map((e) => (
               <li key={e.errorLine}>
                 {e.signature && (
-                  <Link href={signaturePath(e.signature.symbol)} className="mr-1 rounded bg-white px-1 font-mono text-slate-800 underline">
+                  <AppLink href={signaturePath(e.signature.symbol)} className="mr-1 rounded bg-white px-1 font-mono text-slate-800 underline">
                     {formatSignature(e.signature)}
-                  </Link>
+                  </AppLink>
                 )}
                 <span className="break-words font-mono text-slate-700">{e.errorLine}</span>
                 <span className="text-slate-500">

@@ -1,7 +1,7 @@
 import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { decodeSegment } from "@/lib/http/decode-segment";
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { matrixQuerySchema } from "@/lib/schemas/query";
 import { Suspense } from "react";
 import { getMatrixPage } from "@/lib/services/get-matrix-page";
@@ -49,9 +49,9 @@ export default async function ModulePage({ params, searchParams }: Props) {
           )}
         </div>
         <nav className="flex gap-4 text-sm">
-          <Link href={`${base}/history`} className="text-emerald-800 underline">
+          <AppLink href={`${base}/history`} className="text-emerald-800 underline">
             Breakage history →
-          </Link>
+          </AppLink>
         </nav>
       </div>
       {!parsed.success && (
@@ -85,9 +85,9 @@ async function MatrixSection(props: { slug: string; base: string; query: MatrixQ
       {view.versions.length === 0 || view.series.length === 0 ? (
         <p className="rounded border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">
           No results match these filters.{" "}
-          <Link href={props.base} className="underline">
+          <AppLink href={props.base} className="underline">
             Clear the filters
-          </Link>
+          </AppLink>
           .
         </p>
       ) : (
@@ -97,7 +97,7 @@ async function MatrixSection(props: { slug: string; base: string; query: MatrixQ
             <p className="text-xs text-slate-600" data-testid="prediction-legend">
               <span className="mr-1 inline-block rounded border border-slate-300 bg-[repeating-linear-gradient(45deg,#e2e8f0_0,#e2e8f0_2px,transparent_2px,transparent_5px)] px-1">?</span>
               Hatched cells are <strong>predicted</strong>, not built: from the footprint of a real build on another kernel and this kernel&apos;s exported
-              symbols and headers (<Link href="/predictions" className="underline">how well predictions do</Link>).
+              symbols and headers (<AppLink href="/predictions" className="underline">how well predictions do</AppLink>).
             </p>
           )}
           <DeclaredMarkLegend count={marks.size} historyHref={`${props.base}/history`} />

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { upstreamNote } from "@/lib/domain/kernel-release";
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { notFound } from "next/navigation";
 import { TRANSITION_LABEL, type CellState, type FixBasis } from "@/lib/domain/regressions";
 import { DatedText } from "@/app/components/DatedText";
@@ -48,13 +48,13 @@ export default async function RegressionPage({ params }: Props) {
     <div className="space-y-6">
       <header className="space-y-2">
         <nav className="text-sm">
-          <Link href="/regressions" className="text-emerald-800 underline">
+          <AppLink href="/regressions" className="text-emerald-800 underline">
             ← Regressions
-          </Link>{" "}
+          </AppLink>{" "}
           ·{" "}
-          <Link href={`${modulePath(slug)}/history`} className="text-emerald-800 underline">
+          <AppLink href={`${modulePath(slug)}/history`} className="text-emerald-800 underline">
             {i.module.name} history
-          </Link>
+          </AppLink>
         </nav>
         <h1 className="flex flex-wrap items-center gap-3 text-2xl font-semibold tracking-tight">
           {i.module.name} broke on <span className="font-mono">{i.firstBadKernel}</span> <IncidentStatusBadge status={i.status} />
@@ -75,9 +75,9 @@ export default async function RegressionPage({ params }: Props) {
         </Item>
         <Item label="Error">
           {i.signature && (
-            <Link href={signaturePath(i.signature.symbol)} className="mr-2 rounded bg-slate-100 px-1 font-mono hover:underline">
+            <AppLink href={signaturePath(i.signature.symbol)} className="mr-2 rounded bg-slate-100 px-1 font-mono hover:underline">
               {formatSignature(i.signature)} <span className="font-sans text-xs text-slate-500">({SIGNATURE_KIND_LABEL[i.signature.kind]})</span>
-            </Link>
+            </AppLink>
           )}
           <span className="break-words font-mono text-xs">{i.errorLine ?? "no error line reported"}</span>
         </Item>
@@ -149,13 +149,13 @@ export default async function RegressionPage({ params }: Props) {
                     {row.cells.map((c) => (
                       <td key={c.kernel} className="px-1 py-1 text-center">
                         {c.state ? (
-                          <Link
+                          <AppLink
                             href={cellHistoryPath(slug, row.version, c.kernel, i.arch)}
                             title={c.transition ? TRANSITION_LABEL[c.transition] : undefined}
                             className={`block rounded border px-1 ${STATE_LOOK[c.state].cls}`}
                           >
                             {STATE_LOOK[c.state].text}
-                          </Link>
+                          </AppLink>
                         ) : (
                           <span className="text-slate-500" title="no verdict (not built, or only errors/skips)">
                             ·
@@ -180,9 +180,9 @@ export default async function RegressionPage({ params }: Props) {
               <div className="flex flex-wrap items-center gap-2">
                 <StatusBadge status={r.status} />
                 {r.role && <span className="rounded bg-slate-800 px-1.5 text-xs text-white">{r.role === "opened" ? "opened the incident" : "shows the fix"}</span>}
-                <Link href={cellHistoryPath(slug, r.version, r.kernel, r.arch)} className="font-mono text-xs underline">
+                <AppLink href={cellHistoryPath(slug, r.version, r.kernel, r.arch)} className="font-mono text-xs underline">
                   {r.version} × {r.kernel}
-                </Link>
+                </AppLink>
                 <span className="text-xs text-slate-600">
                   {r.stage} · {r.arch} · {fmtDate(r.finishedAt)} · run <RunRef run={r.run} />
                 </span>

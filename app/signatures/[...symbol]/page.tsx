@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { formatSignature, SIGNATURE_KIND_LABEL, symbolFromSegments } from "@/lib/domain/signature";
 import { loadOr404 } from "@/lib/http/page";
 import { getSignature, type SignatureDetail } from "@/lib/services/regressions/list-signatures";
@@ -24,9 +24,9 @@ export default async function SignaturePage({ params }: Props) {
     <div className="space-y-5">
       <header className="space-y-1">
         <nav className="text-sm">
-          <Link href="/signatures" className="text-emerald-800 underline">
+          <AppLink href="/signatures" className="text-emerald-800 underline">
             ← Kernel changes
-          </Link>
+          </AppLink>
         </nav>
         <h1 className="text-2xl font-semibold tracking-tight">
           <span className="font-mono">{formatSignature(s)}</span> <span className="text-base font-normal text-slate-500">{SIGNATURE_KIND_LABEL[s.kind]}</span>
@@ -64,9 +64,9 @@ export default async function SignaturePage({ params }: Props) {
           {s.modules.map((m) => (
             <tr key={m.module} className="border-t border-slate-100">
               <td className="px-3 py-2">
-                <Link href={`/modules/${encodeURIComponent(m.module)}/history`} className="font-medium text-emerald-800 hover:underline">
+                <AppLink href={`/modules/${encodeURIComponent(m.module)}/history`} className="font-medium text-emerald-800 hover:underline">
                   {m.module}
-                </Link>
+                </AppLink>
               </td>
               <td className="px-3 py-2">
                 <IncidentStatusBadge status={m.status} />

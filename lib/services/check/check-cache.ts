@@ -2,14 +2,16 @@ import type { KernelVersion } from "../../domain/kernel-version";
 import type { KernelCell, VersionVerdict } from "../../domain/verdict";
 
 /**
- * What the check keeps between requests, while the data stays the same: hooks on many machines ask
- * about the same few module versions and target kernels, and a verdict only changes when results
- * arrive. Everything here is valid for one data stamp, the highest Result id: results are only
- * ever added, so any ingest moves the stamp and the first check to see it empties the cache. The
- * database confirms the stamp in the same statement that would otherwise read the cells
- * (load-check-facts.ts), so a kept answer is never older than the data of that statement.
- * Entries also expire after a minute, which bounds staleness after the rare deletion. Bounded in
- * size, least recently used first out.
+ * What the check keeps between requests, while the data it came from stays the same: hooks on many
+ * machines ask about the same few module versions and target kernels, and a verdict only changes
+ * when that module's data does. Each entry carries the stamp it was read at (migration 0013): a
+ * module's `dataStamp` for what belongs to one module (its versions, cells, verdicts), the kernels'
+ * stamp for kernel metadata, and for a whole answer the stamps of everything it names. Database
+ * triggers move a stamp in the transaction of the change, so an entry is used only while the
+ * database still says the stamp it was read at: an ingest into one module leaves what is kept for
+ * the others in place. The stamps are read in the same statement as the data they cover
+ * (load-check-facts.ts, check-answer.ts). Entries also expire after a minute. Bounded in size,
+ * least recently used first out.
  */
 
 const TTL_MS = 60_000;
@@ -17,30 +19,34 @@ const MAX_CELLS = 400_000;
 const MAX_VERDICTS = 50_000;
 /** Whole answers are a few KB each: 10,000 of them stay well under 100 MB. */
 const MAX_ANSWERS = 10_000;
+const MAX_MODULES = 10_000;
 
 interface Entry<T> {
   at: number;
+  stamp: string;
+  value: T;
+}
+
+export interface Kept<T> {
+  stamp: string;
   value: T;
 }
 
 function fresh() {
   return {
-    stamp: null as string | null,
-    /** the results generation (results-listener.ts) at which the stamp was last read from the database */
-    confirmedAt: null as number | null,
     cellCount: 0,
-    /** `${versionId}|${arch}` → every cell of the version (bare states, full on some series) */
+    /** `${versionId}|${arch}` → every cell of the version (bare states, full on some series), at its module's stamp */
     cells: new Map<string, Entry<KernelCell[]>>(),
     /** `${versionId}|${arch}` → the kernels on which the version passes */
     passing: new Map<string, Entry<KernelVersion[]>>(),
     /** `${versionId}|${arch}|${target}` → the verdict, alternatives included */
     verdicts: new Map<string, Entry<VersionVerdict>>(),
-    /** module slug → its versions, as of the stamp */
-    moduleVersions: new Map<string, { id: number; version: string }[]>(),
-    /** kernel string → the Linux version reported for it (null: none); kernel metadata only arrives with results, so the stamp covers it */
+    /** module slug → its versions, at its stamp */
+    moduleVersions: new Map<string, Entry<{ id: number; version: string }[]>>(),
+    /** kernel string → the Linux version reported for it (null: none), at the kernels' stamp */
     upstream: new Map<string, Entry<string | null>>(),
-    /** request key (check-answer.ts) → the whole answer, serialised */
-    answers: new Map<string, Entry<string>>(),
+    /** request key (check-answer.ts) → the whole answer, serialised, at the request's stamp */
+    answers: new Map<string, Entry<string> & { confirmedAt: number | null }>(),
   };
 }
 
@@ -53,7 +59,7 @@ const state = (g.__modcompatCheckCache ??= fresh());
 
 const key = (versionId: number, arch: string | null, target?: string) => `${versionId}|${arch ?? "*"}${target === undefined ? "" : `|${target}`}`;
 
-function get<T>(map: Map<string, Entry<T>>, k: string): T | undefined {
+function get<T, E extends Entry<T>>(map: Map<string, E>, k: string): E | undefined {
   const e = map.get(k);
   if (!e) return undefined;
   if (Date.now() - e.at >= TTL_MS) {
@@ -62,44 +68,22 @@ function get<T>(map: Map<string, Entry<T>>, k: string): T | undefined {
   }
   map.delete(k);
   map.set(k, e);
-  return e.value;
+  return e;
 }
 
-function put<T>(map: Map<string, Entry<T>>, k: string, value: T, max: number): void {
+function put<E>(map: Map<string, E>, k: string, entry: E, max: number): void {
   map.delete(k);
-  map.set(k, { at: Date.now(), value });
+  map.set(k, entry);
   for (const oldest of map.keys()) {
     if (map.size <= max) break;
     map.delete(oldest);
   }
 }
 
-export function cacheStamp(): string | null {
-  return state.stamp;
-}
-
-/** The stamp, if it was read from the database at this results generation (nothing changed since). */
-export function stampAtGeneration(generation: number | null): string | null | undefined {
-  return generation !== null && generation === state.confirmedAt ? state.stamp : undefined;
-}
-
-/** The stamp read from the database, and the results generation read just before reading it. */
-export function confirmStamp(stamp: string | null, generation: number | null): void {
-  syncStamp(stamp);
-  state.confirmedAt = generation;
-}
-
-/** Called with the stamp each statement read; a new stamp empties the cache. */
-export function syncStamp(stamp: string | null): void {
-  if (stamp === state.stamp) return;
-  forgetCheckCache();
-  state.stamp = stamp;
-}
+const kept = <T>(e: Entry<T> | undefined): Kept<T> | undefined => (e ? { stamp: e.stamp, value: e.value } : undefined);
 
 /** Forget everything, as a fresh process would (benchmarks of the cold path use it). */
 export function forgetCheckCache(): void {
-  state.stamp = null;
-  state.confirmedAt = null;
   state.cellCount = 0;
   state.cells.clear();
   state.passing.clear();
@@ -109,35 +93,33 @@ export function forgetCheckCache(): void {
   state.answers.clear();
 }
 
-export function keptUpstream(kernel: string): string | null | undefined {
-  return get(state.upstream, kernel);
+/** The kept Linux version of a kernel string, if it was read at the kernels' stamp given. */
+export function keptUpstream(kernelsStamp: string, kernel: string): string | null | undefined {
+  const e = get(state.upstream, kernel);
+  return e && e.stamp === kernelsStamp ? e.value : undefined;
 }
 
-export function rememberUpstream(stamp: string | null, kernel: string, upstream: string | null): void {
-  if (stamp !== null && stamp === state.stamp) put(state.upstream, kernel, upstream, MAX_VERDICTS);
+export function rememberUpstream(kernelsStamp: string, kernel: string, upstream: string | null): void {
+  put(state.upstream, kernel, { at: Date.now(), stamp: kernelsStamp, value: upstream }, MAX_VERDICTS);
 }
 
-export function keptModuleVersions(slug: string): { id: number; version: string }[] {
-  return state.moduleVersions.get(slug) ?? [];
+export function keptModuleVersions(slug: string): Kept<{ id: number; version: string }[]> | undefined {
+  return kept(get(state.moduleVersions, slug));
 }
 
-// Every remember* takes the stamp its data was read at: a concurrent check may have moved the
-// cache to a newer stamp meanwhile, and older data must not land there.
-
-export function rememberModuleVersions(stamp: string | null, slug: string, versions: { id: number; version: string }[]): void {
-  if (stamp !== null && stamp === state.stamp) state.moduleVersions.set(slug, versions);
+export function rememberModuleVersions(stamp: string, slug: string, versions: { id: number; version: string }[]): void {
+  put(state.moduleVersions, slug, { at: Date.now(), stamp, value: versions }, MAX_MODULES);
 }
 
-export function keptCells(versionId: number, arch: string | null): KernelCell[] | undefined {
-  return get(state.cells, key(versionId, arch));
+export function keptCells(versionId: number, arch: string | null): Kept<KernelCell[]> | undefined {
+  return kept(get(state.cells, key(versionId, arch)));
 }
 
-export function rememberCells(stamp: string | null, versionId: number, arch: string | null, cells: KernelCell[]): void {
-  if (stamp === null || stamp !== state.stamp) return;
+export function rememberCells(stamp: string, versionId: number, arch: string | null, cells: KernelCell[]): void {
   const k = key(versionId, arch);
   state.cellCount -= state.cells.get(k)?.value.length ?? 0;
   state.cells.delete(k);
-  state.cells.set(k, { at: Date.now(), value: cells });
+  state.cells.set(k, { at: Date.now(), stamp, value: cells });
   state.cellCount += cells.length;
   for (const [oldest, e] of state.cells) {
     if (state.cellCount <= MAX_CELLS) break;
@@ -146,26 +128,34 @@ export function rememberCells(stamp: string | null, versionId: number, arch: str
   }
 }
 
-export function keptPassing(versionId: number, arch: string | null): KernelVersion[] | undefined {
-  return get(state.passing, key(versionId, arch));
+export function keptPassing(versionId: number, arch: string | null): Kept<KernelVersion[]> | undefined {
+  return kept(get(state.passing, key(versionId, arch)));
 }
 
-export function rememberPassing(stamp: string | null, versionId: number, arch: string | null, kernels: KernelVersion[]): void {
-  if (stamp !== null && stamp === state.stamp) put(state.passing, key(versionId, arch), kernels, MAX_VERDICTS);
+export function rememberPassing(stamp: string, versionId: number, arch: string | null, kernels: KernelVersion[]): void {
+  put(state.passing, key(versionId, arch), { at: Date.now(), stamp, value: kernels }, MAX_VERDICTS);
 }
 
-export function keptVerdict(versionId: number, arch: string | null, target: string): VersionVerdict | undefined {
-  return get(state.verdicts, key(versionId, arch, target));
+export function keptVerdict(versionId: number, arch: string | null, target: string): Kept<VersionVerdict> | undefined {
+  return kept(get(state.verdicts, key(versionId, arch, target)));
 }
 
-export function rememberVerdict(stamp: string | null, versionId: number, arch: string | null, target: string, verdict: VersionVerdict): void {
-  if (stamp !== null && stamp === state.stamp) put(state.verdicts, key(versionId, arch, target), verdict, MAX_VERDICTS);
+export function rememberVerdict(stamp: string, versionId: number, arch: string | null, target: string, verdict: VersionVerdict): void {
+  put(state.verdicts, key(versionId, arch, target), { at: Date.now(), stamp, value: verdict }, MAX_VERDICTS);
 }
 
-export function keptAnswer(requestKey: string): string | undefined {
-  return get(state.answers, requestKey);
+/** A kept answer: its text, the stamp of the request it was built at, and the results generation (results-listener.ts) at which that stamp was last confirmed. */
+export function keptAnswer(requestKey: string): { json: string; stamp: string; confirmedAt: number | null } | undefined {
+  const e = get(state.answers, requestKey);
+  return e ? { json: e.value, stamp: e.stamp, confirmedAt: e.confirmedAt } : undefined;
 }
 
-export function rememberAnswer(stamp: string | null, requestKey: string, json: string): void {
-  if (stamp !== null && stamp === state.stamp) put(state.answers, requestKey, json, MAX_ANSWERS);
+export function rememberAnswer(stamp: string, requestKey: string, json: string, generation: number | null): void {
+  put(state.answers, requestKey, { at: Date.now(), stamp, value: json, confirmedAt: generation }, MAX_ANSWERS);
+}
+
+/** The database still says the answer's stamp at this generation: nothing it names changed since. */
+export function confirmAnswer(requestKey: string, generation: number | null): void {
+  const e = state.answers.get(requestKey);
+  if (e) e.confirmedAt = generation;
 }

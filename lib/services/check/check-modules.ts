@@ -1,4 +1,5 @@
 import { resolveModuleSlugs } from "../resolve-module-slugs";
+import { moduleSlugCandidates } from "../../domain/module-alias";
 import { modulesToCheck, parseDkmsStatus, type DkmsState, type DkmsStatus } from "../../domain/dkms-status";
 import { kernelLine, lineLabel, tryParseKernelVersion } from "../../domain/kernel-version";
 import { isUpcoming, upstreamOf } from "../../domain/kernel-release";
@@ -49,6 +50,22 @@ function collectWanted(refs: readonly string[], dkms: DkmsStatus | null): Wanted
     }
   }
   return [...out.values()];
+}
+
+/**
+ * Every module slug a check's answer can depend on: each name it gives (modules, dkms lines) and
+ * each slug that name may resolve to (lib/domain/module-alias.ts). Throws as the check does on a
+ * malformed module reference.
+ */
+export function checkRequestSlugs(input: CheckInput): string[] {
+  const dkms = input.dkmsStatus !== undefined ? parseDkmsStatus(input.dkmsStatus) : null;
+  return [...new Set(collectWanted(input.modules ?? [], dkms).flatMap((w) => moduleSlugCandidates(w.slug)))].sort();
+}
+
+/** The kernel string a check looks up (the parsed target's), or the input as given when it does not parse. */
+export function checkTarget(input: CheckInput): string {
+  const parsed = tryParseKernelVersion(input.kernel);
+  return parsed.ok ? parsed.value.raw : input.kernel;
 }
 
 /** The arch of the dkms lines, when they all name the same one. */
@@ -157,11 +174,11 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
       needs.has(w.slug) || detailed.has(row.id)
         ? judgeVersion(target, facts(row, cellsOf(row, more)), needs.has(w.slug) ? others(mod, row.id) : [])
         : first[i]!;
-    rememberVerdict(basis.stamp, row.id, arch, target.raw, v);
+    rememberVerdict(mod.stamp, row.id, arch, target.raw, v);
     return v;
   });
 
-  const upstream = await loadKernelUpstreams(basis.stamp, verdicts.flatMap((v) => v?.evidence.map((e) => e.kernel) ?? []));
+  const upstream = await loadKernelUpstreams(basis.kernelsStamp, verdicts.flatMap((v) => v?.evidence.map((e) => e.kernel) ?? []));
   const results: ModuleVerdictOut[] = choices.map(({ w, mod, row }, i) => {
     const common = {
       module: w.slug,
@@ -193,11 +210,11 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
   await addPredictions(results, target.raw);
   const found = choices.filter((c) => c.row !== null);
   const safe = newestCommonPass(
-    found.map(({ row }) => {
+    found.map(({ row, mod }) => {
       const kept = basis.settled.get(row!.id)?.passing;
       if (kept) return kept;
       const passing = passingKernels(basis.cells.get(row!.id) ?? []);
-      rememberPassing(basis.stamp, row!.id, arch, passing);
+      rememberPassing(mod!.stamp, row!.id, arch, passing);
       return passing;
     }),
     target,
@@ -240,15 +257,15 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
 
 /**
  * The reported Linux versions of evidence kernels whose string does not carry it (Debian's
- * 6.1.0-56-amd64 is Linux 6.1.192): kept per data stamp (check-cache.ts), so only the first check
+ * 6.1.0-56-amd64 is Linux 6.1.192): kept per kernels' stamp (check-cache.ts), so only the first check
  * that cites a kernel pays one indexed lookup, and none at all when every string carries it.
  */
-async function loadKernelUpstreams(stamp: string | null, kernels: readonly string[]): Promise<Map<string, string>> {
+async function loadKernelUpstreams(kernelsStamp: string, kernels: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const missing: string[] = [];
   for (const k of new Set(kernels)) {
     if (upstreamOf({ version: k, upstreamVersion: null }) !== null) continue;
-    const kept = keptUpstream(k);
+    const kept = keptUpstream(kernelsStamp, k);
     if (kept === undefined) missing.push(k);
     else if (kept !== null) out.set(k, kept);
   }
@@ -257,7 +274,7 @@ async function loadKernelUpstreams(stamp: string | null, kernels: readonly strin
   const found = new Map(rows.map((r) => [r.version, r.upstreamVersion]));
   for (const k of missing) {
     const up = found.get(k) ?? null;
-    rememberUpstream(stamp, k, up);
+    rememberUpstream(kernelsStamp, k, up);
     if (up) out.set(k, up);
   }
   return out;

@@ -1,10 +1,11 @@
 import { db, pgRead } from "../../db/client";
+import { KERNELS_STAMP_SQL } from "../data-stamps";
 import { parseKernelVersion, type KernelVersion } from "../../domain/kernel-version";
 import type { Status } from "../../domain/status";
 import { foldArches } from "../../domain/matrix";
 import type { KernelCell, VersionVerdict } from "../../domain/verdict";
 import { forEachVersionCellState } from "../version-cell-states";
-import { cacheStamp, keptCells, keptModuleVersions, keptPassing, keptVerdict, rememberCells, rememberModuleVersions, syncStamp } from "./check-cache";
+import { keptCells, keptModuleVersions, keptPassing, keptVerdict, rememberCells, rememberModuleVersions } from "./check-cache";
 
 /**
  * The reads of a pre-upgrade check, in one round trip for most checks and two at most, whatever
@@ -34,6 +35,8 @@ export interface ModuleRow {
   id: number;
   slug: string;
   name: string;
+  /** the module's data stamp (check-cache.ts), read with its rows */
+  stamp: string;
   /** newest first */
   versions: VersionRow[];
 }
@@ -45,8 +48,8 @@ export interface Settled {
 }
 
 export interface CheckBasis {
-  /** the data stamp the answer belongs to (check-cache.ts) */
-  stamp: string | null;
+  /** the kernels' data stamp (check-cache.ts), read with the rest */
+  kernelsStamp: string;
   modules: Map<string, ModuleRow>;
   /** slug → id of the version to judge, for the wanted versions the server knows */
   judged: Map<string, number>;
@@ -63,8 +66,6 @@ export interface CheckBasis {
   targetMeta: { prerelease: boolean; upstreamVersion: string | null; releasedAt: string | null; releasedAtSource: string | null } | null;
 }
 
-/** The data stamp (check-cache.ts): the highest Result id; results are only ever added. */
-export const DATA_STAMP_SQL = `SELECT coalesce(max(id), 0)::text AS v FROM "Result"`;
 
 const UNIT = "\x1f";
 const NO_DATE = new Date(0);
@@ -152,8 +153,8 @@ const utc = (at: string) => new Date(`${at}Z`);
  * Round trip 1. `wanted` versions are exact strings, or null for the newest the server knows.
  * Cells of the target's series come in full, the others as bare states. What check-cache.ts kept
  * is left out: versions whose verdict on this target is settled need no cells at all, versions
- * whose cells are kept need only the series part; the statement itself confirms that the data
- * has not changed since (the stamp), or else reads everything.
+ * whose cells are kept need only the series part; the statement itself compares each module's
+ * stamp with the one the kept data was read at, and reads everything of a module whose stamp moved.
  */
 export async function loadCheckBasis(opts: {
   wanted: { slug: string; version: string | null }[];
@@ -163,29 +164,32 @@ export async function loadCheckBasis(opts: {
 }): Promise<CheckBasis> {
   const { wanted, series, arch, target } = opts;
   const slugs = wanted.map((w) => w.slug);
-  const stampBefore = cacheStamp();
-  const settledBefore = new Map<number, Settled>();
-  const cellsBefore = new Map<number, KernelCell[]>();
+  const settledBefore = new Map<number, Settled & { stamp: string }>();
+  const cellsBefore = new Map<number, { stamp: string; cells: KernelCell[] }>();
   for (const w of wanted) {
     const versions = keptModuleVersions(w.slug);
-    const id = (w.version === null ? versions[0] : versions.find((v) => v.version === w.version))?.id;
+    if (!versions) continue;
+    const id = (w.version === null ? versions.value[0] : versions.value.find((v) => v.version === w.version))?.id;
     if (id === undefined) continue;
-    const verdict = keptVerdict(id, arch, target);
-    const passing = keptPassing(id, arch);
-    if (verdict && passing) settledBefore.set(id, { verdict, passing });
-    const cells = keptCells(id, arch);
-    if (cells) cellsBefore.set(id, cells);
+    // only what was read at the stamp the version list was read at: one module state throughout
+    const at = <T,>(e: { stamp: string; value: T } | undefined) => (e && e.stamp === versions.stamp ? e.value : undefined);
+    const verdict = at(keptVerdict(id, arch, target));
+    const passing = at(keptPassing(id, arch));
+    if (verdict && passing) settledBefore.set(id, { verdict, passing, stamp: versions.stamp });
+    const cells = at(keptCells(id, arch));
+    if (cells) cellsBefore.set(id, { stamp: versions.stamp, cells });
   }
   const settledIds = [...settledBefore.keys()];
-  const bareIds = [...new Set([...settledIds, ...cellsBefore.keys()])];
+  const bare = new Map([...cellsBefore].map(([id, c]) => [id, c.stamp]));
+  for (const [id, s] of settledBefore) bare.set(id, s.stamp);
   // Error lines are free text, so full cells travel as JSON; the other cells come from the
   // VersionCellStates rows of the other series (lib/services/version-cell-states.ts).
   // node-pg straight (pgRead): this statement runs for every check, and Prisma's $queryRaw would
   // cost about as much Node CPU again as the query (issue 14).
   const [row] = await pgRead<
     {
-      stamp: string | null;
-      versions: [number, number, string, string, string, string | null, string | null][] | null;
+      kernels: string;
+      versions: [number, number, string, string, string, string | null, string | null, string][] | null;
       judged: [string, number][] | null;
       states: [number, string][] | null;
       full: FullCell[] | null;
@@ -193,48 +197,48 @@ export async function loadCheckBasis(opts: {
       meta: [boolean, string | null, string | null, string | null] | null;
     }
   >(
-    `WITH stamp AS (${DATA_STAMP_SQL}), fresh AS (
-      SELECT $1::text IS DISTINCT FROM (SELECT v FROM stamp) AS needed
-    ), want AS (
-      SELECT * FROM unnest($2::text[], $3::text[]) AS w(slug, version)
+    `WITH want AS (
+      SELECT * FROM unnest($1::text[], $2::text[]) AS w(slug, version)
     ), vers AS (
-      SELECT v.id, v."moduleId", m.slug, m.name, v.version, v."sortKey", v."declaredKernelMin", v."declaredKernelMax"
+      SELECT v.id, v."moduleId", m.slug, m.name, v.version, v."sortKey", v."declaredKernelMin", v."declaredKernelMax", m."dataStamp"::text AS stamp
       FROM "Module" m JOIN "ModuleVersion" v ON v."moduleId" = m.id
-      WHERE m.slug = ANY($2::text[])
+      WHERE m.slug = ANY($1::text[])
     ), judged AS (
-      SELECT DISTINCT ON (w.slug) w.slug, v.id FROM want w JOIN vers v ON v.slug = w.slug
+      SELECT DISTINCT ON (w.slug) w.slug, v.id, v.stamp FROM want w JOIN vers v ON v.slug = w.slug
       WHERE w.version IS NULL OR v.version = w.version
       ORDER BY w.slug, v."sortKey" DESC
+    ), kept_bare AS (
+      SELECT * FROM unnest($4::int[], $5::text[]) AS k(id, stamp)
+    ), kept_settled AS (
+      SELECT * FROM unnest($6::int[], $7::text[]) AS k(id, stamp)
     )
     SELECT
-      (SELECT v FROM stamp) AS stamp,
-      (SELECT json_agg(json_build_array(id, "moduleId", slug, name, version, "declaredKernelMin", "declaredKernelMax") ORDER BY "sortKey" DESC) FROM vers) AS versions,
+      ${KERNELS_STAMP_SQL} AS kernels,
+      (SELECT json_agg(json_build_array(id, "moduleId", slug, name, version, "declaredKernelMin", "declaredKernelMax", stamp) ORDER BY "sortKey" DESC) FROM vers) AS versions,
       (SELECT json_agg(json_build_array(slug, id)) FROM judged) AS judged,
       (SELECT json_agg(json_build_array(s."moduleVersionId", s.states)) FROM "VersionCellStates" s
-        WHERE s."moduleVersionId" IN (SELECT id FROM judged) AND s.series <> $4::text
-          AND ((SELECT needed FROM fresh) OR s."moduleVersionId" <> ALL($5::int[]))) AS states,
+        WHERE s."moduleVersionId" IN (SELECT j.id FROM judged j WHERE NOT EXISTS (SELECT 1 FROM kept_bare k WHERE k.id = j.id AND k.stamp = j.stamp))
+          AND s.series <> $3::text) AS states,
       (SELECT json_agg(json_build_array(c."moduleVersionId", c."kernelId", c.arch, c.status, c."errorLine", c."logUrl", c."lastResultAt")) FROM "Cell" c
-        WHERE c."moduleVersionId" IN (SELECT id FROM judged) AND c."kernelId" IN (SELECT id FROM "Kernel" WHERE series = $4::text)
-          AND ($7::text IS NULL OR c.arch = $7::text)
-          AND ((SELECT needed FROM fresh) OR c."moduleVersionId" <> ALL($6::int[]))) AS full,
-      EXISTS (SELECT 1 FROM "Kernel" WHERE version = $8::text) AS known,
-      (SELECT json_build_array(prerelease, "upstreamVersion", "releasedAt", "releasedAtSource") FROM "Kernel" WHERE version = $8::text) AS meta`,
-    [stampBefore, slugs, wanted.map((w) => w.version), series, bareIds, settledIds, arch, target],
+        WHERE c."moduleVersionId" IN (SELECT j.id FROM judged j WHERE NOT EXISTS (SELECT 1 FROM kept_settled k WHERE k.id = j.id AND k.stamp = j.stamp))
+          AND c."kernelId" IN (SELECT id FROM "Kernel" WHERE series = $3::text)
+          AND ($8::text IS NULL OR c.arch = $8::text)) AS full,
+      EXISTS (SELECT 1 FROM "Kernel" WHERE version = $9::text) AS known,
+      (SELECT json_build_array(prerelease, "upstreamVersion", "releasedAt", "releasedAtSource") FROM "Kernel" WHERE version = $9::text) AS meta`,
+    [slugs, wanted.map((w) => w.version), series, [...bare.keys()], [...bare.values()], settledIds, settledIds.map((id) => settledBefore.get(id)!.stamp), arch, target],
   );
-  const stamp = row?.stamp ?? null;
-  // Only if the statement saw the stamp the kept data belongs to did it leave that data out.
-  const reused = stamp !== null && stamp === stampBefore;
-  syncStamp(stamp);
 
   const modules = new Map<string, ModuleRow>();
-  for (const [id, moduleId, slug, name, version, min, max] of row?.versions ?? []) {
+  for (const [id, moduleId, slug, name, version, min, max, stamp] of row?.versions ?? []) {
     let m = modules.get(slug);
-    if (!m) modules.set(slug, (m = { id: moduleId, slug, name, versions: [] }));
+    if (!m) modules.set(slug, (m = { id: moduleId, slug, name, stamp, versions: [] }));
     m.versions.push({ id, moduleId, version, declaredKernelMin: min, declaredKernelMax: max });
   }
-  for (const m of modules.values()) rememberModuleVersions(stamp, m.slug, m.versions.map((v) => ({ id: v.id, version: v.version })));
+  for (const m of modules.values()) rememberModuleVersions(m.stamp, m.slug, m.versions.map((v) => ({ id: v.id, version: v.version })));
   const judged = new Map(row?.judged ?? []);
-  const bare = await bareCells(row?.states ?? null, arch);
+  const stampOf = new Map<number, string>();
+  for (const m of modules.values()) for (const v of m.versions) stampOf.set(v.id, m.stamp);
+  const bareRead = await bareCells(row?.states ?? null, arch);
   const full = row?.full ?? [];
   await ensureKernels(full.map((c) => c[1]));
 
@@ -242,23 +246,25 @@ export async function loadCheckBasis(opts: {
   const cells = new Map<number, KernelCell[]>();
   const detailed = new Set<string>();
   for (const id of judged.values()) {
-    const done = reused ? settledBefore.get(id) : undefined;
-    if (done) settled.set(id, done);
-    const kept = reused ? cellsBefore.get(id) : undefined;
-    if (kept) cells.set(id, kept.filter((c) => c.kernel.series !== series));
+    // Only if the statement saw the stamp the kept data belongs to did it leave that data out.
+    const stamp = stampOf.get(id);
+    const done = settledBefore.get(id);
+    if (done && done.stamp === stamp) settled.set(id, { verdict: done.verdict, passing: done.passing });
+    const kept = bare.get(id) === stamp ? cellsBefore.get(id) : undefined;
+    if (kept) cells.set(id, kept.cells.filter((c) => c.kernel.series !== series));
   }
   // Cells of the target's series came in full, those of the other series as bare states.
-  for (const [mv, list] of bare) for (const c of list) addCell(cells, mv, c);
+  for (const [mv, list] of bareRead) for (const c of list) addCell(cells, mv, c);
   for (const [mv, k, arch, status, errorLine, logUrl, at] of full) {
     const kernel = kernelById.get(k);
     if (kernel === undefined) continue;
     detailed.add(cellKey(mv, kernel));
     addCell(cells, mv, { kernel: parseKnownKernel(kernel), arch, status: status as Status, errorLine, logUrl, lastResultAt: utc(at) });
   }
-  for (const id of judged.values()) if (!settled.has(id)) rememberCells(stamp, id, arch, cells.get(id) ?? []);
+  for (const id of judged.values()) if (!settled.has(id)) rememberCells(stampOf.get(id)!, id, arch, cells.get(id) ?? []);
   const meta = row?.meta;
   const targetMeta = meta ? { prerelease: meta[0], upstreamVersion: meta[1], releasedAt: meta[2] ? utc(meta[2]).toISOString() : null, releasedAtSource: meta[3] } : null;
-  return { stamp, modules, judged, settled, cells, detailed, kernelIds: kernelIdOf, targetKnown: row?.known ?? false, targetMeta };
+  return { kernelsStamp: row?.kernels ?? "", modules, judged, settled, cells, detailed, kernelIds: kernelIdOf, targetKnown: row?.known ?? false, targetMeta };
 }
 
 /** Round trip 2a: the full cells (error line, log link, date) of the given version × kernel pairs, by cellKey. */

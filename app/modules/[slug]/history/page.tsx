@@ -1,7 +1,7 @@
 import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { decodeSegment } from "@/lib/http/decode-segment";
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import { DISAGREEMENT_LABEL } from "@/lib/domain/declared-range";
 import { lineLabel } from "@/lib/domain/kernel-version";
 import { loadOr404 } from "@/lib/http/page";
@@ -47,12 +47,12 @@ export default async function HistoryPage({ params }: Props) {
           </p>
         </div>
         <nav className="flex flex-wrap gap-4 text-sm">
-          <Link href={base} className="text-emerald-800 underline">
+          <AppLink href={base} className="text-emerald-800 underline">
             ← Matrix
-          </Link>
-          <Link href={`/regressions?module=${encodeURIComponent(slug)}`} className="text-emerald-800 underline">
+          </AppLink>
+          <AppLink href={`/regressions?module=${encodeURIComponent(slug)}`} className="text-emerald-800 underline">
             All its regressions
-          </Link>
+          </AppLink>
           <a href={`/api/v1/modules/${encodeURIComponent(slug)}/regressions.atom`} className="text-emerald-800 underline">
             Atom feed
           </a>
@@ -165,9 +165,9 @@ export default async function HistoryPage({ params }: Props) {
                     {m.declaredKernelMin ?? "…"} – {m.declaredKernelMax ?? "…"}
                   </td>
                   <td className="px-3 py-1.5 font-mono text-xs">
-                    <Link href={cellHistoryPath(slug, m.version, m.kernel, m.arch)} className="underline">
+                    <AppLink href={cellHistoryPath(slug, m.version, m.kernel, m.arch)} className="underline">
                       {m.kernel}
-                    </Link>{" "}
+                    </AppLink>{" "}
                     <span className="font-sans text-slate-500">{m.arch}</span>
                   </td>
                   <td className="px-3 py-1.5">
@@ -189,9 +189,9 @@ export default async function HistoryPage({ params }: Props) {
           <ul className="space-y-1 text-sm">
             {h.flaky.map((f) => (
               <li key={`${f.version}:${f.kernel}:${f.arch}`}>
-                <Link href={cellHistoryPath(slug, f.version, f.kernel, f.arch)} className="font-mono text-xs underline">
+                <AppLink href={cellHistoryPath(slug, f.version, f.kernel, f.arch)} className="font-mono text-xs underline">
                   {f.version} × {f.kernel} ({f.arch})
-                </Link>{" "}
+                </AppLink>{" "}
                 <span className="text-xs text-slate-600">
                   — {f.passes} passing and {f.fails} failing runs on {lineLabel(f.line)}; last {f.lastVerdict} on {fmtDate(f.lastAt)}. Not counted as a regression.
                 </span>

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { upstreamNote } from "@/lib/domain/kernel-release";
 import { DatedText } from "@/app/components/DatedText";
 import { decodeSegment } from "@/lib/http/decode-segment";
-import Link from "next/link";
+import { AppLink } from "@/app/components/AppLink";
 import type { CellState } from "@/lib/domain/regressions";
 import { cellHistoryQuerySchema } from "@/lib/schemas/regressions";
 import { loadOr404 } from "@/lib/http/page";
@@ -43,13 +43,13 @@ export default async function CellHistoryPage({ params, searchParams }: Props) {
     <div className="space-y-6">
       <header className="space-y-1">
         <nav className="text-sm">
-          <Link href={`${modulePath(slug)}?cell=${encodeURIComponent(`${version}@${kernel}`)}`} className="text-emerald-800 underline">
+          <AppLink href={`${modulePath(slug)}?cell=${encodeURIComponent(`${version}@${kernel}`)}`} className="text-emerald-800 underline">
             ← {view.module.name} matrix
-          </Link>{" "}
+          </AppLink>{" "}
           ·{" "}
-          <Link href={`${modulePath(slug)}/history`} className="text-emerald-800 underline">
+          <AppLink href={`${modulePath(slug)}/history`} className="text-emerald-800 underline">
             breakage history
-          </Link>{" "}
+          </AppLink>{" "}
           ·{" "}
           <a
             href={`/api/v1/watch.atom?${new URLSearchParams({ module: slug, version, kernel, ...(arch ? { arch } : {}) })}`}
@@ -76,14 +76,14 @@ export default async function CellHistoryPage({ params, searchParams }: Props) {
         <p className="text-sm text-slate-600">
           Every result of this combination over time{arch ? `, arch ${arch}` : ""}. Kernel line: {view.lineLabel}.{" "}
           {view.previousKernel && (
-            <Link href={cellHistoryPath(slug, version, view.previousKernel, arch)} className="underline">
+            <AppLink href={cellHistoryPath(slug, version, view.previousKernel, arch)} className="underline">
               ← previous kernel {view.previousKernel}
-            </Link>
+            </AppLink>
           )}{" "}
           {view.nextKernel && (
-            <Link href={cellHistoryPath(slug, version, view.nextKernel, arch)} className="underline">
+            <AppLink href={cellHistoryPath(slug, version, view.nextKernel, arch)} className="underline">
               next kernel {view.nextKernel} →
-            </Link>
+            </AppLink>
           )}
         </p>
       </header>
