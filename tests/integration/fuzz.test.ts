@@ -185,12 +185,15 @@ describe("fuzz: reads", () => {
   }, 30 * 60_000);
 
   it(`${RUNS} raw URLs through the proxy: 4xx or passed on, never a throw`, () => {
+    // a path that begins like a host with credentials (a case the generator found)
+    expect(proxy(new NextRequest(new URL("http://127.0.0.1:3000//user:pw@host/modules"))).status).toBe(200);
     fc.assert(
       fc.property(fc.array(fc.oneof(nastyString, fc.constantFrom("%", "%F", "%FF", "%00", "%E0%A4%A", "modules", "api", "v1")), { maxLength: 5 }), (parts) => {
         const path = "/" + parts.map((p) => p.replace(/[\s#?]/g, "")).join("/");
         let url: URL;
         try {
-          url = new URL(path, "http://127.0.0.1:3000");
+          // the path as a request line carries it: "//a@b" stays a path (new URL("//a@b", base) would read it as a host with credentials)
+          url = new URL(`http://127.0.0.1:3000${path}`);
         } catch {
           return;
         }
