@@ -1,3 +1,4 @@
+import { modulePage } from "@/lib/links";
 import { AppLink } from "@/app/components/AppLink";
 import { upstreamNote } from "@/lib/domain/kernel-release";
 import { countModules, listModuleRows, MODULE_PAGE_SIZE } from "@/lib/services/list-modules";
@@ -83,7 +84,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ q
             {modules.map((m) => (
               <tr key={m.slug} className="border-t border-slate-100 hover:bg-slate-50">
                 <td className="px-3 py-2">
-                  <AppLink href={`/modules/${encodeURIComponent(m.slug)}`} className="font-medium text-emerald-800 underline-offset-2 hover:underline">
+                  <AppLink href={modulePage(m.slug)} className="font-medium text-emerald-800 underline-offset-2 hover:underline">
                     {m.name}
                   </AppLink>
                   {m.description && <div className="line-clamp-1 text-xs text-slate-500">{m.description}</div>}

@@ -1,3 +1,4 @@
+import { kernelPage } from "@/lib/links";
 import { AppLink } from "@/app/components/AppLink";
 import { upstreamNote } from "@/lib/domain/kernel-release";
 import { StatusBadge } from "@/app/components/StatusBadge";
@@ -25,7 +26,7 @@ const RELATION_LABEL: Record<string, string> = {
 };
 
 const kernelLink = (k: string) => (
-  <AppLink href={`/kernels/${encodeURIComponent(k)}`} className="font-mono underline decoration-slate-300 underline-offset-2">
+  <AppLink href={kernelPage(k)} className="font-mono underline decoration-slate-300 underline-offset-2">
     {k}
   </AppLink>
 );

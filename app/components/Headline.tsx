@@ -1,4 +1,5 @@
 import { modulesThatBuild } from "@/lib/domain/headline";
+import { kernelPage, modulePage } from "@/lib/links";
 import { AppLink } from "@/app/components/AppLink";
 import { getHeadline } from "@/lib/services/get-headline";
 
@@ -7,7 +8,7 @@ export async function Headline() {
   if (!h || h.buildOnFrom.length === 0) return null;
   const pct = Math.round((100 * h.stillBuild.length) / h.buildOnFrom.length);
   const k = (v: string) => (
-    <AppLink href={`/kernels/${encodeURIComponent(v)}`} className="font-mono underline decoration-slate-300 underline-offset-2">
+    <AppLink href={kernelPage(v)} className="font-mono underline decoration-slate-300 underline-offset-2">
       {v}
     </AppLink>
   );
@@ -23,7 +24,7 @@ export async function Headline() {
           {h.broken.map((m, i) => (
             <span key={m}>
               {i > 0 && ", "}
-              <AppLink href={`/modules/${encodeURIComponent(m)}`} className="underline">
+              <AppLink href={modulePage(m)} className="underline">
                 {m}
               </AppLink>
             </span>

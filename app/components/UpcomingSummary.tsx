@@ -1,3 +1,4 @@
+import { modulePage } from "@/lib/links";
 import { AppLink } from "@/app/components/AppLink";
 import { formatSignature, signaturePath } from "@/lib/domain/signature";
 import { listUpcoming } from "@/lib/services/upcoming/list-upcoming";
@@ -22,7 +23,7 @@ export async function UpcomingSummary() {
         <ul className="mt-2 space-y-0.5 text-sm">
           {breaks.slice(0, SHOWN).map((m) => (
             <li key={m.module}>
-              <AppLink href={`/modules/${encodeURIComponent(m.module)}`} className="font-medium underline">
+              <AppLink href={modulePage(m.module)} className="font-medium underline">
                 {m.module}
               </AppLink>{" "}
               {m.version}:{" "}

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { moduleHistoryPage } from "@/lib/links";
 import { AppLink } from "@/app/components/AppLink";
 import { formatSignature, SIGNATURE_KIND_LABEL, signaturePath } from "@/lib/domain/signature";
 import { listSignatures } from "@/lib/services/regressions/list-signatures";
@@ -39,7 +40,7 @@ export default async function SignaturesPage() {
               <ul className="mt-1 flex flex-wrap gap-2">
                 {s.modules.map((m) => (
                   <li key={m.module} className="flex items-center gap-1 text-xs">
-                    <AppLink href={`/modules/${encodeURIComponent(m.module)}/history`} className="underline">
+                    <AppLink href={moduleHistoryPage(m.module)} className="underline">
                       {m.module}
                     </AppLink>
                     <IncidentStatusBadge status={m.status} />

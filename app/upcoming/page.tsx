@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { kernelPage } from "@/lib/links";
 import { AppLink } from "@/app/components/AppLink";
 import { formatSignature, signaturePath } from "@/lib/domain/signature";
 import { listUpcoming, type UpcomingKernelReport } from "@/lib/services/upcoming/list-upcoming";
@@ -46,7 +47,7 @@ function UpcomingKernel({ r }: { r: UpcomingKernelReport }) {
       </h2>
       <p className="text-xs text-slate-600">
         Kernel{" "}
-        <AppLink href={`/kernels/${encodeURIComponent(r.kernel)}`} className="font-mono underline">
+        <AppLink href={kernelPage(r.kernel)} className="font-mono underline">
           {r.kernel}
         </AppLink>
         {r.packageVersion && <> · package {r.packageVersion}</>} · uploaded <DatedText at={r.releasedAt} source={r.releasedAtSource} />

@@ -1,5 +1,6 @@
 "use client";
 
+import { moduleHistoryPage } from "@/lib/links";
 import { AppLink } from "@/app/components/AppLink";
 import { DatedText } from "../DatedText";
 import { IncidentStatusBadge } from "./IncidentStatusBadge";
@@ -47,7 +48,7 @@ export function IncidentRows({ rows, showModule }: { rows: readonly IncidentRow[
       </td>
       {showModule && (
         <td className="px-3 py-2">
-          <AppLink href={`/modules/${encodeURIComponent(i.slug)}/history`} className="font-medium text-emerald-800 hover:underline">
+          <AppLink href={moduleHistoryPage(i.slug)} className="font-medium text-emerald-800 hover:underline">
             {i.name}
           </AppLink>
         </td>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { decodeSegment } from "@/lib/http/decode-segment";
+import { kernelPage, modulePage } from "@/lib/links";
 import { AppLink } from "@/app/components/AppLink";
 import { notFound } from "next/navigation";
 import { getKernel } from "@/lib/services/get-kernel";
@@ -57,12 +58,12 @@ export default async function KernelPage({ params }: Props) {
         <h1 className="font-mono text-2xl font-semibold">{view.kernel.version}</h1>
         <nav className="flex gap-4 text-sm" aria-label="Neighbouring kernels">
           {view.previous && (
-            <AppLink href={`/kernels/${encodeURIComponent(view.previous)}`} className="underline">
+            <AppLink href={kernelPage(view.previous)} className="underline">
               ← {view.previous}
             </AppLink>
           )}
           {view.next && (
-            <AppLink href={`/kernels/${encodeURIComponent(view.next)}`} className="underline">
+            <AppLink href={kernelPage(view.next)} className="underline">
               {view.next} →
             </AppLink>
           )}
@@ -115,7 +116,7 @@ export default async function KernelPage({ params }: Props) {
               <tr key={`${m.slug}@${v.version}`} className="border-t border-slate-100" data-module={m.slug} data-version={v.version}>
                 <td className="px-3 py-1.5">
                   {i === 0 && (
-                    <AppLink href={`/modules/${encodeURIComponent(m.slug)}`} className="font-medium text-emerald-800 underline">
+                    <AppLink href={modulePage(m.slug)} className="font-medium text-emerald-800 underline">
                       {m.name}
                     </AppLink>
                   )}

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { modulePage } from "@/lib/links";
 import { AppLink } from "@/app/components/AppLink";
 import { compareKernels, kernelLine, seriesOf } from "@/lib/domain/kernel-version";
 import { suggestedComparisons } from "@/lib/domain/kernel-api";
@@ -26,7 +27,7 @@ function Users({ users }: { users: User[] }) {
     <ul className="flex flex-wrap gap-x-2">
       {users.map((u) => (
         <li key={`${u.module}@${u.version}`}>
-          <AppLink href={`/modules/${encodeURIComponent(u.module)}`} className="underline" title={`footprint of the build on ${u.kernel}`}>
+          <AppLink href={modulePage(u.module)} className="underline" title={`footprint of the build on ${u.kernel}`}>
             {u.module} {u.version}
           </AppLink>
           {u.via !== "imports" && <span className="text-xs text-slate-500"> ({VIA_TEXT[u.via]})</span>}
@@ -197,7 +198,7 @@ export default async function ComparePage({ searchParams }: Props) {
           <ul className="list-disc pl-6 text-sm">
             {r.affected.map((a) => (
               <li key={`${a.module}@${a.version}`}>
-                <AppLink href={`/modules/${encodeURIComponent(a.module)}`} className="underline">
+                <AppLink href={modulePage(a.module)} className="underline">
                   {a.module} {a.version}
                 </AppLink>
                 : {[...a.removed.map((x) => `${x} removed`), ...a.changed.map((x) => `${x} changed`)].join(", ")}

@@ -1,3 +1,4 @@
+import { kernelPage } from "@/lib/links";
 import { AppLink } from "@/app/components/AppLink";
 import { getCell } from "@/lib/services/get-cell";
 import { AppError } from "@/lib/services/errors";
@@ -31,7 +32,7 @@ export async function CellDetailPanel({ slug, cell, closeHref }: { slug: string;
       <div className="flex items-start justify-between">
         <h2 className="text-lg font-semibold">
           {slug} <span className="font-mono">{detail.version}</span> on{" "}
-          <AppLink href={`/kernels/${encodeURIComponent(detail.kernel)}`} className="font-mono underline">
+          <AppLink href={kernelPage(detail.kernel)} className="font-mono underline">
             {detail.kernel}
           </AppLink>
         </h2>

@@ -1,5 +1,6 @@
 "use client";
 
+import { kernelPage } from "@/lib/links";
 import { AppLink } from "@/app/components/AppLink";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
@@ -148,7 +149,7 @@ export function MatrixGrid(props: GridProps) {
               </th>,
               ...s.kernels.map((k) => (
                 <th key={k.version} scope="col" className="kh" data-k={k.version}>
-                  <AppLink href={`/kernels/${encodeURIComponent(k.version)}`} tabIndex={-1} title={k.title}>
+                  <AppLink href={kernelPage(k.version)} tabIndex={-1} title={k.title}>
                     {k.version}
                     {k.note && <span className="cnt"> · {k.note}</span>}
                     {k.rc && <span className="rc"> · rc</span>}

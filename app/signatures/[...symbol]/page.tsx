@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { moduleHistoryPage } from "@/lib/links";
 import { AppLink } from "@/app/components/AppLink";
 import { formatSignature, SIGNATURE_KIND_LABEL, symbolFromSegments } from "@/lib/domain/signature";
 import { loadOr404 } from "@/lib/http/page";
@@ -64,7 +65,7 @@ export default async function SignaturePage({ params }: Props) {
           {s.modules.map((m) => (
             <tr key={m.module} className="border-t border-slate-100">
               <td className="px-3 py-2">
-                <AppLink href={`/modules/${encodeURIComponent(m.module)}/history`} className="font-medium text-emerald-800 hover:underline">
+                <AppLink href={moduleHistoryPage(m.module)} className="font-medium text-emerald-800 hover:underline">
                   {m.module}
                 </AppLink>
               </td>

@@ -1,6 +1,7 @@
 import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { decodeSegment } from "@/lib/http/decode-segment";
+import { regressionsPage } from "@/lib/links";
 import { AppLink } from "@/app/components/AppLink";
 import { DISAGREEMENT_LABEL } from "@/lib/domain/declared-range";
 import { lineLabel } from "@/lib/domain/kernel-version";
@@ -50,7 +51,7 @@ export default async function HistoryPage({ params }: Props) {
           <AppLink href={base} className="text-emerald-800 underline">
             ← Matrix
           </AppLink>
-          <AppLink href={`/regressions?module=${encodeURIComponent(slug)}`} className="text-emerald-800 underline">
+          <AppLink href={regressionsPage(slug)} className="text-emerald-800 underline">
             All its regressions
           </AppLink>
           <a href={`/api/v1/modules/${encodeURIComponent(slug)}/regressions.atom`} className="text-emerald-800 underline">
