@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { badUrlReason, isPagePath, securityHeaders } from "@/lib/http/security-headers";
+import { badUrlReason, isPagePath, securityHeaders, servedOverHttps } from "@/lib/http/security-headers";
 import { clientAddress, isExpensiveRead, limiters } from "@/lib/http/rate-limit";
 import { databaseLikelyReachable } from "@/lib/db/reachability";
 import { RETRY_AFTER_SECONDS } from "@/lib/db/availability";
@@ -13,7 +13,7 @@ export function proxy(request: NextRequest): NextResponse {
   const { pathname, search } = request.nextUrl;
   const page = isPagePath(pathname);
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
-  const https = request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+  const https = servedOverHttps(request.nextUrl.protocol === "https:", request.headers.get("x-forwarded-proto"));
   const headers = securityHeaders({ nonce, https, page, dev: process.env.NODE_ENV === "development" });
 
   // nextUrl is already parsed; the raw request URL keeps the client's exact bytes.

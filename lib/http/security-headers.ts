@@ -36,6 +36,11 @@ export function pageCsp(nonce: string, dev = false): string {
 
 export const API_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/** Whether the client sees https: the connection's own scheme, or `X-Forwarded-Proto: https` from a TLS proxy. */
+export function servedOverHttps(ownHttps: boolean, forwardedProto: string | null | undefined): boolean {
+  return ownHttps || forwardedProto === "https";
+}
+
 export function securityHeaders(input: SecurityHeaderInput): Record<string, string> {
   const h: Record<string, string> = {
     "Content-Security-Policy": input.page ? pageCsp(input.nonce, input.dev) : API_CSP,

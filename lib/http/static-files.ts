@@ -13,7 +13,7 @@ import path from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
-import { securityHeaders } from "./security-headers";
+import { securityHeaders, servedOverHttps } from "./security-headers";
 
 export const STATIC_PREFIX = "/_next/static/";
 
@@ -126,7 +126,8 @@ export function staticFiles(dir: string) {
     const file = await get(rel);
     if (!file) return false;
     served += 1;
-    const https = (req.socket as { encrypted?: boolean }).encrypted === true || req.headers["x-forwarded-proto"] === "https";
+    const proto = req.headers["x-forwarded-proto"];
+    const https = servedOverHttps((req.socket as { encrypted?: boolean }).encrypted === true, Array.isArray(proto) ? proto[0] : proto);
     const headers: Record<string, string | number> = {
       ...securityHeaders({ nonce: "", https, page: false }),
       "Cache-Control": "public, max-age=31536000, immutable",
