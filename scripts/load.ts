@@ -5,6 +5,16 @@
  *
  *   LOAD_URL=http://127.0.0.1:3000 LOAD_CLIENTS=200 LOAD_SECONDS=60 npm run load
  *
+ * Closed loop by default (each client sends its next request when its answer is in: the issue's
+ * "200 concurrent clients"). LOAD_RATE=R instead sends R requests/s of the same mix at random
+ * (Poisson) times whatever the answers, as independent users do, and times each request from the
+ * moment it was due: the latency at a given rate, which a closed loop cannot show (its clients slow
+ * down with the server). LOAD_CLIENTS then caps the requests outstanding; an arrival past the cap
+ * counts as an error ("generator full").
+ *
+ * The requests go through node:http with keep-alive connections, asking for gzip like a browser and
+ * not decompressing: the generator shares the machine with the server, so it should cost little.
+ *
  * Start the server with MODCOMPAT_RATE_LIMIT_EXPENSIVE=off (all clients share one address).
  * LOAD_TOKEN gives a token; without it one is created in the app's database (as `token create`).
  * LOAD_WORST_CASE=1 first times the heaviest unauthenticated requests on a 5,032-kernel module
@@ -13,17 +23,23 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { Agent, request } from "node:http";
 
 const base = new URL(process.env.LOAD_URL ?? "http://127.0.0.1:3000");
 const clients = Number(process.env.LOAD_CLIENTS ?? 200);
 const seconds = Number(process.env.LOAD_SECONDS ?? 60);
 const timeoutMs = Number(process.env.LOAD_TIMEOUT_MS ?? 30_000);
-if (!["127.0.0.1", "localhost", "[::1]"].includes(base.hostname)) {
+const rate = process.env.LOAD_RATE ? Number(process.env.LOAD_RATE) : null;
+if (base.protocol !== "http:" || !["127.0.0.1", "localhost", "[::1]"].includes(base.hostname)) {
   console.error(`load: refusing ${base.origin}: only loopback targets (127.0.0.1, localhost, [::1])`);
   process.exit(3);
 }
 if (!(clients >= 1 && clients <= 1000 && seconds >= 1 && seconds <= 600)) {
   console.error("load: LOAD_CLIENTS must be 1..1000 and LOAD_SECONDS 1..600");
+  process.exit(3);
+}
+if (rate !== null && !(rate > 0 && rate <= 5000)) {
+  console.error("load: LOAD_RATE must be 0 < requests/s ≤ 5000");
   process.exit(3);
 }
 
@@ -54,17 +70,35 @@ interface Sample {
 const samples = new Map<string, Sample[]>();
 const record = (name: string, s: Sample) => (samples.get(name) ?? samples.set(name, []).get(name)!).push(s);
 
-async function timed(name: string, p: string, init?: RequestInit): Promise<Response | null> {
-  const t0 = performance.now();
-  try {
-    const res = await fetch(url(p), { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
-    record(name, { ms: performance.now() - t0, status: res.status });
-    return res;
-  } catch {
-    record(name, { ms: performance.now() - t0, status: 0 });
-    return null;
-  }
+const agent = new Agent({ keepAlive: true, maxSockets: clients });
+
+/** One request on a kept-alive connection; resolves with the status and the byte count (0: network error or timeout). */
+function send(p: string, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; bytes: number }> {
+  return new Promise((resolve) => {
+    const req = request(
+      url(p),
+      { agent, method: init?.method ?? "GET", headers: { "accept-encoding": "gzip", ...init?.headers }, timeout: timeoutMs },
+      (res) => {
+        let bytes = 0;
+        res.on("data", (c: Buffer) => (bytes += c.length));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, bytes }));
+        res.on("error", () => resolve({ status: 0, bytes }));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", () => resolve({ status: 0, bytes: 0 }));
+    req.end(init?.body);
+  });
+}
+
+/** In open-loop mode (LOAD_RATE), when the request was due: its latency counts from then. */
+let dueAt: number | null = null;
+
+async function timed(name: string, p: string, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number } | null> {
+  const t0 = dueAt ?? performance.now();
+  const res = await send(p, init);
+  record(name, { ms: performance.now() - t0, status: res.status });
+  return res.status === 0 ? null : res;
 }
 
 const modules = (await getJson<{ slug: string }[] | { modules: { slug: string }[] }>("/api/v1/modules")) as unknown;
@@ -175,15 +209,49 @@ if (process.env.LOAD_WORST_CASE === "1") {
   }
 }
 
-console.log(`load: ${clients} clients × ${seconds} s against ${base.origin} (${slugs.length} modules, ${kernels.length} kernels); run tag ${runTag}`);
+const cpu0 = process.cpuUsage();
 const t0 = Date.now();
 const deadline = t0 + seconds * 1000;
-await Promise.all(
-  Array.from({ length: clients }, async (_, c) => {
-    while (Date.now() < deadline) await one(c);
-  }),
-);
+let generatorFull = 0;
+if (rate === null) {
+  console.log(`load: ${clients} clients × ${seconds} s, closed loop, against ${base.origin} (${slugs.length} modules, ${kernels.length} kernels); run tag ${runTag}`);
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      while (Date.now() < deadline) await one(c);
+    }),
+  );
+} else {
+  console.log(`load: ${rate} requests/s (Poisson arrivals) × ${seconds} s, at most ${clients} outstanding, against ${base.origin} (${slugs.length} modules, ${kernels.length} kernels); run tag ${runTag}`);
+  // Arrival times drawn ahead; each request starts when due (or as soon as the event loop gets there,
+  // its latency still counted from when it was due) and answers nobody: the next arrival does not wait.
+  const running = new Set<Promise<void>>();
+  let outstanding = 0;
+  const start = performance.now();
+  let due = start;
+  let n = 0;
+  while (due - start < seconds * 1000) {
+    due += -Math.log(1 - Math.random()) * (1000 / rate);
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    if (outstanding >= clients) {
+      generatorFull++;
+      record("(generator full)", { ms: 0, status: 0 });
+      continue;
+    }
+    outstanding++;
+    dueAt = due;
+    const client = n++ % clients;
+    const pr: Promise<void> = one(client).finally(() => {
+      outstanding--;
+      running.delete(pr);
+    });
+    dueAt = null;
+    running.add(pr);
+  }
+  await Promise.all(running);
+}
 const elapsed = (Date.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
 
 // Stored: every acknowledged result is a distinct combination in its client's source. A request
 // that timed out on the client may still have been stored ("stored, not acknowledged"): that is
@@ -218,5 +286,9 @@ console.log(
   `total ${total} requests in ${elapsed.toFixed(1)} s = ${(total / elapsed).toFixed(1)}/s; errors (5xx, network, timeout) ${errors}; ` +
     `all pages p95 ${q(pages, 0.95).toFixed(0)} ms; ingest p95 ${q(ingest, 0.95).toFixed(0)} ms; ` +
     `results acknowledged ${acknowledged.size}, stored ${stored.size}, acknowledged but not stored ${lost}, stored after a client timeout ${stored.size - (acknowledged.size - lost)}`,
+);
+console.log(
+  `the generator's own CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in ${elapsed.toFixed(1)} s (${((cpu.user + cpu.system) / 1e3 / Math.max(1, total - generatorFull)).toFixed(2)} ms per request)` +
+    (generatorFull ? `; ${generatorFull} arrivals found ${clients} requests outstanding and were not sent` : ""),
 );
 process.exit(errors === 0 && lost === 0 ? 0 : 1);
