@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { Pool } from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { AbortablePool } from "./abortable";
+import { preparedQuery } from "./prepared";
 
 export type Db = PrismaClient;
 /** The transaction client handed to `db.$transaction(async (tx) => …)`. */
@@ -51,9 +52,12 @@ export function pgPool(): Pool {
   return pgHolder.__modcompatPgPool;
 }
 
-/** One read through pgPool: `$1`, `$2`, … placeholders; json columns come back parsed, as from `$queryRaw`. */
+/**
+ * One read through pgPool: `$1`, `$2`, … placeholders; json columns come back parsed, as from
+ * `$queryRaw`. A named statement, so PostgreSQL keeps its plan (lib/db/prepared.ts).
+ */
 export async function pgRead<T>(sql: string, params: unknown[]): Promise<T[]> {
-  return (await pgPool().query(sql, params)).rows as T[];
+  return (await pgPool().query(preparedQuery(sql, params))).rows as T[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import pg, { type PoolClient } from "pg";
 import { Prisma } from "../generated/prisma/client";
+import { preparedQuery } from "./prepared";
 
 /**
  * The one thing the write path's services need from a database: run one statement, get its rows
@@ -49,6 +50,22 @@ function checkedParams(params: readonly unknown[]): unknown[] {
   return params as unknown[];
 }
 
+/**
+ * Sets PostgreSQL's plan_cache_mode for the rest of the transaction and answers the mode it had
+ * (to set back). With named statements (lib/db/prepared.ts), "force_generic_plan" plans each text
+ * once per connection instead of at every execution: right for statements whose answers are small
+ * and index-bound whatever their parameters (generic plans assume an array parameter of about ten
+ * elements), wrong for bulk statements, whose plans should see their real sizes. Outside a
+ * transaction it changes nothing.
+ */
+export async function setPlanCacheMode(target: SqlTarget, mode: string): Promise<string> {
+  const [row] = await sql<{ prev: string }>(
+    target,
+    Prisma.sql`SELECT p.prev FROM (SELECT current_setting('plan_cache_mode') AS prev OFFSET 0) p CROSS JOIN LATERAL set_config('plan_cache_mode', ${mode}, true)`,
+  );
+  return row.prev;
+}
+
 /** SQL for an ISO date text parameter (or null) as the UTC `timestamp(3)` Prisma keeps DateTime in. */
 export const utcTimestamp = (iso: string | null) => Prisma.sql`((${iso}::text)::timestamptz AT TIME ZONE 'UTC')::timestamp(3)`;
 
@@ -68,11 +85,11 @@ export const utcTypes = {
   },
 } as pg.CustomTypesConfig;
 
-/** A runner on one node-pg client (the rows come back as the pool's type parsers make them). */
+/** A runner on one node-pg client (the rows come back as the pool's type parsers make them; statements named: lib/db/prepared.ts). */
 export function pgRunner(client: Pick<PoolClient, "query">): SqlRunner {
   return {
     async query<T>(text: string, params: readonly unknown[]) {
-      return (await client.query(text, checkedParams(params))).rows as T[];
+      return (await client.query(preparedQuery(text, checkedParams(params)))).rows as T[];
     },
   };
 }

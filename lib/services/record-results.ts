@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { recordFootprints } from "./footprints/record-footprints";
 import { inWriteTransaction } from "../db/write-transaction";
-import { sql, utcTimestamp, type SqlRunner } from "../db/sql";
+import { setPlanCacheMode, sql, utcTimestamp, type SqlRunner } from "../db/sql";
 import { extractErrorLine, excerptLog, normaliseErrorLine } from "../domain/error-line";
 import type { IngestBody, IngestResponse, KernelInfo } from "../schemas/ingest";
 import { AppError } from "./errors";
@@ -60,6 +60,9 @@ function writeCanonical(value: unknown, out: string[]): void {
   }
 }
 
+/** Batches of at most this many results run on generic plans (see storeResults). */
+export const GENERIC_PLANS_UP_TO = 32;
+
 const toDate = (s: string | undefined | null) => (s ? new Date(s) : null);
 
 /**
@@ -82,6 +85,9 @@ async function storeResults(body: IngestBody, opts: RecordOptions): Promise<Inge
   return inWriteTransaction(
     async (tx) => {
       phases?.("begin");
+      // A small batch's statements are planned once per connection (generic plans, which assume
+      // arrays of about ten elements: its real size); a large one's for its real sizes, every time.
+      if (body.results.length <= GENERIC_PLANS_UP_TO) await setPlanCacheMode(tx, "force_generic_plan");
       // Ingests touching a common module (or source) are serialised: each one recomputes cells from
       // what is committed, so two concurrent batches touching the same cell must not interleave.
       await lockIngestKeys(tx, { source: body.run.source, moduleSlugs: [...body.results.map((r) => r.module), ...(body.modules ?? []).map((m) => m.slug)] });
