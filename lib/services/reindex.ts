@@ -13,7 +13,8 @@ import { expectedStatesSql } from "./version-cell-states";
  * `modcompat db reindex`: every stored output of a rule, recomputed from today's rules. Rules write
  * their outputs once, at ingest: kernel sort keys, lines and parsed columns (kernel-version.ts),
  * module version sort keys (module-version.ts), Cell (foldCell, observeCell, and each cell's walk:
- * regressionSteps, cell-walks.ts), VersionCellStates and incidents (regressions.ts). Change a rule (add a distro to DISTROS, whose index is inside the sort key)
+ * regressionSteps, cell-walks.ts), VersionCellStates and incidents (regressions.ts), and each source's
+ * run summary (kept by triggers, migration 0014). Change a rule (add a distro to DISTROS, whose index is inside the sort key)
  * and the stored outputs are silently wrong until this runs. `checkStoredRules` lists what differs
  * without writing; CI runs it on the demo data (tests/integration/reindex.test.ts).
  *
@@ -21,7 +22,7 @@ import { expectedStatesSql } from "./version-cell-states";
  * refreshVersionCellStates, updateIncidents), so "recomputed" means "what an ingest today writes".
  */
 
-export const STORED_OUTPUTS = ["kernel", "moduleVersion", "cell", "versionCellStates", "incident"] as const;
+export const STORED_OUTPUTS = ["kernel", "moduleVersion", "cell", "versionCellStates", "incident", "sourceRunSummary"] as const;
 export type StoredOutput = (typeof STORED_OUTPUTS)[number];
 
 export interface Difference {
@@ -141,6 +142,22 @@ async function statesDifferences(tx: Pick<Tx, "$queryRaw">): Promise<Difference[
   return rows.map((r) => ({ what: "versionCellStates", row: `${r.mv} × ${r.series}`, detail: r.detail }));
 }
 
+/** Each source's runs summed up again, as migration 0014's triggers keep them (SourceRunSummary). */
+const SOURCE_RUNS_SQL = Prisma.sql`SELECT source, count(*)::int AS runs, coalesce(sum("resultCount"), 0) AS results, min("startedAt") AS "firstStartedAt",
+  max("finishedAt") AS "lastFinishedAt", max("receivedAt") AS "lastReceivedAt", max(id) AS "lastRunId" FROM "Run" GROUP BY source`;
+
+async function sourceRunSummaryDifferences(tx: Pick<Tx, "$queryRaw">): Promise<Difference[]> {
+  const rows = await tx.$queryRaw<{ source: string; detail: string }[]>`
+    WITH expected AS (${SOURCE_RUNS_SQL})
+    SELECT coalesce(e.source, s.source) AS source,
+      CASE WHEN e.source IS NULL THEN 'extra' WHEN s.source IS NULL THEN 'missing' ELSE 'counts' END AS detail
+    FROM expected e FULL JOIN "SourceRunSummary" s ON s.source = e.source
+    WHERE e.source IS NULL OR s.source IS NULL OR (e.runs, e.results, e."firstStartedAt", e."lastFinishedAt", e."lastReceivedAt", e."lastRunId")
+      IS DISTINCT FROM (s.runs, s.results, s."firstStartedAt", s."lastFinishedAt", s."lastReceivedAt", s."lastRunId")
+    ORDER BY 1`;
+  return rows.map((r) => ({ what: "sourceRunSummary", row: r.source, detail: r.detail }));
+}
+
 const INCIDENT_COLUMNS = [
   "arch", "line", "lastGoodKernelId", "firstBadKernelId", "series", "seriesKey", "status", "errorLine", "signature", "signatureKind", "openedAt",
   "openedResultId", "fixedInVersionId", "fixedInKernelId", "fixedAt", "fixedAtBasis", "fixedResultId", "fixedOnSnapshotVersionId", "fixedOnSnapshotAt", "timeToFixDays",
@@ -197,6 +214,7 @@ export async function checkStoredRules(scope: ReindexScope = {}): Promise<Stored
     for (const m of modules) differences.push(...(await cellDifferences(tx, m.id)).diffs);
     differences.push(...(await statesDifferences(tx)));
     for (const m of modules) differences.push(...(await incidentDifferences(tx, m.id)));
+    differences.push(...(await sourceRunSummaryDifferences(tx)));
     return summarise(differences);
   }, TX);
 }
@@ -248,5 +266,15 @@ export async function reindex(opts: ReindexScope & { onModule?: (slug: string, d
   }
   // Rows of a version × series with no cells left (cascades cover deleted versions).
   await db().$executeRaw`DELETE FROM "VersionCellStates" s WHERE NOT EXISTS (SELECT 1 FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId" WHERE c."moduleVersionId" = s."moduleVersionId" AND k.series = s.series)`;
+  // The sources' run summaries, whole, in one transaction. An ingest meanwhile stays right: its
+  // trigger's upsert waits on the rows deleted here and then adds its run to the rebuilt row, or it
+  // committed first and the rebuild counted its run.
+  await db().$transaction(async (tx) => {
+    const sources = await sourceRunSummaryDifferences(tx);
+    differences.push(...sources);
+    if (sources.length === 0) return;
+    await tx.$executeRaw`DELETE FROM "SourceRunSummary"`;
+    await tx.$executeRaw`INSERT INTO "SourceRunSummary" (source, runs, results, "firstStartedAt", "lastFinishedAt", "lastReceivedAt", "lastRunId") ${SOURCE_RUNS_SQL}`;
+  }, TX);
   return summarise(differences);
 }

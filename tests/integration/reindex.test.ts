@@ -64,6 +64,30 @@ describe("stored rule outputs equal their recomputation", () => {
     expect(await db().incident.findUniqueOrThrow({ where: { id: incident.id } })).toMatchObject({ status: incident.status });
   });
 
+  it("keeps each source's run summary through inserts, updates and deletes of runs, finds it when wrong, and rebuilds it", async () => {
+    const source = `summary-${Date.now().toString(36)}`;
+    const summary = () => db().sourceRunSummary.findUnique({ where: { source } });
+    const run = (externalId: string, resultCount: number, startedAt: string, finishedAt: string | null) =>
+      db().run.create({ data: { source, externalId, resultCount, startedAt: new Date(startedAt), finishedAt: finishedAt ? new Date(finishedAt) : null, bodyHash: externalId, summary: {} } });
+    const a = await run("a", 3, "2026-01-02T00:00:00Z", "2026-01-02T01:00:00Z");
+    const b = await run("b", 4, "2026-01-01T00:00:00Z", null);
+    expect(await summary()).toMatchObject({ runs: 2, results: 7n, firstStartedAt: new Date("2026-01-01T00:00:00Z"), lastFinishedAt: new Date("2026-01-02T01:00:00Z"), lastRunId: b.id });
+
+    await db().run.update({ where: { id: a.id }, data: { resultCount: 10 } });
+    expect(await summary()).toMatchObject({ runs: 2, results: 14n });
+    await db().run.delete({ where: { id: b.id } });
+    expect(await summary()).toMatchObject({ runs: 1, results: 10n, firstStartedAt: new Date("2026-01-02T00:00:00Z"), lastRunId: a.id });
+
+    await db().sourceRunSummary.update({ where: { source }, data: { runs: 99 } });
+    expect((await checkStoredRules({ moduleIds: [] })).differences).toEqual([{ what: "sourceRunSummary", row: source, detail: "counts" }]);
+    expect((await reindex({ moduleIds: [] })).counts.sourceRunSummary).toBe(1);
+    expect(await summary()).toMatchObject({ runs: 1, results: 10n });
+    expect((await checkStoredRules({ moduleIds: [] })).differences).toEqual([]);
+
+    await db().run.delete({ where: { id: a.id } });
+    expect(await summary()).toBeNull();
+  });
+
   // Last: the command disconnects the process's database client when it is done. CI runs this
   // (npm test): on the demo data, and everything else the tests stored, nothing differs.
   it("`npx modcompat db reindex --check` over the whole database: nothing differs, exit code 0", async () => {
