@@ -416,118 +416,131 @@ function* ask(q: GridQuestion): Generator<GridQuestion, GridAnswer, GridAnswer> 
  * reads a handful of cells per incident instead of the whole grid.
  */
 export function* incidentsInGrid(src: GridSource): Generator<GridQuestion, DetectedIncident[], GridAnswer> {
+  const incidents: DetectedIncident[] = [];
+  for (const one of incidentsOfGroups(src)) incidents.push(yield* one);
+  return incidents;
+}
+
+/**
+ * incidentsInGrid as one generator per breakage (a group of overlapping regression steps), in
+ * incidentsInGrid's order. A breakage's questions depend only on its own answers and on the
+ * grid's steps, so the ingest asks the pending question of every breakage of every grid in one
+ * statement per round (lib/services/regressions/detect-grid-incidents.ts): a round trip per
+ * question of the longest breakage instead of one per question of all of them.
+ */
+export function incidentsOfGroups(src: GridSource): Generator<GridQuestion, DetectedIncident, GridAnswer>[] {
   const cmp = src.compareKernels;
   const versionIndex = new Map(src.versions.map((v, i) => [v, i]));
   const seeds: Seed[] = [...src.steps]
     .sort((a, b) => versionIndex.get(a.version)! - versionIndex.get(b.version)! || cmp(a.firstBad, b.firstBad))
     .map((s) => ({ version: s.version, k0: s.lastGood, k1: s.firstBad, cell: s.cell }));
   const groups = groupSeeds(seeds, cmp);
-  const incidents: DetectedIncident[] = [];
+  // A failure first seen at or after the next breakage of the line cannot be told apart from it.
+  return groups.map((group, gi) => incidentOfGroup(src, group, groups[gi + 1]?.k1 ?? null));
+}
 
-  for (const [gi, group] of groups.entries()) {
-    const { k0: K0, k1: K1 } = group;
-    const seedVersions = [...new Set(group.seeds.map((s) => s.version))];
-    const isSeed = new Set(seedVersions);
-    // A failure first seen at or after the next breakage of the line cannot be told apart from it.
-    const nextBreak = groups[gi + 1]?.k1 ?? null;
+/** The incident of one breakage of a grid (incidentsOfGroups). */
+function* incidentOfGroup(src: GridSource, group: { k0: string; k1: string; seeds: Seed[] }, nextBreak: string | null): Generator<GridQuestion, DetectedIncident, GridAnswer> {
+  const cmp = src.compareKernels;
+  const { k0: K0, k1: K1 } = group;
+  const seedVersions = [...new Set(group.seeds.map((s) => s.version))];
+  const isSeed = new Set(seedVersions);
 
-    // The kernel side undid the change on the first later kernel on which every broken version
-    // with a verdict passes: only a kernel where one of them passes can be it.
-    let kr: string | null = null;
-    let krCells: CellSummary[] = [];
-    for (let after = K1; kr === null; ) {
-      const passes = yield* ask({ kind: "first", versions: seedVersions, after, inclusive: false, before: null, verdict: "pass" });
-      if (passes.size === 0) break;
-      const candidate = [...passes.values()].map((c) => c.kernel).reduce((a, b) => (cmp(a, b) <= 0 ? a : b));
-      const there = [...(yield* ask({ kind: "at", versions: seedVersions, kernel: candidate })).values()];
-      if (there.every((c) => c.state === "pass")) {
-        kr = candidate;
-        krCells = there;
-      } else after = candidate;
-    }
+  // The kernel side undid the change on the first later kernel on which every broken version
+  // with a verdict passes: only a kernel where one of them passes can be it.
+  let kr: string | null = null;
+  let krCells: CellSummary[] = [];
+  for (let after = K1; kr === null; ) {
+    const passes = yield* ask({ kind: "first", versions: seedVersions, after, inclusive: false, before: null, verdict: "pass" });
+    if (passes.size === 0) break;
+    const candidate = [...passes.values()].map((c) => c.kernel).reduce((a, b) => (cmp(a, b) <= 0 ? a : b));
+    const there = [...(yield* ask({ kind: "at", versions: seedVersions, kernel: candidate })).values()];
+    if (there.every((c) => c.state === "pass")) {
+      kr = candidate;
+      krCells = there;
+    } else after = candidate;
+  }
 
-    const seedCells = group.seeds.map((s) => s.cell).sort((a, b) => byTime(a.firstFail!, b.firstFail!));
-    const seedSymbols = new Set(seedCells.flatMap((c) => extractSignature(c.firstFail?.errorLine)?.symbol ?? []));
+  const seedCells = group.seeds.map((s) => s.cell).sort((a, b) => byTime(a.firstFail!, b.firstFail!));
+  const seedSymbols = new Set(seedCells.flatMap((c) => extractSignature(c.firstFail?.errorLine)?.symbol ?? []));
 
-    // Each version's first verdict from the first bad kernel on, before the kernel side's undoing.
-    const probes = yield* ask({ kind: "first", versions: src.versions, after: K1, inclusive: true, before: kr, verdict: null });
-    const candidates = src.versions.filter((v) => {
-      const c = probes.get(v);
-      return c && c.state === "fail" && !isSeed.has(v) && (nextBreak === null || cmp(c.kernel, nextBreak) < 0);
-    });
-    const atK0 = candidates.length > 0 ? yield* ask({ kind: "at", versions: candidates, kernel: K0 }) : new Map<string, CellSummary>();
+  // Each version's first verdict from the first bad kernel on, before the kernel side's undoing.
+  const probes = yield* ask({ kind: "first", versions: src.versions, after: K1, inclusive: true, before: kr, verdict: null });
+  const candidates = src.versions.filter((v) => {
+    const c = probes.get(v);
+    return c && c.state === "fail" && !isSeed.has(v) && (nextBreak === null || cmp(c.kernel, nextBreak) < 0);
+  });
+  const atK0 = candidates.length > 0 ? yield* ask({ kind: "at", versions: candidates, kernel: K0 }) : new Map<string, CellSummary>();
 
-    const affected: { version: string; cell: CellSummary }[] = [];
-    let fixed: { version: string; cell: CellSummary } | null = null;
-    let snapshot: { version: string; at: Date } | null = null;
-    for (const v of src.versions) {
-      const c = probes.get(v);
-      if (!c) continue;
-      if (c.state === "fail") {
-        if (isSeed.has(v)) {
-          affected.push({ version: v, cell: c });
-          continue;
-        }
-        if ((nextBreak !== null && cmp(c.kernel, nextBreak) >= 0) || atK0.get(v)?.state === "fail") continue;
-        const symbol = extractSignature(c.firstFail?.errorLine)?.symbol;
-        if (seedSymbols.size > 0 && symbol && !seedSymbols.has(symbol)) continue;
+  const affected: { version: string; cell: CellSummary }[] = [];
+  let fixed: { version: string; cell: CellSummary } | null = null;
+  let snapshot: { version: string; at: Date } | null = null;
+  for (const v of src.versions) {
+    const c = probes.get(v);
+    if (!c) continue;
+    if (c.state === "fail") {
+      if (isSeed.has(v)) {
         affected.push({ version: v, cell: c });
-      } else if (affected.length > 0) {
-        if (isDevelopmentSnapshot(v)) snapshot ??= { version: v, at: c.firstPass!.at };
-        else {
-          fixed = { version: v, cell: c };
-          break;
-        }
+        continue;
+      }
+      if ((nextBreak !== null && cmp(c.kernel, nextBreak) >= 0) || atK0.get(v)?.state === "fail") continue;
+      const symbol = extractSignature(c.firstFail?.errorLine)?.symbol;
+      if (seedSymbols.size > 0 && symbol && !seedSymbols.has(symbol)) continue;
+      affected.push({ version: v, cell: c });
+    } else if (affected.length > 0) {
+      if (isDevelopmentSnapshot(v)) snapshot ??= { version: v, at: c.firstPass!.at };
+      else {
+        fixed = { version: v, cell: c };
+        break;
       }
     }
-
-    const representative = seedCells[0];
-    const opened = affected.map((a) => a.cell.firstFail!).sort(byTime)[0];
-    // The break sits at the release of its first bad kernel (lib/domain/event-date.ts).
-    const openedEvent = eventDate(src.kernelReleasedAt(K1), opened.at);
-    const openedAt = openedEvent.at;
-
-    let fix: { at: Date; basis: FixBasis; by: ResultRef } | null = null;
-    if (fixed) {
-      const rel = src.releasedAt.get(fixed.version) ?? null;
-      const by = ref(fixed.cell.firstPass!);
-      fix = rel ? { at: later(rel, openedAt), basis: "release-date", by } : { at: later(by.at, openedAt), basis: "first-pass-observed", by };
-    }
-    if (kr !== null) {
-      const passes = krCells.map((c) => c.firstPass!).sort(byTime);
-      const undone = eventDate(src.kernelReleasedAt(kr), passes[0].at);
-      const at = later(undone.at, openedAt);
-      if (!fix || at.getTime() < fix.at.getTime()) fix = { at, basis: undone.basis === "release" ? "kernel-release" : "kernel", by: ref(passes[0]) };
-    }
-
-    incidents.push({
-      key: `${src.arch}|${src.line}|${K1}`,
-      arch: src.arch,
-      line: src.line,
-      lastGoodKernel: K0,
-      firstBadKernel: K1,
-      series: parseKernelVersion(K1).series,
-      affectedVersions: affected.map((a) => a.version),
-      errorLine: representative.firstFail!.errorLine,
-      signature: extractSignature(representative.firstFail!.errorLine),
-      openedAt,
-      openedAtBasis: openedEvent.basis,
-      openedSeenAt: opened.at,
-      openedBy: ref(opened),
-      status: fix ? "fixed" : "open",
-      fixedIn: fixed?.version ?? null,
-      fixedInKernel: kr,
-      fixedAt: fix?.at ?? null,
-      fixedAtBasis: fix?.basis ?? null,
-      fixedSeenAt: fix?.by.at ?? null,
-      fixedBy: fix?.by ?? null,
-      fixedOnSnapshot: snapshot,
-      timeToFixDays: fix
-        ? daysToFix({ at: openedAt, basis: openedEvent.basis, runId: opened.runId }, { at: fix.at, basis: FIX_BASIS_DATE[fix.basis], runId: fix.by.runId })
-        : null,
-    });
   }
-  return incidents;
+
+  const representative = seedCells[0];
+  const opened = affected.map((a) => a.cell.firstFail!).sort(byTime)[0];
+  // The break sits at the release of its first bad kernel (lib/domain/event-date.ts).
+  const openedEvent = eventDate(src.kernelReleasedAt(K1), opened.at);
+  const openedAt = openedEvent.at;
+
+  let fix: { at: Date; basis: FixBasis; by: ResultRef } | null = null;
+  if (fixed) {
+    const rel = src.releasedAt.get(fixed.version) ?? null;
+    const by = ref(fixed.cell.firstPass!);
+    fix = rel ? { at: later(rel, openedAt), basis: "release-date", by } : { at: later(by.at, openedAt), basis: "first-pass-observed", by };
+  }
+  if (kr !== null) {
+    const passes = krCells.map((c) => c.firstPass!).sort(byTime);
+    const undone = eventDate(src.kernelReleasedAt(kr), passes[0].at);
+    const at = later(undone.at, openedAt);
+    if (!fix || at.getTime() < fix.at.getTime()) fix = { at, basis: undone.basis === "release" ? "kernel-release" : "kernel", by: ref(passes[0]) };
+  }
+
+  return {
+    key: `${src.arch}|${src.line}|${K1}`,
+    arch: src.arch,
+    line: src.line,
+    lastGoodKernel: K0,
+    firstBadKernel: K1,
+    series: parseKernelVersion(K1).series,
+    affectedVersions: affected.map((a) => a.version),
+    errorLine: representative.firstFail!.errorLine,
+    signature: extractSignature(representative.firstFail!.errorLine),
+    openedAt,
+    openedAtBasis: openedEvent.basis,
+    openedSeenAt: opened.at,
+    openedBy: ref(opened),
+    status: fix ? "fixed" : "open",
+    fixedIn: fixed?.version ?? null,
+    fixedInKernel: kr,
+    fixedAt: fix?.at ?? null,
+    fixedAtBasis: fix?.basis ?? null,
+    fixedSeenAt: fix?.by.at ?? null,
+    fixedBy: fix?.by ?? null,
+    fixedOnSnapshot: snapshot,
+    timeToFixDays: fix
+      ? daysToFix({ at: openedAt, basis: openedEvent.basis, runId: opened.runId }, { at: fix.at, basis: FIX_BASIS_DATE[fix.basis], runId: fix.by.runId })
+      : null,
+  };
 }
 
 /** GridQuestion answered from a grid's cells in memory. */

@@ -9,11 +9,13 @@ import {
   incidentNeighbourhood,
   incidentSuccessors,
   incidentsInGrid,
+  incidentsOfGroups,
   observeCell,
   regressionSteps,
   verdictChanges,
   walkKernels,
   type CellState,
+  type DetectedIncident,
   type GridQuestion,
   type ResultInput,
   type Transition,
@@ -223,6 +225,53 @@ describe("incidentsInGrid asks a few questions per incident, not for the grid", 
     expect(next.value.map((i) => [i.lastGoodKernel, i.firstBadKernel, i.affectedVersions, i.fixedIn, i.fixedInKernel])).toEqual([
       ["6.9", "6.12", ["1.0", "1.1", "1.2"], "2.0", "6.14"],
     ]);
+  });
+});
+
+describe("incidentsOfGroups: a grid's breakages asked side by side", () => {
+  // Three breakages on one line: 1.x fail from 6.8 (2.0 fixes it), every version fails on 6.12 and
+  // 6.13 (the kernel side undoes both breakages on 6.14), and 3.0 fails alone on 6.15.
+  const kernels = ["6.6", "6.7", "6.8", "6.9", "6.12", "6.13", "6.14", "6.15", "6.16"];
+  const versions = ["1.0", "1.1", "2.0", "3.0"];
+  const fails = (v: string, k: string) => (v.startsWith("1.") && ["6.8", "6.9"].includes(k)) || ["6.12", "6.13"].includes(k) || (v === "3.0" && k === "6.15");
+  const results = versions.flatMap((v) => kernels.map((k) => r(v, k, fails(v, k) ? "fail" : "pass", "2024-02-01")));
+  it("find incidentsInGrid's incidents, in its order, in as many rounds as the longest breakage asks questions", () => {
+    const [grid] = buildLineGrids(results);
+    const answer = answerFromGrid(grid);
+    const index = new Map(grid.kernels.map((k, i) => [k, i]));
+    const src = {
+      arch: grid.arch,
+      line: grid.line,
+      versions: grid.versions,
+      steps: regressionSteps(grid),
+      compareKernels: (a: string, b: string) => index.get(a)! - index.get(b)!,
+      kernelReleasedAt: () => null,
+      releasedAt: new Map<string, Date | null>(),
+    };
+    let sequential = 0;
+    const one = incidentsInGrid(src);
+    let step = one.next();
+    while (!step.done) {
+      sequential++;
+      step = one.next(answer(step.value));
+    }
+    const runs = incidentsOfGroups(src).map((run) => ({ run, next: run.next() }));
+    expect(runs).toHaveLength(3);
+    let rounds = 0;
+    while (runs.some((x) => !x.next.done)) {
+      rounds++;
+      for (const x of runs) if (!x.next.done) x.next = x.run.next(answer(x.next.value));
+    }
+    const incidents = runs.map((x) => x.next.value as DetectedIncident);
+    expect(incidents).toEqual(step.value);
+    const byKey = (xs: DetectedIncident[]) => [...xs].sort((a, b) => (a.key < b.key ? -1 : 1));
+    expect(byKey(incidents)).toEqual(byKey(detectIncidents({ results }).incidents));
+    expect(incidents.map((i) => [i.firstBadKernel, i.affectedVersions, i.fixedIn, i.fixedInKernel])).toEqual([
+      ["6.8", ["1.0", "1.1"], "2.0", "6.14"],
+      ["6.12", ["2.0", "3.0"], null, "6.14"],
+      ["6.15", ["3.0"], null, "6.16"],
+    ]);
+    expect({ sequential, rounds }).toEqual({ sequential: 10, rounds: 4 });
   });
 });
 

@@ -1,7 +1,7 @@
 import { setPlanCacheMode, sql, type SqlTarget } from "../../db/sql";
 import { Prisma } from "../../generated/prisma/client";
 import { compareModuleVersions } from "../../domain/module-version";
-import { incidentsInGrid, type CellState, type CellSummary, type DetectedIncident, type GridQuestion, type RegressionStep } from "../../domain/regressions";
+import { incidentsOfGroups, type CellState, type CellSummary, type DetectedIncident, type GridQuestion, type RegressionStep } from "../../domain/regressions";
 import { walkModule } from "../cell-walks";
 import { replayCellObservations } from "../recompute-cells";
 
@@ -97,26 +97,11 @@ export async function detectGridIncidents(tx: SqlTarget, moduleId: number, grids
     stepsOf.set(id, [...(stepsOf.get(id) ?? []), { version: cell.version, lastGood: r.gv, firstBad: cell.kernel, cell }]);
   }
 
-  /** One question of one grid as a statement part: its rows tagged with the question's number. */
-  const part = (qi: number, { arch, line }: { arch: string; line: string }, q: GridQuestion): Prisma.Sql => {
-    const mvs = q.versions.map((v) => versionIds.get(v)!);
-    if (q.kind === "at") {
-      return Prisma.sql`(SELECT ${qi}::int AS q, ${CELL_COLUMNS} FROM "Cell" c JOIN "Kernel" kk ON kk.id = c."kernelId"
-        WHERE c."moduleVersionId" = ANY(${mvs}::int[]) AND c."kernelId" = ${kernels.get(q.kernel)!.id} AND c.arch = ${arch} AND c."obsState" IN ('pass', 'fail'))`;
-    }
-    const from = Prisma.sql`c."kernelKey" ${Prisma.raw(q.inclusive ? ">=" : ">")} ${key(q.after)} ${q.before === null ? Prisma.empty : Prisma.sql`AND c."kernelKey" < ${key(q.before)}`}`;
-    const one = (verdict: string) => Prisma.sql`
-      (SELECT c.* FROM "Cell" c WHERE c."moduleVersionId" = v.mv AND c.arch = ${arch} AND c.line = ${line} AND c."obsState" = ${verdict} AND ${from}
-       ORDER BY c."kernelKey" LIMIT 1)`;
-    const first = q.verdict === null ? Prisma.sql`${one("pass")} UNION ALL ${one("fail")}` : one(q.verdict);
-    return Prisma.sql`(SELECT ${qi}::int AS q, x.* FROM unnest(${mvs}::int[]) AS v(mv) CROSS JOIN LATERAL (
-      SELECT ${CELL_COLUMNS} FROM (${first}) c JOIN "Kernel" kk ON kk.id = c."kernelId" ORDER BY c."kernelKey" LIMIT 1) x)`;
-  };
-
-  // The grids' detections run side by side: each round answers every grid's pending question in
-  // one statement, so a module costs as many statements as its busiest grid asks questions.
-  const runs = grids.map((grid) => {
-    const run = incidentsInGrid({
+  // Every breakage of every grid runs side by side (incidentsOfGroups): each round answers all the
+  // pending questions in one statement, so a module costs as many statements as its longest
+  // breakage asks questions, not one per question of them all.
+  const runs = grids.flatMap((grid) =>
+    incidentsOfGroups({
       arch: grid.arch,
       line: grid.line,
       versions,
@@ -124,18 +109,16 @@ export async function detectGridIncidents(tx: SqlTarget, moduleId: number, grids
       compareKernels: (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0),
       kernelReleasedAt: (k) => kernels.get(k)!.releasedAt,
       releasedAt,
-    });
-    return { grid, run, next: run.next() };
-  });
+    }).map((run) => ({ grid, run, next: run.next() })),
+  );
   for (let active = runs; active.length > 0; ) {
     const waiting = active.flatMap((r) => {
       if (!r.next.done) return [r];
-      incidents.push(...r.next.value);
+      incidents.push(r.next.value);
       return [];
     });
     if (waiting.length === 0) break;
-    const parts = waiting.map((r, qi) => part(qi, r.grid, r.next.value as GridQuestion));
-    const rows = await sql<(CellRow & { q: number })>(tx, Prisma.sql`${Prisma.join(parts, " UNION ALL ")}`);
+    const rows = await sql<CellRow & { q: number }>(tx, roundSql(waiting.map((r) => ({ grid: r.grid, question: r.next.value as GridQuestion })), versionIds, (k) => kernels.get(k)!));
     statements += 1;
     cellsRead += rows.length;
     const answers = waiting.map(() => new Map<string, CellSummary>());
@@ -151,6 +134,62 @@ export async function detectGridIncidents(tx: SqlTarget, moduleId: number, grids
     kernelIds: new Map([...kernels].map(([k, f]) => [k, f.id])),
     read: `${grids.length} grids, ${statements} statements, ${cellsRead} cells`,
   };
+}
+
+/**
+ * One round of questions (GridQuestion) as one statement of a fixed text whatever the questions,
+ * so PostgreSQL keeps its plan (lib/db/prepared.ts): one row per question and version, tagged with
+ * the question's number.
+ * - "first": the first cell with a verdict (or with the asked one) from `after` on, in kernel
+ *   order, before `before`. The first pass and the first fail at or after `after` are each one
+ *   descent of "Cell_walk_idx"; the earlier of the two (of the asked verdict) is the answer,
+ *   dropped when it is at or past `before`: then the range has none. Bounded however long the line.
+ * - "at": the cell of one kernel, by primary key, if it has a verdict.
+ */
+function roundSql(
+  questions: readonly { grid: { arch: string; line: string }; question: GridQuestion }[],
+  versionIds: ReadonlyMap<string, number>,
+  kernel: (version: string) => KernelFacts,
+): Prisma.Sql {
+  const first = { q: [] as number[], mv: [] as number[], arch: [] as string[], line: [] as string[], pass: [] as boolean[], fail: [] as boolean[], after: [] as string[], inclusive: [] as boolean[], before: [] as (string | null)[] };
+  const at = { q: [] as number[], mv: [] as number[], k: [] as number[], arch: [] as string[] };
+  questions.forEach(({ grid, question: x }, q) => {
+    for (const v of x.versions) {
+      const mv = versionIds.get(v)!;
+      if (x.kind === "at") {
+        at.q.push(q);
+        at.mv.push(mv);
+        at.k.push(kernel(x.kernel).id);
+        at.arch.push(grid.arch);
+        continue;
+      }
+      first.q.push(q);
+      first.mv.push(mv);
+      first.arch.push(grid.arch);
+      first.line.push(grid.line);
+      first.pass.push(x.verdict !== "fail");
+      first.fail.push(x.verdict !== "pass");
+      first.after.push(kernel(x.after).key);
+      first.inclusive.push(x.inclusive);
+      first.before.push(x.before === null ? null : kernel(x.before).key);
+    }
+  });
+  const firstOf = (verdict: string) => Prisma.sql`
+    (SELECT c.* FROM "Cell" c WHERE c."moduleVersionId" = u.mv AND c.arch = u.arch AND c.line = u.line AND c."obsState" = ${Prisma.raw(`'${verdict}'`)}
+       AND c."kernelKey" >= u.after AND (c."kernelKey" > u.after OR u.inclusive)
+     ORDER BY c."kernelKey" LIMIT 1)`;
+  return Prisma.sql`
+    SELECT u.q, x.* FROM unnest(${first.q}::int[], ${first.mv}::int[], ${first.arch}::text[], ${first.line}::text[], ${first.pass}::bool[], ${first.fail}::bool[],
+        ${first.after}::text[], ${first.inclusive}::bool[], ${first.before}::text[]) AS u(q, mv, arch, line, pass, fail, after, inclusive, before)
+    CROSS JOIN LATERAL (
+      SELECT ${CELL_COLUMNS}, c."kernelKey" AS ck FROM (${firstOf("pass")} UNION ALL ${firstOf("fail")}) c JOIN "Kernel" kk ON kk.id = c."kernelId"
+      WHERE (c."obsState" = 'pass' AND u.pass) OR (c."obsState" = 'fail' AND u.fail)
+      ORDER BY c."kernelKey" LIMIT 1) x
+    WHERE u.before IS NULL OR x.ck < u.before
+    UNION ALL
+    SELECT a.q, ${CELL_COLUMNS}, c."kernelKey" AS ck FROM unnest(${at.q}::int[], ${at.mv}::int[], ${at.k}::int[], ${at.arch}::text[]) AS a(q, mv, k, arch)
+    JOIN "Cell" c ON c."moduleVersionId" = a.mv AND c."kernelId" = a.k AND c.arch = a.arch AND c."obsState" IN ('pass', 'fail')
+    JOIN "Kernel" kk ON kk.id = c."kernelId"`;
 }
 
 /** Replay and walk a module whose cells are not all observed and walked (rows from before migrations 0011 and 0012). */
