@@ -18,6 +18,8 @@ import { preparedQuery } from "./prepared";
  */
 export interface SqlRunner {
   query<T>(text: string, params: readonly unknown[]): Promise<T[]>;
+  /** true: statements go out named, so PostgreSQL keeps their plans (lib/db/prepared.ts) */
+  readonly namedStatements?: boolean;
 }
 
 /** What the shared services accept: a SqlRunner, or a Prisma client or transaction client. */
@@ -85,11 +87,16 @@ export const utcTypes = {
   },
 } as pg.CustomTypesConfig;
 
-/** A runner on one node-pg client (the rows come back as the pool's type parsers make them; statements named: lib/db/prepared.ts). */
-export function pgRunner(client: Pick<PoolClient, "query">): SqlRunner {
+/**
+ * A runner on one node-pg client (the rows come back as the pool's type parsers make them).
+ * `named`: statements go out named (lib/db/prepared.ts); otherwise unnamed, planned at every run.
+ */
+export function pgRunner(client: Pick<PoolClient, "query">, named = true): SqlRunner {
   return {
+    namedStatements: named,
     async query<T>(text: string, params: readonly unknown[]) {
-      return (await client.query(preparedQuery(text, checkedParams(params)))).rows as T[];
+      const values = checkedParams(params);
+      return (await client.query(named ? preparedQuery(text, values) : { text, values })).rows as T[];
     },
   };
 }

@@ -12,6 +12,8 @@ import { pgRunner, utcTypes, type SqlRunner } from "./sql";
 export interface WriteTransactionOptions {
   /** the whole transaction, from BEGIN: past it, it is rolled back (Prisma's interactive `timeout`) */
   timeoutMs?: number;
+  /** false: statements go out unnamed, planned for their parameters at every run (default true: lib/db/prepared.ts) */
+  namedStatements?: boolean;
 }
 
 const WRITER_POOL_SIZE = 8;
@@ -96,8 +98,9 @@ export async function inWriteTransaction<T>(fn: (db: SqlRunner) => Promise<T>, o
     // Closing the connection ends the running statement and rolls the transaction back in PostgreSQL.
     release(new TransactionTimeoutError(timeoutMs));
   }, timeoutMs);
-  const base = pgRunner(client);
+  const base = pgRunner(client, opts.namedStatements ?? true);
   const runner: SqlRunner = {
+    namedStatements: base.namedStatements,
     query<R>(text: string, params: readonly unknown[]) {
       if (timedOut) return Promise.reject(new TransactionTimeoutError(timeoutMs));
       return base.query<R>(text, params);

@@ -60,7 +60,7 @@ function writeCanonical(value: unknown, out: string[]): void {
   }
 }
 
-/** Batches of at most this many results run on generic plans (see storeResults). */
+/** Batches of at most this many results run named statements on generic plans (see storeResults). */
 export const GENERIC_PLANS_UP_TO = 32;
 
 const toDate = (s: string | undefined | null) => (s ? new Date(s) : null);
@@ -81,16 +81,14 @@ async function storeResults(body: IngestBody, opts: RecordOptions): Promise<Inge
   const bodyHash = createHash("sha256").update(canonical(body)).digest("hex");
   const now = opts.now ?? new Date();
   const phases = process.env.MODCOMPAT_INGEST_PHASES === "1" ? phaseTimer() : null;
+  const small = body.results.length <= GENERIC_PLANS_UP_TO;
   // On node-pg, not Prisma (lib/db/write-transaction.ts): no plan compile per statement (issue 14).
   return inWriteTransaction(
     async (tx) => {
       phases?.("begin");
-      // A small batch's statements are planned once per connection (generic plans, which assume
-      // arrays of about ten elements: its real size). A large one's keep plan_cache_mode auto:
-      // forcing custom plans also re-plans every foreign-key check of its rows (PostgreSQL's own
-      // triggers keep their plans under the same setting), which made a 20,000-result batch's
-      // insert 1.6 → 2.6–3.1 s in the bench's seeding.
-      if (body.results.length <= GENERIC_PLANS_UP_TO) await setPlanCacheMode(tx, "force_generic_plan");
+      // A small batch's statements are planned once per connection (named, generic plans, which
+      // assume arrays of about ten elements: its real size); see below for large ones.
+      if (small) await setPlanCacheMode(tx, "force_generic_plan");
       // Ingests touching a common module (or source) are serialised: each one recomputes cells from
       // what is committed, so two concurrent batches touching the same cell must not interleave.
       await lockIngestKeys(tx, { source: body.run.source, moduleSlugs: [...body.results.map((r) => r.module), ...(body.modules ?? []).map((m) => m.slug)] });
@@ -188,7 +186,12 @@ async function storeResults(body: IngestBody, opts: RecordOptions): Promise<Inge
       phases?.("webhooks+summary", true);
       return { ...summary, replayed: false };
     },
-    { timeoutMs: 120_000 },
+    // A large batch's statements go out unnamed, planned for their real sizes at every run, as
+    // before named statements: named, PostgreSQL soon kept a generic plan for them (plan_cache_mode
+    // auto prefers its cheap estimate for ten rows), and the 10 M bench's seeding ran at half its
+    // speed; forcing custom plans instead re-plans every foreign-key check of the batch's rows
+    // (PostgreSQL's own triggers follow the same setting): a 20,000-result insert 1.6 → 2.6–3.1 s.
+    { timeoutMs: 120_000, namedStatements: small },
   );
 }
 

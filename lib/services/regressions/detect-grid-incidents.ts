@@ -80,7 +80,9 @@ export async function detectGridIncidents(tx: SqlTarget, moduleId: number, grids
   // cheaper than the generic one to plan_cache_mode auto): 0.14–0.34 ms of planning for 0.03–0.08 ms
   // of execution. Their generic plans are the same index descents, so detection keeps them (named
   // statements, lib/db/prepared.ts), then sets back the mode the transaction had.
-  const planMode = await setPlanCacheMode(tx, "force_generic_plan");
+  // (Only where statements go out named: unnamed ones are planned at every run whatever the mode.)
+  const named = "namedStatements" in tx && tx.namedStatements === true;
+  const planMode = named ? await setPlanCacheMode(tx, "force_generic_plan") : null;
 
   // Every grid's steps in one statement ("Cell_steps_idx").
   const found = await sql<(CellRow & { a: string; line: string; gid: number; gv: string; gkey: string; grel: number | null })>(tx, Prisma.sql`
@@ -126,7 +128,7 @@ export async function detectGridIncidents(tx: SqlTarget, moduleId: number, grids
     waiting.forEach((r, qi) => (r.next = r.run.next(answers[qi])));
     active = waiting;
   }
-  await setPlanCacheMode(tx, planMode);
+  if (planMode !== null) await setPlanCacheMode(tx, planMode);
   incidents.sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
     incidents,
