@@ -266,9 +266,10 @@ export async function reindex(opts: ReindexScope & { onModule?: (slug: string, d
   }
   // Rows of a version × series with no cells left (cascades cover deleted versions).
   await db().$executeRaw`DELETE FROM "VersionCellStates" s WHERE NOT EXISTS (SELECT 1 FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId" WHERE c."moduleVersionId" = s."moduleVersionId" AND k.series = s.series)`;
-  // The sources' run summaries, whole, in one transaction. An ingest meanwhile stays right: its
-  // trigger's upsert waits on the rows deleted here and then adds its run to the rebuilt row, or it
-  // committed first and the rebuild counted its run.
+  // The sources' run summaries, whole, in one transaction. An ingest meanwhile stays counted: its
+  // trigger's upsert waits on the row deleted here and then adds its run to the rebuilt one, or it
+  // committed first and the rebuild counted its run. (One into a source new meanwhile makes this
+  // insert fail on the source's key: nothing is changed, and reindex can run again.)
   await db().$transaction(async (tx) => {
     const sources = await sourceRunSummaryDifferences(tx);
     differences.push(...sources);
