@@ -161,6 +161,11 @@ async function main(): Promise<number> {
     console.log(`[bench] ${reused ? "reused" : `seeded in ${seedSeconds.toFixed(1)} s`}: ${counts.results.toLocaleString("en")} results, ${counts.cells.toLocaleString("en")} cells, ${counts.kernels} kernels, ${counts.versions} module versions`);
 
     // ---- one HTTP server for the route handlers -------------------------------------------------
+    // FLOOR_PATH answers a fixed JSON body of a one-module check's size through the same request and
+    // response conversion, touching nothing else: what HTTP itself costs here, the floor under any
+    // route's figure (set to a real check answer below, before it is timed).
+    const FLOOR_PATH = "/bench-floor";
+    let floorAnswer: unknown = {};
     const ctx = (params: Record<string, string> = {}) => ({ params: Promise.resolve(params) });
     httpServer = createServer(async (req, res) => {
       const chunks: Buffer[] = [];
@@ -170,7 +175,9 @@ async function main(): Promise<number> {
       const url = new URL(`http://127.0.0.1${req.url}`);
       const request = new Request(url, { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
       const matrix = /^\/api\/v1\/modules\/([^/]+)\/matrix$/.exec(url.pathname);
-      const response = matrix
+      const response = url.pathname === FLOOR_PATH
+        ? Response.json(floorAnswer)
+        : matrix
         ? await matrixRoute.GET(request, ctx({ slug: decodeURIComponent(matrix[1]) }))
         : url.pathname === "/api/v1/results"
           ? await resultsRoute.POST(request, ctx())
@@ -444,8 +451,16 @@ async function main(): Promise<number> {
     let si = 0;
     const sqlCheck = await timeIt(() => raw.query(`SELECT "moduleVersionId", series, states FROM "VersionCellStates" WHERE "moduleVersionId" = $1 AND series = $2`, [sampleIds[si++ % sampleIds.length], SERIES[si % SERIES.length]]), REQUESTS);
     line("SQL: one version's states row", sqlCheck);
+    floorAnswer = await overHttp(oneModule[0]);
+    const floor = await time(async () => {
+      const res = await fetch(`${origin}${FLOOR_PATH}`);
+      return res.json();
+    }, { list: oneModule });
+    line("HTTP floor: a fixed answer of a check's size", floor);
     row("check HTTP p95, 1 module, warm", fmt(one.p95), `SQL ${fmt(sqlCheck.p95)}`, `${(one.p95 / sqlCheck.p95).toFixed(1)}×`, "≤ 5 ms, ≤ 3×", one.p95 <= 5 && one.p95 <= 3 * sqlCheck.p95);
     row("check Node CPU per request, 1 module, warm", fmt(one.nodeCpu), "(bench process: client + server)", "—", "≤ 1 ms", one.nodeCpu <= 1);
+    // The nearest a check over HTTP can come to its SQL here: the floor plus the SQL itself.
+    row("HTTP floor p95 (fixed answer, no database)", fmt(floor.p95), `floor + SQL ${fmt(floor.p95 + sqlCheck.p95)}`, `${((floor.p95 + sqlCheck.p95) / sqlCheck.p95).toFixed(1)}× SQL`, "—", null);
     row("check HTTP p95, 1–8 modules, warm", fmt(httpWarm.p95), `cold ${fmt(httpCold.p95)}`, "—", "—", null);
     row("check service p95, 1–8 modules, cold / warm", `${fmt(svc.p95)} / ${fmt(warm.p95)}`, "—", "—", "≤ 20 ms (issue 5)", svc.p95 <= 20);
     row("check service p50 / p95, each request cold", `${fmt(eachCold.p50)} / ${fmt(eachCold.p95)}`, `Node CPU ${fmt(eachCold.nodeCpu)}`, "—", "—", null);

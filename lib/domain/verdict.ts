@@ -1,6 +1,6 @@
 import { declaredPosition } from "./declared-range";
-import { kernelLine, kernelSortKey, sameUpstreamAndRevision, type KernelVersion } from "./kernel-version";
-import { foldKernelCells, groupBy } from "./matrix";
+import { kernelLine, kernelSortKey, sameUpstreamAndRevision, seriesSortKey, type KernelVersion } from "./kernel-version";
+import { foldArches, foldKernelCells, groupBy } from "./matrix";
 import { compareModuleVersions } from "./module-version";
 import { isMeaningful, type Status } from "./status";
 
@@ -177,11 +177,50 @@ export function foldByKernel(cells: readonly KernelCell[]): KernelState[] {
   return states.sort(byKernelOrder);
 }
 
-/** The kernels on which a version passes, arches folded as in foldByKernel; in no particular order. */
+/**
+ * The kernels on which a version passes, arches folded as in foldByKernel (the worst status of a
+ * kernel's arches, so folding pairwise as cells come is folding all); in first-seen order.
+ */
 export function passingKernels(cells: readonly KernelCell[]): KernelVersion[] {
+  const folded = new Map<string, { kernel: KernelVersion; status: Status }>();
+  for (const c of cells) {
+    const held = folded.get(c.kernel.raw);
+    if (!held) folded.set(c.kernel.raw, { kernel: c.kernel, status: c.status });
+    else if (held.status !== c.status) held.status = foldArches([held.status, c.status])!;
+  }
   const out: KernelVersion[] = [];
-  for (const group of groupBy(cells, (c) => c.kernel.raw).values()) if (foldKernelCells(group)!.status === "pass") out.push(group[0].kernel);
+  for (const f of folded.values()) if (f.status === "pass") out.push(f.kernel);
   return out;
+}
+
+// Kernel order follows series order (every kernel of 6.1 sorts before every kernel of 6.2, and
+// linux-next after all: compareKernels, compareSeries), so a walk back through kernels can go
+// series by series, newest first, and stop where it finds its answer: the rules that may look
+// beyond the target's series (where a run of failures began, the newest safe kernel) then cost
+// what the series they visit hold, not a version's whole history (issue 14).
+const seriesKeys = new Map<string, string>();
+function seriesKeyOf(series: string): string {
+  let key = seriesKeys.get(series);
+  if (key === undefined) {
+    key = seriesSortKey(series);
+    if (seriesKeys.size < 10_000) seriesKeys.set(series, key);
+  }
+  return key;
+}
+const newestSeriesFirst = (a: string, b: string) => {
+  const x = seriesKeyOf(a);
+  const y = seriesKeyOf(b);
+  return x < y ? 1 : x > y ? -1 : 0;
+};
+
+const lines = new WeakMap<KernelVersion, string>();
+function lineOf(k: KernelVersion): string {
+  let line = lines.get(k);
+  if (line === undefined) {
+    line = kernelLine(k);
+    lines.set(k, line);
+  }
+  return line;
 }
 
 function describeRange(min: string | null, max: string | null): string {
@@ -303,18 +342,24 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
  * skips do not break the run). On the same data this is the first bad kernel of the incident.
  */
 function failureRun(version: string, cells: readonly KernelCell[], failing: KernelState): { since: VersionVerdict["since"]; evidence: EvidenceItem[] } {
-  const line = kernelLine(failing.kernel);
-  const states = foldByKernel(cells.filter((c) => kernelLine(c.kernel) === line)).filter(
-    (s) => (s.status === "pass" || s.status === "fail") && sortKeyOf(s.kernel) <= sortKeyOf(failing.kernel),
-  );
+  const line = lineOf(failing.kernel);
+  const at = sortKeyOf(failing.kernel);
+  const bySeries = groupBy(cells, (c) => c.kernel.series);
+  const from = seriesKeyOf(failing.kernel.series);
+  const series = [...bySeries.keys()].filter((s) => seriesKeyOf(s) <= from).sort(newestSeriesFirst);
   let first = failing;
   let lastPass: KernelState | null = null;
-  for (let i = states.length - 1; i >= 0; i--) {
-    if (states[i].status === "pass") {
-      lastPass = states[i];
-      break;
+  walk: for (const s of series) {
+    const states = foldByKernel(bySeries.get(s)!.filter((c) => lineOf(c.kernel) === line)).filter(
+      (st) => (st.status === "pass" || st.status === "fail") && sortKeyOf(st.kernel) <= at,
+    );
+    for (let i = states.length - 1; i >= 0; i--) {
+      if (states[i].status === "pass") {
+        lastPass = states[i];
+        break walk;
+      }
+      first = states[i];
     }
-    first = states[i];
   }
   const evidence: EvidenceItem[] = [];
   if (first.kernel.raw !== failing.kernel.raw) evidence.push(evidenceOf("first-fail", version, first));
@@ -384,12 +429,20 @@ export interface SafeKernels {
  */
 export function newestCommonPass(passing: readonly (readonly KernelVersion[])[], target: KernelVersion | null): SafeKernels {
   if (passing.length === 0) return { overall: null, inLine: null };
-  const sets = passing.map((list) => new Set(list.map((k) => k.raw)));
-  const common = passing[0].filter((k) => sets.every((s) => s.has(k.raw)));
   const newest = (list: KernelVersion[]) => list.reduce<KernelVersion | null>((best, k) => (!best || sortKeyOf(k) > sortKeyOf(best) ? k : best), null);
   const line = target ? kernelLine(target) : null;
-  return {
-    overall: newest(common),
-    inLine: line === null ? null : newest(common.filter((k) => kernelLine(k) === line)),
-  };
+  // Series by series, newest first (kernel order follows series order): the first series with a
+  // kernel common to all is where the newest one is, and likewise for the target's line.
+  const grouped = passing.map((list) => groupBy(list, (k) => k.series));
+  const series = [...grouped[0].keys()].filter((s) => grouped.every((g) => g.has(s))).sort(newestSeriesFirst);
+  let overall: KernelVersion | null = null;
+  let inLine: KernelVersion | null = null;
+  for (const s of series) {
+    const sets = grouped.slice(1).map((g) => new Set(g.get(s)!.map((k) => k.raw)));
+    const common = grouped[0].get(s)!.filter((k) => sets.every((set) => set.has(k.raw)));
+    overall ??= newest(common);
+    if (line !== null) inLine ??= newest(common.filter((k) => lineOf(k) === line));
+    if (overall && (line === null || inLine)) break;
+  }
+  return { overall, inLine };
 }

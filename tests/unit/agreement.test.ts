@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { isSeries, kernelLine, parseKernelVersion } from "../../lib/domain/kernel-version";
+import { compareKernels, isSeries, kernelLine, parseKernelVersion, type KernelVersion } from "../../lib/domain/kernel-version";
 import { foldKernelCells, groupBy } from "../../lib/domain/matrix";
 import { detectIncidents, detectIncidentsInCells, observeCell, verdictChanges, type CellHistory, type ResultInput } from "../../lib/domain/regressions";
 import { foldCell, STAGES, STATUSES, type Stage, type Status } from "../../lib/domain/status";
-import { foldByKernel, judgeVersion, passingKernels, type KernelCell } from "../../lib/domain/verdict";
+import { foldByKernel, judgeVersion, newestCommonPass, passingKernels, type KernelCell } from "../../lib/domain/verdict";
 import { matrixQuerySchema } from "../../lib/schemas/query";
 import { regressionsQuerySchema, watchQuerySchema } from "../../lib/schemas/regressions";
 import { mulberry32 } from "../../lib/synthetic/generate";
@@ -161,5 +161,76 @@ describe("series: the schemas accept exactly what isSeries accepts", () => {
       expect([s, regressionsQuerySchema.safeParse({ series: s }).success]).toEqual([s, want || s === ""]);
       if (want) expect(watchQuerySchema.parse({ module: "zfs", kernel: s }).kernel).toBe(s);
     }
+  });
+});
+
+describe("series by series: 'failing since' and the newest safe kernel walk newest series first, as a walk over the whole history would", () => {
+  // Several series and lines, so that runs of failures and common passes cross series boundaries.
+  const MANY = [
+    "5.10.0-30-amd64", "5.10.0-32-amd64", "5.10.0-32-cloud-amd64", "6.1.0-47-amd64", "6.1.0-56-amd64", "6.1.0-56-rt-amd64", "6.1.112",
+    "6.6.58", "6.9.3", "6.12.57+deb13-amd64", "6.12.107+deb13-amd64", "6.12.1", "6.12-rc1", "next-20240610", "next-20240701",
+  ];
+  const K = (k: string) => parseKernelVersion(k);
+  const randomCells = (pass: number): KernelCell[] => {
+    const cells: KernelCell[] = [];
+    for (const kernel of MANY)
+      for (const arch of ARCHES.slice(0, 2))
+        if (rnd() < 0.6) {
+          const x = rnd();
+          const status: Status = x < pass ? "pass" : x < pass + (1 - pass) * 0.7 ? "fail" : pick(["error", "skip"] as const);
+          cells.push({ kernel: K(kernel), arch, status, errorLine: status === "fail" ? `e ${kernel}` : null, logUrl: null, lastResultAt: new Date(0) });
+        }
+    return cells;
+  };
+  // The rules as they were written before the walk went series by series (stop 14): every kernel of
+  // the line folded and sorted at once; every common kernel compared.
+  const wholeHistorySince = (cells: KernelCell[], failing: string) => {
+    const line = kernelLine(failing);
+    const states = foldByKernel(cells.filter((c) => kernelLine(c.kernel) === line)).filter(
+      (s) => (s.status === "pass" || s.status === "fail") && compareKernels(s.kernel, failing) <= 0,
+    );
+    let first = failing;
+    let lastPass: string | null = null;
+    for (let i = states.length - 1; i >= 0; i--) {
+      if (states[i].status === "pass") {
+        lastPass = states[i].kernel.raw;
+        break;
+      }
+      first = states[i].kernel.raw;
+    }
+    return { kernel: first, lastPass };
+  };
+  const wholeHistoryNewest = (passing: KernelVersion[][], target: KernelVersion) => {
+    const sets = passing.map((list) => new Set(list.map((k) => k.raw)));
+    const common = passing[0].filter((k) => sets.every((s) => s.has(k.raw)));
+    const newest = (list: KernelVersion[]) => [...list].sort(compareKernels).at(-1)?.raw ?? null;
+    return { overall: newest(common), inLine: newest(common.filter((k) => kernelLine(k) === kernelLine(target))) };
+  };
+
+  it("on 400 generated versions: the same first bad kernel and last pass for every failing kernel", () => {
+    let crossed = 0;
+    for (let n = 0; n < 400; n++) {
+      const cells = randomCells(0.45);
+      for (const s of foldByKernel(cells).filter((x) => x.status === "fail")) {
+        const v = judgeVersion(s.kernel, { version: "1.0", declaredKernelMin: null, declaredKernelMax: null, cells });
+        const want = wholeHistorySince(cells, s.kernel.raw);
+        expect(v.since, `${s.kernel.raw} in ${JSON.stringify(cells.map((c) => [c.kernel.raw, c.arch, c.status]))}`).toEqual(want);
+        if (want.lastPass && K(want.lastPass).series !== s.kernel.series) crossed += 1;
+      }
+    }
+    expect(crossed).toBeGreaterThan(50); // the walk really left the failing kernel's series
+  });
+
+  it("on 400 generated sets of 1–4 versions: the same newest common pass, overall and in the target's line", () => {
+    let crossed = 0;
+    for (let n = 0; n < 400; n++) {
+      const passing = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => passingKernels(randomCells(0.8)));
+      const target = K(pick(MANY));
+      const got = newestCommonPass(passing, target);
+      const want = wholeHistoryNewest(passing, target);
+      expect({ overall: got.overall?.raw ?? null, inLine: got.inLine?.raw ?? null }).toEqual(want);
+      if (want.overall && want.inLine && K(want.overall).series !== K(want.inLine).series) crossed += 1;
+    }
+    expect(crossed).toBeGreaterThan(30); // the line's answer lay in an older series than the overall one
   });
 });
