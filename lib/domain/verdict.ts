@@ -93,12 +93,31 @@ export interface KernelCell {
   lastResultAt: Date;
 }
 
+/**
+ * A version's cells grouped by kernel series, read one series at a time: the check keeps each
+ * series as stored text and makes cells of it only when a rule walks there (cellsBySeries makes
+ * one of a plain list).
+ */
+export interface CellsBySeries {
+  /** the series that have cells, in any order */
+  readonly series: readonly string[];
+  cells(series: string): readonly KernelCell[];
+  /** the passing kernels of one series (passingKernels of its cells; a source may keep them) */
+  passing(series: string): readonly KernelVersion[];
+}
+
 export interface VersionFacts {
   version: string;
   declaredKernelMin: string | null;
   declaredKernelMax: string | null;
   /** cells of this version; rules 1–5 only look at kernels of the target's series */
   cells: readonly KernelCell[];
+  /**
+   * This version's cells by series, for series that `cells` does not hold (where it does, `cells`
+   * is read): only "failing since" reads them, walking back from the failing kernel series by
+   * series until its answer.
+   */
+  elsewhere?: CellsBySeries;
 }
 
 /** A version's state on one kernel, arches folded (worst meaningful status wins). */
@@ -341,16 +360,17 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
  * of its line (kernelLine, as regressions walk), the oldest failure after the last pass (errors and
  * skips do not break the run). On the same data this is the first bad kernel of the incident.
  */
-function failureRun(version: string, cells: readonly KernelCell[], failing: KernelState): { since: VersionVerdict["since"]; evidence: EvidenceItem[] } {
+function failureRun(version: string, facts: VersionFacts, failing: KernelState): { since: VersionVerdict["since"]; evidence: EvidenceItem[] } {
   const line = lineOf(failing.kernel);
   const at = sortKeyOf(failing.kernel);
-  const bySeries = groupBy(cells, (c) => c.kernel.series);
+  const here = groupBy(facts.cells, (c) => c.kernel.series);
   const from = seriesKeyOf(failing.kernel.series);
-  const series = [...bySeries.keys()].filter((s) => seriesKeyOf(s) <= from).sort(newestSeriesFirst);
+  const series = [...new Set([...here.keys(), ...(facts.elsewhere?.series ?? [])])].filter((s) => seriesKeyOf(s) <= from).sort(newestSeriesFirst);
+  const cellsOf = (s: string): readonly KernelCell[] => here.get(s) ?? facts.elsewhere?.cells(s) ?? [];
   let first = failing;
   let lastPass: KernelState | null = null;
   walk: for (const s of series) {
-    const states = foldByKernel(bySeries.get(s)!.filter((c) => lineOf(c.kernel) === line)).filter(
+    const states = foldByKernel(cellsOf(s).filter((c) => lineOf(c.kernel) === line)).filter(
       (st) => (st.status === "pass" || st.status === "fail") && sortKeyOf(st.kernel) <= at,
     );
     for (let i = states.length - 1; i >= 0; i--) {
@@ -391,7 +411,7 @@ export function judgeVersion(target: KernelVersion, facts: VersionFacts, others:
   const oldestFirst = (a: { version: string }, b: { version: string }) => compareModuleVersions(a.version, b.version);
 
   if (base.verdict === "broken" && base.decisive) {
-    const run = failureRun(facts.version, facts.cells, base.decisive);
+    const run = failureRun(facts.version, facts, base.decisive);
     out.since = run.since;
     out.evidence.push(...run.evidence);
     if (run.since && run.since.kernel !== base.decisive.kernel.raw) out.reason += ` (failing since ${run.since.kernel})`;
@@ -423,23 +443,35 @@ export interface SafeKernels {
   inLine: KernelVersion | null;
 }
 
+/** A plain list of cells as CellsBySeries. */
+export function cellsBySeries(cells: readonly KernelCell[]): CellsBySeries {
+  const groups = groupBy(cells, (c) => c.kernel.series);
+  return { series: [...groups.keys()], cells: (s) => groups.get(s) ?? [], passing: (s) => passingKernels(groups.get(s) ?? []) };
+}
+
 /**
- * The newest kernel on which every one of the given module versions passes. Each entry lists the
- * kernels where one version passes (arches already folded). No versions, no answer.
+ * The newest kernel on which every one of the given module versions passes (arches folded, as
+ * passingKernels). Each entry is one version's cells, or the list of kernels where it passes. No
+ * versions, no answer. Only the series down to the answer are read.
  */
-export function newestCommonPass(passing: readonly (readonly KernelVersion[])[], target: KernelVersion | null): SafeKernels {
-  if (passing.length === 0) return { overall: null, inLine: null };
+export function newestCommonPass(versions: readonly (CellsBySeries | readonly KernelVersion[])[], target: KernelVersion | null): SafeKernels {
+  if (versions.length === 0) return { overall: null, inLine: null };
   const newest = (list: KernelVersion[]) => list.reduce<KernelVersion | null>((best, k) => (!best || sortKeyOf(k) > sortKeyOf(best) ? k : best), null);
   const line = target ? kernelLine(target) : null;
+  const sources = versions.map((v) => {
+    if (!Array.isArray(v)) return v as CellsBySeries;
+    const groups = groupBy(v as readonly KernelVersion[], (k) => k.series);
+    return { series: [...groups.keys()], passing: (s: string) => groups.get(s) ?? [] };
+  });
   // Series by series, newest first (kernel order follows series order): the first series with a
   // kernel common to all is where the newest one is, and likewise for the target's line.
-  const grouped = passing.map((list) => groupBy(list, (k) => k.series));
-  const series = [...grouped[0].keys()].filter((s) => grouped.every((g) => g.has(s))).sort(newestSeriesFirst);
+  const shared = sources.slice(1).map((src) => new Set(src.series));
+  const series = sources[0].series.filter((s) => shared.every((set) => set.has(s))).sort(newestSeriesFirst);
   let overall: KernelVersion | null = null;
   let inLine: KernelVersion | null = null;
   for (const s of series) {
-    const sets = grouped.slice(1).map((g) => new Set(g.get(s)!.map((k) => k.raw)));
-    const common = grouped[0].get(s)!.filter((k) => sets.every((set) => set.has(k.raw)));
+    const sets = sources.slice(1).map((src) => new Set(src.passing(s).map((k) => k.raw)));
+    const common = sources[0].passing(s).filter((k) => sets.every((set) => set.has(k.raw)));
     overall ??= newest(common);
     if (line !== null) inLine ??= newest(common.filter((k) => lineOf(k) === line));
     if (overall && (line === null || inLine)) break;

@@ -95,6 +95,47 @@ export function forEachVersionCellState(text: string, arch: string | null, visit
   }
 }
 
+/**
+ * Visit the kernel id of each entry of one row's text (keeping only `arch` when given) and count
+ * them, without decoding anything else: a reader that decodes series only on demand first learns
+ * which kernels the row names. Statuses are checked when the row is decoded.
+ */
+export function forEachKernelId(text: string, arch: string | null, visit: (kernelId: number) => void): number {
+  let count = 0;
+  for (let i = 0; i < text.length; ) {
+    const bar = text.indexOf("|", i);
+    if (bar <= i) throw new Error(`VersionCellStates: arch group without "arch|": ${text.slice(i, i + 40)}`);
+    let end = text.indexOf(",", bar);
+    if (end < 0) end = text.length;
+    if (arch === null || (bar - i === arch.length && text.startsWith(arch, i))) {
+      let id = 0;
+      for (let j = bar + 1; j < end; j++) {
+        const c = text.charCodeAt(j);
+        if (c >= 48 && c <= 57) id = id * 10 + (c - 48);
+        else if (c !== 32) {
+          if (id <= 0) throw new Error(`VersionCellStates: bad entry near "${text.slice(Math.max(bar + 1, j - 8), j + 1)}"`);
+          visit(id);
+          count += 1;
+          id = 0;
+        }
+      }
+    }
+    i = end + 1;
+  }
+  return count;
+}
+
+/** One row's text with only `arch`'s group ("" when the row has none): what a reader of one arch keeps. */
+export function onlyArch(text: string, arch: string): string {
+  for (let i = 0; i < text.length; ) {
+    let end = text.indexOf(",", i);
+    if (end < 0) end = text.length;
+    if (text.startsWith(`${arch}|`, i)) return text.slice(i, end);
+    i = end + 1;
+  }
+  return "";
+}
+
 /** Decode one row's text into entries, keeping only `arch` when given (forEachVersionCellState). */
 export function decodeVersionCellStates(text: string, arch: string | null = null): StateEntry[] {
   const out: StateEntry[] = [];

@@ -3,7 +3,7 @@ import { compareKernels, isSeries, kernelLine, parseKernelVersion, type KernelVe
 import { foldKernelCells, groupBy } from "../../lib/domain/matrix";
 import { detectIncidents, detectIncidentsInCells, observeCell, verdictChanges, type CellHistory, type ResultInput } from "../../lib/domain/regressions";
 import { foldCell, STAGES, STATUSES, type Stage, type Status } from "../../lib/domain/status";
-import { foldByKernel, judgeVersion, newestCommonPass, passingKernels, type KernelCell } from "../../lib/domain/verdict";
+import { cellsBySeries, foldByKernel, judgeVersion, newestCommonPass, passingKernels, type KernelCell } from "../../lib/domain/verdict";
 import { matrixQuerySchema } from "../../lib/schemas/query";
 import { regressionsQuerySchema, watchQuerySchema } from "../../lib/schemas/regressions";
 import { mulberry32 } from "../../lib/synthetic/generate";
@@ -215,6 +215,15 @@ describe("series by series: 'failing since' and the newest safe kernel walk newe
         const v = judgeVersion(s.kernel, { version: "1.0", declaredKernelMin: null, declaredKernelMax: null, cells });
         const want = wholeHistorySince(cells, s.kernel.raw);
         expect(v.since, `${s.kernel.raw} in ${JSON.stringify(cells.map((c) => [c.kernel.raw, c.arch, c.status]))}`).toEqual(want);
+        // as the check gives them: the target's series as cells, every series read on demand
+        const split = judgeVersion(s.kernel, {
+          version: "1.0",
+          declaredKernelMin: null,
+          declaredKernelMax: null,
+          cells: cells.filter((c) => c.kernel.series === s.kernel.series),
+          elsewhere: cellsBySeries(cells),
+        });
+        expect(split).toEqual(v);
         if (want.lastPass && K(want.lastPass).series !== s.kernel.series) crossed += 1;
       }
     }
@@ -224,11 +233,13 @@ describe("series by series: 'failing since' and the newest safe kernel walk newe
   it("on 400 generated sets of 1–4 versions: the same newest common pass, overall and in the target's line", () => {
     let crossed = 0;
     for (let n = 0; n < 400; n++) {
-      const passing = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => passingKernels(randomCells(0.8)));
+      const versions = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => randomCells(0.8));
+      const passing = versions.map(passingKernels);
       const target = K(pick(MANY));
       const got = newestCommonPass(passing, target);
       const want = wholeHistoryNewest(passing, target);
       expect({ overall: got.overall?.raw ?? null, inLine: got.inLine?.raw ?? null }).toEqual(want);
+      expect(newestCommonPass(versions.map(cellsBySeries), target)).toEqual(got);
       if (want.overall && want.inLine && K(want.overall).series !== K(want.inLine).series) crossed += 1;
     }
     expect(crossed).toBeGreaterThan(30); // the line's answer lay in an older series than the overall one

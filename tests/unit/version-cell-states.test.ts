@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeVersionCellStates } from "@/lib/services/version-cell-states";
+import { decodeVersionCellStates, forEachKernelId, onlyArch } from "@/lib/services/version-cell-states";
 
 describe("decodeVersionCellStates", () => {
   const text = "aarch64|101p 102e,x86_64|101p 102f 117s";
@@ -28,5 +28,43 @@ describe("decodeVersionCellStates", () => {
 
   it.each([["x86_64 101p"], ["x86_64|101x"], ["x86_64|p"], ["x86_64|-3f"], ["|101p"]])("refuses %j rather than guessing", (bad) => {
     expect(() => decodeVersionCellStates(bad)).toThrow(/VersionCellStates/);
+  });
+});
+
+describe("forEachKernelId", () => {
+  const text = "aarch64|101p 102e,x86_64|101p 102f 117s,x86_64_v2|9p";
+
+  it.each([
+    [null, [101, 102, 101, 102, 117, 9]],
+    ["x86_64", [101, 102, 117]],
+    ["aarch64", [101, 102]],
+    ["x86", []],
+    ["s390x", []],
+  ])("visits the kernels decodeVersionCellStates gives, arch %s", (arch, ids) => {
+    const seen: number[] = [];
+    expect(forEachKernelId(text, arch, (id) => seen.push(id))).toBe(ids.length);
+    expect(seen).toEqual(ids);
+    expect(seen).toEqual(decodeVersionCellStates(text, arch).map((e) => e.kernelId));
+  });
+
+  it("reads an empty row as no kernels", () => {
+    expect(forEachKernelId("", null, () => {})).toBe(0);
+  });
+
+  it.each([["x86_64 101p"], ["x86_64|p"], ["|101p"]])("refuses %j", (bad) => {
+    expect(() => forEachKernelId(bad, null, () => {})).toThrow(/VersionCellStates/);
+  });
+});
+
+describe("onlyArch", () => {
+  const text = "aarch64|101p 102e,x86_64|101p 102f 117s,x86_64_v2|9p";
+  it.each([
+    ["aarch64", "aarch64|101p 102e"],
+    ["x86_64", "x86_64|101p 102f 117s"],
+    ["x86_64_v2", "x86_64_v2|9p"],
+    ["x86", ""],
+  ])("keeps the group of %s, which decodes as the whole row filtered", (arch, part) => {
+    expect(onlyArch(text, arch)).toBe(part);
+    expect(decodeVersionCellStates(part)).toEqual(decodeVersionCellStates(text, arch));
   });
 });

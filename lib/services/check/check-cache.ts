@@ -1,5 +1,5 @@
-import type { KernelVersion } from "../../domain/kernel-version";
-import type { KernelCell, VersionVerdict } from "../../domain/verdict";
+import type { VersionVerdict } from "../../domain/verdict";
+import type { VersionCells } from "./load-check-facts";
 
 /**
  * What the check keeps between requests, while the data it came from stays the same: hooks on many
@@ -35,10 +35,8 @@ export interface Kept<T> {
 function fresh() {
   return {
     cellCount: 0,
-    /** `${versionId}|${arch}` → every cell of the version (bare states, full on some series), at its module's stamp */
-    cells: new Map<string, Entry<KernelCell[]>>(),
-    /** `${versionId}|${arch}` → the kernels on which the version passes */
-    passing: new Map<string, Entry<KernelVersion[]>>(),
+    /** `${versionId}|${arch}` → the version's cells (series as stored text or as cells, made as read), at its module's stamp */
+    cells: new Map<string, Entry<VersionCells>>(),
     /** `${versionId}|${arch}|${target}` → the verdict, alternatives included */
     verdicts: new Map<string, Entry<VersionVerdict>>(),
     /** module slug → its versions, at its stamp */
@@ -86,7 +84,6 @@ const kept = <T>(e: Entry<T> | undefined): Kept<T> | undefined => (e ? { stamp: 
 export function forgetCheckCache(): void {
   state.cellCount = 0;
   state.cells.clear();
-  state.passing.clear();
   state.verdicts.clear();
   state.moduleVersions.clear();
   state.upstream.clear();
@@ -111,29 +108,26 @@ export function rememberModuleVersions(stamp: string, slug: string, versions: { 
   put(state.moduleVersions, slug, { at: Date.now(), stamp, value: versions }, MAX_MODULES);
 }
 
-export function keptCells(versionId: number, arch: string | null): Kept<KernelCell[]> | undefined {
-  return kept(get(state.cells, key(versionId, arch)));
+export function keptCells(versionId: number, arch: string | null): Kept<VersionCells> | undefined {
+  const k = key(versionId, arch);
+  const held = state.cells.get(k);
+  // get() drops an expired entry: its cells leave the count with it
+  const e = get(state.cells, k);
+  if (held && !e) state.cellCount -= held.value.size;
+  return kept(e);
 }
 
-export function rememberCells(stamp: string, versionId: number, arch: string | null, cells: KernelCell[]): void {
+export function rememberCells(stamp: string, versionId: number, arch: string | null, cells: VersionCells): void {
   const k = key(versionId, arch);
-  state.cellCount -= state.cells.get(k)?.value.length ?? 0;
+  state.cellCount -= state.cells.get(k)?.value.size ?? 0;
   state.cells.delete(k);
   state.cells.set(k, { at: Date.now(), stamp, value: cells });
-  state.cellCount += cells.length;
+  state.cellCount += cells.size;
   for (const [oldest, e] of state.cells) {
     if (state.cellCount <= MAX_CELLS) break;
     state.cells.delete(oldest);
-    state.cellCount -= e.value.length;
+    state.cellCount -= e.value.size;
   }
-}
-
-export function keptPassing(versionId: number, arch: string | null): Kept<KernelVersion[]> | undefined {
-  return kept(get(state.passing, key(versionId, arch)));
-}
-
-export function rememberPassing(stamp: string, versionId: number, arch: string | null, kernels: KernelVersion[]): void {
-  put(state.passing, key(versionId, arch), { at: Date.now(), stamp, value: kernels }, MAX_VERDICTS);
 }
 
 export function keptVerdict(versionId: number, arch: string | null, target: string): Kept<VersionVerdict> | undefined {

@@ -8,9 +8,9 @@ import {
   VERDICTS,
   VERDICT_PHRASE,
   checkOutcome,
-  passingKernels,
   judgeVersion,
   newestCommonPass,
+  type CellsBySeries,
   type EvidenceItem,
   type KernelCell,
   type Verdict,
@@ -20,7 +20,7 @@ import {
 import { MAX_CHECK_MODULES, MODULE_REF_RE, type CheckInput, type CheckResponse, type EvidenceOut, type ModuleVerdictOut } from "../../schemas/check";
 import { AppError } from "../errors";
 import { addPredictions } from "../predictions/add-predictions";
-import { keptUpstream, rememberPassing, rememberUpstream, rememberVerdict } from "./check-cache";
+import { keptUpstream, rememberUpstream, rememberVerdict } from "./check-cache";
 import { cellApi, cellPage, checkApi, checkPage, moduleMatrixApi, modulePage } from "../../links";
 import { cellKey, loadCellDetails, loadCheckBasis, loadSeriesCells, type ModuleRow, type VersionRow } from "./load-check-facts";
 
@@ -74,23 +74,6 @@ function dkmsArch(dkms: DkmsStatus | null): string | null {
   return arches.size === 1 ? [...arches][0] : null;
 }
 
-/** A version's light cells, with the fully loaded cells of `details` in place of theirs. */
-function withDetails(versionId: number, cells: KernelCell[], details: Map<string, KernelCell[]>): KernelCell[] {
-  if (details.size === 0) return cells;
-  const out: KernelCell[] = [];
-  const done = new Set<string>();
-  for (const c of cells) {
-    const key = cellKey(versionId, c.kernel.raw);
-    const full = details.get(key);
-    if (!full) out.push(c);
-    else if (!done.has(key)) {
-      out.push(...full);
-      done.add(key);
-    }
-  }
-  return out;
-}
-
 const toEvidence = (slug: string, upstream: ReadonlyMap<string, string>) => (e: EvidenceItem): EvidenceOut => ({
   ...e,
   lastResultAt: e.lastResultAt.toISOString(),
@@ -98,11 +81,12 @@ const toEvidence = (slug: string, upstream: ReadonlyMap<string, string>) => (e: 
   links: { page: cellPage(slug, e.version, e.kernel), api: cellApi(slug, e.version, e.kernel) },
 });
 
-const facts = (v: VersionRow, cells: KernelCell[]): VersionFacts => ({
+const facts = (v: VersionRow, cells: readonly KernelCell[], elsewhere?: CellsBySeries): VersionFacts => ({
   version: v.version,
   declaredKernelMin: v.declaredKernelMin,
   declaredKernelMax: v.declaredKernelMax,
   cells,
+  elsewhere,
 });
 
 /**
@@ -140,8 +124,10 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
   // of failures outside the series) cost a second round trip; then those are judged again.
   // Versions settled in check-cache.ts are not judged again at all.
   const open = (row: VersionRow | null): row is VersionRow => row !== null && !basis.settled.has(row.id);
-  const cellsOf = (row: VersionRow, details: Map<string, KernelCell[]>) => withDetails(row.id, basis.cells.get(row.id) ?? [], details);
-  const first = choices.map(({ row }) => (open(row) ? judgeVersion(target, facts(row, basis.cells.get(row.id) ?? [])) : null));
+  // The target's series as the rules' cells; every series (that one included) for the walks beyond it.
+  const factsOf = (row: VersionRow, cells: CellsBySeries | undefined) => facts(row, cells?.cells(target.series) ?? [], cells);
+  const cellsOf = (row: VersionRow, details: Map<string, KernelCell[]>) => basis.cells.get(row.id)?.withDetails(row.id, details);
+  const first = choices.map(({ row }) => (open(row) ? judgeVersion(target, factsOf(row, basis.cells.get(row.id))) : null));
   const needs = new Set(
     choices.filter((c, i) => c.mod && (!c.row || first[i]?.verdict === "broken" || first[i]?.verdict === "unsupported")).map((c) => c.w.slug),
   );
@@ -155,7 +141,7 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
   });
   const [more, series] =
     pairs.length === 0 && needs.size === 0
-      ? [new Map<string, KernelCell[]>(), new Map<number, KernelCell[]>()]
+      ? [new Map<string, KernelCell[]>(), new Map<number, readonly KernelCell[]>()]
       : await Promise.all([
           loadCellDetails(pairs, arch),
           loadSeriesCells(
@@ -172,7 +158,7 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
     if (kept) return kept.verdict;
     const v =
       needs.has(w.slug) || detailed.has(row.id)
-        ? judgeVersion(target, facts(row, cellsOf(row, more)), needs.has(w.slug) ? others(mod, row.id) : [])
+        ? judgeVersion(target, factsOf(row, cellsOf(row, more)), needs.has(w.slug) ? others(mod, row.id) : [])
         : first[i]!;
     rememberVerdict(mod.stamp, row.id, arch, target.raw, v);
     return v;
@@ -210,13 +196,7 @@ export async function checkModules(input: CheckInput): Promise<CheckResponse> {
   await addPredictions(results, target.raw);
   const found = choices.filter((c) => c.row !== null);
   const safe = newestCommonPass(
-    found.map(({ row, mod }) => {
-      const kept = basis.settled.get(row!.id)?.passing;
-      if (kept) return kept;
-      const passing = passingKernels(basis.cells.get(row!.id) ?? []);
-      rememberPassing(mod!.stamp, row!.id, arch, passing);
-      return passing;
-    }),
+    found.map(({ row }) => basis.settled.get(row!.id)?.cells ?? basis.cells.get(row!.id) ?? []),
     target,
   );
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;

@@ -3,9 +3,9 @@ import { KERNELS_STAMP_SQL } from "../data-stamps";
 import { parseKernelVersion, type KernelVersion } from "../../domain/kernel-version";
 import type { Status } from "../../domain/status";
 import { foldArches } from "../../domain/matrix";
-import type { KernelCell, VersionVerdict } from "../../domain/verdict";
-import { forEachVersionCellState } from "../version-cell-states";
-import { keptCells, keptModuleVersions, keptPassing, keptVerdict, rememberCells, rememberModuleVersions } from "./check-cache";
+import { passingKernels, type CellsBySeries, type KernelCell, type VersionVerdict } from "../../domain/verdict";
+import { forEachKernelId, forEachVersionCellState, onlyArch } from "../version-cell-states";
+import { keptCells, keptModuleVersions, keptVerdict, rememberCells, rememberModuleVersions } from "./check-cache";
 
 /**
  * The reads of a pre-upgrade check, in one round trip for most checks and two at most, whatever
@@ -41,10 +41,10 @@ export interface ModuleRow {
   versions: VersionRow[];
 }
 
-/** A version whose verdict on this target, and passing kernels, were kept from an earlier check. */
+/** A version whose verdict on this target, and cells, were kept from an earlier check. */
 export interface Settled {
   verdict: VersionVerdict;
-  passing: KernelVersion[];
+  cells: SeriesReader;
 }
 
 export interface CheckBasis {
@@ -55,8 +55,8 @@ export interface CheckBasis {
   judged: Map<string, number>;
   /** judged versions whose verdict was kept: they come without cells */
   settled: Map<number, Settled>;
-  /** every cell of the other judged versions, by version id */
-  cells: Map<number, KernelCell[]>;
+  /** the cells of the other judged versions, by version id */
+  cells: Map<number, SeriesReader>;
   /** cellKey of the cells above that are complete (error line, log, date), not bare states */
   detailed: Set<string>;
   /** kernel string → id, for every kernel of those cells */
@@ -113,35 +113,147 @@ const intern = (s: string) => interned.get(s) ?? (interned.size < 1000 ? (intern
 const ALL_ARCHES = "*";
 
 /**
- * Cells from VersionCellStates rows ([version id, text]), by version id. With one arch asked for,
- * a cell per kernel of that arch; otherwise one cell per kernel with its arches folded by the
- * matrix rule (foldArches, the status foldKernelCells gives), which is all the verdict rules read of a cell known only by its state
- * (the evidence they cite is reloaded in full, loadCellDetails). Loads the kernels it meets.
+ * Cells of one VersionCellStates row's text. With one arch asked for, a cell per kernel of that
+ * arch; otherwise one cell per kernel with its arches folded by the matrix rule (foldArches, the
+ * status foldKernelCells gives), which is all the verdict rules read of a cell known only by its
+ * state (the evidence they cite is reloaded in full, loadCellDetails). The row's kernels must be
+ * in the dictionary (VersionCells.fromRows loads them).
  */
-async function bareCells(rows: [number, string][] | null, arch: string | null): Promise<Map<number, KernelCell[]>> {
-  // Per row, kernel id → status with the arches folded as they come (foldArches is the worst
-  // status, so folding pairwise is folding all): no object per entry, no grouping.
-  const decoded: [number, Map<number, Status>][] = [];
-  const ids = new Set<number>();
-  for (const [mv, text] of rows ?? []) {
-    const byKernel = new Map<number, Status>();
-    forEachVersionCellState(text, arch, (kernelId, _arch, status) => {
-      const held = byKernel.get(kernelId);
-      byKernel.set(kernelId, held === undefined || held === status ? status : foldArches([held, status])!);
-    });
-    for (const id of byKernel.keys()) if (!kernelById.has(id)) ids.add(id);
-    decoded.push([mv, byKernel]);
-  }
-  await ensureKernels(ids);
-  const out = new Map<number, KernelCell[]>();
+function bareCells(text: string, arch: string | null): KernelCell[] {
+  // kernel id → status with the arches folded as they come (foldArches is the worst status, so
+  // folding pairwise is folding all): no object per entry, no grouping.
+  const byKernel = new Map<number, Status>();
+  forEachVersionCellState(text, arch, (kernelId, _arch, status) => {
+    const held = byKernel.get(kernelId);
+    byKernel.set(kernelId, held === undefined || held === status ? status : foldArches([held, status])!);
+  });
+  const out: KernelCell[] = [];
   const cellArch = arch === null ? ALL_ARCHES : intern(arch);
-  for (const [mv, byKernel] of decoded) {
-    for (const [kernelId, status] of byKernel) {
-      const raw = kernelById.get(kernelId);
-      if (raw !== undefined) addCell(out, mv, { kernel: parseKnownKernel(raw), arch: cellArch, status, errorLine: null, logUrl: null, lastResultAt: NO_DATE });
-    }
+  for (const [kernelId, status] of byKernel) {
+    const raw = kernelById.get(kernelId);
+    if (raw !== undefined) out.push({ kernel: parseKnownKernel(raw), arch: cellArch, status, errorLine: null, logUrl: null, lastResultAt: NO_DATE });
   }
   return out;
+}
+
+/**
+ * One version's cells, series by series, as kept between checks (check-cache.ts): the target's
+ * series of the check that read them as full cells, the other series as their VersionCellStates
+ * text (only the asked arch's part), and the passing kernels of each series once a check needed
+ * them. A check reads them through `read()`, which makes cells of a series only when a rule walks
+ * there: decoding every series was most of a cold check's CPU at 10 M results (issue 14), and
+ * keeping text instead of cells lets a process keep many more versions.
+ */
+export class VersionCells {
+  private readonly texts = new Map<string, string>();
+  private readonly full = new Map<string, readonly KernelCell[]>();
+  private readonly passed = new Map<string, readonly KernelVersion[]>();
+
+  private constructor(readonly arch: string | null) {}
+
+  /** From stored rows ([series, text]), after loading every kernel they name into the dictionary. */
+  static async fromRows(rows: readonly [string, string][], arch: string | null): Promise<VersionCells> {
+    const out = new VersionCells(arch);
+    const missing = new Set<number>();
+    for (const [series, stored] of rows) {
+      const text = arch === null ? stored : onlyArch(stored, arch);
+      const count = forEachKernelId(text, null, (id) => {
+        if (!kernelById.has(id)) missing.add(id);
+      });
+      if (count > 0) out.texts.set(series, text);
+    }
+    await ensureKernels(missing);
+    return out;
+  }
+
+  /** These cells with `series` replaced by `cells` (the target's series, read in full). */
+  withSeries(series: string, cells: readonly KernelCell[]): VersionCells {
+    const out = new VersionCells(this.arch);
+    for (const [s, t] of this.texts) if (s !== series) out.texts.set(s, t);
+    for (const [s, c] of this.full) if (s !== series) out.full.set(s, c);
+    for (const [s, p] of this.passed) if (s !== series) out.passed.set(s, p);
+    if (cells.length > 0) out.full.set(series, cells);
+    return out;
+  }
+
+  /** What check-cache.ts bounds, in cells: full cells, and about one per 64 characters of text. */
+  get size(): number {
+    let n = 0;
+    for (const c of this.full.values()) n += c.length;
+    for (const t of this.texts.values()) n += Math.ceil(t.length / 64);
+    return n;
+  }
+
+  get series(): string[] {
+    return [...new Set([...this.full.keys(), ...this.texts.keys()])];
+  }
+
+  /** A reader for one check: the series it decodes stay decoded until the check is done. */
+  read(): SeriesReader {
+    return new SeriesReader(this);
+  }
+
+  /** Cells of one series: the full ones, or a fresh decoding of its text. */
+  cellsOf(series: string): readonly KernelCell[] {
+    const full = this.full.get(series);
+    if (full) return full;
+    const text = this.texts.get(series);
+    return text === undefined ? [] : bareCells(text, this.arch);
+  }
+
+  passingOf(series: string, cells: () => readonly KernelCell[]): readonly KernelVersion[] {
+    let kernels = this.passed.get(series);
+    if (!kernels) {
+      kernels = passingKernels(cells());
+      this.passed.set(series, kernels);
+    }
+    return kernels;
+  }
+}
+
+/** One check's view of a version's VersionCells (the verdict rules' CellsBySeries). */
+export class SeriesReader implements CellsBySeries {
+  private readonly made = new Map<string, readonly KernelCell[]>();
+  constructor(private readonly kept: VersionCells) {}
+
+  get series(): readonly string[] {
+    return this.kept.series;
+  }
+
+  cells(series: string): readonly KernelCell[] {
+    let cells = this.made.get(series);
+    if (!cells) {
+      cells = this.kept.cellsOf(series);
+      this.made.set(series, cells);
+    }
+    return cells;
+  }
+
+  passing(series: string): readonly KernelVersion[] {
+    return this.kept.passingOf(series, () => this.cells(series));
+  }
+
+  /** The same cells with the full cells of `details` (by cellKey) in place of bare ones. */
+  withDetails(versionId: number, details: ReadonlyMap<string, KernelCell[]>): CellsBySeries {
+    if (details.size === 0) return this;
+    const swap = (cells: readonly KernelCell[]): KernelCell[] => {
+      const out: KernelCell[] = [];
+      const done = new Set<string>();
+      for (const c of cells) {
+        const key = cellKey(versionId, c.kernel.raw);
+        const full = details.get(key);
+        if (!full) out.push(c);
+        else if (!done.has(key)) {
+          out.push(...full);
+          done.add(key);
+        }
+      }
+      return out;
+    };
+    const memo = new Map<string, KernelCell[]>();
+    const cellsOf = (s: string) => memo.get(s) ?? (memo.set(s, swap(this.cells(s))), memo.get(s)!);
+    return { series: this.series, cells: cellsOf, passing: (s) => passingKernels(cellsOf(s)) };
+  }
 }
 
 type FullCell = [mv: number, kernelId: number, arch: string, status: string, errorLine: string | null, logUrl: string | null, at: string];
@@ -164,8 +276,8 @@ export async function loadCheckBasis(opts: {
 }): Promise<CheckBasis> {
   const { wanted, series, arch, target } = opts;
   const slugs = wanted.map((w) => w.slug);
-  const settledBefore = new Map<number, Settled & { stamp: string }>();
-  const cellsBefore = new Map<number, { stamp: string; cells: KernelCell[] }>();
+  const settledBefore = new Map<number, { verdict: VersionVerdict; cells: VersionCells; stamp: string }>();
+  const cellsBefore = new Map<number, { stamp: string; cells: VersionCells }>();
   for (const w of wanted) {
     const versions = keptModuleVersions(w.slug);
     if (!versions) continue;
@@ -174,14 +286,12 @@ export async function loadCheckBasis(opts: {
     // only what was read at the stamp the version list was read at: one module state throughout
     const at = <T,>(e: { stamp: string; value: T } | undefined) => (e && e.stamp === versions.stamp ? e.value : undefined);
     const verdict = at(keptVerdict(id, arch, target));
-    const passing = at(keptPassing(id, arch));
-    if (verdict && passing) settledBefore.set(id, { verdict, passing, stamp: versions.stamp });
     const cells = at(keptCells(id, arch));
     if (cells) cellsBefore.set(id, { stamp: versions.stamp, cells });
+    if (verdict && cells) settledBefore.set(id, { verdict, cells, stamp: versions.stamp });
   }
   const settledIds = [...settledBefore.keys()];
   const bare = new Map([...cellsBefore].map(([id, c]) => [id, c.stamp]));
-  for (const [id, s] of settledBefore) bare.set(id, s.stamp);
   // Error lines are free text, so full cells travel as JSON; the other cells come from the
   // VersionCellStates rows of the other series (lib/services/version-cell-states.ts).
   // node-pg straight (pgRead): this statement runs for every check, and Prisma's $queryRaw would
@@ -191,7 +301,7 @@ export async function loadCheckBasis(opts: {
       kernels: string;
       versions: [number, number, string, string, string, string | null, string | null, string][] | null;
       judged: [string, number][] | null;
-      states: [number, string][] | null;
+      states: [number, string, string][] | null;
       full: FullCell[] | null;
       known: boolean;
       meta: [boolean, string | null, string | null, string | null] | null;
@@ -216,7 +326,7 @@ export async function loadCheckBasis(opts: {
       ${KERNELS_STAMP_SQL} AS kernels,
       (SELECT json_agg(json_build_array(id, "moduleId", slug, name, version, "declaredKernelMin", "declaredKernelMax", stamp) ORDER BY "sortKey" DESC) FROM vers) AS versions,
       (SELECT json_agg(json_build_array(slug, id)) FROM judged) AS judged,
-      (SELECT json_agg(json_build_array(s."moduleVersionId", s.states)) FROM "VersionCellStates" s
+      (SELECT json_agg(json_build_array(s."moduleVersionId", s.series, s.states)) FROM "VersionCellStates" s
         WHERE s."moduleVersionId" IN (SELECT j.id FROM judged j WHERE NOT EXISTS (SELECT 1 FROM kept_bare k WHERE k.id = j.id AND k.stamp = j.stamp))
           AND s.series <> $3::text) AS states,
       (SELECT json_agg(json_build_array(c."moduleVersionId", c."kernelId", c.arch, c.status, c."errorLine", c."logUrl", c."lastResultAt")) FROM "Cell" c
@@ -238,30 +348,39 @@ export async function loadCheckBasis(opts: {
   const judged = new Map(row?.judged ?? []);
   const stampOf = new Map<number, string>();
   for (const m of modules.values()) for (const v of m.versions) stampOf.set(v.id, m.stamp);
-  const bareRead = await bareCells(row?.states ?? null, arch);
+  const detailed = new Set<string>();
   const full = row?.full ?? [];
   await ensureKernels(full.map((c) => c[1]));
-
-  const settled = new Map<number, Settled>();
-  const cells = new Map<number, KernelCell[]>();
-  const detailed = new Set<string>();
-  for (const id of judged.values()) {
-    // Only if the statement saw the stamp the kept data belongs to did it leave that data out.
-    const stamp = stampOf.get(id);
-    const done = settledBefore.get(id);
-    if (done && done.stamp === stamp) settled.set(id, { verdict: done.verdict, passing: done.passing });
-    const kept = bare.get(id) === stamp ? cellsBefore.get(id) : undefined;
-    if (kept) cells.set(id, kept.cells.filter((c) => c.kernel.series !== series));
+  const rowsOf = new Map<number, [string, string][]>();
+  for (const [mv, s, text] of row?.states ?? []) {
+    const list = rowsOf.get(mv);
+    if (list) list.push([s, text]);
+    else rowsOf.set(mv, [[s, text]]);
   }
-  // Cells of the target's series came in full, those of the other series as bare states.
-  for (const [mv, list] of bareRead) for (const c of list) addCell(cells, mv, c);
+  // Cells of the target's series came in full, those of the other series as their stored text.
+  const fullOf = new Map<number, KernelCell[]>();
   for (const [mv, k, arch, status, errorLine, logUrl, at] of full) {
     const kernel = kernelById.get(k);
     if (kernel === undefined) continue;
     detailed.add(cellKey(mv, kernel));
-    addCell(cells, mv, { kernel: parseKnownKernel(kernel), arch, status: status as Status, errorLine, logUrl, lastResultAt: utc(at) });
+    addCell(fullOf, mv, { kernel: parseKnownKernel(kernel), arch, status: status as Status, errorLine, logUrl, lastResultAt: utc(at) });
   }
-  for (const id of judged.values()) if (!settled.has(id)) rememberCells(stampOf.get(id)!, id, arch, cells.get(id) ?? []);
+
+  const settled = new Map<number, Settled>();
+  const cells = new Map<number, SeriesReader>();
+  for (const id of judged.values()) {
+    // Only if the statement saw the stamp the kept data belongs to did it leave that data out.
+    const stamp = stampOf.get(id);
+    const done = settledBefore.get(id);
+    if (done && done.stamp === stamp) {
+      settled.set(id, { verdict: done.verdict, cells: done.cells.read() });
+      continue;
+    }
+    const kept = bare.get(id) === stamp ? cellsBefore.get(id)?.cells : undefined;
+    const version = (kept ?? (await VersionCells.fromRows(rowsOf.get(id) ?? [], arch))).withSeries(series, fullOf.get(id) ?? []);
+    cells.set(id, version.read());
+    if (stamp !== undefined) rememberCells(stamp, id, arch, version);
+  }
   const meta = row?.meta;
   const targetMeta = meta ? { prerelease: meta[0], upstreamVersion: meta[1], releasedAt: meta[2] ? utc(meta[2]).toISOString() : null, releasedAtSource: meta[3] } : null;
   return { kernelsStamp: row?.kernels ?? "", modules, judged, settled, cells, detailed, kernelIds: kernelIdOf, targetKnown: row?.known ?? false, targetMeta };
@@ -287,10 +406,12 @@ export async function loadCellDetails(pairs: { versionId: number; kernelId: numb
 }
 
 /** Round trip 2b: bare cell states of the given versions on kernels of one series, by version id. */
-export async function loadSeriesCells(versionIds: number[], series: string, arch: string | null): Promise<Map<number, KernelCell[]>> {
-  if (versionIds.length === 0) return new Map();
+export async function loadSeriesCells(versionIds: number[], series: string, arch: string | null): Promise<Map<number, readonly KernelCell[]>> {
+  const out = new Map<number, readonly KernelCell[]>();
+  if (versionIds.length === 0) return out;
   const [row] = await db().$queryRaw<{ states: [number, string][] | null }[]>`
     SELECT json_agg(json_build_array("moduleVersionId", states)) AS states FROM "VersionCellStates"
     WHERE "moduleVersionId" = ANY(${versionIds}::int[]) AND series = ${series}`;
-  return bareCells(row?.states ?? null, arch);
+  for (const [mv, text] of row?.states ?? []) out.set(mv, (await VersionCells.fromRows([[series, text]], arch)).cellsOf(series));
+  return out;
 }
