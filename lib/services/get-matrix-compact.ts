@@ -6,7 +6,10 @@ import { STATUSES, type Status } from "../domain/status";
 import type { MatrixQuery } from "../schemas/query";
 import { KERNELS_STAMP_SQL } from "./data-stamps";
 import { notFound } from "./errors";
+import { kernelRowsOf, type KernelRow } from "./kernel-rows";
 import type { MatrixVersion, MatrixView } from "./get-matrix";
+
+export type { KernelRow } from "./kernel-rows";
 
 /**
  * The matrix API's compact answer (`GET /api/v1/modules/{slug}/matrix?format=compact`, issue 14):
@@ -92,21 +95,6 @@ export function forgetMatrixCache(): void {
   cache.clear();
 }
 
-export interface KernelRow {
-  id: number;
-  version: string;
-  sortKey: string;
-  series: string;
-  seriesKey: string;
-  distro: string;
-  flavour: string | null;
-  rc: number | null;
-  prerelease: boolean;
-  upstreamVersion: string | null;
-  releasedAt: string | null;
-  releasedAtSource: string | null;
-}
-
 /**
  * What the compact answer and the matrix page both read (readMatrixColumns): the module's
  * versions and filter options, and per version its cells decoded from VersionCellStates with the
@@ -153,8 +141,9 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
     {
       module: { id: number; slug: string; name: string; description: string | null; homepage: string | null } | null;
       stamp: string;
+      kernels: string | null;
       versions: [number, string, string | null, string | null, string | null, string | null][] | null;
-      states: [number, string, string][] | null;
+      states: string | null;
     }
   >(
     `WITH m AS (SELECT id, slug, name, description, homepage FROM "Module" WHERE slug = $1::text),
@@ -163,16 +152,24 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
     stamp AS (SELECT (SELECT "dataStamp" FROM "Module" WHERE slug = $1::text)::text || '.' || coalesce(${KERNELS_STAMP_SQL}, '') AS v),
     needed AS (SELECT $2::text IS DISTINCT FROM (SELECT v FROM stamp) AS yes),
     vs AS (SELECT * FROM allvs WHERE (SELECT yes FROM needed))
-    SELECT (SELECT row_to_json(m) FROM m) AS module, (SELECT v FROM stamp) AS stamp,
+    SELECT (SELECT row_to_json(m) FROM m) AS module, (SELECT v FROM stamp) AS stamp, ${KERNELS_STAMP_SQL} AS kernels,
       (SELECT json_agg(json_build_array(id, version, to_char("releasedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), "releasedAtSource", "declaredKernelMin", "declaredKernelMax")
               ORDER BY "sortKey" DESC) FROM vs) AS versions,
-      (SELECT json_agg(json_build_array(s."moduleVersionId", s.series, s.states)) FROM "VersionCellStates" s WHERE s."moduleVersionId" IN (SELECT id FROM vs)) AS states`,
+      (SELECT string_agg(s."moduleVersionId"::text || E'\t' || s.states, E'\n') FROM "VersionCellStates" s WHERE s."moduleVersionId" IN (SELECT id FROM vs)) AS states`,
     [slug, keptStamp],
   );
   if (!row?.module) throw notFound(`module "${slug}"`);
   if (keptStamp !== null && keptStamp === row.stamp) return "unchanged";
 
-  const states = row.states ?? [];
+  // One line per row, "<version id>\t<states>": the states text never holds a tab or a newline
+  // (lib/services/version-cell-states.ts), and a plain text is cheaper to send and read than JSON.
+  const states: [number, string][] = [];
+  if (row.states) {
+    for (const line of row.states.split("\n")) {
+      const tab = line.indexOf("\t");
+      states.push([Number(line.slice(0, tab)), line.slice(tab + 1)]);
+    }
+  }
   const built = new Set(states.map((s) => s[0]));
   const versions: MatrixVersion[] = (row.versions ?? []).map(([id, version, releasedAt, releasedAtSource, declaredKernelMin, declaredKernelMax]) => ({
     id,
@@ -193,13 +190,18 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
   const archIndex = new Map<string, number>();
   const byVersion: Map<number, number>[] = versions.map(() => new Map());
   const kernelIds = new Set<number>();
-  for (const [mv, , text] of states) {
+  for (const [mv, text] of states) {
     const vi = versionIndex.get(mv);
     if (vi === undefined || text === "") continue;
     const cells = byVersion[vi];
-    for (const group of text.split(",")) {
-      const bar = group.indexOf("|");
-      const arch = group.slice(0, bar);
+    // By character codes, without splitting: "arch|<kernel id><status letter> …,arch|…"
+    // (lib/services/version-cell-states.ts).
+    for (let i = 0; i < text.length; ) {
+      let end = text.indexOf(",", i);
+      if (end < 0) end = text.length;
+      const bar = text.indexOf("|", i);
+      if (bar <= i || bar >= end) throw new Error(`VersionCellStates: arch group without "arch|": ${text.slice(i, i + 40)}`);
+      const arch = text.slice(i, bar);
       arches.add(arch);
       const keepArch = !query.arch || arch === query.arch;
       let ai = archIndex.get(arch);
@@ -207,30 +209,25 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
         ai = archList.push(arch) - 1;
         archIndex.set(arch, ai);
       }
-      let start = bar + 1;
-      while (start < group.length) {
-        let end = group.indexOf(" ", start);
-        if (end < 0) end = group.length;
-        const kernelId = Number(group.slice(start, end - 1));
-        const rank = RANK_OF_LETTER[group.charCodeAt(end - 1)];
-        if (rank === undefined || !Number.isInteger(kernelId)) throw new Error(`VersionCellStates: bad entry "${group.slice(start, end)}"`);
-        kernelIds.add(kernelId); // an option of the unfiltered matrix even when another arch is kept
-        if (keepArch) {
-          const held = cells.get(kernelId);
-          if (held === undefined || rank > held >> 8 || (rank === held >> 8 && arch < archList[held & 255])) cells.set(kernelId, (rank << 8) | ai);
+      let kernelId = 0;
+      for (let j = bar + 1; j < end; j++) {
+        const c = text.charCodeAt(j);
+        if (c >= 48 && c <= 57) kernelId = kernelId * 10 + (c - 48);
+        else if (c !== 32) {
+          const rank = RANK_OF_LETTER[c];
+          if (rank === undefined || kernelId <= 0) throw new Error(`VersionCellStates: bad entry near "${text.slice(Math.max(bar + 1, j - 8), j + 1)}"`);
+          kernelIds.add(kernelId); // an option of the unfiltered matrix even when another arch is kept
+          if (keepArch) {
+            const held = cells.get(kernelId);
+            if (held === undefined || rank > held >> 8 || (rank === held >> 8 && arch < archList[held & 255])) cells.set(kernelId, (rank << 8) | ai);
+          }
+          kernelId = 0;
         }
-        start = end + 1;
       }
+      i = end + 1;
     }
   }
-  const kernelRows = kernelIds.size
-    ? await pgRead<KernelRow>(
-        `SELECT id, version, "sortKey", series, "seriesKey", distro, flavour, rc, prerelease, "upstreamVersion",
-               to_char("releasedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "releasedAt", "releasedAtSource"
-        FROM "Kernel" WHERE id = ANY($1::int[]) ORDER BY "sortKey", id`,
-        [[...kernelIds]],
-      )
-    : [];
+  const kernelRows = kernelIds.size ? await kernelRowsOf(kernelIds, row.kernels ?? "") : [];
   const options = {
     arches: [...arches].sort(),
     distros: [...new Set(kernelRows.map((k) => k.distro))].sort(),

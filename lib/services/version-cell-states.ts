@@ -103,10 +103,10 @@ export function forEachVersionCellState(text: string, arch: string | null, visit
 export function forEachKernelId(text: string, arch: string | null, visit: (kernelId: number) => void): number {
   let count = 0;
   for (let i = 0; i < text.length; ) {
-    const bar = text.indexOf("|", i);
-    if (bar <= i) throw new Error(`VersionCellStates: arch group without "arch|": ${text.slice(i, i + 40)}`);
-    let end = text.indexOf(",", bar);
+    let end = text.indexOf(",", i);
     if (end < 0) end = text.length;
+    const bar = text.indexOf("|", i);
+    if (bar <= i || bar >= end) throw new Error(`VersionCellStates: arch group without "arch|": ${text.slice(i, i + 40)}`);
     if (arch === null || (bar - i === arch.length && text.startsWith(arch, i))) {
       let id = 0;
       for (let j = bar + 1; j < end; j++) {

@@ -51,7 +51,7 @@ describe("forEachKernelId", () => {
     expect(forEachKernelId("", null, () => {})).toBe(0);
   });
 
-  it.each([["x86_64 101p"], ["x86_64|p"], ["|101p"]])("refuses %j", (bad) => {
+  it.each([["x86_64 101p"], ["x86_64|p"], ["|101p"], ["x86_64 101p,arm64|5p"]])("refuses %j", (bad) => {
     expect(() => forEachKernelId(bad, null, () => {})).toThrow(/VersionCellStates/);
   });
 });
