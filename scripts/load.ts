@@ -17,6 +17,10 @@
  *
  * Start the server with MODCOMPAT_RATE_LIMIT_EXPENSIVE=off (all clients share one address).
  * LOAD_TOKEN gives a token; without it one is created in the app's database (as `token create`).
+ * Each ingest posts 1–5 results on kernels nobody reported before (6.1.0-<n>-amd64, so about 50 new
+ * kernels a second at this mix's rate: a stress on kernel creation that real reporters, who build
+ * a known set of kernels, do not make); LOAD_KERNELS=known posts them on the server's known
+ * kernels instead.
  * LOAD_WORST_CASE=1 first times the heaviest unauthenticated requests on a 5,032-kernel module
  * (with LOAD_SERVER_PID, the server process's CPU time per request too).
  * Exit 0 when there was no error (5xx, network error, timeout) and nothing acknowledged was lost.
@@ -30,6 +34,11 @@ const clients = Number(process.env.LOAD_CLIENTS ?? 200);
 const seconds = Number(process.env.LOAD_SECONDS ?? 60);
 const timeoutMs = Number(process.env.LOAD_TIMEOUT_MS ?? 30_000);
 const rate = process.env.LOAD_RATE ? Number(process.env.LOAD_RATE) : null;
+const knownKernels = process.env.LOAD_KERNELS === "known";
+if (!["known", "new", undefined].includes(process.env.LOAD_KERNELS)) {
+  console.error("load: LOAD_KERNELS must be new (the default) or known");
+  process.exit(3);
+}
 if (base.protocol !== "http:" || !["127.0.0.1", "localhost", "[::1]"].includes(base.hostname)) {
   console.error(`load: refusing ${base.origin}: only loopback targets (127.0.0.1, localhost, [::1])`);
   process.exit(3);
@@ -134,7 +143,7 @@ async function one(client: number): Promise<void> {
     const results = Array.from({ length: n }, (_, i) => ({
       module: mod,
       moduleVersion: `1.${id % 7}`,
-      kernel: `6.1.0-${id * 5 + i}-amd64`,
+      kernel: knownKernels ? kernels[(id * 5 + i) % kernels.length] : `6.1.0-${id * 5 + i}-amd64`,
       arch: "x86_64",
       stage: "build",
       status: (id + i) % 4 ? "pass" : "fail",
@@ -214,14 +223,14 @@ const t0 = Date.now();
 const deadline = t0 + seconds * 1000;
 let generatorFull = 0;
 if (rate === null) {
-  console.log(`load: ${clients} clients × ${seconds} s, closed loop, against ${base.origin} (${slugs.length} modules, ${kernels.length} kernels); run tag ${runTag}`);
+  console.log(`load: ${clients} clients × ${seconds} s, closed loop, against ${base.origin} (${slugs.length} modules, ${kernels.length} kernels; ingests on ${knownKernels ? "known" : "new"} kernels); run tag ${runTag}`);
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       while (Date.now() < deadline) await one(c);
     }),
   );
 } else {
-  console.log(`load: ${rate} requests/s (Poisson arrivals) × ${seconds} s, at most ${clients} outstanding, against ${base.origin} (${slugs.length} modules, ${kernels.length} kernels); run tag ${runTag}`);
+  console.log(`load: ${rate} requests/s (Poisson arrivals) × ${seconds} s, at most ${clients} outstanding, against ${base.origin} (${slugs.length} modules, ${kernels.length} kernels; ingests on ${knownKernels ? "known" : "new"} kernels); run tag ${runTag}`);
   // Arrival times drawn ahead; each request starts when due (or as soon as the event loop gets there,
   // its latency still counted from when it was due) and answers nobody: the next arrival does not wait.
   const running = new Set<Promise<void>>();
