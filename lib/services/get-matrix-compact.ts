@@ -111,6 +111,17 @@ export interface MatrixColumns {
   arches: string[];
   /** the series with a cell of a kept arch after the filters, in series order; their kernels in kernel order */
   series: { series: string; kernels: KernelRow[] }[];
+  /**
+   * Per series, per version (versions order), its cells tallied by fold rank as the rows were
+   * decoded; null when a filter keeps only some kernels of a series (distro, flavour), where
+   * seriesTally counts them instead (tallyRow).
+   */
+  tallies: Map<string, number[][]> | null;
+}
+
+/** One version's cells on one series' kernels tallied by fold rank (index RANK), as tallyRow gives them. */
+export function seriesTally(read: MatrixColumns, series: { series: string; kernels: readonly { id: number }[] }, vi: number): number[] {
+  return read.tallies ? (read.tallies.get(series.series)?.[vi] ?? [0, 0, 0, 0]) : tallyRow(read.cells[vi], series.kernels);
 }
 
 /**
@@ -155,19 +166,21 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
     SELECT (SELECT row_to_json(m) FROM m) AS module, (SELECT v FROM stamp) AS stamp, ${KERNELS_STAMP_SQL} AS kernels,
       (SELECT json_agg(json_build_array(id, version, to_char("releasedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), "releasedAtSource", "declaredKernelMin", "declaredKernelMax")
               ORDER BY "sortKey" DESC) FROM vs) AS versions,
-      (SELECT string_agg(s."moduleVersionId"::text || E'\t' || s.states, E'\n') FROM "VersionCellStates" s WHERE s."moduleVersionId" IN (SELECT id FROM vs)) AS states`,
+      (SELECT string_agg(s."moduleVersionId"::text || E'\t' || s.series || E'\t' || s.states, E'\n') FROM "VersionCellStates" s WHERE s."moduleVersionId" IN (SELECT id FROM vs)) AS states`,
     [slug, keptStamp],
   );
   if (!row?.module) throw notFound(`module "${slug}"`);
   if (keptStamp !== null && keptStamp === row.stamp) return "unchanged";
 
-  // One line per row, "<version id>\t<states>": the states text never holds a tab or a newline
-  // (lib/services/version-cell-states.ts), and a plain text is cheaper to send and read than JSON.
-  const states: [number, string][] = [];
+  // One line per row, "<version id>\t<series>\t<states>": neither a series nor the states text
+  // holds a tab or a newline (lib/services/version-cell-states.ts), and a plain text is cheaper to
+  // send and read than JSON.
+  const states: [number, string, string][] = [];
   if (row.states) {
     for (const line of row.states.split("\n")) {
       const tab = line.indexOf("\t");
-      states.push([Number(line.slice(0, tab)), line.slice(tab + 1)]);
+      const tab2 = line.indexOf("\t", tab + 1);
+      states.push([Number(line.slice(0, tab)), line.slice(tab + 1, tab2), line.slice(tab2 + 1)]);
     }
   }
   const built = new Set(states.map((s) => s[0]));
@@ -190,10 +203,15 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
   const archIndex = new Map<string, number>();
   const byVersion: Map<number, number>[] = versions.map(() => new Map());
   const kernelIds = new Set<number>();
-  for (const [mv, text] of states) {
+  // A row holds one version's cells on one series, so its tally is kept as its cells fold in.
+  const tallies = new Map<string, number[][]>();
+  for (const [mv, rowSeries, text] of states) {
     const vi = versionIndex.get(mv);
     if (vi === undefined || text === "") continue;
     const cells = byVersion[vi];
+    let perVersion = tallies.get(rowSeries);
+    if (!perVersion) tallies.set(rowSeries, (perVersion = versions.map(() => [0, 0, 0, 0])));
+    const tally = perVersion[vi];
     // By character codes, without splitting: "arch|<kernel id><status letter> …,arch|…"
     // (lib/services/version-cell-states.ts).
     for (let i = 0; i < text.length; ) {
@@ -219,7 +237,14 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
           kernelIds.add(kernelId); // an option of the unfiltered matrix even when another arch is kept
           if (keepArch) {
             const held = cells.get(kernelId);
-            if (held === undefined || rank > held >> 8 || (rank === held >> 8 && arch < archList[held & 255])) cells.set(kernelId, (rank << 8) | ai);
+            if (held === undefined) {
+              cells.set(kernelId, (rank << 8) | ai);
+              tally[rank] += 1;
+            } else if (rank > held >> 8 || (rank === held >> 8 && arch < archList[held & 255])) {
+              cells.set(kernelId, (rank << 8) | ai);
+              tally[held >> 8] -= 1;
+              tally[rank] += 1;
+            }
           }
           kernelId = 0;
         }
@@ -253,7 +278,9 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
     else seriesKernels.set(k.series, { key: k.seriesKey, kernels: [k] });
   }
   const series = [...seriesKernels.entries()].sort((a, b) => cmp(a[1].key, b[1].key)).map(([name, { kernels }]) => ({ series: name, kernels }));
-  return { module: row.module, stamp: row.stamp, versions, options, cells: byVersion, arches: archList, series };
+  // Tallies of whole rows stand for a series only while no filter drops some of its kernels.
+  const partial = !!query.distro || !!query.flavour || (query.flavours === "generic" && !query.flavour);
+  return { module: row.module, stamp: row.stamp, versions, options, cells: byVersion, arches: archList, series, tallies: partial ? null : tallies };
 }
 
 export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): Promise<CompactMatrix> {
@@ -277,20 +304,16 @@ export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): P
     const cellStrings: string[] = [];
     versions.forEach((v, vi) => {
       let letters = "";
-      const tally = tallyRow(
-        byVersion[vi],
-        kernels,
-        expanded
-          ? (ki, held) => {
-              if (held === undefined) {
-                letters += ".";
-                return;
-              }
-              letters += LETTER_OF_RANK[held >> 8];
-              if (held >> 8 !== PASS_RANK) expandedCells.push({ vi, ki, si: series.length, kernelId: kernels[ki].id, mv: v.id, arch: archList[held & 255] });
+      const tally = expanded
+        ? tallyRow(byVersion[vi], kernels, (ki, held) => {
+            if (held === undefined) {
+              letters += ".";
+              return;
             }
-          : undefined,
-      );
+            letters += LETTER_OF_RANK[held >> 8];
+            if (held >> 8 !== PASS_RANK) expandedCells.push({ vi, ki, si: series.length, kernelId: kernels[ki].id, mv: v.id, arch: archList[held & 255] });
+          })
+        : seriesTally(read, { series: name, kernels }, vi);
       const n = tally[0] + tally[1] + tally[2] + tally[3];
       totalCells += n;
       if (expanded) {

@@ -2,7 +2,7 @@ import type { Disagreement } from "../domain/declared-range";
 import { summariseCounts } from "../domain/matrix";
 import type { Status } from "../domain/status";
 import type { MatrixQuery } from "../schemas/query";
-import { countsOfTally, readMatrixColumns, statusOfHeld, tallyRow, type MatrixColumns } from "./get-matrix-compact";
+import { countsOfTally, readMatrixColumns, seriesTally, statusOfHeld, type MatrixColumns } from "./get-matrix-compact";
 import { matrixKernel, type MatrixSeries, type MatrixVersion, type MatrixView } from "./get-matrix";
 import { declaredMismatchIndex } from "./history/declared-mismatches";
 import { predictMatrixCells, type CellPrediction } from "./predictions/predict-matrix-cells";
@@ -72,7 +72,7 @@ export async function getMatrixPage(slug: string, query: MatrixQuery = {}): Prom
       series: read.series.map((s) => ({
         series: s.series,
         kernels: s.kernels.map((k) => matrixKernel({ ...k, releasedAt: k.releasedAt ? new Date(k.releasedAt) : null })),
-        summary: Object.fromEntries(read.versions.map((v, vi) => [v.id, summariseCounts(countsOfTally(tallyRow(read.cells[vi], s.kernels)))])),
+        summary: Object.fromEntries(read.versions.map((v, vi) => [v.id, summariseCounts(countsOfTally(seriesTally(read, s, vi)))])),
       })),
       row: new Map(read.versions.map((v, vi) => [v.id, vi])),
     };
