@@ -20,6 +20,8 @@ export interface SqlRunner {
   query<T>(text: string, params: readonly unknown[]): Promise<T[]>;
   /** true: statements go out named, so PostgreSQL keeps their plans (lib/db/prepared.ts) */
   readonly namedStatements?: boolean;
+  /** the transaction's plan_cache_mode when this runner set it (setPlanCacheMode), else unknown */
+  planCacheMode?: string;
 }
 
 /** What the shared services accept: a SqlRunner, or a Prisma client or transaction client. */
@@ -61,10 +63,14 @@ function checkedParams(params: readonly unknown[]): unknown[] {
  * transaction it changes nothing.
  */
 export async function setPlanCacheMode(target: SqlTarget, mode: string): Promise<string> {
+  // A runner that knows its transaction is in this mode already needs no statement (each is a round trip).
+  const runner = "query" in target ? target : null;
+  if (runner?.planCacheMode === mode) return mode;
   const [row] = await sql<{ prev: string }>(
     target,
     Prisma.sql`SELECT p.prev FROM (SELECT current_setting('plan_cache_mode') AS prev OFFSET 0) p CROSS JOIN LATERAL set_config('plan_cache_mode', ${mode}, true)`,
   );
+  if (runner) runner.planCacheMode = mode;
   return row.prev;
 }
 

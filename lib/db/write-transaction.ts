@@ -14,7 +14,11 @@ export interface WriteTransactionOptions {
   timeoutMs?: number;
   /** false: statements go out unnamed, planned for their parameters at every run (default true: lib/db/prepared.ts) */
   namedStatements?: boolean;
+  /** the transaction's plan_cache_mode, set with BEGIN in the same round trip (default: the session's) */
+  planCacheMode?: (typeof PLAN_CACHE_MODES)[number];
 }
+
+const PLAN_CACHE_MODES = ["auto", "force_generic_plan", "force_custom_plan"] as const;
 
 const WRITER_POOL_SIZE = 8;
 /** Waiting for a free connection (Prisma's `maxWait`): past it, ConnectionWaitError, a 503. */
@@ -99,15 +103,19 @@ export async function inWriteTransaction<T>(fn: (db: SqlRunner) => Promise<T>, o
     release(new TransactionTimeoutError(timeoutMs));
   }, timeoutMs);
   const base = pgRunner(client, opts.namedStatements ?? true);
+  const mode = opts.planCacheMode;
+  if (mode !== undefined && !PLAN_CACHE_MODES.includes(mode)) throw new Error(`unknown plan_cache_mode "${mode}"`);
   const runner: SqlRunner = {
     namedStatements: base.namedStatements,
+    planCacheMode: mode,
     query<R>(text: string, params: readonly unknown[]) {
       if (timedOut) return Promise.reject(new TransactionTimeoutError(timeoutMs));
       return base.query<R>(text, params);
     },
   };
   try {
-    await client.query("BEGIN");
+    // One round trip either way: a simple query may hold several statements.
+    await client.query(mode === undefined ? "BEGIN" : `BEGIN; SET LOCAL plan_cache_mode = ${mode}`);
     writerStats.begun++;
     const out = await fn(runner);
     if (timedOut) throw new TransactionTimeoutError(timeoutMs);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { recordFootprints } from "./footprints/record-footprints";
 import { inWriteTransaction } from "../db/write-transaction";
-import { setPlanCacheMode, sql, utcTimestamp, type SqlRunner } from "../db/sql";
+import { sql, utcTimestamp, type SqlRunner } from "../db/sql";
 import { extractErrorLine, excerptLog, normaliseErrorLine } from "../domain/error-line";
 import type { IngestBody, IngestResponse, KernelInfo } from "../schemas/ingest";
 import { AppError } from "./errors";
@@ -86,9 +86,6 @@ async function storeResults(body: IngestBody, opts: RecordOptions): Promise<Inge
   return inWriteTransaction(
     async (tx) => {
       phases?.("begin");
-      // A small batch's statements are planned once per connection (named, generic plans, which
-      // assume arrays of about ten elements: its real size); see below for large ones.
-      if (small) await setPlanCacheMode(tx, "force_generic_plan");
       // Ingests touching a common module (or source) are serialised: each one recomputes cells from
       // what is committed, so two concurrent batches touching the same cell must not interleave.
       await lockIngestKeys(tx, { source: body.run.source, moduleSlugs: [...body.results.map((r) => r.module), ...(body.modules ?? []).map((m) => m.slug)] });
@@ -191,7 +188,9 @@ async function storeResults(body: IngestBody, opts: RecordOptions): Promise<Inge
     // auto prefers its cheap estimate for ten rows), and the 10 M bench's seeding ran at half its
     // speed; forcing custom plans instead re-plans every foreign-key check of the batch's rows
     // (PostgreSQL's own triggers follow the same setting): a 20,000-result insert 1.6 → 2.6–3.1 s.
-    { timeoutMs: 120_000, namedStatements: small },
+    // A small batch's statements are planned once per connection (named, generic plans, which
+    // assume arrays of about ten elements: its real size), the mode set with BEGIN.
+    { timeoutMs: 120_000, namedStatements: small, planCacheMode: small ? "force_generic_plan" : undefined },
   );
 }
 

@@ -53,4 +53,23 @@ describe("setPlanCacheMode", () => {
     });
     await inWriteTransaction(async (tx) => expect(await mode(tx)).toBe("auto"));
   });
+
+  it("is set with BEGIN when the transaction asks, and a runner that knows its mode sends nothing to set it again", async () => {
+    const mode = async (tx: Parameters<Parameters<typeof inWriteTransaction>[0]>[0]) =>
+      (await sql<{ m: string }>(tx, Prisma.sql`SELECT current_setting('plan_cache_mode') AS m`))[0].m;
+    await inWriteTransaction(
+      async (tx) => {
+        expect(await mode(tx)).toBe("force_generic_plan");
+        let sent = 0;
+        const counting = { ...tx, query: <T,>(text: string, params: readonly unknown[]) => (sent++, tx.query<T>(text, params)) };
+        expect(await setPlanCacheMode(counting, "force_generic_plan")).toBe("force_generic_plan");
+        expect(sent).toBe(0);
+        expect(await setPlanCacheMode(counting, "auto")).toBe("force_generic_plan");
+        expect(sent).toBe(1);
+        expect(await mode(tx)).toBe("auto");
+      },
+      { planCacheMode: "force_generic_plan" },
+    );
+    await inWriteTransaction(async (tx) => expect(await mode(tx)).toBe("auto"));
+  });
 });
