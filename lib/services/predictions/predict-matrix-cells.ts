@@ -30,6 +30,37 @@ const INPUTS_SQL = `
     (SELECT coalesce(json_agg(json_build_array(s."moduleVersionId", s.xmin::text)), '[]') FROM "SourceScan" s WHERE s."moduleVersionId" = ANY($1::int[])) AS scans,
     (SELECT coalesce(json_agg(json_build_array(a.kernel, a.digest)), '[]') FROM "KernelApi" a WHERE a.kernel = ANY($2::text[]) OR a.kernel IN (SELECT kernel FROM f)) AS apis`;
 
+/** What predictions of some versions on some kernels are made of (INPUTS_SQL), and the key of each. */
+export interface PredictionInputs {
+  /** footprints of the versions */
+  n: number;
+  /** kernels with an API snapshot, among the targets and the footprints' kernels */
+  hasSnapshot(kernel: string): boolean;
+  /** the key of a prediction of this version on this kernel; undefined when the version has no footprint */
+  keyOf(versionId: number, kernel: string): string | undefined;
+}
+
+export async function readPredictionInputs(versionIds: readonly number[], kernels: readonly string[]): Promise<PredictionInputs> {
+  const [inputs] = await pgRead<{ n: number; footprints: [number, string, string, string][]; scans: [number, string][]; apis: [string, string][] }>(INPUTS_SQL, [
+    versionIds,
+    kernels,
+  ]);
+  const digest = new Map(inputs.apis);
+  const scan = new Map(inputs.scans);
+  const footprintKey = new Map<number, string>();
+  for (const [versionId, kernel, arch, row] of inputs.footprints) {
+    footprintKey.set(versionId, `${footprintKey.get(versionId) ?? ""}${kernel}/${arch}/${row}/${digest.get(kernel) ?? "-"};`);
+  }
+  return {
+    n: inputs.n,
+    hasSnapshot: (kernel) => digest.has(kernel),
+    keyOf(versionId, kernel) {
+      const fpKey = footprintKey.get(versionId);
+      return fpKey === undefined ? undefined : `${versionId}|${kernel}|${digest.get(kernel)}|${scan.get(versionId) ?? "-"}|${fpKey}`;
+    },
+  };
+}
+
 /**
  * Predictions already made, keyed by everything they are made of (predictionInputsKey): a key
  * changes whenever a footprint, a source scan or a snapshot it reads changes, so an entry is never
@@ -69,27 +100,20 @@ export async function predictMatrixCells(opts: {
 }): Promise<Map<string, CellPrediction>> {
   const out = new Map<string, CellPrediction>();
   if (opts.versions.length === 0 || opts.kernels.length === 0) return out;
-  const [inputs] = await pgRead<{ n: number; footprints: [number, string, string, string][]; scans: [number, string][]; apis: [string, string][] }>(INPUTS_SQL, [
+  const inputs = await readPredictionInputs(
     opts.versions.map((v) => v.id),
     opts.kernels.map((k) => k.version),
-  ]);
+  );
   if (inputs.n === 0) return out;
   const keep = inputs.n <= MAX_FOOTPRINTS;
-  const digest = new Map(inputs.apis);
-  const scan = new Map(inputs.scans);
-  const footprintKey = new Map<number, string>();
-  for (const [versionId, kernel, arch, row] of inputs.footprints) {
-    footprintKey.set(versionId, `${footprintKey.get(versionId) ?? ""}${kernel}/${arch}/${row}/${digest.get(kernel) ?? "-"};`);
-  }
   let loaded: StoredFootprint[] | null = null;
-  const kernels = opts.kernels.filter((k) => digest.has(k.version)).slice(-MAX_PREDICTED_KERNELS);
+  const kernels = opts.kernels.filter((k) => inputs.hasSnapshot(k.version)).slice(-MAX_PREDICTED_KERNELS);
   for (const k of kernels) {
     for (const v of opts.versions) {
       if (out.size >= MAX_PREDICTED_CELLS) return out;
       if (opts.filled(v.id, k.id)) continue;
-      const fpKey = footprintKey.get(v.id);
-      if (fpKey === undefined) continue;
-      const key = `${v.id}|${k.version}|${digest.get(k.version)}|${scan.get(v.id) ?? "-"}|${fpKey}`;
+      const key = inputs.keyOf(v.id, k.version);
+      if (key === undefined) continue;
       let cell = keep ? memo.get(key) : undefined;
       if (cell === undefined) {
         loaded ??= (await loadFootprints({ moduleVersionIds: opts.versions.map((x) => x.id) })).footprints;
