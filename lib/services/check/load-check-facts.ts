@@ -137,66 +137,56 @@ function bareCells(text: string, arch: string | null): KernelCell[] {
 }
 
 /**
- * One version's cells, series by series, as kept between checks (check-cache.ts): the target's
- * series of the check that read them as full cells, the other series as their VersionCellStates
- * text (only the asked arch's part), and the passing kernels of each series once a check needed
- * them. A check reads them through `read()`, which makes cells of a series only when a rule walks
- * there: decoding every series was most of a cold check's CPU at 10 M results (issue 14), and
- * keeping text instead of cells lets a process keep many more versions.
+ * One version's cells, series by series, as kept between checks (check-cache.ts): each series as its
+ * VersionCellStates text (only the asked arch's part), and the passing kernels of a series once a
+ * check needed them. A check reads them through `read()`, which makes cells of a series only when a
+ * rule walks there: decoding every series was most of a cold check's CPU at 10 M results (issue 14),
+ * and text is several times smaller than cells, so a process keeps many more versions.
  */
 export class VersionCells {
   private readonly texts = new Map<string, string>();
-  private readonly full = new Map<string, readonly KernelCell[]>();
   private readonly passed = new Map<string, readonly KernelVersion[]>();
+  /** What check-cache.ts bounds, in cells: about one per 64 characters of text. */
+  readonly size: number;
 
-  private constructor(readonly arch: string | null) {}
+  private constructor(
+    readonly arch: string | null,
+    texts: Iterable<[string, string]>,
+  ) {
+    let n = 0;
+    for (const [series, text] of texts) {
+      this.texts.set(series, text);
+      n += Math.ceil(text.length / 64);
+    }
+    this.size = n;
+  }
 
   /** From stored rows ([series, text]), after loading every kernel they name into the dictionary. */
   static async fromRows(rows: readonly [string, string][], arch: string | null): Promise<VersionCells> {
-    const out = new VersionCells(arch);
     const missing = new Set<number>();
+    const texts: [string, string][] = [];
     for (const [series, stored] of rows) {
       const text = arch === null ? stored : onlyArch(stored, arch);
       const count = forEachKernelId(text, null, (id) => {
         if (!kernelById.has(id)) missing.add(id);
       });
-      if (count > 0) out.texts.set(series, text);
+      if (count > 0) texts.push([series, text]);
     }
     await ensureKernels(missing);
-    return out;
-  }
-
-  /** These cells with `series` replaced by `cells` (the target's series, read in full). */
-  withSeries(series: string, cells: readonly KernelCell[]): VersionCells {
-    const out = new VersionCells(this.arch);
-    for (const [s, t] of this.texts) if (s !== series) out.texts.set(s, t);
-    for (const [s, c] of this.full) if (s !== series) out.full.set(s, c);
-    for (const [s, p] of this.passed) if (s !== series) out.passed.set(s, p);
-    if (cells.length > 0) out.full.set(series, cells);
-    return out;
-  }
-
-  /** What check-cache.ts bounds, in cells: full cells, and about one per 64 characters of text. */
-  get size(): number {
-    let n = 0;
-    for (const c of this.full.values()) n += c.length;
-    for (const t of this.texts.values()) n += Math.ceil(t.length / 64);
-    return n;
+    return new VersionCells(arch, texts);
   }
 
   get series(): string[] {
-    return [...new Set([...this.full.keys(), ...this.texts.keys()])];
+    return [...this.texts.keys()];
   }
 
-  /** A reader for one check: the series it decodes stay decoded until the check is done. */
-  read(): SeriesReader {
-    return new SeriesReader(this);
+  /** A reader for one check, with the full cells of one series (the target's) when it read them. */
+  read(full?: { series: string; cells: readonly KernelCell[] }): SeriesReader {
+    return new SeriesReader(this, full);
   }
 
-  /** Cells of one series: the full ones, or a fresh decoding of its text. */
-  cellsOf(series: string): readonly KernelCell[] {
-    const full = this.full.get(series);
-    if (full) return full;
+  /** Bare cells of one series, decoded anew. */
+  decode(series: string): readonly KernelCell[] {
     const text = this.texts.get(series);
     return text === undefined ? [] : bareCells(text, this.arch);
   }
@@ -211,19 +201,29 @@ export class VersionCells {
   }
 }
 
-/** One check's view of a version's VersionCells (the verdict rules' CellsBySeries). */
+/**
+ * One check's view of a version's VersionCells (the verdict rules' CellsBySeries): the series it
+ * decodes stay decoded until the check is done; the target's series comes in full when read.
+ */
 export class SeriesReader implements CellsBySeries {
   private readonly made = new Map<string, readonly KernelCell[]>();
-  constructor(private readonly kept: VersionCells) {}
+  readonly series: readonly string[];
 
-  get series(): readonly string[] {
-    return this.kept.series;
+  constructor(
+    private readonly kept: VersionCells,
+    full?: { series: string; cells: readonly KernelCell[] },
+  ) {
+    this.series = kept.series;
+    if (full) {
+      this.made.set(full.series, full.cells);
+      if (full.cells.length > 0 && !this.series.includes(full.series)) this.series = [...this.series, full.series];
+    }
   }
 
   cells(series: string): readonly KernelCell[] {
     let cells = this.made.get(series);
     if (!cells) {
-      cells = this.kept.cellsOf(series);
+      cells = this.kept.decode(series);
       this.made.set(series, cells);
     }
     return cells;
@@ -327,8 +327,7 @@ export async function loadCheckBasis(opts: {
       (SELECT json_agg(json_build_array(id, "moduleId", slug, name, version, "declaredKernelMin", "declaredKernelMax", stamp) ORDER BY "sortKey" DESC) FROM vers) AS versions,
       (SELECT json_agg(json_build_array(slug, id)) FROM judged) AS judged,
       (SELECT json_agg(json_build_array(s."moduleVersionId", s.series, s.states)) FROM "VersionCellStates" s
-        WHERE s."moduleVersionId" IN (SELECT j.id FROM judged j WHERE NOT EXISTS (SELECT 1 FROM kept_bare k WHERE k.id = j.id AND k.stamp = j.stamp))
-          AND s.series <> $3::text) AS states,
+        WHERE s."moduleVersionId" IN (SELECT j.id FROM judged j WHERE NOT EXISTS (SELECT 1 FROM kept_bare k WHERE k.id = j.id AND k.stamp = j.stamp))) AS states,
       (SELECT json_agg(json_build_array(c."moduleVersionId", c."kernelId", c.arch, c.status, c."errorLine", c."logUrl", c."lastResultAt")) FROM "Cell" c
         WHERE c."moduleVersionId" IN (SELECT j.id FROM judged j WHERE NOT EXISTS (SELECT 1 FROM kept_settled k WHERE k.id = j.id AND k.stamp = j.stamp))
           AND c."kernelId" IN (SELECT id FROM "Kernel" WHERE series = $3::text)
@@ -377,9 +376,9 @@ export async function loadCheckBasis(opts: {
       continue;
     }
     const kept = bare.get(id) === stamp ? cellsBefore.get(id)?.cells : undefined;
-    const version = (kept ?? (await VersionCells.fromRows(rowsOf.get(id) ?? [], arch))).withSeries(series, fullOf.get(id) ?? []);
-    cells.set(id, version.read());
-    if (stamp !== undefined) rememberCells(stamp, id, arch, version);
+    const version = kept ?? (await VersionCells.fromRows(rowsOf.get(id) ?? [], arch));
+    cells.set(id, version.read({ series, cells: fullOf.get(id) ?? [] }));
+    if (stamp !== undefined && !kept) rememberCells(stamp, id, arch, version);
   }
   const meta = row?.meta;
   const targetMeta = meta ? { prerelease: meta[0], upstreamVersion: meta[1], releasedAt: meta[2] ? utc(meta[2]).toISOString() : null, releasedAtSource: meta[3] } : null;
@@ -412,6 +411,6 @@ export async function loadSeriesCells(versionIds: number[], series: string, arch
   const [row] = await db().$queryRaw<{ states: [number, string][] | null }[]>`
     SELECT json_agg(json_build_array("moduleVersionId", states)) AS states FROM "VersionCellStates"
     WHERE "moduleVersionId" = ANY(${versionIds}::int[]) AND series = ${series}`;
-  for (const [mv, text] of row?.states ?? []) out.set(mv, (await VersionCells.fromRows([[series, text]], arch)).cellsOf(series));
+  for (const [mv, text] of row?.states ?? []) out.set(mv, (await VersionCells.fromRows([[series, text]], arch)).decode(series));
   return out;
 }
