@@ -107,7 +107,7 @@ export interface MatrixColumns {
   versions: MatrixVersion[];
   options: MatrixView["options"];
   /** per version (versions order): kernel id → fold rank << 8 | index into `arches` of the decisive arch; kept arches only */
-  cells: Map<number, number>[];
+  cells: HeldCells[];
   arches: string[];
   /** the series with a cell of a kept arch after the filters, in series order; their kernels in kernel order */
   series: { series: string; kernels: KernelRow[] }[];
@@ -119,6 +119,40 @@ export interface MatrixColumns {
   tallies: Map<string, number[][]> | null;
 }
 
+/** One version's decoded cells: kernel id → its held value (fold rank << 8 | arch index), if it has one. */
+export interface HeldCells {
+  get(kernelId: number): number | undefined;
+}
+
+/**
+ * Visit one VersionCellStates text by character codes, without splitting: "arch|<kernel id><status
+ * letter> …,arch|…" (lib/services/version-cell-states.ts). `group` sees each arch and says whether
+ * to visit its entries; `entry` gets each kernel id with the fold rank of its status.
+ */
+function scanStates(text: string, from: number, to: number, group: (arch: string) => boolean, entry: (kernelId: number, rank: number) => void): void {
+  // One pass over [from, to): no search runs past the row (a row is a slice of a larger text).
+  for (let i = from; i < to; ) {
+    let bar = i;
+    while (bar < to && text.charCodeAt(bar) !== 124 /* | */ && text.charCodeAt(bar) !== 44 /* , */) bar++;
+    if (bar === i || bar >= to || text.charCodeAt(bar) !== 124) throw new Error(`VersionCellStates: arch group without "arch|": ${text.slice(i, Math.min(to, i + 40))}`);
+    const visit = group(text.slice(i, bar));
+    let kernelId = 0;
+    let j = bar + 1;
+    for (; j < to; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 44 /* , */) break;
+      if (c >= 48 && c <= 57) kernelId = kernelId * 10 + (c - 48);
+      else if (c !== 32) {
+        const rank = RANK_OF_LETTER[c];
+        if (rank === undefined || kernelId <= 0) throw new Error(`VersionCellStates: bad entry near "${text.slice(Math.max(bar + 1, j - 8), j + 1)}"`);
+        if (visit) entry(kernelId, rank);
+        kernelId = 0;
+      }
+    }
+    i = j + 1;
+  }
+}
+
 /** One version's cells on one series' kernels tallied by fold rank (index RANK), as tallyRow gives them. */
 export function seriesTally(read: MatrixColumns, series: { series: string; kernels: readonly { id: number }[] }, vi: number): number[] {
   return read.tallies ? (read.tallies.get(series.series)?.[vi] ?? [0, 0, 0, 0]) : tallyRow(read.cells[vi], series.kernels);
@@ -128,7 +162,7 @@ export function seriesTally(read: MatrixColumns, series: { series: string; kerne
  * One version's cells on a series' kernels, tallied by fold rank (index RANK: error, pass, skip,
  * fail); `visit` sees every kernel in order with its held value (undefined: no result).
  */
-export function tallyRow(cells: ReadonlyMap<number, number>, kernels: readonly { id: number }[], visit?: (ki: number, held: number | undefined) => void): number[] {
+export function tallyRow(cells: HeldCells, kernels: readonly { id: number }[], visit?: (ki: number, held: number | undefined) => void): number[] {
   const tally = [0, 0, 0, 0];
   for (let ki = 0; ki < kernels.length; ki++) {
     const held = cells.get(kernels[ki].id);
@@ -175,13 +209,16 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
   // One line per row, "<version id>\t<series>\t<states>": neither a series nor the states text
   // holds a tab or a newline (lib/services/version-cell-states.ts), and a plain text is cheaper to
   // send and read than JSON.
-  const states: [number, string, string][] = [];
-  if (row.states) {
-    for (const line of row.states.split("\n")) {
-      const tab = line.indexOf("\t");
-      const tab2 = line.indexOf("\t", tab + 1);
-      states.push([Number(line.slice(0, tab)), line.slice(tab + 1, tab2), line.slice(tab2 + 1)]);
-    }
+  // Rows are read in place (offsets into the one text): no string per row.
+  const all = row.states ?? "";
+  const states: [mv: number, series: string, from: number, to: number][] = [];
+  for (let at = 0; at < all.length; ) {
+    let eol = all.indexOf("\n", at);
+    if (eol < 0) eol = all.length;
+    const tab = all.indexOf("\t", at);
+    const tab2 = all.indexOf("\t", tab + 1);
+    states.push([Number(all.slice(at, tab)), all.slice(tab + 1, tab2), tab2 + 1, eol]);
+    at = eol + 1;
   }
   const built = new Set(states.map((s) => s[0]));
   const versions: MatrixVersion[] = (row.versions ?? []).map(([id, version, releasedAt, releasedAtSource, declaredKernelMin, declaredKernelMax]) => ({
@@ -195,64 +232,87 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
   }));
   const versionIndex = new Map(versions.map((v, i) => [v.id, i]));
 
-  // Decode every row once, folding arches on the way (foldKernelCells: the worst status by
-  // FOLD_RANK, shown from the first arch in arch order that has it): version index → kernel id →
-  // rank * 256 + index of the decisive arch. No object per cell: 40,000 cells decode in a few ms.
+  // Decode every row, folding arches on the way (foldKernelCells: the worst status by FOLD_RANK,
+  // shown from the first arch in arch order that has it), into one flat array: a row per version, a
+  // column per kernel (a dense slot per kernel id, from a first pass), rank * 256 + index of the
+  // decisive arch, plus one (0: no cell of a kept arch). No object and no map per version: 40,000
+  // cells decode in a few ms and leave little for the collector (a map per version made 2.8 MB of
+  // garbage per answer at 100 × 400).
   const arches = new Set<string>();
   const archList: string[] = [];
   const archIndex = new Map<string, number>();
-  const byVersion: Map<number, number>[] = versions.map(() => new Map());
-  const kernelIds = new Set<number>();
+  const slotOf = new Map<number, number>();
+  const kernelIds: number[] = [];
+  const rows: { vi: number; series: string; from: number; to: number }[] = [];
+  for (const [mv, rowSeries, from, to] of states) {
+    const vi = versionIndex.get(mv);
+    if (vi === undefined || from >= to) continue;
+    rows.push({ vi, series: rowSeries, from, to });
+    scanStates(
+      all,
+      from,
+      to,
+      (arch) => {
+        if (!archIndex.has(arch)) {
+          arches.add(arch);
+          archIndex.set(arch, archList.push(arch) - 1);
+        }
+        return true;
+      },
+      // every kernel is an option of the unfiltered matrix, even when another arch is kept
+      (kernelId) => {
+        if (!slotOf.has(kernelId)) slotOf.set(kernelId, kernelIds.push(kernelId) - 1);
+      },
+    );
+  }
+  const width = kernelIds.length;
+  const held = new Int32Array(versions.length * width);
+  /** per slot: 1 when some version has a cell of a kept arch there */
+  const kept = new Uint8Array(width);
   // A row holds one version's cells on one series, so its tally is kept as its cells fold in.
   const tallies = new Map<string, number[][]>();
-  for (const [mv, rowSeries, text] of states) {
-    const vi = versionIndex.get(mv);
-    if (vi === undefined || text === "") continue;
-    const cells = byVersion[vi];
+  for (const { vi, series: rowSeries, from, to } of rows) {
     let perVersion = tallies.get(rowSeries);
     if (!perVersion) tallies.set(rowSeries, (perVersion = versions.map(() => [0, 0, 0, 0])));
     const tally = perVersion[vi];
-    // By character codes, without splitting: "arch|<kernel id><status letter> …,arch|…"
-    // (lib/services/version-cell-states.ts).
-    for (let i = 0; i < text.length; ) {
-      let end = text.indexOf(",", i);
-      if (end < 0) end = text.length;
-      const bar = text.indexOf("|", i);
-      if (bar <= i || bar >= end) throw new Error(`VersionCellStates: arch group without "arch|": ${text.slice(i, i + 40)}`);
-      const arch = text.slice(i, bar);
-      arches.add(arch);
-      const keepArch = !query.arch || arch === query.arch;
-      let ai = archIndex.get(arch);
-      if (ai === undefined) {
-        ai = archList.push(arch) - 1;
-        archIndex.set(arch, ai);
-      }
-      let kernelId = 0;
-      for (let j = bar + 1; j < end; j++) {
-        const c = text.charCodeAt(j);
-        if (c >= 48 && c <= 57) kernelId = kernelId * 10 + (c - 48);
-        else if (c !== 32) {
-          const rank = RANK_OF_LETTER[c];
-          if (rank === undefined || kernelId <= 0) throw new Error(`VersionCellStates: bad entry near "${text.slice(Math.max(bar + 1, j - 8), j + 1)}"`);
-          kernelIds.add(kernelId); // an option of the unfiltered matrix even when another arch is kept
-          if (keepArch) {
-            const held = cells.get(kernelId);
-            if (held === undefined) {
-              cells.set(kernelId, (rank << 8) | ai);
-              tally[rank] += 1;
-            } else if (rank > held >> 8 || (rank === held >> 8 && arch < archList[held & 255])) {
-              cells.set(kernelId, (rank << 8) | ai);
-              tally[held >> 8] -= 1;
-              tally[rank] += 1;
-            }
-          }
-          kernelId = 0;
+    const base = vi * width;
+    let arch = "";
+    let ai = 0;
+    scanStates(
+      all,
+      from,
+      to,
+      (a) => {
+        arch = a;
+        ai = archIndex.get(a)!;
+        return !query.arch || a === query.arch;
+      },
+      (kernelId, rank) => {
+        const slot = slotOf.get(kernelId)!;
+        const h = held[base + slot];
+        if (h === 0) {
+          held[base + slot] = ((rank << 8) | ai) + 1;
+          kept[slot] = 1;
+          tally[rank] += 1;
+          return;
         }
-      }
-      i = end + 1;
-    }
+        const was = h - 1;
+        if (rank > was >> 8 || (rank === was >> 8 && arch < archList[was & 255])) {
+          held[base + slot] = ((rank << 8) | ai) + 1;
+          tally[was >> 8] -= 1;
+          tally[rank] += 1;
+        }
+      },
+    );
   }
-  const kernelRows = kernelIds.size ? await kernelRowsOf(kernelIds, row.kernels ?? "") : [];
+  const byVersion: HeldCells[] = versions.map((_, vi) => ({
+    get(kernelId: number) {
+      const slot = slotOf.get(kernelId);
+      const h = slot === undefined ? 0 : held[vi * width + slot];
+      return h === 0 ? undefined : h - 1;
+    },
+  }));
+  const kernelRows = width ? await kernelRowsOf(kernelIds, row.kernels ?? "") : [];
   const options = {
     arches: [...arches].sort(),
     distros: [...new Set(kernelRows.map((k) => k.distro))].sort(),
@@ -272,7 +332,7 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
   // Kernels with a cell of a selected arch, grouped by series in series order.
   const seriesKernels = new Map<string, { key: string; kernels: KernelRow[] }>();
   for (const k of selected) {
-    if (!byVersion.some((m) => m.has(k.id))) continue; // no cell of a kept arch
+    if (!kept[slotOf.get(k.id)!]) continue; // no cell of a kept arch
     const s = seriesKernels.get(k.series);
     if (s) s.kernels.push(k);
     else seriesKernels.set(k.series, { key: k.seriesKey, kernels: [k] });
