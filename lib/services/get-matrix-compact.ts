@@ -5,6 +5,7 @@ import { foldArches, summariseCounts, type GroupHeadline, type StatusCounts } fr
 import { STATUSES, type Status } from "../domain/status";
 import type { MatrixQuery } from "../schemas/query";
 import { KERNELS_STAMP_SQL } from "./data-stamps";
+import { scanVersionCellStates } from "./version-cell-states";
 import { notFound } from "./errors";
 import { kernelRowsOf, type KernelRow } from "./kernel-rows";
 import type { MatrixVersion, MatrixView } from "./get-matrix";
@@ -124,35 +125,6 @@ export interface HeldCells {
   get(kernelId: number): number | undefined;
 }
 
-/**
- * Visit one VersionCellStates text by character codes, without splitting: "arch|<kernel id><status
- * letter> …,arch|…" (lib/services/version-cell-states.ts). `group` sees each arch and says whether
- * to visit its entries; `entry` gets each kernel id with the fold rank of its status.
- */
-function scanStates(text: string, from: number, to: number, group: (arch: string) => boolean, entry: (kernelId: number, rank: number) => void): void {
-  // One pass over [from, to): no search runs past the row (a row is a slice of a larger text).
-  for (let i = from; i < to; ) {
-    let bar = i;
-    while (bar < to && text.charCodeAt(bar) !== 124 /* | */ && text.charCodeAt(bar) !== 44 /* , */) bar++;
-    if (bar === i || bar >= to || text.charCodeAt(bar) !== 124) throw new Error(`VersionCellStates: arch group without "arch|": ${text.slice(i, Math.min(to, i + 40))}`);
-    const visit = group(text.slice(i, bar));
-    let kernelId = 0;
-    let j = bar + 1;
-    for (; j < to; j++) {
-      const c = text.charCodeAt(j);
-      if (c === 44 /* , */) break;
-      if (c >= 48 && c <= 57) kernelId = kernelId * 10 + (c - 48);
-      else if (c !== 32) {
-        const rank = RANK_OF_LETTER[c];
-        if (rank === undefined || kernelId <= 0) throw new Error(`VersionCellStates: bad entry near "${text.slice(Math.max(bar + 1, j - 8), j + 1)}"`);
-        if (visit) entry(kernelId, rank);
-        kernelId = 0;
-      }
-    }
-    i = j + 1;
-  }
-}
-
 /** One version's cells on one series' kernels tallied by fold rank (index RANK), as tallyRow gives them. */
 export function seriesTally(read: MatrixColumns, series: { series: string; kernels: readonly { id: number }[] }, vi: number): number[] {
   return read.tallies ? (read.tallies.get(series.series)?.[vi] ?? [0, 0, 0, 0]) : tallyRow(read.cells[vi], series.kernels);
@@ -248,10 +220,8 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
     const vi = versionIndex.get(mv);
     if (vi === undefined || from >= to) continue;
     rows.push({ vi, series: rowSeries, from, to });
-    scanStates(
+    scanVersionCellStates(
       all,
-      from,
-      to,
       (arch) => {
         if (!archIndex.has(arch)) {
           arches.add(arch);
@@ -263,6 +233,8 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
       (kernelId) => {
         if (!slotOf.has(kernelId)) slotOf.set(kernelId, kernelIds.push(kernelId) - 1);
       },
+      from,
+      to,
     );
   }
   const width = kernelIds.length;
@@ -278,16 +250,15 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
     const base = vi * width;
     let arch = "";
     let ai = 0;
-    scanStates(
+    scanVersionCellStates(
       all,
-      from,
-      to,
       (a) => {
         arch = a;
         ai = archIndex.get(a)!;
         return !query.arch || a === query.arch;
       },
-      (kernelId, rank) => {
+      (kernelId, letter) => {
+        const rank = RANK_OF_LETTER[letter];
         const slot = slotOf.get(kernelId)!;
         const h = held[base + slot];
         if (h === 0) {
@@ -303,6 +274,8 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
           tally[rank] += 1;
         }
       },
+      from,
+      to,
     );
   }
   const byVersion: HeldCells[] = versions.map((_, vi) => ({

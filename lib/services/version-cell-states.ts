@@ -95,33 +95,57 @@ export function forEachVersionCellState(text: string, arch: string | null, visit
   }
 }
 
+const STATUS_LETTER_CODES = new Set(STATUSES.map((st) => st.charCodeAt(0)));
+
+/**
+ * Visit a row's text, or the [from, to) part of a larger text that holds it, by character codes
+ * without splitting or searching past it: `group` sees each arch and says whether to visit its
+ * entries, `entry` gets each kernel id with the character code of its status letter
+ * (STATUS_BY_LETTER). Throws on text that does not follow the format, like forEachVersionCellState.
+ */
+export function scanVersionCellStates(
+  text: string,
+  group: (arch: string) => boolean,
+  entry: (kernelId: number, letter: number) => void,
+  from = 0,
+  to = text.length,
+): void {
+  for (let i = from; i < to; ) {
+    let bar = i;
+    while (bar < to && text.charCodeAt(bar) !== 124 /* | */ && text.charCodeAt(bar) !== 44 /* , */) bar++;
+    if (bar === i || bar >= to || text.charCodeAt(bar) !== 124) throw new Error(`VersionCellStates: arch group without "arch|": ${text.slice(i, Math.min(to, i + 40))}`);
+    const visit = group(text.slice(i, bar));
+    let kernelId = 0;
+    let j = bar + 1;
+    for (; j < to; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 44 /* , */) break;
+      if (c >= 48 && c <= 57) kernelId = kernelId * 10 + (c - 48);
+      else if (c !== 32 /* space */) {
+        if (!STATUS_LETTER_CODES.has(c) || kernelId <= 0) throw new Error(`VersionCellStates: bad entry near "${text.slice(Math.max(bar + 1, j - 8), j + 1)}"`);
+        if (visit) entry(kernelId, c);
+        kernelId = 0;
+      }
+    }
+    i = j + 1;
+  }
+}
+
 /**
  * Visit the kernel id of each entry of one row's text (keeping only `arch` when given) and count
  * them, without decoding anything else: a reader that decodes series only on demand first learns
- * which kernels the row names. Statuses are checked when the row is decoded.
+ * which kernels the row names.
  */
 export function forEachKernelId(text: string, arch: string | null, visit: (kernelId: number) => void): number {
   let count = 0;
-  for (let i = 0; i < text.length; ) {
-    let end = text.indexOf(",", i);
-    if (end < 0) end = text.length;
-    const bar = text.indexOf("|", i);
-    if (bar <= i || bar >= end) throw new Error(`VersionCellStates: arch group without "arch|": ${text.slice(i, i + 40)}`);
-    if (arch === null || (bar - i === arch.length && text.startsWith(arch, i))) {
-      let id = 0;
-      for (let j = bar + 1; j < end; j++) {
-        const c = text.charCodeAt(j);
-        if (c >= 48 && c <= 57) id = id * 10 + (c - 48);
-        else if (c !== 32) {
-          if (id <= 0) throw new Error(`VersionCellStates: bad entry near "${text.slice(Math.max(bar + 1, j - 8), j + 1)}"`);
-          visit(id);
-          count += 1;
-          id = 0;
-        }
-      }
-    }
-    i = end + 1;
-  }
+  scanVersionCellStates(
+    text,
+    (a) => arch === null || a === arch,
+    (kernelId) => {
+      visit(kernelId);
+      count += 1;
+    },
+  );
   return count;
 }
 
