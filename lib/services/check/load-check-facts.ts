@@ -10,9 +10,10 @@ import { keptCells, keptModuleVersions, keptVerdict, rememberCells, rememberModu
 /**
  * The reads of a pre-upgrade check, in one round trip for most checks and two at most, whatever
  * the number of modules:
- *  1. loadCheckBasis: the modules' versions and every cell of the versions to judge, in full on
- *     the target's series (where most evidence lies) and as bare states elsewhere, read from the
- *     VersionCellStates rows, one per version and kernel series (lib/services/version-cell-states.ts);
+ *  1. loadCheckBasis: the modules' versions and the cells of the versions to judge, in full on
+ *     the target's series (where most evidence lies), and every series as the text of its
+ *     VersionCellStates row (lib/services/version-cell-states.ts), made into bare states only for
+ *     the series a rule walks to;
  *  2. only when needed, loadCellDetails + loadSeriesCells in parallel: the full cells of evidence
  *     outside the series (where a run of failures began), and the cells of other versions on the
  *     target's series for modules that need an alternative (broken, unsupported, unknown version).
@@ -263,10 +264,11 @@ const utc = (at: string) => new Date(`${at}Z`);
 
 /**
  * Round trip 1. `wanted` versions are exact strings, or null for the newest the server knows.
- * Cells of the target's series come in full, the others as bare states. What check-cache.ts kept
- * is left out: versions whose verdict on this target is settled need no cells at all, versions
- * whose cells are kept need only the series part; the statement itself compares each module's
- * stamp with the one the kept data was read at, and reads everything of a module whose stamp moved.
+ * Cells of the target's series come in full, and every series (that one too) as its stored text,
+ * decoded later only where a rule walks (VersionCells). What check-cache.ts kept is left out:
+ * versions whose verdict on this target is settled need nothing, versions whose text is kept need
+ * only the target's full cells; the statement itself compares each module's stamp with the one the
+ * kept data was read at, and reads everything of a module whose stamp moved.
  */
 export async function loadCheckBasis(opts: {
   wanted: { slug: string; version: string | null }[];
