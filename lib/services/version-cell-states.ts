@@ -76,26 +76,18 @@ export interface StateEntry {
  * (it is only ever written by refreshVersionCellStates, so that would be a bug).
  */
 export function forEachVersionCellState(text: string, arch: string | null, visit: (kernelId: number, arch: string, status: Status) => void): void {
-  if (text === "") return;
-  for (const group of text.split(",")) {
-    const bar = group.indexOf("|");
-    const groupArch = group.slice(0, bar);
-    if (bar <= 0) throw new Error(`VersionCellStates: arch group without "arch|": ${group.slice(0, 40)}`);
-    if (arch !== null && groupArch !== arch) continue;
-    for (let start = bar + 1; ; ) {
-      let end = group.indexOf(" ", start);
-      if (end < 0) end = group.length;
-      const status = STATUS_BY_LETTER.get(group[end - 1]);
-      const kernelId = end - 1 > start ? Number(group.slice(start, end - 1)) : NaN;
-      if (!status || !Number.isInteger(kernelId) || kernelId <= 0) throw new Error(`VersionCellStates: bad entry "${group.slice(start, end)}" for ${groupArch}`);
-      visit(kernelId, groupArch, status);
-      if (end === group.length) break;
-      start = end + 1;
-    }
-  }
+  let groupArch = "";
+  scanVersionCellStates(
+    text,
+    (a) => {
+      groupArch = a;
+      return arch === null || a === arch;
+    },
+    (kernelId, letter) => visit(kernelId, groupArch, STATUS_BY_CODE.get(letter)!),
+  );
 }
 
-const STATUS_LETTER_CODES = new Set(STATUSES.map((st) => st.charCodeAt(0)));
+const STATUS_BY_CODE = new Map<number, Status>(STATUSES.map((st) => [st.charCodeAt(0), st]));
 
 /**
  * Visit a row's text, or the [from, to) part of a larger text that holds it, by character codes
@@ -116,17 +108,25 @@ export function scanVersionCellStates(
     if (bar === i || bar >= to || text.charCodeAt(bar) !== 124) throw new Error(`VersionCellStates: arch group without "arch|": ${text.slice(i, Math.min(to, i + 40))}`);
     const visit = group(text.slice(i, bar));
     let kernelId = 0;
+    let digits = false;
+    let entries = 0;
     let j = bar + 1;
     for (; j < to; j++) {
       const c = text.charCodeAt(j);
       if (c === 44 /* , */) break;
-      if (c >= 48 && c <= 57) kernelId = kernelId * 10 + (c - 48);
-      else if (c !== 32 /* space */) {
-        if (!STATUS_LETTER_CODES.has(c) || kernelId <= 0) throw new Error(`VersionCellStates: bad entry near "${text.slice(Math.max(bar + 1, j - 8), j + 1)}"`);
+      if (c >= 48 && c <= 57) {
+        kernelId = kernelId * 10 + (c - 48);
+        digits = true;
+      } else if (c !== 32 /* space */) {
+        entries += 1;
+        if (!STATUS_BY_CODE.has(c) || kernelId <= 0) throw new Error(`VersionCellStates: bad entry near "${text.slice(Math.max(bar + 1, j - 8), j + 1)}"`);
         if (visit) entry(kernelId, c);
         kernelId = 0;
+        digits = false;
       }
     }
+    // a group ends after a status letter: not empty, no id without its letter
+    if (digits || entries === 0) throw new Error(`VersionCellStates: bad entry near "${text.slice(Math.max(bar + 1, j - 8), j)}"`);
     i = j + 1;
   }
 }

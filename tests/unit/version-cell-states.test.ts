@@ -26,7 +26,7 @@ describe("decodeVersionCellStates", () => {
     expect(decodeVersionCellStates("")).toEqual([]);
   });
 
-  it.each([["x86_64 101p"], ["x86_64|101x"], ["x86_64|p"], ["x86_64|-3f"], ["|101p"]])("refuses %j rather than guessing", (bad) => {
+  it.each([["x86_64 101p"], ["x86_64|101x"], ["x86_64|p"], ["x86_64|-3f"], ["|101p"], ["x86_64|"], ["x86_64|101p 102"], ["x86_64|101p,aarch64|"]])("refuses %j rather than guessing", (bad) => {
     expect(() => decodeVersionCellStates(bad)).toThrow(/VersionCellStates/);
   });
 });
