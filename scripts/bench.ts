@@ -210,6 +210,9 @@ async function main(): Promise<number> {
     await raw.query(`DROP TABLE IF EXISTS "BenchCellCopy"; CREATE TABLE "BenchCellCopy" (LIKE "Cell" INCLUDING ALL)`);
     await raw.query(`ALTER TABLE "BenchCellCopy" ADD FOREIGN KEY ("moduleVersionId") REFERENCES "ModuleVersion"(id), ADD FOREIGN KEY ("kernelId") REFERENCES "Kernel"(id), ADD FOREIGN KEY ("moduleId") REFERENCES "Module"(id)`);
     const refRun = (await raw.query(`SELECT min(id) AS id FROM "Run"`)).rows[0].id as number;
+    const INSERT_RESULT_COPY = `INSERT INTO "BenchResultCopy" ("runId","moduleVersionId","kernelId","arch","stage","status","durationMs","errorLine","compiler","finishedAt")
+      SELECT $1, mv, k, a, st, s, d, el, NULL, (fa::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
+      FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[]) AS u(mv, k, a, st, s, d, el, fa)`;
     const allVersionIds = (await raw.query(`SELECT id FROM "ModuleVersion" ORDER BY id`)).rows.map((r) => r.id as number);
     const allKernelIds = (await raw.query(`SELECT id FROM "Kernel" ORDER BY id`)).rows.map((r) => r.id as number);
     let refMs = 0;
@@ -227,26 +230,23 @@ async function main(): Promise<number> {
     for (const [i, body] of ingestBodies.entries()) {
       // alternate, so both see the same machine load
       const rs = body.results;
+      // The batch's rows for the references, on existing versions and kernels (`shift` moves them).
+      const copyParams = (shift: number) => [
+        refRun,
+        rs.map((_, j) => allVersionIds[(i * 5000 + j + shift) % allVersionIds.length]),
+        rs.map((_, j) => allKernelIds[(i * 7919 + j + shift) % allKernelIds.length]),
+        rs.map((r) => r.arch),
+        rs.map((r) => r.stage),
+        rs.map((r) => r.status),
+        rs.map((r) => r.durationMs ?? null),
+        rs.map((r) => (r.status === "pass" ? null : (r.errorLine ?? null))),
+        rs.map((r) => r.finishedAt ?? body.run.startedAt!),
+      ];
       const c = await raw.connect();
       const s0 = performance.now();
       try {
       await c.query("BEGIN");
-      await c.query(
-        `INSERT INTO "BenchResultCopy" ("runId","moduleVersionId","kernelId","arch","stage","status","durationMs","errorLine","compiler","finishedAt")
-         SELECT $1, mv, k, a, st, s, d, el, NULL, (fa::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
-         FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[]) AS u(mv, k, a, st, s, d, el, fa)`,
-        [
-          refRun,
-          rs.map((_, j) => allVersionIds[(i * 5000 + j) % allVersionIds.length]),
-          rs.map((_, j) => allKernelIds[(i * 7919 + j) % allKernelIds.length]),
-          rs.map((r) => r.arch),
-          rs.map((r) => r.stage),
-          rs.map((r) => r.status),
-          rs.map((r) => r.durationMs ?? null),
-          rs.map((r) => (r.status === "pass" ? null : (r.errorLine ?? null))),
-          rs.map((r) => r.finishedAt ?? body.run.startedAt!),
-        ],
-      );
+      await c.query(INSERT_RESULT_COPY, copyParams(0));
       await c.query("COMMIT");
       } finally {
         c.release();
@@ -257,25 +257,11 @@ async function main(): Promise<number> {
       const s2 = performance.now();
       try {
         await c2.query("BEGIN");
-        const mvs = rs.map((_, j) => allVersionIds[(i * 5000 + j + 1) % allVersionIds.length]);
-        const ks = rs.map((_, j) => allKernelIds[(i * 7919 + j + 1) % allKernelIds.length]);
-        const params = [
-          refRun,
-          mvs,
-          ks,
-          rs.map((r) => r.arch),
-          rs.map((r) => r.stage),
-          rs.map((r) => r.status),
-          rs.map((r) => r.durationMs ?? null),
-          rs.map((r) => (r.status === "pass" ? null : (r.errorLine ?? null))),
-          rs.map((r) => r.finishedAt ?? body.run.startedAt!),
-        ];
         // One statement, as the ingest's own insert-and-fold is: no row travels to Node and back.
+        // The rows are shifted by one version and kernel, so they are not the first reference's.
         await c2.query(
           `WITH r AS (
-             INSERT INTO "BenchResultCopy" ("runId","moduleVersionId","kernelId","arch","stage","status","durationMs","errorLine","compiler","finishedAt")
-             SELECT $1, mv, k, a, st, s, d, el, NULL, (fa::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
-             FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[]) AS u(mv, k, a, st, s, d, el, fa)
+             ${INSERT_RESULT_COPY}
              RETURNING id, "moduleVersionId", "kernelId", arch, stage, status, "errorLine", "finishedAt")
            INSERT INTO "BenchCellCopy" ("moduleVersionId","kernelId","arch","moduleId","status","stages","passCount","failCount","errorCount","skipCount",
              "lastResultId","lastResultAt","errorLine","observed","obsState","line","kernelKey","walked")
@@ -285,7 +271,7 @@ async function main(): Promise<number> {
            FROM r JOIN "ModuleVersion" v ON v.id = r."moduleVersionId" JOIN "Kernel" k ON k.id = r."kernelId"
            ON CONFLICT ("moduleVersionId", "kernelId", arch) DO UPDATE SET status = EXCLUDED.status, "lastResultId" = EXCLUDED."lastResultId",
              "lastResultAt" = EXCLUDED."lastResultAt", "passCount" = "BenchCellCopy"."passCount" + EXCLUDED."passCount"`,
-          params,
+          copyParams(1),
         );
         await c2.query("COMMIT");
       } finally {
