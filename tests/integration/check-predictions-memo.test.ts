@@ -1,16 +1,13 @@
-import { existsSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { importKernelApi } from "@/lib/services/kernel-api/import-kernel-api";
 import { forgetCheckCache } from "@/lib/services/check/check-cache";
 import { checkModules } from "@/lib/services/check/check-modules";
 import { forgetCheckPredictions } from "@/lib/services/predictions/add-predictions";
 import { recordResults } from "@/lib/services/record-results";
-import { result, uniqueTag } from "./helpers";
+import { HEADERS_NEW, HEADERS_OLD, headersPresent, result, uniqueTag } from "./helpers";
 
-// Real Debian header packages, as in kernel-api.test.ts (scripts/ensure-test-packages.sh installs both).
-const OLD = "/usr/src/linux-headers-6.1.0-56-amd64";
-const NEW = "/usr/src/linux-headers-6.12.107+deb12-amd64";
-const present = existsSync(`${OLD}/Module.symvers`) && existsSync(`${NEW}/Module.symvers`);
+// Real Debian header packages (helpers.ts).
+const [OLD, NEW, present] = [HEADERS_OLD, HEADERS_NEW, headersPresent];
 
 /**
  * A check's unknown verdict gets a prediction, kept under the key of what it is made of

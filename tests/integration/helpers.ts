@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import { POST } from "@/app/api/v1/results/route";
@@ -97,3 +98,11 @@ export function result(over: Partial<IngestResult> & Pick<IngestResult, "module"
 export function ingestBody(source: string, id: string, results: IngestResult[], run: Partial<IngestBody["run"]> = {}): IngestBody {
   return { run: { source, id, ...run }, results };
 }
+
+/**
+ * Real Debian header packages of two kernels (scripts/ensure-test-packages.sh installs both), for
+ * the tests that import kernel API snapshots; `present` says whether this machine has them.
+ */
+export const HEADERS_OLD = "/usr/src/linux-headers-6.1.0-56-amd64";
+export const HEADERS_NEW = "/usr/src/linux-headers-6.12.107+deb12-amd64";
+export const headersPresent = existsSync(`${HEADERS_OLD}/Module.symvers`) && existsSync(`${HEADERS_NEW}/Module.symvers`);

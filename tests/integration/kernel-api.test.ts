@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as compareRoute } from "@/app/api/v1/kernels/compare/route";
 import { db } from "@/lib/db/client";
@@ -6,12 +5,10 @@ import { compareResponseSchema } from "@/lib/schemas/kernel-api";
 import { importKernelApi } from "@/lib/services/kernel-api/import-kernel-api";
 import { predictForModule } from "@/lib/services/predictions/predict-for-module";
 import { recordResults } from "@/lib/services/record-results";
-import { expectError, get, result, uniqueTag } from "./helpers";
+import { expectError, get, HEADERS_NEW, HEADERS_OLD, headersPresent, result, uniqueTag } from "./helpers";
 
-// Real Debian header packages (scripts/ensure-test-packages.sh installs both).
-const OLD = "/usr/src/linux-headers-6.1.0-56-amd64";
-const NEW = "/usr/src/linux-headers-6.12.107+deb12-amd64";
-const present = existsSync(`${OLD}/Module.symvers`) && existsSync(`${NEW}/Module.symvers`);
+// Real Debian header packages (helpers.ts).
+const [OLD, NEW, present] = [HEADERS_OLD, HEADERS_NEW, headersPresent];
 
 describe.skipIf(!present)("kernel API snapshots, compare and blast radius (real headers)", () => {
   const tag = uniqueTag();
