@@ -102,7 +102,7 @@ export function forgetMatrixCache(): void {
  * arches folded, without one object per cell.
  */
 export interface MatrixColumns {
-  module: CompactMatrix["module"];
+  module: CompactMatrix["module"] & { id: number };
   stamp: string;
   /** newest first */
   versions: MatrixVersion[];

@@ -4,7 +4,8 @@ import type { Status } from "../domain/status";
 import type { MatrixQuery } from "../schemas/query";
 import { countsOfTally, readMatrixColumns, seriesTally, statusOfHeld, type MatrixColumns } from "./get-matrix-compact";
 import { matrixKernel, type MatrixSeries, type MatrixVersion, type MatrixView } from "./get-matrix";
-import { declaredMismatchIndex } from "./history/declared-mismatches";
+import { declaredMismatchIndex, listDeclaredMismatches, marksOf, type DeclaredMismatch } from "./history/declared-mismatches";
+import { getModuleSupport, moduleSupportOf, type ModuleSupportDetail } from "./get-module-support";
 import { predictMatrixCells, type CellPrediction } from "./predictions/predict-matrix-cells";
 
 /**
@@ -26,6 +27,30 @@ export interface MatrixPage {
   marks: Map<string, Disagreement>;
   /** "versionId:kernelId" → the predicted verdict of an empty cell of an expanded series */
   predictions: Map<string, CellPrediction>;
+  /** the module's support state for the page's panel (kept with the columns by getMatrixPage) */
+  support(): Promise<ModuleSupportDetail>;
+}
+
+/**
+ * What the module page shows beside its matrix that is read from the module's own data: its
+ * declared-range mismatches (the matrix's marks) and its support state. Both change only with
+ * the module's or the kernels' data stamp, so getMatrixPage keeps them with the columns.
+ */
+export interface ModuleDerived {
+  /** every mismatch, all arches and kernels (marksOf filters them for a view) */
+  mismatches(): Promise<readonly DeclaredMismatch[]>;
+  support(): Promise<ModuleSupportDetail>;
+}
+
+/** ModuleDerived read once each, when first asked for; a failed read is asked again next time. */
+export function moduleDerived(moduleId: number): ModuleDerived {
+  let mismatches: Promise<readonly DeclaredMismatch[]> | null = null;
+  let support: Promise<ModuleSupportDetail> | null = null;
+  const forgetting = <T>(p: Promise<T>, forget: () => void) => p.catch((e: unknown) => (forget(), Promise.reject(e)));
+  return {
+    mismatches: () => (mismatches ??= forgetting(listDeclaredMismatches(moduleId).then((r) => r.mismatches), () => (mismatches = null))),
+    support: () => (support ??= forgetting(moduleSupportOf(moduleId), () => (support = null))),
+  };
 }
 
 /** What getMatrixPage keeps per module and filters (not `expand`, `vstart`, `kstart`) for one data stamp. */
@@ -36,15 +61,46 @@ interface KeptColumns {
   /** per series (cols.series order): its kernels and its summary per version id */
   series: { series: string; kernels: MatrixSeries["kernels"]; summary: MatrixSeries["summary"] }[];
   row: Map<number, number>;
+  derived: ModuleDerived;
+  weight: number;
 }
 const KEPT_TTL_MS = 60_000;
-/** A 100-version × 400-kernel entry is about 2 MB. */
-const KEPT_MAX = 4;
+/**
+ * What the kept entries may weigh together, in 4-byte units (an entry's `weight`): about 8 MB. A
+ * count alone does not fit: a demo module's entry is a few thousand units, a 100-version ×
+ * 400-kernel one about 110,000. With 4 entries, as before, a site of 40 modules read its columns,
+ * marks and support again on most module pages.
+ */
+const KEPT_WEIGHT = 2_000_000;
+const KEPT_MAX = 512;
+let keptWeight = 0;
+/** An entry's weight: a 4-byte held value per version × kernel, about 100 bytes per series summary and 200 per kernel row. */
+export function keptColumnsWeight(versions: number, series: readonly { kernels: readonly unknown[] }[]): number {
+  const kernels = series.reduce((n, s) => n + s.kernels.length, 0);
+  return versions * (kernels + 25 * series.length) + 50 * kernels;
+}
 const kept = new Map<string, KeptColumns>();
+
+/** Keep (or touch) an entry as the most recently used; least recently used first out, but never the one just kept. */
+function keep(key: string, entry: KeptColumns): void {
+  const old = kept.get(key);
+  if (old) {
+    kept.delete(key);
+    keptWeight -= old.weight;
+  }
+  kept.set(key, entry);
+  keptWeight += entry.weight;
+  for (const [k, e] of kept) {
+    if ((keptWeight <= KEPT_WEIGHT && kept.size <= KEPT_MAX) || e === entry) break;
+    kept.delete(k);
+    keptWeight -= e.weight;
+  }
+}
 
 /** Forget what getMatrixPage keeps (benchmarks of the uncached path, tests). */
 export function forgetMatrixPageCache(): void {
   kept.clear();
+  keptWeight = 0;
 }
 
 /**
@@ -75,38 +131,46 @@ export async function getMatrixPage(slug: string, query: MatrixQuery = {}): Prom
         summary: Object.fromEntries(read.versions.map((v, vi) => [v.id, summariseCounts(countsOfTally(seriesTally(read, s, vi)))])),
       })),
       row: new Map(read.versions.map((v, vi) => [v.id, vi])),
+      derived: moduleDerived(read.module.id),
+      weight: keptColumnsWeight(read.versions.length, read.series),
     };
-    kept.delete(key);
-    kept.set(key, entry);
-    for (const k of kept.keys()) {
-      if (kept.size <= KEPT_MAX) break;
-      kept.delete(k);
-    }
   }
+  keep(key, entry);
   const { cols, row } = entry;
   const expand = new Set(query.expand ?? []);
-  return matrixPage(slug, {
-    module: { slug: cols.module.slug, name: cols.module.name, description: cols.module.description, homepage: cols.module.homepage },
-    query,
-    options: cols.options,
-    versions: cols.versions,
-    series: entry.series.map((s) => ({ ...s, expanded: expand.has(s.series) })),
-    statusAt: (versionId, kernelId) => {
-      const vi = row.get(versionId);
-      const held = vi === undefined ? undefined : cols.cells[vi].get(kernelId);
-      return held === undefined ? undefined : statusOfHeld(held);
+  return matrixPage(
+    slug,
+    {
+      module: { slug: cols.module.slug, name: cols.module.name, description: cols.module.description, homepage: cols.module.homepage },
+      query,
+      options: cols.options,
+      versions: cols.versions,
+      series: entry.series.map((s) => ({ ...s, expanded: expand.has(s.series) })),
+      statusAt: (versionId, kernelId) => {
+        const vi = row.get(versionId);
+        const held = vi === undefined ? undefined : cols.cells[vi].get(kernelId);
+        return held === undefined ? undefined : statusOfHeld(held);
+      },
     },
-  });
+    entry.derived,
+  );
 }
 
-/** The page from a view of every version: splits off the declared-only versions, adds the declared-range marks and predictions. */
-export async function matrixPage(slug: string, all: MatrixPageView): Promise<MatrixPage> {
+/**
+ * The page from a view of every version: splits off the declared-only versions, adds the
+ * declared-range marks and predictions. `derived`: the module's mismatches as kept with its
+ * columns; without it they are read by slug.
+ */
+export async function matrixPage(slug: string, all: MatrixPageView, derived?: ModuleDerived): Promise<MatrixPage> {
   const view: MatrixPageView = { ...all, versions: all.versions.filter((v) => v.hasResults) };
+  const shown = { arch: view.query.arch, kernelIds: new Set(view.series.flatMap((s) => s.kernels.map((k) => k.id))) };
   const [marks, predictions] = await Promise.all([
     // Marks need a declared range: most modules declare none, and then there is nothing to read.
-    view.versions.some((v) => v.declaredKernelMin || v.declaredKernelMax)
-      ? declaredMismatchIndex(slug, { arch: view.query.arch, kernelIds: new Set(view.series.flatMap((s) => s.kernels.map((k) => k.id))) })
-      : new Map<string, Disagreement>(),
+    !view.versions.some((v) => v.declaredKernelMin || v.declaredKernelMax)
+      ? new Map<string, Disagreement>()
+      : derived
+        ? derived.mismatches().then((m) => marksOf(m, shown))
+        : declaredMismatchIndex(slug, shown),
     predictMatrixCells({
       module: slug,
       versions: view.versions,
@@ -114,5 +178,11 @@ export async function matrixPage(slug: string, all: MatrixPageView): Promise<Mat
       filled: (versionId, kernelId) => view.statusAt(versionId, kernelId) !== undefined,
     }),
   ]);
-  return { view, declaredOnly: all.versions.filter((v) => !v.hasResults), marks, predictions };
+  return {
+    view,
+    declaredOnly: all.versions.filter((v) => !v.hasResults),
+    marks,
+    predictions,
+    support: derived ? derived.support : () => getModuleSupport(slug),
+  };
 }

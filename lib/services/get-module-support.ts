@@ -24,6 +24,16 @@ const MAX_ERRORS = 12;
 export async function getModuleSupport(slug: string): Promise<ModuleSupportDetail> {
   const [mod] = await pgRead<{ id: number }>(`SELECT id FROM "Module" WHERE slug = $1`, [slug]);
   if (!mod) throw notFound(`module "${slug}"`);
+  return moduleSupportOf(mod.id);
+}
+
+/**
+ * getModuleSupport by the module's id. What it reads is the module's versions and cells and its
+ * kernels' metadata, so it changes only with the module's or the kernels' data stamp
+ * (lib/services/data-stamps.ts): the module page keeps it with its matrix columns (get-matrix-page.ts).
+ */
+export async function moduleSupportOf(moduleId: number): Promise<ModuleSupportDetail> {
+  const mod = { id: moduleId };
   const support = (await loadModuleSupport([mod.id])).get(mod.id)!;
   if (support.failingSeries.length === 0 || support.version === null) return { support, errors: [] };
   // node-pg straight (pgRead): on every module page; Prisma would read the kernels with a statement of their own.

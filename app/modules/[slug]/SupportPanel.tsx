@@ -1,12 +1,12 @@
 import { AppLink } from "@/app/components/AppLink";
 import { upstreamNote } from "@/lib/domain/kernel-release";
 import { formatSignature, signaturePath } from "@/lib/domain/signature";
-import { getModuleSupport } from "@/lib/services/get-module-support";
+import type { ModuleSupportDetail } from "@/lib/services/get-module-support";
 import { SupportBadge } from "@/app/components/SupportBadge";
 
 /** Is the module kept up with the kernel: its state, the last kernel it builds on, and the errors that hold it back. */
-export async function SupportPanel({ slug }: { slug: string }) {
-  const { support, errors } = await getModuleSupport(slug);
+export async function SupportPanel({ detail }: { detail: Promise<ModuleSupportDetail> }) {
+  const { support, errors } = await detail;
   if (support.state === "untested") return null;
   const tone = support.state === "orphaned" ? "border-red-300 bg-red-50" : support.state === "behind" ? "border-amber-300 bg-amber-50" : "border-slate-200 bg-white";
   return (

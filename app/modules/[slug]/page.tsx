@@ -4,11 +4,10 @@ import { decodeSegment } from "@/lib/http/decode-segment";
 import { AppLink } from "@/app/components/AppLink";
 import { matrixQuerySchema } from "@/lib/schemas/query";
 import { Suspense } from "react";
-import { getMatrixPage } from "@/lib/services/get-matrix-page";
+import { getMatrixPage, type MatrixPage } from "@/lib/services/get-matrix-page";
 import { DeclaredMarkLegend } from "@/app/components/history/DeclaredMark";
 import { getModuleHeader } from "@/lib/services/get-module";
 import { loadOr404 } from "@/lib/http/page";
-import type { MatrixQuery } from "@/lib/schemas/query";
 import { ExternalLink } from "@/app/components/ExternalLink";
 import { StatusLegend } from "@/app/components/StatusLegend";
 import { DataSourceNote } from "@/app/components/DataSourceNote";
@@ -35,6 +34,8 @@ export default async function ModulePage({ params, searchParams }: Props) {
   const query = parsed.success ? parsed.data : {};
   // Resolve the module before anything streams, so an unknown slug is a real 404.
   const mod = await loadOr404(getModuleHeader(slug));
+  // Read once for both panels below: the matrix and the support panel come from the same kept columns.
+  const page = getMatrixPage(slug, query);
   const base = `/modules/${encodeURIComponent(slug)}`;
   const cell = first(sp.cell);
   const closeHref = `${base}?${new URLSearchParams(Object.entries(sp).flatMap(([k, v]) => (k === "cell" || v == null ? [] : [[k, String(v)]]))).toString()}`;
@@ -60,11 +61,11 @@ export default async function ModulePage({ params, searchParams }: Props) {
         </p>
       )}
       <Suspense fallback={null}>
-        <SupportPanel slug={slug} />
+        <SupportPanel detail={page.then((p) => p.support())} />
       </Suspense>
       <StatusLegend withMixed />
       <Suspense key={JSON.stringify(query)} fallback={<MatrixSkeleton />}>
-        <MatrixSection slug={slug} base={base} query={query} current={sp} cell={cell} />
+        <MatrixSection page={page} base={base} current={sp} cell={cell} />
       </Suspense>
       {cell && (
         <Suspense fallback={<p className="text-sm text-slate-500">Loading the cell…</p>}>
@@ -76,9 +77,9 @@ export default async function ModulePage({ params, searchParams }: Props) {
   );
 }
 
-async function MatrixSection(props: { slug: string; base: string; query: MatrixQuery; current: SearchParams; cell?: string }) {
+async function MatrixSection(props: { page: Promise<MatrixPage>; base: string; current: SearchParams; cell?: string }) {
   // Summaries from the compact columns; the cells of the drawn window only (lib/services/get-matrix-page.ts).
-  const { view, declaredOnly, marks, predictions } = await getMatrixPage(props.slug, props.query);
+  const { view, declaredOnly, marks, predictions } = await props.page;
   return (
     <>
       <MatrixFilters base={props.base} view={view} current={props.current} />

@@ -60,7 +60,11 @@ export async function listDeclaredMismatches(moduleId: number): Promise<{ declar
 export async function declaredMismatchIndex(slug: string, opts: { arch?: string | null; kernelIds?: ReadonlySet<number> } = {}): Promise<Map<string, Disagreement>> {
   const mod = await db().module.findUnique({ where: { slug }, select: { id: true } });
   if (!mod) return new Map();
-  const { mismatches } = await listDeclaredMismatches(mod.id);
+  return marksOf((await listDeclaredMismatches(mod.id)).mismatches, opts);
+}
+
+/** The matrix's marks (declaredMismatchIndex) from a module's mismatches, already read. */
+export function marksOf(mismatches: readonly DeclaredMismatch[], opts: { arch?: string | null; kernelIds?: ReadonlySet<number> } = {}): Map<string, Disagreement> {
   return new Map(
     mismatches.filter((m) => (!opts.arch || m.arch === opts.arch) && (!opts.kernelIds || opts.kernelIds.has(m.kernelId))).map((m) => [`${m.versionId}:${m.kernelId}`, m.kind]),
   );
