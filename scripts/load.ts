@@ -75,6 +75,8 @@ async function token(): Promise<string> {
 interface Sample {
   ms: number;
   status: number; // 0: network error or timeout
+  /** when it was sent (or due), ms since the run began: the timeline's window */
+  at?: number;
 }
 const samples = new Map<string, Sample[]>();
 const record = (name: string, s: Sample) => (samples.get(name) ?? samples.set(name, []).get(name)!).push(s);
@@ -106,7 +108,7 @@ let dueAt: number | null = null;
 async function timed(name: string, p: string, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number } | null> {
   const t0 = dueAt ?? performance.now();
   const res = await send(p, init);
-  record(name, { ms: performance.now() - t0, status: res.status });
+  record(name, { ms: performance.now() - t0, status: res.status, at: t0 - runStart });
   return res.status === 0 ? null : res;
 }
 
@@ -120,6 +122,8 @@ const secret = await token();
 
 const pick = <T>(a: readonly T[]) => a[Math.floor(Math.random() * a.length)];
 let ingestSeq = 0;
+/** performance.now() when the timed run began (the worst case's requests come before it) */
+let runStart = 0;
 /** "source|module|version|kernel|arch" of every result the server acknowledged (201/200) */
 const acknowledged = new Set<string>();
 
@@ -220,6 +224,7 @@ if (process.env.LOAD_WORST_CASE === "1") {
 
 const cpu0 = process.cpuUsage();
 const t0 = Date.now();
+runStart = performance.now();
 const deadline = t0 + seconds * 1000;
 let generatorFull = 0;
 if (rate === null) {
@@ -296,6 +301,20 @@ console.log(
     `all pages p95 ${q(pages, 0.95).toFixed(0)} ms; ingest p95 ${q(ingest, 0.95).toFixed(0)} ms; ` +
     `results acknowledged ${acknowledged.size}, stored ${stored.size}, acknowledged but not stored ${lost}, stored after a client timeout ${stored.size - (acknowledged.size - lost)}`,
 );
+// The run in windows of LOAD_WINDOW seconds (10): whether a figure is the steady state or a
+// start that is slower (a new server warms its caches and its JIT in the first seconds).
+const windowS = Number(process.env.LOAD_WINDOW ?? 10);
+if (windowS > 0 && seconds > windowS) {
+  const all = [...samples.entries()].filter(([n]) => n !== "(generator full)");
+  const parts: string[] = [];
+  for (let w = 0; w * windowS < seconds; w++) {
+    const inWindow = (s: Sample) => s.at !== undefined && s.at >= w * windowS * 1000 && s.at < (w + 1) * windowS * 1000;
+    const n = all.reduce((a, [, ss]) => a + ss.filter(inWindow).length, 0);
+    const pw = all.filter(([name]) => name.startsWith("page")).flatMap(([, ss]) => ss.filter(inWindow).map((x) => x.ms)).sort((a, b) => a - b);
+    parts.push(`${w * windowS}–${Math.min(seconds, (w + 1) * windowS)} s: ${(n / windowS).toFixed(0)}/s, pages p50 ${q(pw, 0.5).toFixed(0)} p95 ${q(pw, 0.95).toFixed(0)} ms`);
+  }
+  console.log(`by when sent: ${parts.join("; ")}`);
+}
 console.log(
   `the generator's own CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in ${elapsed.toFixed(1)} s (${((cpu.user + cpu.system) / 1e3 / Math.max(1, total)).toFixed(2)} ms per request)` +
     (generatorFull ? `; ${generatorFull} arrivals found ${clients} requests outstanding and were not sent` : ""),
