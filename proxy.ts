@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { badUrlReason, isPagePath, securityHeaders, servedOverHttps } from "@/lib/http/security-headers";
 import { clientAddress, isExpensiveRead, limiters } from "@/lib/http/rate-limit";
+import { isWarmUpRequest } from "@/lib/http/warm-up-token";
 import { databaseLikelyReachable } from "@/lib/db/reachability";
 import { RETRY_AFTER_SECONDS } from "@/lib/db/availability";
 
@@ -28,7 +29,7 @@ export function proxy(request: NextRequest): NextResponse {
     return res;
   }
 
-  if (isExpensiveRead(request.method, pathname)) {
+  if (isExpensiveRead(request.method, pathname) && !isWarmUpRequest(request.headers)) {
     const wait = limiters().expensive.take(clientAddress(request.headers));
     if (wait > 0) {
       const message = `too many expensive requests from your address; retry in ${wait} s`;

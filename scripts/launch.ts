@@ -16,6 +16,7 @@ import { migrateDeploy } from "../lib/db/migrate";
 import { workerCount } from "../lib/http/workers";
 import { ADMISSION_DEFAULTS, admissionConfig, type AdmissionConfig } from "../lib/http/admission";
 import { microcacheConfig } from "../lib/http/microcache";
+import { warmUpSeconds } from "../lib/http/warm-up";
 import { startFront, type Upstream } from "../lib/http/front";
 import type { LauncherMessage } from "../lib/http/serve";
 
@@ -103,6 +104,7 @@ if (mode === "db") {
     count = workerCount(process.env.MODCOMPAT_WORKERS, availableParallelism());
     perProcess = admissionConfig();
     microcacheConfig();
+    warmUpSeconds();
   } catch (e) {
     console.error(`[modcompat] ${e instanceof Error ? e.message : e}`);
     await shutdown(3);

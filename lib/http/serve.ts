@@ -10,6 +10,7 @@ import { rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { admissionConfig, laneOf, QUEUE_FULL_RETRY_AFTER, writeSlots, type AdmissionConfig } from "./admission";
 import type { ServerCounters } from "../services/get-health";
+import { warmUp, warmUpSeconds } from "./warm-up";
 import { decide, microcacheConfig, microcacheKey, MicrocacheStore, storable, type MicrocacheConfig, type StoredAnswer } from "./microcache";
 
 /** Headers of a stored answer that belong to its connection, not to the answer. */
@@ -283,6 +284,15 @@ export async function startServer(opts: { dir: string; socketPath: string }): Pr
     // exclusive: this process listens itself, not through the cluster's shared handle
     http.listen({ path: opts.socketPath, exclusive: true }, () => resolve());
   });
+  // A reader warms up before the front sends it anything (lib/http/warm-up.ts).
+  const seconds = process.env.MODCOMPAT_ROLE === "reader" ? warmUpSeconds() : 0;
+  if (seconds > 0) {
+    const r = await warmUp(opts.socketPath, seconds * 1000);
+    console.log(
+      `[modcompat] ${process.env.MODCOMPAT_ROLE} process ${process.pid} warmed up: ${r.requests} requests in ${(r.ms / 1000).toFixed(1)} s` +
+        `${r.complete ? "" : " (the budget ran out first)"}${r.failed ? `, ${r.failed} not answered 2xx` : ""}`,
+    );
+  }
   process.send?.({ modcompat: "listening" } satisfies LauncherMessage);
   const stop = () => {
     http.close(() => process.exit(0));
