@@ -15,10 +15,10 @@ describe("MODCOMPAT_WARMUP", () => {
     ["2.5", 2.5],
     ["300", 300],
   ])("%s → %s s", (text, seconds) => {
-    expect(warmUpSeconds({ MODCOMPAT_WARMUP: text } as NodeJS.ProcessEnv)).toBe(seconds);
+    expect(warmUpSeconds({ MODCOMPAT_WARMUP: text } as unknown as NodeJS.ProcessEnv)).toBe(seconds);
   });
   it.each(["-1", "301", "10s", "ten"])("refuses %s, naming the variable", (text) => {
-    expect(() => warmUpSeconds({ MODCOMPAT_WARMUP: text } as NodeJS.ProcessEnv)).toThrow(/MODCOMPAT_WARMUP "/);
+    expect(() => warmUpSeconds({ MODCOMPAT_WARMUP: text } as unknown as NodeJS.ProcessEnv)).toThrow(/MODCOMPAT_WARMUP "/);
   });
 });
 
