@@ -5,7 +5,8 @@ import { seriesOf } from "../../domain/kernel-version";
 import { detectIncidents, type FlakyCell } from "../../domain/regressions";
 import { supportLag, type SupportLagRow } from "../../domain/support-lag";
 import { notFound } from "../errors";
-import { incidentInclude, toSummary, type IncidentSummary } from "../regressions/incident-summary";
+import { loadIncidentRows } from "../regressions/incident-rows";
+import { toSummary, type IncidentSummary } from "../regressions/incident-summary";
 import { loadDetectionInput } from "../regressions/load-detection-input";
 import { listDeclaredMismatches, type DeclaredMismatch } from "./declared-mismatches";
 
@@ -40,7 +41,7 @@ export async function getModuleHistory(slug: string, opts: { now?: Date } = {}):
   if (!mod) throw notFound(`module "${slug}"`);
   const [input, rows, declared, versionRows, passing] = await Promise.all([
     loadDetectionInput(db(), mod.id),
-    db().incident.findMany({ where: { moduleId: mod.id }, include: incidentInclude, orderBy: [{ openedAt: "asc" }, { id: "asc" }] }),
+    loadIncidentRows({ moduleId: mod.id }, "oldest"),
     listDeclaredMismatches(mod.id),
     db().moduleVersion.findMany({ where: { moduleId: mod.id }, select: { id: true, version: true, releasedAt: true, declaredKernelMin: true, declaredKernelMax: true } }),
     db().cell.findMany({ where: { moduleId: mod.id, status: "pass" }, select: { moduleVersionId: true, kernel: { select: { series: true } } } }),
