@@ -3,6 +3,7 @@ import type { Pool } from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { AbortablePool } from "./abortable";
 import { preparedQuery } from "./prepared";
+import { utcTypes, type SqlRunner } from "./sql";
 
 export type Db = PrismaClient;
 /** The transaction client handed to `db.$transaction(async (tx) => …)`. */
@@ -59,6 +60,20 @@ export function pgPool(): Pool {
 export async function pgRead<T>(sql: string, params: unknown[]): Promise<T[]> {
   return (await pgPool().query(preparedQuery(sql, params))).rows as T[];
 }
+
+/**
+ * pgRead as a SqlRunner, for the services shared with the write path (lib/db/sql.ts) when a page
+ * reads through them: named statements on pgPool, and a `timestamp` read as UTC, as Prisma and the
+ * write path read it (utcTypes), so the rows are the same whichever runs them.
+ */
+const READ_RUNNER: SqlRunner = {
+  namedStatements: true,
+  async query<T>(text: string, params: readonly unknown[]) {
+    if (params.some((p) => p instanceof Date)) throw new Error("pgReadRunner: pass dates as ISO text and cast them (utcTimestamp), not as Date");
+    return (await pgPool().query({ ...preparedQuery(text, params), types: utcTypes })).rows as T[];
+  },
+};
+export const pgReadRunner = (): SqlRunner => READ_RUNNER;
 
 /**
  * SQL for a `timestamp` column as UTC ISO text (`2026-11-26T17:12:56.000Z`): node-pg reads a

@@ -1,4 +1,4 @@
-import { db } from "../../db/client";
+import { db, pgRead } from "../../db/client";
 import { declaredDisagreement, declaredPosition, type Disagreement } from "../../domain/declared-range";
 import { compareKernels, tryParseKernelVersion, type KernelVersion } from "../../domain/kernel-version";
 import { compareModuleVersions } from "../../domain/module-version";
@@ -21,15 +21,20 @@ export interface DeclaredMismatch {
  * supported but failing, or declared unsupported but passing. Versions without a range are skipped.
  */
 export async function listDeclaredMismatches(moduleId: number): Promise<{ declaredVersions: number; mismatches: DeclaredMismatch[] }> {
-  const versions = await db().moduleVersion.findMany({
-    where: { moduleId, OR: [{ declaredKernelMin: { not: null } }, { declaredKernelMax: { not: null } }] },
-    select: { id: true, version: true, declaredKernelMin: true, declaredKernelMax: true },
-  });
+  // node-pg (pgRead): on every history page, and on a module page when its kept columns are new
+  const versions = await pgRead<{ id: number; version: string; declaredKernelMin: string | null; declaredKernelMax: string | null }>(
+    `SELECT id, version, "declaredKernelMin", "declaredKernelMax" FROM "ModuleVersion"
+     WHERE "moduleId" = $1 AND ("declaredKernelMin" IS NOT NULL OR "declaredKernelMax" IS NOT NULL)`,
+    [moduleId],
+  );
   if (versions.length === 0) return { declaredVersions: 0, mismatches: [] };
-  const cells = await db().cell.findMany({
-    where: { moduleVersionId: { in: versions.map((v) => v.id) }, status: { in: ["pass", "fail"] } },
-    select: { moduleVersionId: true, kernelId: true, arch: true, status: true, kernel: { select: { version: true } } },
-  });
+  const rows = await pgRead<{ moduleVersionId: number; kernelId: number; arch: string; status: string; kernel: string }>(
+    `SELECT c."moduleVersionId", c."kernelId", c.arch, c.status, k.version AS kernel
+     FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId"
+     WHERE c."moduleVersionId" = ANY($1::int[]) AND c.status IN ('pass', 'fail')`,
+    [versions.map((v) => v.id)],
+  );
+  const cells = rows.map((r) => ({ ...r, kernel: { version: r.kernel } }));
   const byId = new Map(versions.map((v) => [v.id, v]));
   // Each kernel is parsed once, however many versions were built on it.
   const parsed = new Map<string, KernelVersion | null>();

@@ -1,4 +1,4 @@
-import { db } from "../../db/client";
+import { pgRead, pgReadRunner } from "../../db/client";
 import { eventDate } from "../../domain/event-date";
 import { passRateOverTime, timeToFixHistogram, timelineBars, type PassRateSeries, type TimeToFixHistogram, type TimelineBar } from "../../domain/history";
 import { seriesOf } from "../../domain/kernel-version";
@@ -37,20 +37,28 @@ export interface ModuleHistory {
 /** A module's breakage history for maintainers: incidents, pass rate, time to fix, support lag. */
 export async function getModuleHistory(slug: string, opts: { now?: Date } = {}): Promise<ModuleHistory> {
   const now = opts.now ?? new Date();
-  const mod = await db().module.findUnique({ where: { slug }, select: { id: true, slug: true, name: true } });
+  // node-pg throughout (pgRead, pgReadRunner): Prisma compiled each of its dozen statements on the event loop.
+  const [mod] = await pgRead<{ id: number; slug: string; name: string }>(`SELECT id, slug, name FROM "Module" WHERE slug = $1`, [slug]);
   if (!mod) throw notFound(`module "${slug}"`);
+  const read = pgReadRunner();
   const [input, rows, declared, versionRows, passing] = await Promise.all([
-    loadDetectionInput(db(), mod.id),
+    loadDetectionInput(read, mod.id),
     loadIncidentRows({ moduleId: mod.id }, "oldest"),
     listDeclaredMismatches(mod.id),
-    db().moduleVersion.findMany({ where: { moduleId: mod.id }, select: { id: true, version: true, releasedAt: true, declaredKernelMin: true, declaredKernelMax: true } }),
-    db().cell.findMany({ where: { moduleId: mod.id, status: "pass" }, select: { moduleVersionId: true, kernel: { select: { series: true } } } }),
+    read.query<{ id: number; version: string; releasedAt: Date | null; declaredKernelMin: string | null; declaredKernelMax: string | null }>(
+      `SELECT id, version, "releasedAt", "declaredKernelMin", "declaredKernelMax" FROM "ModuleVersion" WHERE "moduleId" = $1 ORDER BY id`,
+      [mod.id],
+    ),
+    pgRead<{ moduleVersionId: number; series: string }>(
+      `SELECT c."moduleVersionId", k.series FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId" WHERE c."moduleId" = $1 AND c.status = 'pass'`,
+      [mod.id],
+    ),
   ]);
   const incidents = rows.map((r) => toSummary(r, now));
   const { flaky } = detectIncidents(input);
 
   const passSeries = new Map<number, Set<string>>();
-  for (const c of passing) passSeries.set(c.moduleVersionId, (passSeries.get(c.moduleVersionId) ?? new Set()).add(c.kernel.series));
+  for (const c of passing) passSeries.set(c.moduleVersionId, (passSeries.get(c.moduleVersionId) ?? new Set()).add(c.series));
   const testedSeries = [...new Set(input.results.map((r) => r.kernel))].map((k) => seriesOf(k));
   const lag = supportLag({
     series: testedSeries,
