@@ -20,6 +20,7 @@ export async function demoPages(request: APIRequestContext): Promise<string[]> {
     "/signatures",
     ...(sigs.signatures[0] ? [`/signatures/${encodeURIComponent(sigs.signatures[0].symbol)}`] : []),
     "/upcoming",
+    "/sources",
     "/api-docs",
     "/no-such-page",
   ];
