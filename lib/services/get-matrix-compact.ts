@@ -1,5 +1,4 @@
 import { db, pgRead } from "../db/client";
-import { keptUntil } from "./kept-lifetime";
 import { isGenericFlavour, seriesSortKey } from "../domain/kernel-version";
 import { isUpcoming, upstreamOf } from "../domain/kernel-release";
 import { foldArches, summariseCounts, type GroupHeadline, type StatusCounts } from "../domain/matrix";
@@ -28,7 +27,7 @@ export type { KernelRow } from "./kernel-rows";
  *
  * Answers are kept per module and query while the data stamp (the module's and the kernels',
  * lib/services/data-stamps.ts, as for the check: see readMatrixColumns) stays the same, for at
- * most a minute or so (keptUntil).
+ * most a minute.
  */
 
 export interface CompactKernels {
@@ -88,8 +87,9 @@ export function countsOfTally(tally: readonly number[]): StatusCounts {
 
 /** The folded status of a held cell value (rank << 8 | arch index). */
 export const statusOfHeld = (held: number): Status => STATUS_OF_RANK[held >> 8];
+const TTL_MS = 60_000;
 const MAX_ENTRIES = 200;
-const cache = new Map<string, { until: number; stamp: string; body: CompactMatrix }>();
+const cache = new Map<string, { at: number; stamp: string; body: CompactMatrix }>();
 
 /** Forget kept answers (benchmarks of the uncached path use it). */
 export function forgetMatrixCache(): void {
@@ -319,7 +319,7 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
 export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): Promise<CompactMatrix> {
   const cacheKey = JSON.stringify([slug, query]);
   const kept = cache.get(cacheKey);
-  const keptStamp = kept && Date.now() < kept.until ? kept.stamp : null;
+  const keptStamp = kept && Date.now() - kept.at < TTL_MS ? kept.stamp : null;
   const read = await readMatrixColumns(slug, query, keptStamp);
   if (read === "unchanged") return kept!.body;
   const { versions, options, cells: byVersion, arches: archList } = read;
@@ -411,7 +411,7 @@ export async function getMatrixCompact(slug: string, query: MatrixQuery = {}): P
     stamp: read.stamp,
   };
   cache.delete(cacheKey);
-  cache.set(cacheKey, { until: keptUntil(), stamp: read.stamp, body });
+  cache.set(cacheKey, { at: Date.now(), stamp: read.stamp, body });
   for (const k of cache.keys()) {
     if (cache.size <= MAX_ENTRIES) break;
     cache.delete(k);

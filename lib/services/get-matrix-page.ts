@@ -6,7 +6,6 @@ import { countsOfTally, readMatrixColumns, seriesTally, statusOfHeld, type Matri
 import { matrixKernel, type MatrixSeries, type MatrixVersion, type MatrixView } from "./get-matrix";
 import { declaredMismatchIndex, listDeclaredMismatches, marksOf, type DeclaredMismatch } from "./history/declared-mismatches";
 import { getModuleSupport, moduleSupportOf, type ModuleSupportDetail } from "./get-module-support";
-import { keptUntil } from "./kept-lifetime";
 import { predictMatrixCells, type CellPrediction } from "./predictions/predict-matrix-cells";
 
 /**
@@ -56,8 +55,7 @@ export function moduleDerived(moduleId: number): ModuleDerived {
 
 /** What getMatrixPage keeps per module and filters (not `expand`, `vstart`, `kstart`) for one data stamp. */
 interface KeptColumns {
-  /** usable until then (keptUntil) */
-  until: number;
+  at: number;
   stamp: string;
   cols: MatrixColumns;
   /** per series (cols.series order): its kernels and its summary per version id */
@@ -66,6 +64,7 @@ interface KeptColumns {
   derived: ModuleDerived;
   weight: number;
 }
+const KEPT_TTL_MS = 60_000;
 /**
  * What the kept entries may weigh together, in 4-byte units (an entry's `weight`): about 8 MB. A
  * count alone does not fit: a demo module's entry is a few thousand units, a 100-version ×
@@ -112,18 +111,18 @@ export function forgetMatrixPageCache(): void {
  *
  * The decoded columns and summaries are kept per module and filters while the data stamp
  * (readMatrixColumns: the module's and the kernels', lib/services/data-stamps.ts) stays the same, for at
- * most a minute or so (keptUntil): expanding a series, paging the window or opening a cell reads no states again.
+ * most a minute: expanding a series, paging the window or opening a cell reads no states again.
  */
 export async function getMatrixPage(slug: string, query: MatrixQuery = {}): Promise<MatrixPage> {
   const key = JSON.stringify([slug, query.arch ?? null, query.distro ?? null, query.flavour ?? null, query.flavours ?? null, query.from ?? null, query.to ?? null]);
   const before = kept.get(key);
-  const keptStamp = before && Date.now() < before.until ? before.stamp : null;
+  const keptStamp = before && Date.now() - before.at < KEPT_TTL_MS ? before.stamp : null;
   const read = await readMatrixColumns(slug, query, keptStamp);
   let entry: KeptColumns;
   if (read === "unchanged") entry = before!;
   else {
     entry = {
-      until: keptUntil(),
+      at: Date.now(),
       stamp: read.stamp,
       cols: read,
       series: read.series.map((s) => ({

@@ -1,6 +1,5 @@
 import type { VersionVerdict } from "../../domain/verdict";
 import type { VersionCells } from "./load-check-facts";
-import { keptUntil } from "../kept-lifetime";
 
 /**
  * What the check keeps between requests, while the data it came from stays the same: hooks on many
@@ -11,10 +10,11 @@ import { keptUntil } from "../kept-lifetime";
  * triggers move a stamp in the transaction of the change, so an entry is used only while the
  * database still says the stamp it was read at: an ingest into one module leaves what is kept for
  * the others in place. The stamps are read in the same statement as the data they cover
- * (load-check-facts.ts, check-answer.ts). Entries also expire after a minute or so (keptUntil). Bounded in size,
+ * (load-check-facts.ts, check-answer.ts). Entries also expire after a minute. Bounded in size,
  * least recently used first out.
  */
 
+const TTL_MS = 60_000;
 const MAX_CELLS = 400_000;
 const MAX_VERDICTS = 50_000;
 /** Whole answers are a few KB each: 10,000 of them stay well under 100 MB. */
@@ -22,8 +22,7 @@ const MAX_ANSWERS = 10_000;
 const MAX_MODULES = 10_000;
 
 interface Entry<T> {
-  /** usable until then (keptUntil) */
-  until: number;
+  at: number;
   stamp: string;
   value: T;
 }
@@ -61,7 +60,7 @@ const key = (versionId: number, arch: string | null, target?: string) => `${vers
 function get<T, E extends Entry<T>>(map: Map<string, E>, k: string): E | undefined {
   const e = map.get(k);
   if (!e) return undefined;
-  if (Date.now() >= e.until) {
+  if (Date.now() - e.at >= TTL_MS) {
     map.delete(k);
     return undefined;
   }
@@ -98,7 +97,7 @@ export function keptUpstream(kernelsStamp: string, kernel: string): string | nul
 }
 
 export function rememberUpstream(kernelsStamp: string, kernel: string, upstream: string | null): void {
-  put(state.upstream, kernel, { until: keptUntil(), stamp: kernelsStamp, value: upstream }, MAX_VERDICTS);
+  put(state.upstream, kernel, { at: Date.now(), stamp: kernelsStamp, value: upstream }, MAX_VERDICTS);
 }
 
 export function keptModuleVersions(slug: string): Kept<{ id: number; version: string }[]> | undefined {
@@ -106,7 +105,7 @@ export function keptModuleVersions(slug: string): Kept<{ id: number; version: st
 }
 
 export function rememberModuleVersions(stamp: string, slug: string, versions: { id: number; version: string }[]): void {
-  put(state.moduleVersions, slug, { until: keptUntil(), stamp, value: versions }, MAX_MODULES);
+  put(state.moduleVersions, slug, { at: Date.now(), stamp, value: versions }, MAX_MODULES);
 }
 
 export function keptCells(versionId: number, arch: string | null): Kept<VersionCells> | undefined {
@@ -122,7 +121,7 @@ export function rememberCells(stamp: string, versionId: number, arch: string | n
   const k = key(versionId, arch);
   state.cellCount -= state.cells.get(k)?.value.size ?? 0;
   state.cells.delete(k);
-  state.cells.set(k, { until: keptUntil(), stamp, value: cells });
+  state.cells.set(k, { at: Date.now(), stamp, value: cells });
   state.cellCount += cells.size;
   for (const [oldest, e] of state.cells) {
     if (state.cellCount <= MAX_CELLS) break;
@@ -136,7 +135,7 @@ export function keptVerdict(versionId: number, arch: string | null, target: stri
 }
 
 export function rememberVerdict(stamp: string, versionId: number, arch: string | null, target: string, verdict: VersionVerdict): void {
-  put(state.verdicts, key(versionId, arch, target), { until: keptUntil(), stamp, value: verdict }, MAX_VERDICTS);
+  put(state.verdicts, key(versionId, arch, target), { at: Date.now(), stamp, value: verdict }, MAX_VERDICTS);
 }
 
 /** A kept answer: its text, the stamp of the request it was built at, and the results generation (results-listener.ts) at which that stamp was last confirmed. */
@@ -146,7 +145,7 @@ export function keptAnswer(requestKey: string): { json: string; stamp: string; c
 }
 
 export function rememberAnswer(stamp: string, requestKey: string, json: string, generation: number | null): void {
-  put(state.answers, requestKey, { until: keptUntil(), stamp, value: json, confirmedAt: generation }, MAX_ANSWERS);
+  put(state.answers, requestKey, { at: Date.now(), stamp, value: json, confirmedAt: generation }, MAX_ANSWERS);
 }
 
 /** The database still says the answer's stamp at this generation: nothing it names changed since. */
