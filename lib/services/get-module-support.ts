@@ -33,8 +33,7 @@ export async function getModuleSupport(slug: string): Promise<ModuleSupportDetai
  * (lib/services/data-stamps.ts): the module page keeps it with its matrix columns (get-matrix-page.ts).
  */
 export async function moduleSupportOf(moduleId: number): Promise<ModuleSupportDetail> {
-  const mod = { id: moduleId };
-  const support = (await loadModuleSupport([mod.id])).get(mod.id)!;
+  const support = (await loadModuleSupport([moduleId])).get(moduleId)!;
   if (support.failingSeries.length === 0 || support.version === null) return { support, errors: [] };
   // node-pg straight (pgRead): on every module page; Prisma would read the kernels with a statement of their own.
   const rows = await pgRead<{ errorLine: string | null; version: string; upstreamVersion: string | null }>(
@@ -42,7 +41,7 @@ export async function moduleSupportOf(moduleId: number): Promise<ModuleSupportDe
      FROM "Cell" c JOIN "Kernel" k ON k.id = c."kernelId" JOIN "ModuleVersion" mv ON mv.id = c."moduleVersionId"
      WHERE c."moduleId" = $1 AND c.status = 'fail' AND mv.version = $2 AND k.series = ANY($3::text[])
      ORDER BY c."kernelId", c.arch`,
-    [mod.id, support.version, support.failingSeries],
+    [moduleId, support.version, support.failingSeries],
   );
   const cells = rows.map((r) => ({ errorLine: r.errorLine, kernel: { version: r.version, upstreamVersion: r.upstreamVersion } }));
   const byLine = new Map<string, SupportError>();
