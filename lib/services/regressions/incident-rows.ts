@@ -35,10 +35,11 @@ export function incidentWhere(filter: IncidentFilter): { sql: string; params: un
     parts.push(`${column} = $${params.length}`);
   };
   if (filter.moduleId !== undefined) add(`i."moduleId"`, filter.moduleId);
-  if (filter.moduleSlug !== undefined) add(`m.slug`, filter.moduleSlug);
-  if (filter.status !== undefined) add(`i.status`, filter.status);
-  if (filter.series !== undefined) add(`i.series`, filter.series);
-  if (filter.signature !== undefined) add(`i.signature`, filter.signature);
+  // an empty text filters nothing, as in the list's query before
+  if (filter.moduleSlug) add(`m.slug`, filter.moduleSlug);
+  if (filter.status) add(`i.status`, filter.status);
+  if (filter.series) add(`i.series`, filter.series);
+  if (filter.signature) add(`i.signature`, filter.signature);
   return { sql: parts.length ? `WHERE ${parts.join(" AND ")}` : "", params };
 }
 
