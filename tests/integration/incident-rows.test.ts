@@ -97,6 +97,7 @@ describe("incidents through node-pg", () => {
       [{ series: "6.8", status: "fixed" }, { series: "6.8", status: "fixed" }],
       [{ signature: "strlcpy" }, { signature: "strlcpy" }],
       [{ moduleSlug: `nothing-${tag}` }, { module: { slug: `nothing-${tag}` } }],
+      [{ moduleSlug: "", status: "" }, {}], // an empty text filters nothing
     ];
     for (const [filter, where] of filters) {
       for (const page of [{}, { limit: 2 }, { limit: 2, offset: 1 }, { limit: 100, offset: 0 }]) {
