@@ -106,8 +106,27 @@ export async function predictMatrixCells(opts: {
   );
   if (inputs.n === 0) return out;
   const keep = inputs.n <= MAX_FOOTPRINTS;
-  let loaded: StoredFootprint[] | null = null;
   const kernels = opts.kernels.filter((k) => inputs.hasSnapshot(k.version)).slice(-MAX_PREDICTED_KERNELS);
+  // Only the footprints of versions with a cell to predict anew are read (the others' are kept):
+  // a module's footprints are many arrays of names, and one new kernel needs only its own cells.
+  const missing = new Set<number>();
+  for (const k of kernels) {
+    for (const v of opts.versions) {
+      if (opts.filled(v.id, k.id)) continue;
+      const key = inputs.keyOf(v.id, k.version);
+      if (key !== undefined && (!keep || !memo.has(key))) missing.add(v.id);
+    }
+  }
+  const byVersion = new Map<number, StoredFootprint[]>();
+  /** A version's footprints: read with every other missing version's the first time (and on its own if it was not missing then: a kept prediction dropped meanwhile). */
+  const footprintsOf = async (versionId: number) => {
+    if (!byVersion.has(versionId)) {
+      const ids = [...new Set([...missing, versionId])].filter((id) => !byVersion.has(id));
+      for (const id of ids) byVersion.set(id, []);
+      for (const f of (await loadFootprints({ moduleVersionIds: ids })).footprints) byVersion.get(f.moduleVersionId)?.push(f);
+    }
+    return byVersion.get(versionId)!;
+  };
   for (const k of kernels) {
     for (const v of opts.versions) {
       if (out.size >= MAX_PREDICTED_CELLS) return out;
@@ -116,8 +135,7 @@ export async function predictMatrixCells(opts: {
       if (key === undefined) continue;
       let cell = keep ? memo.get(key) : undefined;
       if (cell === undefined) {
-        loaded ??= (await loadFootprints({ moduleVersionIds: opts.versions.map((x) => x.id) })).footprints;
-        const fps = loaded.filter((f) => f.moduleVersionId === v.id);
+        const fps = await footprintsOf(v.id);
         cell = null;
         if (fps.length > 0) {
           const p = await predictFrom({ module: opts.module, version: v.version, kernel: k.version, footprints: fps });
