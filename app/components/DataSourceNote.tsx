@@ -14,9 +14,9 @@ export const sourceAnchor = (source: string) => `source-${source.replace(/[^A-Za
  * to /sources, which shows them (`lists`): they were about 250 list items, half of a module page's
  * HTML, and a quarter of its server CPU (issue 11).
  */
-export async function DataSourceNote({ lists = false }: { lists?: boolean }) {
+export async function DataSourceNote({ lists = false, empty = null }: { lists?: boolean; empty?: React.ReactNode }) {
   const { sources, total } = await listDataSources();
-  if (sources.length === 0) return null;
+  if (sources.length === 0) return empty;
   return (
     <aside className="space-y-1 rounded border border-slate-200 bg-white p-3 text-xs text-slate-600" aria-label="Data sources">
       {sources.map((s) => {

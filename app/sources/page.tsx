@@ -13,7 +13,15 @@ export default async function SourcesPage() {
         Every result was sent by a source: a build runner, an import, or the demo. Each source below is described by the metadata of its
         newest run, with the packages it built from, so that a verdict can be traced to what was really built.
       </p>
-      <DataSourceNote lists />
+      <DataSourceNote
+        lists
+        empty={
+          <p className="rounded border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">
+            No results have been stored yet, so there is no source to show. Results arrive through <code>POST /api/v1/results</code> or{" "}
+            <code>npx modcompat build --server</code>.
+          </p>
+        }
+      />
     </div>
   );
 }
