@@ -2,9 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { IngestResult } from "@/lib/schemas/ingest";
-import type { RegressionSort } from "@/lib/schemas/regressions";
 import { recordResults } from "@/lib/services/record-results";
-import { INCIDENT_ORDER_SQL, loadIncidentListFacts, loadIncidentRows, type IncidentFilter } from "@/lib/services/regressions/incident-rows";
+import { INCIDENT_ORDER_SQL, loadIncidentListFacts, loadIncidentRows, type IncidentFilter, type IncidentOrder } from "@/lib/services/regressions/incident-rows";
 import { incidentInclude, toSummary, type IncidentRow } from "@/lib/services/regressions/incident-summary";
 import { GCC_STRLCPY_LOG, uniqueAbi, uniqueTag } from "./helpers";
 
@@ -67,12 +66,13 @@ beforeAll(async () => {
 async function prismaRows(where: Prisma.IncidentWhereInput, orderBy: Prisma.IncidentOrderByWithRelationInput[], page: { limit?: number; offset?: number } = {}) {
   return db().incident.findMany({ where, include: incidentInclude, orderBy, take: page.limit, skip: page.offset });
 }
-const PRISMA_ORDER: Record<RegressionSort, Prisma.IncidentOrderByWithRelationInput[]> = {
+const PRISMA_ORDER: Record<IncidentOrder, Prisma.IncidentOrderByWithRelationInput[]> = {
   newest: [{ openedAt: "desc" }, { id: "desc" }],
   oldest: [{ openedAt: "asc" }, { id: "asc" }],
   module: [{ module: { slug: "asc" } }, { openedAt: "desc" }, { id: "desc" }],
   series: [{ seriesKey: "desc" }, { openedAt: "desc" }, { id: "desc" }],
   "open-longest": [{ status: "desc" }, { openedAt: "asc" }, { id: "asc" }],
+  "fixed-newest": [{ fixedAt: "desc" }, { id: "desc" }],
 };
 /** A row with its versions in one order (Prisma's include gives no order). */
 const sorted = (row: IncidentRow) => ({ ...row, versions: [...row.versions].sort((a, b) => (a.moduleVersion.version < b.moduleVersion.version ? -1 : 1)) });
@@ -88,7 +88,7 @@ describe("incidents through node-pg", () => {
     expect(ours.some((x) => x.firstBadKernel.releasedAt instanceof Date)).toBe(true);
   });
 
-  it.each(Object.keys(INCIDENT_ORDER_SQL) as RegressionSort[])("the same rows and summaries as Prisma's include, order %s, with and without filters and pages", async (order) => {
+  it.each(Object.keys(INCIDENT_ORDER_SQL) as IncidentOrder[])("the same rows and summaries as Prisma's include, order %s, with and without filters and pages", async (order) => {
     const now = new Date("2026-11-30T00:00:00Z");
     const filters: [IncidentFilter, Prisma.IncidentWhereInput][] = [
       [{}, {}],
@@ -98,6 +98,8 @@ describe("incidents through node-pg", () => {
       [{ signature: "strlcpy" }, { signature: "strlcpy" }],
       [{ moduleSlug: `nothing-${tag}` }, { module: { slug: `nothing-${tag}` } }],
       [{ moduleSlug: "", status: "" }, {}], // an empty text filters nothing
+      [{ fixed: true }, { fixedAt: { not: null } }],
+      [{ moduleSlug: ZFS, fixed: true }, { module: { slug: ZFS }, fixedAt: { not: null } }],
     ];
     for (const [filter, where] of filters) {
       for (const page of [{}, { limit: 2 }, { limit: 2, offset: 1 }, { limit: 100, offset: 0 }]) {
@@ -108,6 +110,8 @@ describe("incidents through node-pg", () => {
     }
     const mod = await db().module.findUniqueOrThrow({ where: { slug: KFIX } });
     expect(await loadIncidentRows({ moduleId: mod.id }, order)).toEqual(await prismaRows({ moduleId: mod.id }, PRISMA_ORDER[order]));
+    const [one] = await prismaRows({ module: { slug: LOOP } }, PRISMA_ORDER[order]);
+    expect((await loadIncidentRows({ id: one.id }, order)).map(sorted)).toEqual([sorted(one)]);
   });
 
   it("the list's counts and options are Prisma's", async () => {

@@ -4,7 +4,8 @@ import { compareModuleVersions } from "../../domain/module-version";
 import { buildLineGrids, incidentNeighbourhood, type NeighbourRow } from "../../domain/regressions";
 import { notFound } from "../errors";
 import { toResultView, type ResultView } from "../result-view";
-import { incidentInclude, toSummary, type IncidentSummary } from "./incident-summary";
+import { loadIncidentRows } from "./incident-rows";
+import { toSummary, type IncidentSummary } from "./incident-summary";
 import { loadDetectionInput } from "./load-detection-input";
 
 /** A raw result cited as evidence: as cell pages show it, plus where it sits and what it decided. */
@@ -25,7 +26,7 @@ export interface RegressionDetail {
 const MAX_EVIDENCE = 60;
 
 export async function getRegression(id: number): Promise<RegressionDetail> {
-  const row = await db().incident.findUnique({ where: { id }, include: incidentInclude });
+  const [row] = await loadIncidentRows({ id }, "oldest");
   if (!row) throw notFound(`regression ${id}`);
   const incident = toSummary(row);
 

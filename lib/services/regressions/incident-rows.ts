@@ -5,25 +5,30 @@ import type { IncidentRow } from "./incident-summary";
 /**
  * Incidents with what toSummary reads of their relations (incidentInclude), in one node-pg
  * statement: the relations come as JSON beside each row. Prisma's `include` read them with a
- * statement per relation (seven), each compiled again on the event loop, on every history and
- * regressions page. tests/integration/incident-rows.test.ts proves the rows equal to Prisma's.
+ * statement per relation (seven), each compiled again on the event loop. Every page, API and feed
+ * that shows incidents reads them here (history, regressions, a regression, signatures, feeds). tests/integration/incident-rows.test.ts proves the rows equal to Prisma's.
  */
 export interface IncidentFilter {
+  id?: number;
   moduleId?: number;
   moduleSlug?: string;
   status?: string;
   series?: string;
   signature?: string;
+  /** only incidents with a fix date */
+  fixed?: boolean;
 }
 
-/** The orders of the regressions list (lib/schemas/regressions.ts), as SQL. */
-export const INCIDENT_ORDER_SQL: Record<RegressionSort, string> = {
+/** The orders of the regressions list (lib/schemas/regressions.ts), and the feed's newest fixes first, as SQL. */
+export type IncidentOrder = RegressionSort | "fixed-newest";
+export const INCIDENT_ORDER_SQL: Record<IncidentOrder, string> = {
   newest: `i."openedAt" DESC, i.id DESC`,
   oldest: `i."openedAt" ASC, i.id ASC`,
   module: `m.slug ASC, i."openedAt" DESC, i.id DESC`,
   series: `i."seriesKey" DESC, i."openedAt" DESC, i.id DESC`,
   // "open" sorts after "fixed" alphabetically: descending puts the open ones first.
   "open-longest": `i.status DESC, i."openedAt" ASC, i.id ASC`,
+  "fixed-newest": `i."fixedAt" DESC, i.id DESC`,
 };
 
 /** The WHERE clause of a filter, its parameters numbered from $1. */
@@ -34,12 +39,14 @@ export function incidentWhere(filter: IncidentFilter): { sql: string; params: un
     params.push(value);
     parts.push(`${column} = $${params.length}`);
   };
+  if (filter.id !== undefined) add(`i.id`, filter.id);
   if (filter.moduleId !== undefined) add(`i."moduleId"`, filter.moduleId);
   // an empty text filters nothing, as in the list's query before
   if (filter.moduleSlug) add(`m.slug`, filter.moduleSlug);
   if (filter.status) add(`i.status`, filter.status);
   if (filter.series) add(`i.series`, filter.series);
   if (filter.signature) add(`i.signature`, filter.signature);
+  if (filter.fixed) parts.push(`i."fixedAt" IS NOT NULL`);
   return { sql: parts.length ? `WHERE ${parts.join(" AND ")}` : "", params };
 }
 
@@ -84,7 +91,7 @@ const date = (s: string | null): Date | null => (s === null ? null : new Date(s)
 const kernel = (k: RawKernel) => ({ ...k, releasedAt: date(k.releasedAt) });
 
 /** Incidents matching `filter` in `order`, `limit` and `offset` as the list pages them. */
-export async function loadIncidentRows(filter: IncidentFilter, order: RegressionSort, page: { limit?: number; offset?: number } = {}): Promise<IncidentRow[]> {
+export async function loadIncidentRows(filter: IncidentFilter, order: IncidentOrder, page: { limit?: number; offset?: number } = {}): Promise<IncidentRow[]> {
   const where = incidentWhere(filter);
   const params = [...where.params];
   const bound = (v: number | undefined) => {

@@ -4,7 +4,8 @@ import type { IncidentStatus } from "../../domain/regressions";
 import { upstreamRemovalText, type UpstreamRemoval } from "../../domain/upstream-removal";
 import { AppError, notFound } from "../errors";
 import { getUpstreamRemoval } from "../kernel-api/get-upstream-removal";
-import { incidentInclude, toSummary, type IncidentSummary } from "./incident-summary";
+import { loadIncidentRows } from "./incident-rows";
+import { toSummary, type IncidentSummary } from "./incident-summary";
 
 async function signatureIncidents(symbol?: string) {
   const rows = await db().incident.findMany({
@@ -53,7 +54,7 @@ export async function getSignature(symbol: string): Promise<SignatureDetail> {
   if (symbol.length === 0 || symbol.length > 200) throw new AppError("validation_failed", "a signature is 1 to 200 characters, e.g. strlcpy");
   const [group] = groupBySignature(await signatureIncidents(symbol));
   if (!group) throw notFound(`signature "${symbol}"`);
-  const rows = await db().incident.findMany({ where: { signature: symbol }, include: incidentInclude, orderBy: [{ openedAt: "asc" }, { id: "asc" }] });
+  const rows = await loadIncidentRows({ signature: symbol }, "oldest");
   const now = new Date();
   const removal = await getUpstreamRemoval(group);
   return { signature: group, incidents: rows.map((r) => toSummary(r, now)), upstream: removal && { ...removal, text: upstreamRemovalText(removal) } };

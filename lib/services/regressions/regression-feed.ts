@@ -1,7 +1,8 @@
 import { db } from "../../db/client";
 import type { RegressionFeed, RegressionFeedEntry } from "../../schemas/feeds";
 import { notFound } from "../errors";
-import { incidentInclude, toSummary, type IncidentSummary } from "./incident-summary";
+import { loadIncidentRows } from "./incident-rows";
+import { toSummary, type IncidentSummary } from "./incident-summary";
 
 /**
  * New and fixed regressions, of all modules or of one, newest first: each incident gives an entry
@@ -15,11 +16,10 @@ export async function regressionFeed(opts: { slug?: string; limit?: number }): P
     mod = await db().module.findUnique({ where: { slug: opts.slug }, select: { slug: true, name: true } });
     if (!mod) throw notFound(`module "${opts.slug}"`);
   }
-  const where = opts.slug ? { module: { slug: opts.slug } } : {};
   // The newest events are among the newest-opened and the newest-fixed incidents.
   const [byOpened, byFixed] = await Promise.all([
-    db().incident.findMany({ where, include: incidentInclude, orderBy: [{ openedAt: "desc" }, { id: "desc" }], take: limit }),
-    db().incident.findMany({ where: { ...where, fixedAt: { not: null } }, include: incidentInclude, orderBy: [{ fixedAt: "desc" }, { id: "desc" }], take: limit }),
+    loadIncidentRows({ moduleSlug: opts.slug }, "newest", { limit }),
+    loadIncidentRows({ moduleSlug: opts.slug, fixed: true }, "fixed-newest", { limit }),
   ]);
   const incidents = new Map([...byOpened, ...byFixed].map((r) => [r.id, toSummary(r)]));
   const entries = [...incidents.values()]
