@@ -13,8 +13,9 @@
  * - when to serve from it: only while busy (requests in flight in this process ≥ busyAt), only an
  *   answer finished at most maxAgeMs ago; past half that age one request renders it again while
  *   the others still get the stored one, so a page requested steadily is replayed for at most
- *   maxAgeMs after its render. With no answer fresh enough, a request for a URL whose render is
- *   already running waits for that render's answer instead of starting its own. (Age counts from the end of the render: on an overloaded server a
+ *   maxAgeMs after its render. A render waiting its turn in the queue counts as coming, as one
+ *   that runs does. With no answer fresh enough, a request for a URL whose render is coming waits
+ *   for that render's answer instead of starting its own. (Age counts from the end of the render: on an overloaded server a
  *   render itself takes seconds, and an answer counted from its start would be born too old to
  *   replay, which is when replaying matters most.)
  *
@@ -98,9 +99,9 @@ export type MicrocacheDecision = "hit" | "render" | "join";
 
 /**
  * Serve the stored answer, render, or join: wait for the render of this key that is already
- * running and take its answer (collapsed forwarding: on a busy server, 30 requests for one page
+ * coming and take its answer (collapsed forwarding: on a busy server, 30 requests for one page
  * cost one render, not 30; the answer is at most one render old when it arrives). `refreshing`: a
- * render of this key is already running in this process.
+ * render of this key is already running in this process, or waiting in its queue to run.
  */
 export function decide(input: {
   inFlight: number;

@@ -260,3 +260,72 @@ describe("admission: one read (and four writes) in Next at a time, one read wait
     expect(front.stats().dropped).toBe(dropped + 1);
   });
 });
+
+describe("a render waiting in the queue counts as coming (busy server, one read at a time)", () => {
+  let started: string[] = [];
+  let releaseHold: () => void = () => {};
+  const front = withMicrocache(
+    async (req, res) => {
+      started.push(req.url ?? "");
+      if (req.url === "/hold") await new Promise<void>((r) => (releaseHold = r));
+      res.end(`rendered ${req.url} #${started.length}`);
+    },
+    { ...MICROCACHE_DEFAULTS, busyAt: 2, maxAgeMs: 2_000 },
+    { maxConcurrent: 1, maxQueue: 10 },
+  );
+  const port3 = onLoopback(front);
+  const send = (path: string) => {
+    const req = httpRequest({ host: "127.0.0.1", port: port3(), path, agent: false });
+    const answer = new Promise<{ status: number; body: string; cache?: string }>((resolve, reject) => {
+      req.on("response", (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, cache: res.headers["x-modcompat-cache"] as string | undefined }));
+      });
+      req.on("error", reject);
+    });
+    req.end();
+    return { req, answer };
+  };
+  const until = async (f: () => boolean) => {
+    while (!f()) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  it("past half its age, one request queues the refresh and the others get the stored answer at once", async () => {
+    started = [];
+    const first = await send("/p").answer;
+    expect(first.body).toBe("rendered /p #1");
+    await new Promise((r) => setTimeout(r, 1_100)); // past half of maxAgeMs, not past it
+    const hold = send("/hold");
+    await until(() => started.length === 2);
+    const refresh = send("/p"); // busy, stale past half: queued to render
+    await until(() => front.stats().waiting === 1);
+    // the refresh is coming: this one is answered now, while the only slot is still held
+    const other = await send("/p").answer;
+    expect(other).toMatchObject({ status: 200, body: "rendered /p #1", cache: "hit" });
+    expect(front.stats().waiting).toBe(1);
+    releaseHold();
+    await hold.answer;
+    expect((await refresh.answer).body).toBe("rendered /p #3");
+    expect(started).toEqual(["/p", "/hold", "/p"]);
+  });
+
+  it("a request that waited for a queued render whose client then left renders on its own", async () => {
+    started = [];
+    const hold = send("/hold");
+    await until(() => started.length === 1);
+    const quitter = send("/q"); // nothing stored: queued to render
+    quitter.answer.catch(() => {});
+    await until(() => front.stats().waiting === 1);
+    const joiner = send("/q"); // a render of /q is coming: it waits for that one
+    await until(() => front.stats().waiting === 2 && front.stats().joined >= 1);
+    quitter.req.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    releaseHold();
+    await hold.answer;
+    const got = await joiner.answer;
+    expect(got).toMatchObject({ status: 200, body: "rendered /q #2" });
+    expect(got.cache).toBeUndefined();
+    expect(started).toEqual(["/hold", "/q"]);
+  });
+});
