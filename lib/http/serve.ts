@@ -69,15 +69,7 @@ export function withMicrocache(
   limits: LaneLimits = laneLimits(admission),
 ): MicrocacheServer {
   const store = new MicrocacheStore(config.maxBytes);
-  /** Renders running, by key. */
   const refreshing = new Map<string, number>();
-  /**
-   * Requests waiting in a lane to render, by key: on a busy server the queue is long, and a render
-   * that waits its turn is as much coming as one that runs. Counting only running ones, every
-   * request for a URL whose stored answer had passed half its age queued a render of its own and
-   * waited the whole queue, although the stored answer was fresh enough to give it at once.
-   */
-  const queuedRenders = new Map<string, number>();
   let inFlight = 0;
   let hits = 0;
   let renders = 0;
@@ -125,28 +117,17 @@ export function withMicrocache(
       store.set(key, { status: res.statusCode, headers, body: Buffer.concat(chunks), startedAt, renderedAt: Date.now() });
     });
     res.once("close", () => {
-      count(refreshing, key, -1);
-      releaseJoined(key);
+      const n = (refreshing.get(key) ?? 1) - 1;
+      if (n <= 0) refreshing.delete(key);
+      else refreshing.set(key, n);
+      // the requests that waited for this render: its stored answer, or their own turn
+      const waiting = joined.get(key);
+      if (waiting) {
+        joined.delete(key);
+        joinedNow -= waiting.length;
+        for (const w of waiting) admit(w);
+      }
     });
-  }
-
-  /** One more (+1) or one fewer (-1) under `key`, the key gone at zero. */
-  function count(map: Map<string, number>, key: string, by: 1 | -1): void {
-    const n = (map.get(key) ?? 0) + by;
-    if (n <= 0) map.delete(key);
-    else map.set(key, n);
-  }
-
-  /** A render of `key` is running, or waiting in its lane for its turn. */
-  const renderComing = (key: string) => refreshing.has(key) || queuedRenders.has(key);
-
-  /** The requests that waited for a render of `key`, once none is coming: its stored answer, or their own turn. */
-  function releaseJoined(key: string): void {
-    const waiting = joined.get(key);
-    if (!waiting || renderComing(key)) return;
-    joined.delete(key);
-    joinedNow -= waiting.length;
-    for (const w of waiting) admit(w);
   }
 
   interface Waiting {
@@ -178,7 +159,7 @@ export function withMicrocache(
     if (!w.key) return false;
     const now = Date.now();
     const stored = store.get(w.key);
-    const decision = decide({ inFlight, stored, refreshing: renderComing(w.key), now, config });
+    const decision = decide({ inFlight, stored, refreshing: refreshing.has(w.key), now, config });
     if (decision === "hit") replay(w.req, w.res, stored!, now);
     // at most maxQueue requests wait for running renders; past that they queue like any other (and meet its 503 when it is full)
     else if (decision === "join" && joinedNow < admission.maxQueue) {
@@ -233,18 +214,13 @@ export function withMicrocache(
       return;
     }
     l.queue.push(w);
-    if (w.key) count(queuedRenders, w.key, 1);
   }
 
   function pump(l: Lane): void {
     while (free(l) && l.head < l.queue.length) {
       const w = l.queue[l.head++];
-      if (w.key) count(queuedRenders, w.key, -1);
-      if (gone(w)) {
-        dropped++;
-        // it will not render: who waited for it renders (or finds an answer) on its own
-        if (w.key) releaseJoined(w.key);
-      } else if (!fromCache(w)) start(l, w);
+      if (gone(w)) dropped++;
+      else if (!fromCache(w)) start(l, w);
     }
     if (l.head > 1_024 && l.head * 2 > l.queue.length) {
       l.queue.splice(0, l.head);
