@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newestKernelOf, slugsOf, warmUp, warmUpPaths, warmUpSeconds, WARMUP_DEFAULT_SECONDS, WARMUP_ROUTES } from "@/lib/http/warm-up";
+import { newestKernelOf, seriesOf, slugsOf, warmUp, warmUpPaths, warmUpSeconds, WARMUP_DEFAULT_SECONDS, WARMUP_ROUTES } from "@/lib/http/warm-up";
 import { isWarmUpRequest, WARM_UP_HEADER, warmUpToken } from "@/lib/http/warm-up-token";
 
 describe("MODCOMPAT_WARMUP", () => {
@@ -39,6 +39,11 @@ describe("the paths a reader asks itself for", () => {
       "/check?kernel=6.12.38%2Bdeb13-amd64&module=a%20b",
     ]);
   });
+  it("then each module's page with one series expanded, newest series first for every module", () => {
+    const paths = warmUpPaths(["zfs", "a b"], "7.0", ["7.0", "6.1"]);
+    expect(paths.slice(-4)).toEqual(["/modules/zfs?expand=7.0", "/modules/a%20b?expand=7.0", "/modules/zfs?expand=6.1", "/modules/a%20b?expand=6.1"]);
+    expect(paths).toHaveLength(WARMUP_ROUTES.length + 2 * 5 + 4);
+  });
   it("no check without a kernel; nothing but the routes without modules", () => {
     expect(warmUpPaths(["zfs"], null)).toEqual([...WARMUP_ROUTES, "/modules/zfs", "/modules/zfs/history", "/api/v1/modules/zfs/matrix"]);
     expect(warmUpPaths([], "6.1")).toEqual(WARMUP_ROUTES);
@@ -50,6 +55,8 @@ describe("the paths a reader asks itself for", () => {
     expect(newestKernelOf({ kernels: [{ version: "7.0" }, { version: "6.12" }] })).toBe("7.0");
     expect(newestKernelOf({ kernels: [] })).toBeNull();
     expect(newestKernelOf("x")).toBeNull();
+    expect(seriesOf({ kernels: [{ series: "7.0" }, { series: "6.12" }, { series: "7.0" }, { version: "x" }, null] })).toEqual(["7.0", "6.12"]);
+    expect(seriesOf({ error: {} })).toEqual([]);
   });
 });
 
@@ -66,7 +73,7 @@ describe("warmUp against a server on a Unix socket", () => {
       seen.push({ path: req.url ?? "", token: req.headers[WARM_UP_HEADER] === warmUpToken() });
       setTimeout(() => {
         if (req.url === "/api/v1/modules") return res.end(JSON.stringify({ modules: [{ slug: "m1" }, { slug: "m2" }] }));
-        if (req.url === "/api/v1/kernels") return res.end(JSON.stringify({ kernels: [{ version: "6.12" }] }));
+        if (req.url === "/api/v1/kernels") return res.end(JSON.stringify({ kernels: [{ version: "6.12", series: "6.12" }] }));
         res.statusCode = req.url === "/upcoming" ? 500 : 200;
         res.end("ok");
       }, delayMs);
@@ -83,7 +90,8 @@ describe("warmUp against a server on a Unix socket", () => {
     delayMs = 0;
     const r = await warmUp(socketPath, 10_000);
     const lists = ["/api/v1/modules", "/api/v1/kernels"];
-    const expected = [...lists, ...warmUpPaths(["m1", "m2"], "6.12").filter((p) => !lists.includes(p))];
+    const expected = [...lists, ...warmUpPaths(["m1", "m2"], "6.12", ["6.12"]).filter((p) => !lists.includes(p))];
+    expect(expected).toContain("/modules/m2?expand=6.12");
     expect(seen.map((s) => s.path).sort()).toEqual(expected.sort());
     expect(seen.every((s) => s.token)).toBe(true);
     expect(r).toMatchObject({ requests: expected.length, failed: 1, complete: true });
@@ -94,7 +102,7 @@ describe("warmUp against a server on a Unix socket", () => {
     delayMs = 60;
     const r = await warmUp(socketPath, 300);
     expect(r.complete).toBe(false);
-    // the two lists, then two at a time for about 300 ms: far fewer than the 16 paths
+    // the two lists, then two at a time for about 300 ms: far fewer than the 18 paths
     expect(r.requests).toBeLessThan(12);
     expect(r.requests).toBe(seen.length);
     expect(r.ms).toBeLessThan(1_000);
