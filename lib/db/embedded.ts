@@ -49,10 +49,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     createPostgresUser: true,
     // Autovacuum looks at each table every 5 s instead of every minute. A statement the ingest runs
     // named keeps the generic plan PostgreSQL made from the statistics of its first run, until an
-    // ANALYZE of a table it reads replaces them. On a database that grows fast (a new install's demo
-    // of 36 kernels meeting a stream of new ones), plans made for a handful of kernels then scanned
-    // thousands per statement for as long as autovacuum took to come round: under `npm run load`,
-    // detection and the cell-state refresh spent 22 s of PostgreSQL time per minute; 9.2 s at 5 s.
+    // ANALYZE of a table it reads replaces the plan. On a database that grows fast (a new install's
+    // demo of 36 kernels meeting a stream of new ones), plans made for a handful of kernels then
+    // scanned thousands per statement for as long as autovacuum took to come round: under
+    // `npm run load`, detection and the cell-state refresh spent 22.2 s of PostgreSQL time per
+    // minute; 9.3 s at 5 s (tests/integration/generic-plans-replanned.test.ts).
     postgresFlags: ["-c", "autovacuum_naptime=5"],
     onLog: (m) => opts.log?.(String(m).trim()),
     onError: (e) => opts.log?.(`[pg] ${String(e).trim()}`),

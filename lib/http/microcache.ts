@@ -14,14 +14,15 @@
  *   answer finished at most maxAgeMs ago; past half that age one request renders it again while
  *   the others still get the stored one, so a page requested steadily is replayed for at most
  *   maxAgeMs after its render. With no answer fresh enough, a request for a URL whose render is
- *   already running waits for that render's answer instead of starting its own. A request that
- *   finds no render of its URL running takes its turn in the queue like any other, and is
- *   answered from the cache if, when its turn comes, a fresh enough answer is there: reads are
- *   served in arrival order. (Letting the others past the queue while a refresh waited its turn
- *   was tried and measured under `npm run load`: page p50 1.5 s → 1 ms, but p95 2.1 → 2.5–2.7 s,
- *   since 200 closed-loop clients then all wait in the queue of renders.) (Age counts from the end of the render: on an overloaded server a
- *   render itself takes seconds, and an answer counted from its start would be born too old to
- *   replay, which is when replaying matters most.)
+ *   already running waits for that render's answer instead of starting its own. (Age counts from
+ *   the end of the render: on an overloaded server a render itself takes seconds, and an answer
+ *   counted from its start would be born too old to replay, which is when replaying matters most.)
+ * - a request that finds no render of its URL running takes its turn in the queue like any other,
+ *   and is answered from the cache if, when its turn comes, a fresh enough answer is there: reads
+ *   are served in arrival order. Letting the others past the queue while a refresh waited its turn
+ *   was tried under `npm run load` (200 closed-loop clients): page p50 1.5 s → 1–7 ms, but p95
+ *   2.1 → 2.5–3.1 s from a fresh start, since a client answered at once comes back at once and the
+ *   queue of renders then holds all 200.
  *
  * The stored bytes include the page's CSP nonce, so a cache hit replays the nonce of the answer it
  * copies. That is safe because the replay is byte-identical: content injected into a page would

@@ -7,8 +7,8 @@
  * page p95 of a 60 s run from a cold start was 3.8–4.4 s against 2.3–2.5 s warm.
  *
  * So each reader, once it listens on its socket and before it tells the launcher so, asks itself
- * for every kind of page and API, then for each module's pages, then each module's series expanded, until the time budget
- * (MODCOMPAT_WARMUP, seconds) is spent. Reads only: nothing is stored. Its requests carry the
+ * for every kind of page and API, then for each module's pages, then for each module's series
+ * expanded, until the time budget (MODCOMPAT_WARMUP, seconds) is spent. Reads only: nothing is stored. Its requests carry the
  * process's own token (warm-up-token.ts), so the rate limit for clients does not stop them.
  */
 import { request } from "node:http";
