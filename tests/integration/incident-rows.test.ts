@@ -5,7 +5,7 @@ import type { IngestResult } from "@/lib/schemas/ingest";
 import { recordResults } from "@/lib/services/record-results";
 import { INCIDENT_ORDER_SQL, loadIncidentListFacts, loadIncidentRows, type IncidentFilter, type IncidentOrder } from "@/lib/services/regressions/incident-rows";
 import { incidentInclude, toSummary, type IncidentRow } from "@/lib/services/regressions/incident-summary";
-import { GCC_STRLCPY_LOG, uniqueAbi, uniqueTag } from "./helpers";
+import { GCC_STRLCPY_LOG, result, uniqueAbi, uniqueTag } from "./helpers";
 
 // The history and regressions pages read incidents through node-pg in one statement
 // (incident-rows.ts) instead of Prisma's include (a statement per relation): the same rows, and so
@@ -19,16 +19,8 @@ const D1 = `6.1.0-${abi}-amd64`;
 const D2 = `6.1.0-${abi + 1}-amd64`;
 const D3 = `6.1.0-${abi + 2}-amd64`;
 const at = (d: string) => `${d}T12:00:00Z`;
-const r = (module: string, moduleVersion: string, kernel: string, status: IngestResult["status"], on: string, extra: Partial<IngestResult> = {}): IngestResult => ({
-  module,
-  moduleVersion,
-  kernel,
-  arch: "x86_64",
-  stage: "build",
-  status,
-  finishedAt: at(on),
-  ...extra,
-});
+const r = (module: string, moduleVersion: string, kernel: string, status: IngestResult["status"], on: string, extra: Partial<IngestResult> = {}): IngestResult =>
+  result({ module, moduleVersion, kernel, status, finishedAt: at(on), ...extra });
 let run = 0;
 const ingest = (results: IngestResult[], modules?: Parameters<typeof recordResults>[0]["modules"], kernels?: Parameters<typeof recordResults>[0]["kernels"]) =>
   recordResults({ run: { source: `ir-${tag}`, id: `r${++run}` }, results, ...(modules ? { modules } : {}), ...(kernels ? { kernels } : {}) });
