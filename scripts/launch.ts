@@ -13,7 +13,7 @@ import path from "node:path";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { superviseEmbedded, type Supervisor } from "../lib/db/supervise";
 import { migrateDeploy } from "../lib/db/migrate";
-import { workerCount } from "../lib/http/workers";
+import { sendToProcess, workerCount } from "../lib/http/workers";
 import { ADMISSION_DEFAULTS, admissionConfig, type AdmissionConfig } from "../lib/http/admission";
 import { microcacheConfig } from "../lib/http/microcache";
 import { warmUpSeconds } from "../lib/http/warm-up";
@@ -147,12 +147,14 @@ if (mode === "db") {
     // the front's counters, for GET /api/v1/health in whichever process answers it
     setInterval(() => {
       const stats = front!.front.stats();
-      for (const s of slots) if (s.worker?.isConnected()) s.worker.send({ modcompat: "front-stats", stats } satisfies LauncherMessage);
+      for (const s of slots) if (s.worker) sendToProcess(s.worker, { modcompat: "front-stats", stats } satisfies LauncherMessage);
     }, 1_000).unref();
   };
   const fork = (slot: Slot) => {
     const w = cluster.fork({ ...env, MODCOMPAT_ROLE: slot.role, MODCOMPAT_SOCKET: slot.upstream.socketPath });
     slot.worker = w;
+    // any other failure of the channel: the process's exit, if it comes, is handled below
+    w.on("error", (e: Error) => console.error(`[modcompat] ${slot.upstream.name} process ${w.process.pid}: ${e.message}`));
     if (slot.role === "reader" && w.process.pid) {
       try {
         setPriority(w.process.pid, READER_NICE);

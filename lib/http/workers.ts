@@ -13,3 +13,26 @@ export function workerCount(text: string | undefined, cores: number): number {
   }
   return Number(t);
 }
+
+/** What the launcher sends a server process: a cluster Worker or a forked ChildProcess. */
+interface Channel {
+  send(message: unknown, callback: (error: Error | null) => void): boolean;
+}
+
+/**
+ * Send a message to a server process that may have just died. Its IPC channel can still look
+ * connected until the launcher reads the end of it, and a write to it then fails with EPIPE;
+ * without a callback Node emits that as an 'error' event, which no one handles, and the launcher
+ * (and every process with it) exits. The process's exit is handled where it is noticed, so the
+ * failed message is dropped here. Returns whether the message was handed to the channel.
+ */
+export function sendToProcess(target: Channel & ({ isConnected(): boolean } | { connected: boolean }), message: unknown): boolean {
+  const connected = "isConnected" in target ? target.isConnected() : target.connected;
+  if (!connected) return false;
+  try {
+    target.send(message, () => {});
+    return true;
+  } catch {
+    return false; // ERR_IPC_CHANNEL_CLOSED thrown synchronously on some Node versions
+  }
+}
