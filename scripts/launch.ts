@@ -34,7 +34,12 @@ if (!process.env.DATABASE_URL) {
   const dir = path.resolve(root, process.env.MODCOMPAT_PG_DIR ?? ".data/pg");
   console.log(`[modcompat] starting embedded PostgreSQL on 127.0.0.1:${pgPort} (data: ${path.relative(root, dir) || dir})`);
   const start = () => startEmbeddedPostgres({ dir, port: pgPort, database: "modcompat" });
-  const first = await start();
+  const first = await start().catch((e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(`[modcompat] ${message}`);
+    if (/Address already in use/.test(message)) console.error(`[modcompat] another server uses port ${pgPort}: stop it, or choose another port with MODCOMPAT_PG_PORT`);
+    process.exit(1);
+  });
   // A crashed postmaster is started again (the app answers 503 meanwhile and reconnects after).
   embedded = superviseEmbedded({ dir, first, start, log: (line) => console.log(`[modcompat] ${line}`) });
   process.env.DATABASE_URL = first.url;

