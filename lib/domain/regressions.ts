@@ -429,6 +429,20 @@ export function* incidentsInGrid(src: GridSource): Generator<GridQuestion, Detec
  * question of the longest breakage instead of one per question of all of them.
  */
 export function incidentsOfGroups(src: GridSource): Generator<GridQuestion, DetectedIncident, GridAnswer>[] {
+  return breakagesOfGrid(src).map((b) => b.run);
+}
+
+/** One breakage of a grid (incidentsOfGroups): its window, its incident's key, and its questions. */
+export interface Breakage {
+  /** the incident's key, `arch|line|firstBad` */
+  key: string;
+  lastGood: string;
+  firstBad: string;
+  run: Generator<GridQuestion, DetectedIncident, GridAnswer>;
+}
+
+/** incidentsOfGroups with each breakage's window and key, known before any question is asked. */
+export function breakagesOfGrid(src: GridSource): Breakage[] {
   const cmp = src.compareKernels;
   const versionIndex = new Map(src.versions.map((v, i) => [v, i]));
   const seeds: Seed[] = [...src.steps]
@@ -436,7 +450,46 @@ export function incidentsOfGroups(src: GridSource): Generator<GridQuestion, Dete
     .map((s) => ({ version: s.version, k0: s.lastGood, k1: s.firstBad, cell: s.cell }));
   const groups = groupSeeds(seeds, cmp);
   // A failure first seen at or after the next breakage of the line cannot be told apart from it.
-  return groups.map((group, gi) => incidentOfGroup(src, group, groups[gi + 1]?.k1 ?? null));
+  return groups.map((group, gi) => ({
+    key: `${src.arch}|${src.line}|${group.k1}`,
+    lastGood: group.k0,
+    firstBad: group.k1,
+    run: incidentOfGroup(src, group, groups[gi + 1]?.k1 ?? null),
+  }));
+}
+
+/**
+ * Whether a breakage's stored incident still holds after a batch changed some cells of its grid,
+ * so that detection need not ask its questions again (the ingest, issue 14: a grid's history of
+ * breakages is not walked again for every batch at its newest kernels). Kernels are given by sort
+ * key. `touched`: the smallest key of a changed cell of the grid. `stepsFrom`: a key at or before
+ * the last good kernel of every pass → fail step the batch can have made, changed or removed: for
+ * each version with a changed cell, its last pass before its first changed cell (or that cell, if
+ * none). It holds when
+ * - the incident stored under the breakage's key has the same last good kernel and was undone on
+ *   the kernel side (fixedInKernel) before `touched`: every question of the breakage is answered
+ *   from cells between its last good kernel and that kernel (the first-pass searches stop at it,
+ *   the probes end before it), and none of those changed;
+ * - its first bad kernel is at or before `stepsFrom`: a step from there on cannot overlap its
+ *   window, so no step joins or leaves it (steps are grouped in first-bad order, and every step
+ *   the batch changed has its first bad kernel at or after `touched`), and the next breakage, which
+ *   bounds its probes, is unchanged or comes after its fix.
+ * Version or kernel dates that change make the ingest detect the whole module (record-results.ts),
+ * so they are not inputs here. tests/integration/ingest-scale-paths.test.ts checks the result
+ * against a rebuild after every batch.
+ */
+export function breakageUnchanged(
+  breakage: { lastGoodKey: string; firstBadKey: string },
+  stored: { lastGoodKey: string; fixedInKernelKey: string | null } | undefined,
+  batch: { touched: string; stepsFrom: string },
+): boolean {
+  return (
+    stored !== undefined &&
+    stored.lastGoodKey === breakage.lastGoodKey &&
+    stored.fixedInKernelKey !== null &&
+    stored.fixedInKernelKey < batch.touched &&
+    breakage.firstBadKey <= batch.stepsFrom
+  );
 }
 
 /** The incident of one breakage of a grid (incidentsOfGroups). */

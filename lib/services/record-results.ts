@@ -150,13 +150,16 @@ async function storeResults(body: IngestBody, opts: RecordOptions): Promise<Inge
       const moduleOfVersion = new Map<number, number>();
       for (const r of body.results) moduleOfVersion.set(created.versionIds.get(`${r.module}@${r.moduleVersion}`)!, created.moduleIds.get(r.module)!);
       const kernelOf = new Map([...created.kernelIds].map(([version, id]) => [id, version]));
-      const grids = new Map<string, { moduleId: number; arch: string; line: string }>();
+      const grids = new Map<string, { moduleId: number; arch: string; line: string; touched: { moduleVersionId: number; kernelId: number }[] }>();
       const lineOf = new Map<number, string>();
       for (const c of cells.changed) {
         const moduleId = moduleOfVersion.get(c.moduleVersionId)!;
         let line = lineOf.get(c.kernelId);
         if (line === undefined) lineOf.set(c.kernelId, (line = kernelLine(kernelOf.get(c.kernelId)!)));
-        grids.set(`${moduleId}|${c.arch}|${line}`, { moduleId, arch: c.arch, line });
+        const id = `${moduleId}|${c.arch}|${line}`;
+        let grid = grids.get(id);
+        if (!grid) grids.set(id, (grid = { moduleId, arch: c.arch, line, touched: [] }));
+        grid.touched.push({ moduleVersionId: c.moduleVersionId, kernelId: c.kernelId });
       }
       // A kernel newly dated moves the incidents of every module built on it, not only this body's.
       const redated = created.redatedKernelIds.length

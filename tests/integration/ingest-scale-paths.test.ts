@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { mulberry32 } from "@/lib/synthetic/generate";
 import type { IngestResult } from "@/lib/schemas/ingest";
@@ -8,6 +8,16 @@ import { getMatrix } from "@/lib/services/get-matrix";
 import { getMatrixCompact } from "@/lib/services/get-matrix-compact";
 import { checkStoredRules } from "@/lib/services/reindex";
 import { ingestBody, uniqueAbi, uniqueTag } from "./helpers";
+
+/** The stored incidents of some modules, ids included (a kept or updated incident keeps its id). */
+async function incidentRows(moduleSlugs: string[]) {
+  const rows = await db().incident.findMany({
+    where: { module: { slug: { in: moduleSlugs } } },
+    include: { versions: { select: { moduleVersionId: true }, orderBy: { moduleVersionId: "asc" } } },
+    orderBy: [{ moduleId: "asc" }, { key: "asc" }],
+  });
+  return rows.map(({ createdAt, updatedAt, ...rest }) => (void [createdAt, updatedAt], rest));
+}
 
 /**
  * Issue 14's ingest paths against their references, on random data spread over several arches and
@@ -127,14 +137,6 @@ describe("incremental detection on CI-shaped histories", () => {
   const ciKernels = [...["6.1", "6.1.5", "6.6", "6.6.3", "6.12", "6.12.4", "6.13"], ...[0, 1, 2].map((i) => `6.1.0-${abi + 10 + i}-amd64`)];
   const ciVersions = ["1.0", "1.1", "2.0", "2.1"];
 
-  async function snapshot(moduleSlugs: string[]) {
-    const rows = await db().incident.findMany({
-      where: { module: { slug: { in: moduleSlugs } } },
-      include: { versions: { select: { moduleVersionId: true }, orderBy: { moduleVersionId: "asc" } } },
-      orderBy: [{ moduleId: "asc" }, { key: "asc" }],
-    });
-    return rows.map(({ createdAt, updatedAt, ...rest }) => (void [createdAt, updatedAt], rest));
-  }
 
   it("equal a rebuild after every batch, over 3 random seeds", async () => {
     for (const seed of [11, 12, 13]) {
@@ -172,13 +174,118 @@ describe("incremental detection on CI-shaped histories", () => {
             WHERE "moduleId" = (SELECT id FROM "Module" WHERE slug = ${slug})`;
         }
         await recordResults(ingestBody(`ci-${tag}`, `run-${seed}-${b}`, results));
-        const incremental = await snapshot([slug]);
+        const incremental = await incidentRows([slug]);
         await recomputeIncidents();
-        expect(await snapshot([slug]), `seed ${seed}, batch ${b}`).toEqual(incremental);
+        expect(await incidentRows([slug]), `seed ${seed}, batch ${b}`).toEqual(incremental);
       }
       const moduleId = (await db().module.findUniqueOrThrow({ where: { slug } })).id;
       expect((await checkStoredRules({ moduleIds: [moduleId] })).differences).toEqual([]);
-      expect((await snapshot([slug])).length).toBeGreaterThan(0);
+      expect((await incidentRows([slug])).length).toBeGreaterThan(0);
     }
+  }, 300_000);
+});
+
+/**
+ * A long history of breakages, each undone a kernel or two later, reported as the load and real
+ * reporters do: mostly on the newest kernels, now and then a kernel from the past, a re-run that
+ * flips an old cell, or a new version. Detection keeps the stored incidents of the breakages a batch
+ * cannot reach (breakageUnchanged) instead of asking their questions again; after every batch the
+ * stored incidents equal a rebuild, and most breakages were kept, not detected again.
+ */
+describe("incremental detection keeps the breakages a batch cannot reach", () => {
+  it("detects again a breakage that a later step joins from before its first bad kernel", async () => {
+    // 1.0 breaks at k2 and is undone at k3. 1.1 passed up to k1, then was not built until k5, where
+    // it fails: its step k1 → k5 overlaps the breakage's window, so it joins the breakage and, failing
+    // in an earlier run with another error, names its error line, though k5 is after the fix.
+    const slug = `flap-join-${tag}`;
+    const k = (i: number) => `6.1.0-${abi + 9000 + i}-amd64`;
+    const r = (version: string, i: number, status: "pass" | "fail", finishedAt: string, errorLine = "implicit declaration of function 'strlcpy'") =>
+      ({ module: slug, moduleVersion: version, kernel: k(i), arch: "x86_64", stage: "build", status, ...(status === "fail" ? { errorLine } : {}), finishedAt }) satisfies IngestResult;
+    await recordResults(
+      ingestBody(`flap-${tag}`, "join-1", [
+        ...[0, 1, 3, 4].map((i) => r("1.0", i, "pass", "2025-05-10T00:00:00Z")),
+        r("1.0", 2, "fail", "2025-05-10T00:00:00Z"),
+        ...[0, 1].map((i) => r("1.1", i, "pass", "2025-05-10T00:00:00Z")),
+      ]),
+    );
+    expect((await incidentRows([slug])).map((i) => i.errorLine)).toEqual(["implicit declaration of function 'strlcpy'"]);
+    await recordResults(ingestBody(`flap-${tag}`, "join-2", [r("1.1", 5, "fail", "2025-05-01T00:00:00Z", "'struct inode' has no member named 'i_mtime'")]));
+    const incremental = await incidentRows([slug]);
+    await recomputeIncidents({ slugs: [slug] });
+    expect(await incidentRows([slug])).toEqual(incremental);
+    expect(incremental.map((i) => i.errorLine)).toEqual(["'struct inode' has no member named 'i_mtime'"]);
+  });
+
+  it("equals a rebuild after every batch of long, flapping histories, over 4 random seeds", async () => {
+    const logged: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void logged.push(args.join(" ")));
+    process.env.MODCOMPAT_INGEST_PHASES = "1";
+    const slugs: string[] = [];
+    try {
+      for (const seed of [21, 22, 23, 24]) {
+        const slug = `flap-${seed}-${tag}`;
+        slugs.push(slug);
+        const rnd = mulberry32(seed);
+        const kernelAt = (i: number) => `6.1.0-${abi + 1000 * seed + i}-amd64`;
+        // Each version breaks now and then for one to three kernels; breaks of different versions
+        // overlap or not. Some kernels are reported late, and some late reports or re-runs say
+        // something else than the first (an earlier fix, a break that was missed).
+        const truth: ("pass" | "fail")[][] = [];
+        const versionsUsed = 4;
+        for (let vi = 0; vi < versionsUsed; vi++) {
+          const row: ("pass" | "fail")[] = [];
+          for (let ki = 0; ki < 80; ) {
+            const pass = 1 + Math.floor(rnd() * 5);
+            for (let j = 0; j < pass; j++) row[ki++] = "pass";
+            const fail = 1 + Math.floor(rnd() * 3);
+            for (let j = 0; j < fail; j++) row[ki++] = "fail";
+          }
+          truth.push(row);
+        }
+        const reported = new Set<string>();
+        let newest = 0;
+        for (let b = 0; b < 16; b++) {
+          const results: IngestResult[] = [];
+          const add = (vi: number, ki: number, status: "pass" | "fail") => {
+            reported.add(`${vi}|${ki}`);
+            results.push({
+              module: slug,
+              moduleVersion: `1.${vi}`,
+              kernel: kernelAt(ki),
+              arch: "x86_64",
+              stage: "build",
+              status,
+              ...(status === "fail" ? { errorLine: "implicit declaration of function 'strlcpy'" } : {}),
+              finishedAt: `2025-04-${String(1 + b).padStart(2, "0")}T0${Math.floor(rnd() * 9)}:00:00Z`,
+            });
+          };
+          // the newest kernels, a version (from the third batch, the newest) now and then left out
+          for (let ki = newest; ki < newest + 4; ki++) for (let vi = 0; vi < (b < 2 ? versionsUsed - 1 : versionsUsed); vi++) if (rnd() < 0.8) add(vi, ki, truth[vi][ki]);
+          newest += 4;
+          // late reports of cells left out, and re-runs of old cells, some saying something else
+          for (let n = 0; n < 3; n++) {
+            const vi = Math.floor(rnd() * versionsUsed);
+            const ki = Math.floor(rnd() * newest);
+            if (rnd() < 0.5 && reported.has(`${vi}|${ki}`)) continue;
+            add(vi, ki, rnd() < 0.3 ? (truth[vi][ki] === "pass" ? "fail" : "pass") : truth[vi][ki]);
+          }
+          await recordResults(ingestBody(`flap-${tag}`, `run-${seed}-${b}`, results));
+          const incremental = await incidentRows([slug]);
+          await recomputeIncidents({ slugs: [slug] });
+          expect(await incidentRows([slug]), `seed ${seed}, batch ${b}`).toEqual(incremental);
+        }
+      }
+    } finally {
+      delete process.env.MODCOMPAT_INGEST_PHASES;
+      log.mockRestore();
+    }
+    expect((await incidentRows(slugs)).length).toBeGreaterThan(40);
+    // the ingest's lines (the rebuild's say how many results they read instead)
+    const ingest = logged.filter((l) => l.includes("incidents kept"));
+    const kept = ingest.map((l) => Number(/(\d+) incidents kept/.exec(l)![1])).reduce((a, b) => a + b, 0);
+    const detected = ingest.map((l) => Number(/, (\d+) incidents \(/.exec(l)![1])).reduce((a, b) => a + b, 0);
+    console.info(`flapping histories: over ${ingest.length} batches ${kept} incidents kept, ${detected} detected again`);
+    // most batches touch the newest kernels, a few reach back: about half the breakages are kept
+    expect(kept, ingest.join("\n")).toBeGreaterThan(detected / 2);
   }, 300_000);
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   answerFromGrid,
+  breakageUnchanged,
+  breakagesOfGrid,
   buildLineGrids,
   cellVerdict,
   classifyTransition,
@@ -572,5 +574,46 @@ describe("incidentSuccessors: a stored incident lives on when the same break is 
     ],
   ])("%s", (_, before, now, expected) => {
     expect(Object.fromEntries(incidentSuccessors(before, now))).toEqual(expected);
+  });
+});
+
+describe("breakageUnchanged: which stored incidents a batch cannot reach", () => {
+  // kernels by sort key: "10" < "20" < … ; the breakage's window is 20 → 30
+  const breakage = { lastGoodKey: "20", firstBadKey: "30" };
+  const stored = { lastGoodKey: "20", fixedInKernelKey: "40" };
+  it.each([
+    ["changes after its fix, steps from after its first bad kernel", stored, { touched: "50", stepsFrom: "45" }, true],
+    ["a step may start at its first bad kernel", stored, { touched: "50", stepsFrom: "30" }, true],
+    ["a changed cell at its fix kernel", stored, { touched: "40", stepsFrom: "40" }, false],
+    ["a changed cell before its fix", stored, { touched: "35", stepsFrom: "35" }, false],
+    ["a step from inside its window may join it", stored, { touched: "50", stepsFrom: "25" }, false],
+    ["open: its questions reach every later kernel", { lastGoodKey: "20", fixedInKernelKey: null }, { touched: "90", stepsFrom: "90" }, false],
+    ["no incident stored under its key", undefined, { touched: "90", stepsFrom: "90" }, false],
+    ["stored with another last good kernel", { lastGoodKey: "10", fixedInKernelKey: "40" }, { touched: "90", stepsFrom: "90" }, false],
+  ] as const)("%s → %s", (_, s, batch, want) => {
+    expect(breakageUnchanged(breakage, s, batch)).toBe(want);
+  });
+
+  it("breakagesOfGrid gives each breakage's window and key before any question", () => {
+    const cell = (version: string, kernel: string) => ({ version, kernel, arch: "x86_64", state: "fail" as CellState, firstFail: null, firstPass: null });
+    const order = ["6.1.0-1-amd64", "6.1.0-2-amd64", "6.1.0-3-amd64", "6.1.0-4-amd64", "6.1.0-5-amd64"];
+    const got = breakagesOfGrid({
+      arch: "x86_64",
+      line: "debian/amd64",
+      versions: ["1.0", "1.1"],
+      steps: [
+        { version: "1.0", lastGood: order[0], firstBad: order[2], cell: cell("1.0", order[2]) },
+        { version: "1.1", lastGood: order[1], firstBad: order[3], cell: cell("1.1", order[3]) },
+        { version: "1.0", lastGood: order[3], firstBad: order[4], cell: cell("1.0", order[4]) },
+      ],
+      compareKernels: (a, b) => order.indexOf(a) - order.indexOf(b),
+      kernelReleasedAt: () => null,
+      releasedAt: new Map(),
+    });
+    // the first two steps overlap: one breakage, its window narrowed to 2 → 3
+    expect(got.map(({ key, lastGood, firstBad }) => ({ key, lastGood, firstBad }))).toEqual([
+      { key: `x86_64|debian/amd64|${order[2]}`, lastGood: order[1], firstBad: order[2] },
+      { key: `x86_64|debian/amd64|${order[4]}`, lastGood: order[3], firstBad: order[4] },
+    ]);
   });
 });

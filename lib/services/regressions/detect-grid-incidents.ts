@@ -1,7 +1,7 @@
 import { setPlanCacheMode, sql, type SqlTarget } from "../../db/sql";
 import { Prisma } from "../../generated/prisma/client";
 import { compareModuleVersions } from "../../domain/module-version";
-import { incidentsOfGroups, type CellState, type CellSummary, type DetectedIncident, type GridQuestion, type RegressionStep } from "../../domain/regressions";
+import { breakagesOfGrid, breakageUnchanged, type CellState, type CellSummary, type DetectedIncident, type GridQuestion, type RegressionStep } from "../../domain/regressions";
 import { walkModule } from "../cell-walks";
 import { replayCellObservations } from "../recompute-cells";
 
@@ -10,9 +10,21 @@ export interface GridDetection {
   incidents: DetectedIncident[];
   versionIds: Map<string, number>;
   kernelIds: Map<string, number>;
+  /** keys of stored incidents that still hold as they are (breakageUnchanged): not detected again */
+  kept: Set<string>;
   /** what was read, for MODCOMPAT_INGEST_PHASES */
   read: string;
 }
+
+/** A grid to detect again, with the cells the batch changed in it (none given: no incident is kept). */
+export interface DetectionGrid {
+  arch: string;
+  line: string;
+  touched?: readonly { moduleVersionId: number; kernelId: number }[];
+}
+
+/** A stored incident of the module, by key, as breakageUnchanged compares it (kernels by sort key). */
+export type StoredBreakages = ReadonlyMap<string, { lastGoodKey: string; fixedInKernelKey: string | null }>;
 
 interface KernelFacts {
   id: number;
@@ -51,7 +63,12 @@ const CELL_COLUMNS = Prisma.sql`c."moduleVersionId" AS mv, c."obsState" AS st,
  * incident, however many kernels and results it holds (issue 14). A module with cells not yet
  * walked (rows from before migrations 0011 and 0012) is walked whole first, once.
  */
-export async function detectGridIncidents(tx: SqlTarget, moduleId: number, grids: readonly { arch: string; line: string }[]): Promise<GridDetection> {
+export async function detectGridIncidents(
+  tx: SqlTarget,
+  moduleId: number,
+  grids: readonly DetectionGrid[],
+  stored: StoredBreakages = new Map(),
+): Promise<GridDetection> {
   await ensureWalked(tx, moduleId);
   const rows = await sql<{ id: number; version: string; releasedAt: Date | null }>(tx, Prisma.sql`SELECT id, version, "releasedAt" FROM "ModuleVersion" WHERE "moduleId" = ${moduleId}`);
   const versions = rows.map((v) => v.version).sort(compareModuleVersions);
@@ -99,11 +116,18 @@ export async function detectGridIncidents(tx: SqlTarget, moduleId: number, grids
     stepsOf.set(id, [...(stepsOf.get(id) ?? []), { version: cell.version, lastGood: r.gv, firstBad: cell.kernel, cell }]);
   }
 
-  // Every breakage of every grid runs side by side (incidentsOfGroups): each round answers all the
+  // Where the batch's changes begin in each grid (breakageUnchanged): the breakages before them,
+  // undone before them, keep their stored incidents and ask nothing.
+  const bounds = await batchBounds(tx, grids);
+  if (bounds.size > 0) statements += 1;
+  const kept = new Set<string>();
+
+  // Every breakage of every grid runs side by side (breakagesOfGrid): each round answers all the
   // pending questions in one statement, so a module costs as many statements as its longest
   // breakage asks questions, not one per question of them all.
-  const runs = grids.flatMap((grid) =>
-    incidentsOfGroups({
+  const runs = grids.flatMap((grid) => {
+    const batch = bounds.get(`${grid.arch}|${grid.line}`);
+    return breakagesOfGrid({
       arch: grid.arch,
       line: grid.line,
       versions,
@@ -111,8 +135,14 @@ export async function detectGridIncidents(tx: SqlTarget, moduleId: number, grids
       compareKernels: (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0),
       kernelReleasedAt: (k) => kernels.get(k)!.releasedAt,
       releasedAt,
-    }).map((run) => ({ grid, run, next: run.next() })),
-  );
+    }).flatMap((b) => {
+      if (batch && breakageUnchanged({ lastGoodKey: key(b.lastGood), firstBadKey: key(b.firstBad) }, stored.get(b.key), batch)) {
+        kept.add(b.key);
+        return [];
+      }
+      return [{ grid, run: b.run, next: b.run.next() }];
+    });
+  });
   for (let active = runs; active.length > 0; ) {
     const waiting = active.flatMap((r) => {
       if (!r.next.done) return [r];
@@ -134,7 +164,8 @@ export async function detectGridIncidents(tx: SqlTarget, moduleId: number, grids
     incidents,
     versionIds,
     kernelIds: new Map([...kernels].map(([k, f]) => [k, f.id])),
-    read: `${grids.length} grids, ${statements} statements, ${cellsRead} cells`,
+    kept,
+    read: `${grids.length} grids, ${statements} statements, ${cellsRead} cells, ${kept.size} incidents kept`,
   };
 }
 
@@ -192,6 +223,32 @@ function roundSql(
     SELECT a.q, ${CELL_COLUMNS}, c."kernelKey" AS ck FROM unnest(${at.q}::int[], ${at.mv}::int[], ${at.k}::int[], ${at.arch}::text[]) AS a(q, mv, k, arch)
     JOIN "Cell" c ON c."moduleVersionId" = a.mv AND c."kernelId" = a.k AND c.arch = a.arch AND c."obsState" IN ('pass', 'fail')
     JOIN "Kernel" kk ON kk.id = c."kernelId"`;
+}
+
+/**
+ * For each grid with its changed cells given: `touched`, the smallest sort key of a changed cell;
+ * `stepsFrom`, the smallest of, for each version with a changed cell, the key of its last pass
+ * before its first changed cell ("Cell_walk_idx" backwards), or of that cell when it has none
+ * (breakageUnchanged). Cells before a version's first changed cell are as they were before the batch.
+ */
+async function batchBounds(tx: SqlTarget, grids: readonly DetectionGrid[]): Promise<Map<string, { touched: string; stepsFrom: string }>> {
+  const t = grids.flatMap((g) => (g.touched ?? []).map((c) => ({ arch: g.arch, line: g.line, mv: c.moduleVersionId, k: c.kernelId })));
+  if (t.length === 0) return new Map();
+  const rows = await sql<{ arch: string; line: string; touched: string; stepsFrom: string }>(tx, Prisma.sql`
+    SELECT f.arch, f.line, min(f.first) AS touched, min(coalesce(p.key, f.first)) AS "stepsFrom"
+    FROM (
+      SELECT u.arch, u.line, u.mv, min(k."sortKey") AS first
+      FROM unnest(${t.map((c) => c.arch)}::text[], ${t.map((c) => c.line)}::text[], ${t.map((c) => c.mv)}::int[], ${t.map((c) => c.k)}::int[]) AS u(arch, line, mv, k)
+      JOIN "Kernel" k ON k.id = u.k
+      GROUP BY u.arch, u.line, u.mv
+    ) f
+    LEFT JOIN LATERAL (
+      SELECT c."kernelKey" AS key FROM "Cell" c
+      WHERE c."moduleVersionId" = f.mv AND c.arch = f.arch AND c.line = f.line AND c."obsState" = 'pass' AND c."kernelKey" < f.first
+      ORDER BY c."kernelKey" DESC LIMIT 1
+    ) p ON true
+    GROUP BY f.arch, f.line`);
+  return new Map(rows.map((r) => [`${r.arch}|${r.line}`, { touched: r.touched, stepsFrom: r.stepsFrom }]));
 }
 
 /** Replay and walk a module whose cells are not all observed and walked (rows from before migrations 0011 and 0012). */

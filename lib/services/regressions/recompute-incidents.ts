@@ -6,8 +6,10 @@ import { updateIncidents, type IncidentUpdate } from "./update-incidents";
  * Full recomputation (`modcompat regressions recompute`): every module, one transaction each, under
  * the module's ingest lock so that no ingest interleaves with a module being rewritten.
  */
-export async function recomputeIncidents(opts: { onModule?: (slug: string, done: number, total: number) => void } = {}): Promise<IncidentUpdate> {
-  const modules = await db().module.findMany({ select: { id: true, slug: true }, orderBy: { id: "asc" } });
+export async function recomputeIncidents(
+  opts: { onModule?: (slug: string, done: number, total: number) => void; slugs?: readonly string[] } = {},
+): Promise<IncidentUpdate> {
+  const modules = await db().module.findMany({ select: { id: true, slug: true }, where: opts.slugs ? { slug: { in: [...opts.slugs] } } : {}, orderBy: { id: "asc" } });
   const total: IncidentUpdate = { modules: 0, incidents: 0, open: 0, removed: 0 };
   for (const [n, m] of modules.entries()) {
     const r = await db().$transaction(

@@ -50,11 +50,16 @@ export async function updateIncidents(
   return total;
 }
 
-/** One module's incidents of one arch on one kernel line (lib/domain/kernel-version.ts kernelLine). */
+/**
+ * One module's incidents of one arch on one kernel line (lib/domain/kernel-version.ts kernelLine),
+ * with the cells the batch changed in it when known: then the breakages the change cannot reach
+ * keep their incidents (breakageUnchanged in lib/domain/regressions.ts).
+ */
 export interface IncidentGrid {
   moduleId: number;
   arch: string;
   line: string;
+  touched?: readonly { moduleVersionId: number; kernelId: number }[];
 }
 
 /**
@@ -68,22 +73,27 @@ async function updateModuleIncidents(tx: SqlTarget, moduleId: number, grids?: re
   // A whole module is detected from its results (the rebuild); grids by indexed lookups of their
   // cells' summaries (detect-grid-incidents.ts), the same rule (incidentsInGrid) either way.
   const full = grids ? null : await loadDetectionInput(tx, moduleId);
-  const t1 = performance.now();
-  const input = full ? { ...full, incidents: detectIncidents(full).incidents, read: `${full.results.length} results` } : await detectGridIncidents(tx, moduleId, grids!);
-  const { incidents, read } = input;
-  const t2 = performance.now();
   const inScope = grids ? new Set(grids.map((g) => `${g.arch}|${g.line}`)) : null;
   const archFilter = grids ? Prisma.sql`AND i.arch = ANY(${[...new Set(grids.map((g) => g.arch))]}::text[])` : Prisma.empty;
-  const existing = (
-    await sql<{ id: number; key: string; arch: string; line: string; lastGoodKernel: string; firstBadKernel: string }>(
+  const before = (
+    await sql<{ id: number; key: string; arch: string; line: string; lastGoodKernel: string; firstBadKernel: string; lastGoodKey: string; fixedInKernelKey: string | null }>(
       tx,
       Prisma.sql`
-      SELECT i.id, i.key, i.arch, i.line, lg.version AS "lastGoodKernel", fb.version AS "firstBadKernel"
+      SELECT i.id, i.key, i.arch, i.line, lg.version AS "lastGoodKernel", fb.version AS "firstBadKernel", lg."sortKey" AS "lastGoodKey", fk."sortKey" AS "fixedInKernelKey"
       FROM "Incident" i JOIN "Kernel" lg ON lg.id = i."lastGoodKernelId" JOIN "Kernel" fb ON fb.id = i."firstBadKernelId"
+      LEFT JOIN "Kernel" fk ON fk.id = i."fixedInKernelId"
       WHERE i."moduleId" = ${moduleId} ${archFilter}
       ORDER BY i.id`,
     )
   ).filter((e) => !inScope || inScope.has(`${e.arch}|${e.line}`));
+  const t1 = performance.now();
+  const input = full
+    ? { ...full, incidents: detectIncidents(full).incidents, kept: new Set<string>(), read: `${full.results.length} results` }
+    : await detectGridIncidents(tx, moduleId, grids!, new Map(before.map((e) => [e.key, e])));
+  const { incidents, read } = input;
+  const t2 = performance.now();
+  // Incidents detection kept as they are (breakageUnchanged) are neither heirs, nor stale, nor rewritten.
+  const existing = before.filter((e) => !input.kept.has(e.key));
   // The same break detected with a narrower gap keeps its row and id (incidentSuccessors).
   const successors = incidentSuccessors(existing, incidents);
   // One at a time, in this order: a key is unique per module at every row written.
