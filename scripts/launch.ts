@@ -156,7 +156,14 @@ if (mode === "db") {
     }, 1_000).unref();
   };
   const fork = (slot: Slot) => {
-    const w = cluster.fork({ ...env, MODCOMPAT_ROLE: slot.role, MODCOMPAT_SOCKET: slot.upstream.socketPath });
+    const w = cluster.fork({
+      ...env,
+      MODCOMPAT_ROLE: slot.role,
+      MODCOMPAT_SOCKET: slot.upstream.socketPath,
+      // which modules the front sends it (lib/http/locality.ts), for its warm-up
+      MODCOMPAT_UPSTREAM: slot.upstream.name,
+      MODCOMPAT_READERS: readers.map((r) => r.name).join(","),
+    });
     slot.worker = w;
     // any other failure of the channel: the process's exit, if it comes, is handled below
     w.on("error", (e: Error) => console.error(`[modcompat] ${slot.upstream.name} process ${w.process.pid}: ${e.message}`));

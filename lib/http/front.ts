@@ -3,7 +3,10 @@
  * port and hands every request to a server process over a Unix socket:
  * - writes (ingests, imports, webhook changes; laneOf in lib/http/admission.ts) to the writer
  *   process, so an ingest's transaction never waits for an event loop that a page render holds;
- * - reads to the least busy reader.
+ * - reads of a module or a check to the reader that answered them before (localityKey), so that its
+ *   per-process caches (a check's answer, a module's predictions, a kernel's API index) serve them
+ *   again instead of each reader making its own, unless that reader is busier than the least busy
+ *   one by more than AFFINITY_SLACK; other reads, and those, to the least busy reader.
  *
  * Admission control and the busy-server microcache (lib/http/serve.ts) run here, in a process that
  * renders nothing: a replayed answer or a 503 never waits behind a render either. So do Next's
@@ -19,6 +22,7 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import { laneOf, writeSlots, type AdmissionConfig } from "./admission";
 import { microcacheConfig } from "./microcache";
+import { localityKey, ownerOf } from "./locality";
 import { pathOf, withMicrocache, type MicrocacheServer } from "./serve";
 import { STATIC_PREFIX, staticFiles } from "./static-files";
 
@@ -61,10 +65,27 @@ export function leastBusy(candidates: readonly Upstream[], avoid?: Upstream): Up
   return best;
 }
 
-/** Where a request goes: the writer for writes while it is up, else the least busy reader. */
-export function upstreamFor(method: string, pathname: string, ups: Upstreams, avoid?: Upstream): Upstream | null {
-  if (laneOf(method, pathname) === "writes" && ups.writer?.ready && ups.writer !== avoid) return ups.writer;
-  return leastBusy(ups.readers, avoid);
+/** How many more requests in progress than the least busy reader a read's own reader may have. */
+export const AFFINITY_SLACK = 1;
+
+/**
+ * The reader for a read with `key` (localityKey): the ready reader that owns the key (ownerOf),
+ * unless it has more than AFFINITY_SLACK requests in progress beyond the least
+ * busy reader: then that one.
+ */
+export function readerFor(key: string | null, readers: readonly Upstream[], avoid?: Upstream): Upstream | null {
+  const least = leastBusy(readers, avoid);
+  if (!least || key === null) return least;
+  const ready = readers.filter((u) => u.ready && u !== avoid);
+  const name = ownerOf(key, ready.map((u) => u.name));
+  const own = ready.find((u) => u.name === name)!;
+  return own.inFlight <= least.inFlight + AFFINITY_SLACK ? own : least;
+}
+
+/** Where a request (method, path and query) goes: the writer for writes while it is up, else a reader (readerFor). */
+export function upstreamFor(method: string, target: string, ups: Upstreams, avoid?: Upstream): Upstream | null {
+  if (laneOf(method, pathOf(target)) === "writes" && ups.writer?.ready && ups.writer !== avoid) return ups.writer;
+  return readerFor(localityKey(target), ups.readers, avoid);
 }
 
 const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 64 });
@@ -91,7 +112,7 @@ function refuse(res: ServerResponse, status: number, text: string, retryAfter?: 
 export function forwarder(ups: Upstreams): (req: IncomingMessage, res: ServerResponse) => void {
   return function forward(req, res, avoid?: Upstream): void {
     const method = req.method ?? "GET";
-    const up = upstreamFor(method, pathOf(req.url), ups, avoid);
+    const up = upstreamFor(method, req.url ?? "/", ups, avoid);
     if (!up) {
       refuse(res, 503, "no server process is ready (starting or restarting); retry in a second", 1);
       return;

@@ -10,7 +10,7 @@ import { rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { admissionConfig, laneOf, QUEUE_FULL_RETRY_AFTER, writeSlots, type AdmissionConfig } from "./admission";
 import type { ServerCounters } from "../services/get-health";
-import { warmUp, warmUpSeconds } from "./warm-up";
+import { ownedBy, warmUp, warmUpSeconds } from "./warm-up";
 import { decide, microcacheConfig, microcacheKey, MicrocacheStore, storable, type MicrocacheConfig, type StoredAnswer } from "./microcache";
 
 /** Headers of a stored answer that belong to its connection, not to the answer. */
@@ -287,7 +287,9 @@ export async function startServer(opts: { dir: string; socketPath: string }): Pr
   // A reader warms up before the front sends it anything (lib/http/warm-up.ts).
   const seconds = process.env.MODCOMPAT_ROLE === "reader" ? warmUpSeconds() : 0;
   if (seconds > 0) {
-    const r = await warmUp(opts.socketPath, seconds * 1000);
+    // only what the front will send this reader (MODCOMPAT_UPSTREAM among MODCOMPAT_READERS, set by the launcher)
+    const owns = ownedBy(process.env.MODCOMPAT_UPSTREAM, (process.env.MODCOMPAT_READERS ?? "").split(",").filter(Boolean));
+    const r = await warmUp(opts.socketPath, seconds * 1000, { owns });
     console.log(
       `[modcompat] ${process.env.MODCOMPAT_ROLE} process ${process.pid} warmed up: ${r.requests} requests in ${(r.ms / 1000).toFixed(1)} s` +
         `${r.complete ? "" : " (the budget ran out first)"}${r.failed ? `, ${r.failed} not answered 2xx` : ""}`,

@@ -12,6 +12,7 @@
  * process's own token (warm-up-token.ts), so the rate limit for clients does not stop them.
  */
 import { request } from "node:http";
+import { localityKey, ownerOf } from "./locality";
 import { WARM_UP_HEADER, warmUpToken } from "./warm-up-token";
 
 /** Seconds a reader spends warming up (MODCOMPAT_WARMUP). */
@@ -32,14 +33,17 @@ export const WARMUP_ROUTES = ["/", "/regressions", "/api/v1/modules", "/api/v1/k
 
 /**
  * The paths to ask for, in order: the route kinds, then each module's page, history, matrix API
- * and a check of it on `kernel` (page and API), modules in the order given; then each module's page
- * with one series expanded, series in the order given (the kernel list's: newest first), so a short
- * budget warms the series most asked for. A first expand of a module's series makes its cells'
- * predictions (kept per process afterwards): 14–45 ms of CPU on average on the demo, up to 600 ms
- * for a module with many footprints, against 13–15 ms once made.
+ * and a check of it on the newest of `kernels` (page and API), modules in the order given; then
+ * each module's page with one series expanded, series in the order given (the kernel list's: newest
+ * first), so a short budget warms the series most asked for; then each module's check (API) on
+ * each older kernel, newest first. A first expand of a module's series makes its cells' predictions
+ * (kept per process afterwards): 14–45 ms of CPU on average on the demo, up to 600 ms for a module
+ * with many footprints, against 13–15 ms once made; a first check of a module on a kernel costs
+ * 6–9 ms against 3.5 ms once its answer is kept.
  */
-export function warmUpPaths(slugs: readonly string[], kernel: string | null, series: readonly string[] = []): string[] {
+export function warmUpPaths(slugs: readonly string[], kernels: readonly string[], series: readonly string[] = []): string[] {
   const out = [...WARMUP_ROUTES];
+  const [kernel, ...older] = kernels;
   for (const slug of slugs) {
     const m = encodeURIComponent(slug);
     out.push(`/modules/${m}`, `/modules/${m}/history`, `/api/v1/modules/${m}/matrix`);
@@ -49,6 +53,7 @@ export function warmUpPaths(slugs: readonly string[], kernel: string | null, ser
     }
   }
   for (const s of series) for (const slug of slugs) out.push(`/modules/${encodeURIComponent(slug)}?expand=${encodeURIComponent(s)}`);
+  for (const k of older) for (const slug of slugs) out.push(`/api/v1/check?kernel=${encodeURIComponent(k)}&module=${encodeURIComponent(slug)}`);
   return out;
 }
 
@@ -89,10 +94,10 @@ export function seriesOf(kernels: unknown): string[] {
   const list = (kernels as { kernels?: { series?: unknown }[] } | null)?.kernels;
   return Array.isArray(list) ? [...new Set(list.map((k) => k?.series).filter((s): s is string => typeof s === "string"))] : [];
 }
-export function newestKernelOf(kernels: unknown): string | null {
+/** The kernels of a GET /api/v1/kernels answer, in the answer's order (newest first). */
+export function kernelsOf(kernels: unknown): string[] {
   const list = (kernels as { kernels?: { version?: unknown }[] } | null)?.kernels;
-  const first = Array.isArray(list) ? list.find((k) => typeof k?.version === "string") : undefined;
-  return (first?.version as string | undefined) ?? null;
+  return Array.isArray(list) ? list.map((k) => k?.version).filter((v): v is string => typeof v === "string") : [];
 }
 
 export interface WarmUpReport {
@@ -105,10 +110,26 @@ export interface WarmUpReport {
 }
 
 /**
- * Ask the server on `socketPath` for warmUpPaths, `concurrency` at a time, until they are done or
- * `budgetMs` has passed (a request in progress then finishes; none is started after).
+ * The paths a reader of `npm start` owns (lib/http/locality.ts): those of the modules and checks
+ * the front sends it, and every path of no module. Undefined (every path) for a lone reader or
+ * one not among `readers`.
  */
-export async function warmUp(socketPath: string, budgetMs: number, concurrency = 2): Promise<WarmUpReport> {
+export function ownedBy(me: string | undefined, readers: readonly string[]): ((path: string) => boolean) | undefined {
+  if (!me || readers.length < 2 || !readers.includes(me)) return undefined;
+  return (path) => {
+    const key = localityKey(path);
+    return key === null || ownerOf(key, readers) === me;
+  };
+}
+
+/**
+ * Ask the server on `socketPath` for warmUpPaths, `concurrency` at a time, until they are done or
+ * `budgetMs` has passed (a request in progress then finishes; none is started after). With `owns`
+ * (ownedBy), only the paths it accepts: a reader warms what the front will send it, so with two
+ * readers each budget goes twice as far.
+ */
+export async function warmUp(socketPath: string, budgetMs: number, opts: { concurrency?: number; owns?: (path: string) => boolean } = {}): Promise<WarmUpReport> {
+  const concurrency = opts.concurrency ?? 2;
   const start = performance.now();
   const left = () => budgetMs - (performance.now() - start);
   let requests = 0;
@@ -123,7 +144,9 @@ export async function warmUp(socketPath: string, budgetMs: number, concurrency =
   // the lists come first: the module and kernel the rest asks for
   const [modules, kernels] = await Promise.all([ask("/api/v1/modules"), ask("/api/v1/kernels")]);
   const kernelList = parse(kernels.body);
-  const paths = warmUpPaths(slugsOf(parse(modules.body)), newestKernelOf(kernelList), seriesOf(kernelList)).filter((p) => p !== "/api/v1/modules" && p !== "/api/v1/kernels");
+  const paths = warmUpPaths(slugsOf(parse(modules.body)), kernelsOf(kernelList), seriesOf(kernelList)).filter(
+    (p) => p !== "/api/v1/modules" && p !== "/api/v1/kernels" && (!opts.owns || opts.owns(p)),
+  );
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {

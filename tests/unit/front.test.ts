@@ -5,11 +5,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { laneOf } from "@/lib/http/admission";
-import { forwarder, leastBusy, passOn, upstreamFor, type Upstream, type Upstreams } from "@/lib/http/front";
+import { AFFINITY_SLACK, forwarder, leastBusy, passOn, readerFor, upstreamFor, type Upstream, type Upstreams } from "@/lib/http/front";
+import { localityKey, ownerOf } from "@/lib/http/locality";
 
 /**
- * Issue 11 (capacity): `npm start`'s front hands writes to the writer process and reads to the
- * least busy reader, byte for byte, over Unix sockets. The server processes here are plain HTTP
+ * Issue 11 (capacity): `npm start`'s front hands writes to the writer process and reads to a
+ * reader (the one of their module or check, unless it is much busier), byte for byte, over Unix sockets. The server processes here are plain HTTP
  * servers that say who they are and echo what they got.
  */
 const up = (name: string, inFlight = 0, ready = true): Upstream => ({ name, socketPath: `/nonexistent/${name}.sock`, ready, inFlight });
@@ -41,6 +42,45 @@ describe("which process answers a request", () => {
     expect(upstreamFor("POST", "/api/v1/results", ups)?.name, "writer down: a reader takes the write").toBe("r2");
     expect(upstreamFor("GET", "/", ups, readers[1])?.name, "a retry avoids the process that failed").toBe("r1");
     expect(upstreamFor("GET", "/", { readers: [up("x", 0, false)], writer: null })).toBeNull();
+  });
+
+  it.each([
+    ["/modules/zfs", "module zfs"],
+    ["/modules/zfs?expand=6.12", "module zfs"],
+    ["/modules/zfs/history", "module zfs"],
+    ["/api/v1/modules/zfs/matrix?format=compact", "module zfs"],
+    ["/modules/a%2Fb", "module a/b"],
+    ["/modules/%E0%A4%A", "module %E0%A4%A"],
+    ["/check?kernel=6.12.1&module=zfs%402.2.4", "module zfs"],
+    ["/api/v1/check?kernel=6.12.1&module=zfs&arch=aarch64", "module zfs"],
+    ["/check?kernel=6.12.1&module=zfs%402.2.4&module=evdi%401.14", "check 6.12.1  evdi@1.14 zfs@2.2.4"],
+    ["/api/v1/check?module=evdi%401.14&module=zfs%402.2.4&kernel=6.12.1", "check 6.12.1  evdi@1.14 zfs@2.2.4"],
+    ["/api/v1/check?kernel=6.12.1&module=zfs&module=evdi&arch=aarch64", "check 6.12.1 aarch64 evdi zfs"],
+    ["/check?dkms=zfs%2F2.2.4&kernel=6.12.1", "check dkms=zfs%2F2.2.4&kernel=6.12.1"],
+    ["/regressions?page=2", null],
+    ["/api/v1/health", null],
+    ["/", null],
+  ])("the locality of %s is %s", (target, key) => {
+    expect(localityKey(target)).toBe(key);
+  });
+
+  it("a read goes to its key's reader unless that one is busier than the least busy by more than the slack", () => {
+    const readers = [up("r1"), up("r2"), up("r3")];
+    const own = readerFor("module zfs", readers)!;
+    expect(readerFor("module zfs", readers), "the same reader every time").toBe(own);
+    const keys = Array.from({ length: 30 }, (_, i) => `module m${i}`);
+    expect(new Set(keys.map((k) => readerFor(k, readers)!.name)).size, "keys spread over the readers").toBe(3);
+    own.inFlight = AFFINITY_SLACK;
+    expect(readerFor("module zfs", readers)).toBe(own);
+    own.inFlight = AFFINITY_SLACK + 1;
+    expect(readerFor("module zfs", readers)).not.toBe(own);
+    own.inFlight = 0;
+    expect(readerFor("module zfs", readers, own), "a retry avoids the process that failed").not.toBe(own);
+    // when a reader goes, only its keys move
+    const before = new Map(keys.map((k) => [k, readerFor(k, readers)!.name]));
+    readers[0].ready = false;
+    for (const k of keys) if (before.get(k) !== "r1") expect(readerFor(k, readers)!.name).toBe(before.get(k));
+    expect(ownerOf("module zfs", ["r2", "r3"])).toBe(readerFor("module zfs", readers)!.name);
   });
 
   it("equally busy readers take turns", () => {
@@ -141,10 +181,16 @@ describe("the front in front of real server processes", () => {
     expect(w.headers["x-forwarded-for"], "the client's address, for the rate limits").toBe("127.0.0.1");
   });
 
-  it("reads go to the readers, in turns when idle, with the status and the client's own X-Forwarded-For kept", async () => {
+  it("reads go to the readers, a module's to the same one when idle, with the status and the client's own X-Forwarded-For kept", async () => {
     const names = new Set<string>();
-    for (let i = 0; i < 4; i++) names.add(String((await send("/regressions")).headers["x-process"]));
+    for (let i = 0; i < 8; i++) names.add(String((await send(`/modules/m${i}`)).headers["x-process"]));
     expect(names).toEqual(new Set(["reader-1", "reader-2"]));
+    const same = new Set<string>();
+    for (let i = 0; i < 4; i++) same.add(String((await send("/modules/zfs")).headers["x-process"]));
+    expect(same.size).toBe(1);
+    const turns = new Set<string>();
+    for (let i = 0; i < 4; i++) turns.add(String((await send("/regressions")).headers["x-process"]));
+    expect(turns, "other reads take turns").toEqual(new Set(["reader-1", "reader-2"]));
     const t = await send("/teapot", "GET", undefined, { "x-forwarded-for": "203.0.113.9" });
     expect(t.status).toBe(418);
     const reader = got.get(String(t.headers["x-process"]))!;
