@@ -40,6 +40,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   mkdirSync(parent, { recursive: true });
   // add search permission only: the parent may be /tmp (sticky, world-writable), which must stay so
   chmodSync(parent, statSync(parent).mode | 0o011);
+  // the server's last words, for the error when it exits before it is ready
+  const recent: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: opts.port,
@@ -63,8 +65,6 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     },
     onError: (e) => opts.log?.(`[pg] ${String(e).trim()}`),
   });
-  // the server's last words, for the error when it exits before it is ready
-  const recent: string[] = [];
   if (!existsSync(path.join(dir, "PG_VERSION"))) await pg.initialise();
   clearStalePid(dir);
   try {

@@ -5,8 +5,8 @@
  *   process, so an ingest's transaction never waits for an event loop that a page render holds;
  * - reads of a module or a check to the reader that answered them before (localityKey), so that its
  *   per-process caches (a check's answer, a module's predictions, a kernel's API index) serve them
- *   again instead of each reader making its own, unless that reader is busier than the least busy
- *   one by more than AFFINITY_SLACK; other reads, and those, to the least busy reader.
+ *   again instead of each reader making its own; other reads, and those whose reader has more than
+ *   AFFINITY_SLACK requests in progress beyond the least busy one, to the least busy reader.
  *
  * Admission control and the busy-server microcache (lib/http/serve.ts) run here, in a process that
  * renders nothing: a replayed answer or a 503 never waits behind a render either. So do Next's
@@ -70,8 +70,8 @@ export const AFFINITY_SLACK = 1;
 
 /**
  * The reader for a read with `key` (localityKey): the ready reader that owns the key (ownerOf),
- * unless it has more than AFFINITY_SLACK requests in progress beyond the least
- * busy reader: then that one.
+ * unless it has more than AFFINITY_SLACK requests in progress beyond the least busy reader, or
+ * the read has no key: then the least busy reader.
  */
 export function readerFor(key: string | null, readers: readonly Upstream[], avoid?: Upstream): Upstream | null {
   const least = leastBusy(readers, avoid);
