@@ -137,7 +137,6 @@ describe("incremental detection on CI-shaped histories", () => {
   const ciKernels = [...["6.1", "6.1.5", "6.6", "6.6.3", "6.12", "6.12.4", "6.13"], ...[0, 1, 2].map((i) => `6.1.0-${abi + 10 + i}-amd64`)];
   const ciVersions = ["1.0", "1.1", "2.0", "2.1"];
 
-
   it("equal a rebuild after every batch, over 3 random seeds", async () => {
     for (const seed of [11, 12, 13]) {
       const rnd = mulberry32(seed);
