@@ -20,25 +20,35 @@ const STATUS_BY_LETTER = new Map<string, Status>(STATUSES.map((s) => [s[0], s]))
 if (STATUS_BY_LETTER.size !== STATUSES.length) throw new Error("statuses must differ in their first letter (VersionCellStates format)");
 
 /**
- * The rows (mv, series, states, cellCount) that Cell implies for the version × series pairs of
- * `touched` (a relation with columns mv, series): the one statement of the format in SQL, for
- * writing (refreshVersionCellStates) and for checking what is stored (reindex.ts).
+ * The rows (mv, series, states, cellCount) of `entries` (a relation with columns mv, series, arch,
+ * kid, letter: one cell each): the format's one order and aggregates, arches in byte order, then
+ * kernel ids.
  */
-export const expectedStatesSql = (touched: Prisma.Sql) => Prisma.sql`
+const statesOf = (entries: Prisma.Sql) => Prisma.sql`
     SELECT mv, series, string_agg(arch || '|' || list, ',' ORDER BY arch) AS states, sum(n)::int AS "cellCount"
     FROM (
-      SELECT t.mv, t.series, c.arch, string_agg(c."kernelId"::text || left(c.status, 1), ' ' ORDER BY c."kernelId") AS list, count(*) AS n
-      FROM (${touched}) t JOIN "Kernel" k ON k.series = t.series JOIN "Cell" c ON c."moduleVersionId" = t.mv AND c."kernelId" = k.id
-      GROUP BY t.mv, t.series, c.arch
+      SELECT mv, series, arch, string_agg(kid::text || letter, ' ' ORDER BY kid) AS list, count(*) AS n
+      FROM (${entries}) e
+      GROUP BY mv, series, arch
     ) per_arch
     GROUP BY mv, series`;
+
+/**
+ * The rows (mv, series, states, cellCount) that Cell implies for the version × series pairs of
+ * `touched` (a relation with columns mv, series): what `db reindex --check` compares the stored rows
+ * with (reindex.ts). refreshVersionCellStates writes the same aggregates (statesOf).
+ */
+export const expectedStatesSql = (touched: Prisma.Sql) =>
+  statesOf(Prisma.sql`
+    SELECT t.mv, t.series, c.arch, c."kernelId" AS kid, left(c.status, 1) AS letter
+    FROM (${touched}) t JOIN "Kernel" k ON k.series = t.series JOIN "Cell" c ON c."moduleVersionId" = t.mv AND c."kernelId" = k.id`);
 
 /**
  * Bring the rows (version × series) that hold the given cells up to date with Cell. A row's other
  * entries are as stored (the rows never disagree with Cell), so each touched row keeps its stored
  * entries but those of the given cells (version × kernel, any arch), takes the given cells' rows
- * from Cell by primary key, and is written again in the format's one order (arches, then kernel
- * ids: the aggregates of expectedStatesSql, which `db reindex --check` compares it with). The work
+ * from Cell by primary key, and is written again in the format's one order (statesOf: the same
+ * aggregates as expectedStatesSql, which `db reindex --check` compares it with). The work
  * is the touched rows' text and the given cells, not every cell of the version on the series: a
  * rebuild from Cell read each of those (and its kernel) at every batch, so a version with a long
  * history on one series paid for all of it (issue 14; under `npm run load` this statement went from
@@ -65,12 +75,7 @@ export async function refreshVersionCellStates(tx: SqlTarget, cells: readonly { 
       FROM pairs p JOIN "Cell" c ON c."moduleVersionId" = p.mv AND c."kernelId" = p.k
     )
     INSERT INTO "VersionCellStates" ("moduleVersionId", "series", "states", "cellCount")
-    SELECT mv, series, string_agg(arch || '|' || list, ',' ORDER BY arch), sum(n)::int
-    FROM (
-      SELECT mv, series, arch, string_agg(kid::text || letter, ' ' ORDER BY kid) AS list, count(*) AS n
-      FROM entries GROUP BY mv, series, arch
-    ) per_arch
-    GROUP BY mv, series
+    SELECT mv, series, states, "cellCount" FROM (${statesOf(Prisma.sql`SELECT * FROM entries`)}) x
     ORDER BY mv, series
     ON CONFLICT ("moduleVersionId", "series") DO UPDATE SET "states" = EXCLUDED."states", "cellCount" = EXCLUDED."cellCount"`);
 }

@@ -10,7 +10,8 @@ import { localityKey, ownerOf } from "@/lib/http/locality";
 
 /**
  * Issue 11 (capacity): `npm start`'s front hands writes to the writer process and reads to a
- * reader (the one of their module or check, unless it is much busier), byte for byte, over Unix sockets. The server processes here are plain HTTP
+ * reader (the one of their module or check, unless it is much busier), byte for byte, over Unix
+ * sockets. The server processes here are plain HTTP
  * servers that say who they are and echo what they got.
  */
 const up = (name: string, inFlight = 0, ready = true): Upstream => ({ name, socketPath: `/nonexistent/${name}.sock`, ready, inFlight });
