@@ -88,6 +88,8 @@ export function countsOfTally(tally: readonly number[]): StatusCounts {
 /** The folded status of a held cell value (rank << 8 | arch index). */
 export const statusOfHeld = (held: number): Status => STATUS_OF_RANK[held >> 8];
 const TTL_MS = 60_000;
+/** kernel ids below this have a dense slot table in readMatrixColumns */
+const DENSE_IDS = 1 << 20;
 const MAX_ENTRIES = 200;
 const cache = new Map<string, { at: number; stamp: string; body: CompactMatrix }>();
 
@@ -206,37 +208,68 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
 
   // Decode every row, folding arches on the way (foldKernelCells: the worst status by FOLD_RANK,
   // shown from the first arch in arch order that has it), into one flat array: a row per version, a
-  // column per kernel (a dense slot per kernel id, from a first pass), rank * 256 + index of the
-  // decisive arch, plus one (0: no cell of a kept arch). No object and no map per version: 40,000
-  // cells decode in a few ms and leave little for the collector (a map per version made 2.8 MB of
-  // garbage per answer at 100 × 400).
-  const arches = new Set<string>();
+  // column per kernel (a dense slot per kernel id), rank * 256 + index of the decisive arch, plus
+  // one (0: no cell of a kept arch). No object and no map per version: 40,000 cells decode in a few
+  // ms and leave little for the collector (a map per version made 2.8 MB of garbage per answer at
+  // 100 × 400). The text is scanned once: each entry of a kept arch is packed into one int (slot,
+  // rank, arch index) as it is read, and folded into the array once the number of slots is known.
   const archList: string[] = [];
   const archIndex = new Map<string, number>();
-  const slotOf = new Map<number, number>();
+  // kernel id → its slot + 1 (0: not seen), dense by id below DENSE_IDS (a Map lookup per entry cost
+  // about as much as the scan): kernel ids are the Kernel table's serial, so the array is as long
+  // as the highest id named, grown by doubling; ids beyond it (never seen in practice) use a Map.
+  let slotById = new Int32Array(1024);
+  const slotOfLarge = new Map<number, number>();
+  const slotOf = (kernelId: number) =>
+    kernelId < slotById.length ? slotById[kernelId] - 1 : kernelId >= DENSE_IDS ? (slotOfLarge.get(kernelId) ?? -1) : -1;
   const kernelIds: number[] = [];
+  /** per row: version index, series, and its entries' range in `packed` */
   const rows: { vi: number; series: string; from: number; to: number }[] = [];
+  // an entry is at least two characters ("7p") and a separator, so the text's length bounds them
+  const packed = new Int32Array((all.length >> 1) + 1);
+  let count = 0;
+  let archKept = true;
+  let ai = 0;
   for (const [mv, rowSeries, from, to] of states) {
     const vi = versionIndex.get(mv);
     if (vi === undefined || from >= to) continue;
-    rows.push({ vi, series: rowSeries, from, to });
+    const first = count;
     scanVersionCellStates(
       all,
       (arch) => {
-        if (!archIndex.has(arch)) {
-          arches.add(arch);
-          archIndex.set(arch, archList.push(arch) - 1);
-        }
+        const known = archIndex.get(arch);
+        ai = known ?? archList.push(arch) - 1;
+        if (known === undefined) archIndex.set(arch, ai);
+        archKept = !query.arch || arch === query.arch;
         return true;
       },
       // every kernel is an option of the unfiltered matrix, even when another arch is kept
-      (kernelId) => {
-        if (!slotOf.has(kernelId)) slotOf.set(kernelId, kernelIds.push(kernelId) - 1);
+      (kernelId, letter) => {
+        let slot: number;
+        if (kernelId < DENSE_IDS) {
+          if (kernelId >= slotById.length) {
+            const grown = new Int32Array(Math.max(kernelId + 1, 2 * slotById.length));
+            grown.set(slotById);
+            slotById = grown;
+          }
+          slot = slotById[kernelId] - 1;
+          if (slot < 0) slotById[kernelId] = (slot = kernelIds.push(kernelId) - 1) + 1;
+        } else {
+          slot = slotOfLarge.get(kernelId) ?? -1;
+          if (slot < 0) slotOfLarge.set(kernelId, (slot = kernelIds.push(kernelId) - 1));
+        }
+        if (archKept) packed[count++] = (slot << 10) | (RANK_OF_LETTER[letter] << 8) | ai;
       },
       from,
       to,
     );
+    rows.push({ vi, series: rowSeries, from: first, to: count });
   }
+  // held values keep the arch index in 8 bits (Linux has about 30 arches)
+  if (archList.length > 256) throw new Error(`matrix of "${slug}": more than 256 arches`);
+  // arch index → its place in arch (byte) order, for the fold's tie rule
+  const archOrder = new Int32Array(archList.length);
+  [...archList.keys()].sort((a, b) => cmp(archList[a], archList[b])).forEach((a, place) => (archOrder[a] = place));
   const width = kernelIds.length;
   const held = new Int32Array(versions.length * width);
   /** per slot: 1 when some version has a cell of a kept arch there */
@@ -248,46 +281,36 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
     if (!perVersion) tallies.set(rowSeries, (perVersion = versions.map(() => [0, 0, 0, 0])));
     const tally = perVersion[vi];
     const base = vi * width;
-    let arch = "";
-    let ai = 0;
-    scanVersionCellStates(
-      all,
-      (a) => {
-        arch = a;
-        ai = archIndex.get(a)!;
-        return !query.arch || a === query.arch;
-      },
-      (kernelId, letter) => {
-        const rank = RANK_OF_LETTER[letter];
-        const slot = slotOf.get(kernelId)!;
-        const h = held[base + slot];
-        if (h === 0) {
-          held[base + slot] = ((rank << 8) | ai) + 1;
-          kept[slot] = 1;
-          tally[rank] += 1;
-          return;
-        }
-        const was = h - 1;
-        if (rank > was >> 8 || (rank === was >> 8 && arch < archList[was & 255])) {
-          held[base + slot] = ((rank << 8) | ai) + 1;
-          tally[was >> 8] -= 1;
-          tally[rank] += 1;
-        }
-      },
-      from,
-      to,
-    );
+    for (let e = from; e < to; e++) {
+      const entry = packed[e];
+      const slot = entry >>> 10;
+      const value = entry & 1023; // rank << 8 | arch index
+      const rank = value >> 8;
+      const h = held[base + slot];
+      if (h === 0) {
+        held[base + slot] = value + 1;
+        kept[slot] = 1;
+        tally[rank] += 1;
+        continue;
+      }
+      const was = h - 1;
+      if (rank > was >> 8 || (rank === was >> 8 && archOrder[value & 255] < archOrder[was & 255])) {
+        held[base + slot] = value + 1;
+        tally[was >> 8] -= 1;
+        tally[rank] += 1;
+      }
+    }
   }
   const byVersion: HeldCells[] = versions.map((_, vi) => ({
     get(kernelId: number) {
-      const slot = slotOf.get(kernelId);
-      const h = slot === undefined ? 0 : held[vi * width + slot];
+      const slot = slotOf(kernelId);
+      const h = slot < 0 ? 0 : held[vi * width + slot];
       return h === 0 ? undefined : h - 1;
     },
   }));
   const kernelRows = width ? await kernelRowsOf(kernelIds, row.kernels ?? "") : [];
   const options = {
-    arches: [...arches].sort(),
+    arches: [...archList].sort(),
     distros: [...new Set(kernelRows.map((k) => k.distro))].sort(),
     flavours: [...new Set(kernelRows.flatMap((k) => (k.flavour ? [k.flavour] : [])))].sort(),
     series: [...new Map(kernelRows.map((k) => [k.series, k.seriesKey])).entries()].sort((a, b) => cmp(a[1], b[1])).map(([s]) => s),
@@ -305,7 +328,7 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
   // Kernels with a cell of a selected arch, grouped by series in series order.
   const seriesKernels = new Map<string, { key: string; kernels: KernelRow[] }>();
   for (const k of selected) {
-    if (!kept[slotOf.get(k.id)!]) continue; // no cell of a kept arch
+    if (!kept[slotOf(k.id)]) continue; // no cell of a kept arch
     const s = seriesKernels.get(k.series);
     if (s) s.kernels.push(k);
     else seriesKernels.set(k.series, { key: k.seriesKey, kernels: [k] });

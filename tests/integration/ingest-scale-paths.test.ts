@@ -72,6 +72,43 @@ async function incidentSnapshot() {
   return rows.map(({ id, createdAt, updatedAt, ...rest }) => (void [id, createdAt, updatedAt], rest));
 }
 
+/** The compact matrix answer (expanded and collapsed) equals the full one, for every module and some filters. */
+async function expectCompactEqualsFull() {
+  for (const slug of slugs) {
+    for (const query of [{}, { arch: "aarch64" }, { distro: "debian" }, { from: "6.6" }, { flavours: "generic" as const }]) {
+      const full = await getMatrix(slug, query);
+      const expand = full.series.map((s) => s.series);
+      const compact = await getMatrixCompact(slug, { ...query, expand });
+      expect(compact.versions.map((v) => v.id)).toEqual(full.versions.map((v) => v.id));
+      expect(compact.options).toEqual(full.options);
+      expect(compact.series.map((s) => s.series)).toEqual(full.series.map((s) => s.series));
+      for (const [si, s] of full.series.entries()) {
+        const c = compact.series[si];
+        expect(c.kernels!.id).toEqual(s.kernels.map((k) => k.id));
+        expect(c.kernels!.version).toEqual(s.kernels.map((k) => k.version));
+        expect(c.kernels!.upcoming).toEqual(s.kernels.map((k) => k.upcoming));
+        full.versions.forEach((v, vi) => {
+          const sum = s.summary[v.id];
+          expect(c.headlines[vi]).toBe({ pass: "p", fail: "f", error: "e", skip: "s", mixed: "m", none: "n" }[sum.headline]);
+          expect(c.counts.slice(vi * 4, vi * 4 + 4)).toEqual([sum.counts.pass, sum.counts.fail, sum.counts.error, sum.counts.skip]);
+          const letters = s.kernels.map((k) => full.cells.find((x) => x.versionId === v.id && x.kernelId === k.id)?.status[0] ?? ".").join("");
+          expect(c.cells![vi]).toBe(letters);
+          for (const [ki, k] of s.kernels.entries()) {
+            const cell = full.cells.find((x) => x.versionId === v.id && x.kernelId === k.id);
+            const e = c.errors!.find(([a, b]) => a === vi && b === ki);
+            expect(e ? compact.errorLines[e[2]] : null, `${v.version} ${k.version}`).toBe(cell && cell.status !== "pass" ? cell.errorLine : null);
+          }
+        });
+      }
+      // Collapsed, nothing but summaries is sent.
+      const collapsed = await getMatrixCompact(slug, query);
+      expect(collapsed.series.every((s) => s.cells === undefined && s.kernels === undefined)).toBe(true);
+      expect(collapsed.limits.sentCells).toBe(0);
+      expect(collapsed.limits.totalCells).toBe(full.limits.totalCells);
+    }
+  }
+}
+
 describe("ingest at scale: SQL fold, per-grid incidents, compact matrix", () => {
   it("agree with foldCell, a full incident recomputation and the full matrix", async () => {
     for (let b = 0; b < 12; b++) {
@@ -89,38 +126,23 @@ describe("ingest at scale: SQL fold, per-grid incidents, compact matrix", () => 
     const report = await checkStoredRules({ moduleIds });
     expect(report.differences).toEqual([]);
 
-    for (const slug of slugs) {
-      for (const query of [{}, { arch: "aarch64" }, { distro: "debian" }, { from: "6.6" }, { flavours: "generic" as const }]) {
-        const full = await getMatrix(slug, query);
-        const expand = full.series.map((s) => s.series);
-        const compact = await getMatrixCompact(slug, { ...query, expand });
-        expect(compact.versions.map((v) => v.id)).toEqual(full.versions.map((v) => v.id));
-        expect(compact.options).toEqual(full.options);
-        expect(compact.series.map((s) => s.series)).toEqual(full.series.map((s) => s.series));
-        for (const [si, s] of full.series.entries()) {
-          const c = compact.series[si];
-          expect(c.kernels!.id).toEqual(s.kernels.map((k) => k.id));
-          expect(c.kernels!.version).toEqual(s.kernels.map((k) => k.version));
-          expect(c.kernels!.upcoming).toEqual(s.kernels.map((k) => k.upcoming));
-          full.versions.forEach((v, vi) => {
-            const sum = s.summary[v.id];
-            expect(c.headlines[vi]).toBe({ pass: "p", fail: "f", error: "e", skip: "s", mixed: "m", none: "n" }[sum.headline]);
-            expect(c.counts.slice(vi * 4, vi * 4 + 4)).toEqual([sum.counts.pass, sum.counts.fail, sum.counts.error, sum.counts.skip]);
-            const letters = s.kernels.map((k) => full.cells.find((x) => x.versionId === v.id && x.kernelId === k.id)?.status[0] ?? ".").join("");
-            expect(c.cells![vi]).toBe(letters);
-            for (const [ki, k] of s.kernels.entries()) {
-              const cell = full.cells.find((x) => x.versionId === v.id && x.kernelId === k.id);
-              const e = c.errors!.find(([a, b]) => a === vi && b === ki);
-              expect(e ? compact.errorLines[e[2]] : null, `${v.version} ${k.version}`).toBe(cell && cell.status !== "pass" ? cell.errorLine : null);
-            }
-          });
-        }
-        // Collapsed, nothing but summaries is sent.
-        const collapsed = await getMatrixCompact(slug, query);
-        expect(collapsed.series.every((s) => s.cells === undefined && s.kernels === undefined)).toBe(true);
-        expect(collapsed.limits.sentCells).toBe(0);
-        expect(collapsed.limits.totalCells).toBe(full.limits.totalCells);
-      }
+    await expectCompactEqualsFull();
+  }, 120_000);
+
+  it("the compact matrix reads kernels whose ids are past its dense slot table", async () => {
+    // readMatrixColumns keeps a slot per kernel id in a dense array below 2^20 and a Map above.
+    const [{ seq }] = await db().$queryRaw<{ seq: string }[]>`SELECT pg_get_serial_sequence('"Kernel"', 'id') AS seq`;
+    await db().$executeRawUnsafe(`SELECT setval('${seq}', ${(1 << 20) + 7})`);
+    try {
+      const late = [`6.1.0-${abi + 7}-amd64`, `6.1.0-${abi + 8}-amd64`];
+      const results = randomResults(77, 80).map((r, i) => ({ ...r, kernel: late[i % 2] }));
+      await recordResults(ingestBody(`scale-${tag}`, "run-late-ids", results));
+      const ids = await db().kernel.findMany({ where: { version: { in: late } }, select: { id: true } });
+      expect(ids.every((k) => k.id > 1 << 20)).toBe(true);
+      await expectCompactEqualsFull();
+    } finally {
+      // later files get small ids again (none is taken: every id above the old ones is past 2^20)
+      await db().$executeRawUnsafe(`SELECT setval('${seq}', (SELECT max(id) FROM "Kernel" WHERE id < ${1 << 20}))`);
     }
   }, 120_000);
 });
