@@ -180,20 +180,25 @@ const byKernelOrder = (a: { kernel: KernelVersion }, b: { kernel: KernelVersion 
 /** Fold a version's cells per kernel (foldKernelCells, the matrix rule), in kernel order. */
 export function foldByKernel(cells: readonly KernelCell[]): KernelState[] {
   const states: KernelState[] = [];
-  for (const group of groupBy(cells, (c) => c.kernel.raw).values()) {
-    const { status, arches, decisive } = foldKernelCells(group)!;
-    let last = group[0].lastResultAt;
-    for (const g of group) if (g.lastResultAt > last) last = g.lastResultAt;
-    states.push({
-      kernel: decisive.kernel,
-      status,
-      arches,
-      errorLine: status === "pass" ? null : decisive.errorLine,
-      logUrl: decisive.logUrl,
-      lastResultAt: last,
-    });
-  }
+  for (const group of groupBy(cells, (c) => c.kernel.raw).values()) states.push(foldKernel(group)!);
   return states.sort(byKernelOrder);
+}
+
+/** One kernel's cells (every arch) folded into its state, as foldByKernel does; null without cells. */
+function foldKernel(group: readonly KernelCell[]): KernelState | null {
+  const folded = foldKernelCells(group);
+  if (!folded) return null;
+  const { status, arches, decisive } = folded;
+  let last = group[0].lastResultAt;
+  for (const g of group) if (g.lastResultAt > last) last = g.lastResultAt;
+  return {
+    kernel: decisive.kernel,
+    status,
+    arches,
+    errorLine: status === "pass" ? null : decisive.errorLine,
+    logUrl: decisive.logUrl,
+    lastResultAt: last,
+  };
 }
 
 /**
@@ -275,8 +280,10 @@ interface BaseVerdict {
 /** Rules 1–6 for one version, without looking at other versions. */
 function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
   const v = facts.version;
-  const states = foldByKernel(facts.cells.filter((c) => c.kernel.series === target.series));
-  const exact = states.find((s) => s.kernel.raw === target.raw) ?? null;
+  const inSeries = facts.cells.filter((c) => c.kernel.series === target.series);
+  // The target's own cells first: when they decide (rule 1, the common case), the rest of the
+  // series need not be folded. The same state as foldByKernel's entry for the target.
+  const exact = foldKernel(inSeries.filter((c) => c.kernel.raw === target.raw));
   const evidence: EvidenceItem[] = exact ? [evidenceOf("exact", v, exact)] : [];
 
   if (exact && isMeaningful(exact.status)) {
@@ -287,6 +294,7 @@ function baseVerdict(target: KernelVersion, facts: VersionFacts): BaseVerdict {
     }
     return { verdict: "unsupported", basis: "observed", reason: `${v} declines ${target.raw}: the module's own checks skip this kernel ${when}`, errorLine: exact.errorLine, decisive: null, evidence };
   }
+  const states = foldByKernel(inSeries);
 
   const sameRevision = states.filter((s) => s.kernel.raw !== target.raw && isMeaningful(s.status) && sameUpstreamAndRevision(s.kernel, target));
   evidence.push(...sameRevision.map((s) => evidenceOf("same-revision", v, s)));
