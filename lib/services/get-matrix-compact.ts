@@ -221,7 +221,7 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
   let slotById = new Int32Array(1024);
   const slotOfLarge = new Map<number, number>();
   const slotOf = (kernelId: number) =>
-    kernelId < slotById.length ? slotById[kernelId] - 1 : kernelId >= DENSE_IDS ? (slotOfLarge.get(kernelId) ?? -1) : -1;
+    kernelId >= DENSE_IDS ? (slotOfLarge.get(kernelId) ?? -1) : kernelId < slotById.length ? slotById[kernelId] - 1 : -1;
   const kernelIds: number[] = [];
   /** per row: version index, series, and its entries' range in `packed` */
   const rows: { vi: number; series: string; from: number; to: number }[] = [];
@@ -248,7 +248,7 @@ export async function readMatrixColumns(slug: string, query: MatrixQuery = {}, k
         let slot: number;
         if (kernelId < DENSE_IDS) {
           if (kernelId >= slotById.length) {
-            const grown = new Int32Array(Math.max(kernelId + 1, 2 * slotById.length));
+            const grown = new Int32Array(Math.min(DENSE_IDS, Math.max(kernelId + 1, 2 * slotById.length)));
             grown.set(slotById);
             slotById = grown;
           }
