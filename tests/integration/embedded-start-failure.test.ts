@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort, startEmbeddedPostgres, startFailure } from "@/lib/db/embedded";
+import { freePort, startEmbeddedPostgres, startFailure, whyNotServing } from "@/lib/db/embedded";
 
 /**
  * A server that stops before it is ready (here: its port is taken) is named with its reason, not
@@ -52,6 +52,61 @@ describe("startEmbeddedPostgres with a data directory configured to log elsewher
     } finally {
       await again.stop();
     }
+  }, 120_000);
+});
+
+/** A data directory whose ALTER SYSTEM settings are `settings`, its server stopped. */
+async function configured(name: string, settings: Record<string, string>): Promise<string> {
+  const dir = path.join(parent, name);
+  const first = await startEmbeddedPostgres({ dir, port: await freePort(), database: "x", persistent: true });
+  const c = new pg.Client({ connectionString: first.url });
+  await c.connect();
+  for (const [k, v] of Object.entries(settings)) await c.query(`ALTER SYSTEM SET ${k} = '${v}'`);
+  await c.end();
+  await first.stop();
+  return dir;
+}
+
+describe("startEmbeddedPostgres when the server's log never says it is ready", () => {
+  it("starts once the server answers for its data directory", async () => {
+    const dir = await configured("quiet", { log_min_messages: "fatal" });
+    const again = await Promise.race([
+      startEmbeddedPostgres({ dir, port: await freePort(), database: "x", persistent: true }),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the start did not end within 60 s")), 60_000)),
+    ]);
+    try {
+      const c = new pg.Client({ connectionString: again.url });
+      await c.connect();
+      const { rows } = await c.query(`SELECT current_setting('log_min_messages') AS level, current_database() AS db`);
+      await c.end();
+      expect(rows[0]).toEqual({ level: "fatal", db: "x" });
+      // the same server, asked for another data directory, is not taken for it
+      const port = Number(new URL(again.url).port);
+      expect(await whyNotServing(dir, port)).toBeNull();
+      expect(await whyNotServing(path.join(parent, "elsewhere"), port)).toMatch(new RegExp(`port ${port} is served by another data directory \\(.*quiet\\)`));
+    } finally {
+      await again.stop();
+    }
+  }, 120_000);
+
+  it("says, while it waits, why the server does not answer", async () => {
+    // A standby with nothing to follow and hot standby off never accepts a connection.
+    const dir = await configured("standby", { hot_standby: "off" });
+    writeFileSync(path.join(dir, "standby.signal"), "");
+    const heard: string[] = [];
+    const port = await freePort();
+    const started = startEmbeddedPostgres({ dir, port, database: "x", persistent: true, progress: (l) => heard.push(l), progressEveryMs: 1000 });
+    const outcome = started.then(
+      () => "started",
+      (e: Error) => e.message,
+    );
+    for (let i = 0; i < 200 && heard.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(heard[0]).toMatch(new RegExp(`^PostgreSQL is not ready after \\d+ s \\(data ${dir}, port ${port}\\): .*(not accepting connections|Hot standby mode is disabled)`));
+    // stopped from outside, the start ends with the server's reason, not with its own refusals
+    process.kill(Number(readFileSync(path.join(dir, "postmaster.pid"), "utf8").split("\n")[0]), "SIGINT");
+    const said = await outcome;
+    expect(said).toMatch(new RegExp(`data ${dir}, port ${port}\\) stopped before it was ready`));
+    expect(said).not.toMatch(/Hot standby mode is disabled|not accepting connections/);
   }, 120_000);
 });
 
