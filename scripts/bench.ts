@@ -201,14 +201,20 @@ async function main(): Promise<number> {
       .map((b) => ({ ...b, run: { ...b.run, id: `${b.run.id}-${Date.now().toString(36)}` } }));
     const { token } = await createToken(`bench-${Date.now()}`, { admin: true });
     // Reference: the same rows, unnest into a copy of Result with its indexes and foreign keys, 5,000 per transaction.
-    await raw.query(`DROP TABLE IF EXISTS "BenchResultCopy"; CREATE TABLE "BenchResultCopy" (LIKE "Result" INCLUDING ALL)`);
-    await raw.query(`ALTER TABLE "BenchResultCopy" ADD FOREIGN KEY ("runId") REFERENCES "Run"(id), ADD FOREIGN KEY ("moduleVersionId") REFERENCES "ModuleVersion"(id), ADD FOREIGN KEY ("kernelId") REFERENCES "Kernel"(id)`);
+    // A copy of a table as the schema has it: columns, indexes, and its foreign keys as the catalog lists them.
+    const copyTable = async (table: string, copy: string) => {
+      await raw.query(`DROP TABLE IF EXISTS "${copy}"; CREATE TABLE "${copy}" (LIKE "${table}" INCLUDING ALL)`);
+      const keys = (await raw.query(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`, [`"${table}"`])).rows;
+      for (const { def } of keys) await raw.query(`ALTER TABLE "${copy}" ADD ${def}`);
+      return keys.length;
+    };
+    const resultKeys = await copyTable("Result", "BenchResultCopy");
     // Reference 2, the least a result costs while reads keep a Cell per version × kernel × arch
     // (the check and the matrix read cells, never results): the same Result rows plus their Cell
     // rows, upserted into a copy of Cell with its indexes (the partial ones detection reads by
     // included) and foreign keys, in the same 5,000-row transactions.
-    await raw.query(`DROP TABLE IF EXISTS "BenchCellCopy"; CREATE TABLE "BenchCellCopy" (LIKE "Cell" INCLUDING ALL)`);
-    await raw.query(`ALTER TABLE "BenchCellCopy" ADD FOREIGN KEY ("moduleVersionId") REFERENCES "ModuleVersion"(id), ADD FOREIGN KEY ("kernelId") REFERENCES "Kernel"(id), ADD FOREIGN KEY ("moduleId") REFERENCES "Module"(id)`);
+    const cellKeys = await copyTable("Cell", "BenchCellCopy");
+    console.log(`[bench] ingest references: copies of Result (${resultKeys} foreign keys) and Cell (${cellKeys} foreign keys), with their indexes`);
     const refRun = (await raw.query(`SELECT min(id) AS id FROM "Run"`)).rows[0].id as number;
     const INSERT_RESULT_COPY = `INSERT INTO "BenchResultCopy" ("runId","moduleVersionId","kernelId","arch","stage","status","durationMs","errorLine","compiler","finishedAt")
       SELECT $1, mv, k, a, st, s, d, el, NULL, (fa::timestamptz AT TIME ZONE 'UTC')::timestamp(3)

@@ -44,4 +44,23 @@ describe("footprints are deleted with what they belong to", () => {
     await db().moduleVersion.delete({ where: { id: mv.id } });
     expect(await db().sourceScan.count({ where: { moduleVersionId: mv.id } })).toBe(0);
   });
+
+  it("deleting a module deletes its cells through its versions (Cell.moduleId has no key of its own, migration 0015)", async () => {
+    const tag = uniqueTag();
+    const mod = `celldel-${tag}`;
+    const other = `celldel-other-${tag}`;
+    const kernel = `6.1.0-${uniqueAbi()}-amd64`;
+    await recordResults({
+      run: { source: `celldel-${tag}`, id: "r1" },
+      results: [result({ module: mod, moduleVersion: "1.0", kernel }), result({ module: mod, moduleVersion: "2.0", kernel }), result({ module: other, moduleVersion: "1.0", kernel })],
+    });
+    const [m, o] = await Promise.all([mod, other].map((slug) => db().module.findUniqueOrThrow({ where: { slug } })));
+    const cells = (moduleId: number) => db().cell.count({ where: { moduleId } });
+    expect([await cells(m.id), await cells(o.id)]).toEqual([2, 1]);
+    const keys = await db().$queryRawUnsafe<{ conname: string }[]>(`SELECT conname FROM pg_constraint WHERE conrelid = '"Cell"'::regclass AND contype = 'f' ORDER BY conname`);
+    expect(keys.map((k) => k.conname)).toEqual(["Cell_kernelId_fkey", "Cell_moduleVersionId_fkey"]);
+
+    await db().module.delete({ where: { id: m.id } });
+    expect([await cells(m.id), await cells(o.id)]).toEqual([0, 1]);
+  });
 });

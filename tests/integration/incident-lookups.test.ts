@@ -47,7 +47,7 @@ async function expectRebuildAgrees(slug: string, label: string) {
   expect(await snapshot(slug), label).toEqual(incremental);
   expect((await checkStoredRules({ moduleIds: [await moduleId(slug)] })).differences, label).toEqual([]);
   // Nothing was left for a whole-module walk: the ingest kept every step itself.
-  expect(await db().cell.count({ where: { module: { slug }, NOT: { walked: true, observed: true } } }), label).toBe(0);
+  expect(await db().cell.count({ where: { moduleVersion: { module: { slug } }, NOT: { walked: true, observed: true } } }), label).toBe(0);
   return incremental;
 }
 

@@ -135,7 +135,7 @@ describe("the ingest transaction on node-pg", () => {
     expect(run.startedAt?.toISOString()).toBe("2026-01-02T01:00:00.000Z");
     expect(run.results[0].finishedAt.toISOString()).toBe("2026-01-02T03:04:05.678Z");
     expect(Math.abs(run.receivedAt.getTime() - sent)).toBeLessThan(10 * 60_000);
-    const cell = await db().cell.findFirstOrThrow({ where: { module: { slug: mod } } });
+    const cell = await db().cell.findFirstOrThrow({ where: { moduleVersion: { module: { slug: mod } } } });
     expect(cell.lastResultAt.toISOString()).toBe("2026-01-02T03:04:05.678Z");
     expect((await db().kernel.findUniqueOrThrow({ where: { version: k(10) } })).releasedAt?.toISOString()).toBe("2025-12-31T22:00:00.000Z");
     const v = await db().moduleVersion.findFirstOrThrow({ where: { module: { slug: mod } } });

@@ -40,7 +40,7 @@ export async function emptyDatabase(baseUrl: string, name: string): Promise<{ ur
 /** A module's matrix with database ids replaced by names, for comparing two databases. */
 export async function namedMatrix(slug: string) {
   const cells = await db().cell.findMany({
-    where: { module: { slug } },
+    where: { moduleVersion: { module: { slug } } },
     include: { kernel: { select: { version: true } }, moduleVersion: { select: { version: true, declaredKernelMin: true, declaredKernelMax: true } } },
   });
   return cells

@@ -35,10 +35,10 @@ export async function getHeadlineByPrisma(): Promise<(Headline & { distro: strin
   const to = line.at(-1)!;
   const cells = await db().cell.findMany({
     where: { kernelId: { in: [from.id, to.id] } },
-    select: { status: true, kernel: { select: { version: true } }, module: { select: { slug: true } } },
+    select: { status: true, kernel: { select: { version: true } }, moduleVersion: { select: { module: { select: { slug: true } } } } },
   });
   const h = computeHeadline(
-    cells.map((c) => ({ module: c.module.slug, kernel: c.kernel.version, status: c.status as Status })),
+    cells.map((c) => ({ module: c.moduleVersion.module.slug, kernel: c.kernel.version, status: c.status as Status })),
     from.version,
     to.version,
   );
@@ -71,13 +71,13 @@ export async function listUpcomingByPrisma(opts: { limit?: number } = {}): Promi
     const baseIds = shell.baseSeries ? released.filter((r) => r.series === shell.baseSeries).map((r) => r.id) : [];
     const cells = await db().cell.findMany({
       where: { kernelId: { in: [k.id, ...baseIds] }, status: { in: ["pass", "fail", "skip"] } },
-      select: { status: true, errorLine: true, lastResultAt: true, kernelId: true, kernel: { select: { version: true, series: true } }, moduleVersion: { select: { version: true } }, module: { select: { slug: true } } },
+      select: { status: true, errorLine: true, lastResultAt: true, kernelId: true, kernel: { select: { version: true, series: true } }, moduleVersion: { select: { version: true, module: { select: { slug: true } } } } },
     });
     const report = upcomingReport(
       { kernel: k.version, series: k.series },
       releasedKernels,
       cells.map((c) => ({
-        module: c.module.slug,
+        module: c.moduleVersion.module.slug,
         version: c.moduleVersion.version,
         kernel: c.kernel.version,
         series: c.kernel.series,
