@@ -142,6 +142,8 @@ export async function recomputeCells(tx: SqlTarget, keys: readonly CellKey[], op
   const source = Prisma.sql`
     WITH keys AS (
       SELECT DISTINCT mv, k, a FROM unnest(${keys.map((k) => k.moduleVersionId)}::int[], ${keys.map((k) => k.kernelId)}::int[], ${keys.map((k) => k.arch)}::text[]) AS u(mv, k, a)
+    ), old AS (
+      SELECT c.* FROM keys JOIN "Cell" c ON c."moduleVersionId" = keys.mv AND c."kernelId" = keys.k AND c.arch = keys.a
     ), res AS (
       SELECT keys.mv, keys.k, keys.a, r.id, r."runId", r.stage, r.status, r."finishedAt", r."errorLine", r."logUrl"
       FROM keys JOIN "Result" r ON r."moduleVersionId" = keys.mv AND r."kernelId" = keys.k AND r.arch = keys.a
@@ -184,19 +186,23 @@ export async function insertResultsAndFoldCells(tx: SqlTarget, run: { runId: num
       RETURNING "moduleVersionId" AS mv, "kernelId" AS k, arch AS a, id, "runId", stage, status, "finishedAt", "errorLine", "logUrl"
     ), keys AS (
       SELECT DISTINCT mv, k, a FROM ins
+    ), old AS (
+      SELECT c.* FROM keys JOIN "Cell" c ON c."moduleVersionId" = keys.mv AND c."kernelId" = keys.k AND c.arch = keys.a
     ), res AS (
       -- The statement sees Result as it was before it: the new rows come from the insert, older
       -- ones only for cells that exist (every stored result has its Cell row).
       SELECT mv, k, a, id, "runId", stage, status, "finishedAt", "errorLine", "logUrl" FROM ins
       UNION ALL
-      SELECT keys.mv, keys.k, keys.a, r.id, r."runId", r.stage, r.status, r."finishedAt", r."errorLine", r."logUrl"
-      FROM keys JOIN "Cell" c ON c."moduleVersionId" = keys.mv AND c."kernelId" = keys.k AND c.arch = keys.a
-      JOIN "Result" r ON r."moduleVersionId" = keys.mv AND r."kernelId" = keys.k AND r.arch = keys.a
+      SELECT o."moduleVersionId", o."kernelId", o.arch, r.id, r."runId", r.stage, r.status, r."finishedAt", r."errorLine", r."logUrl"
+      FROM old o JOIN "Result" r ON r."moduleVersionId" = o."moduleVersionId" AND r."kernelId" = o."kernelId" AND r.arch = o.arch
     )`;
   return foldCells(tx, { source, keys, runId });
 }
 
-/** The fold statement over `source` (CTEs named keys and res), then replays and states rows. */
+/**
+ * The fold statement over `source` (CTEs named keys; old, the Cell rows of those keys that exist,
+ * read once; and res, their results), then replays and states rows.
+ */
 async function foldCells(tx: SqlTarget, opts: { source: Prisma.Sql; keys: readonly CellKey[]; runId: number | null }): Promise<CellsUpdate> {
   const { source, keys } = opts;
   const run = opts.runId;
@@ -241,7 +247,7 @@ async function foldCells(tx: SqlTarget, opts: { source: Prisma.Sql; keys: readon
              o."firstFailId" AS o_ffi, o."firstFailRunId" AS o_ffr, o."firstFailAt" AS o_ffa, o."firstFailError" AS o_ffe,
              o."firstPassId" AS o_fpi, o."firstPassRunId" AS o_fpr, o."firstPassAt" AS o_fpa
       FROM agg g JOIN "ModuleVersion" v ON v.id = g.mv JOIN "Kernel" kk ON kk.id = g.k
-      LEFT JOIN "Cell" o ON o."moduleVersionId" = g.mv AND o."kernelId" = g.k AND o.arch = g.a
+      LEFT JOIN old o ON o."moduleVersionId" = g.mv AND o."kernelId" = g.k AND o.arch = g.a
     ), carried AS (
       -- Carried forward only when this run is the cell's last: nothing else before (a new cell), or
       -- a cell already observed whose newest result is not newer than this run's earliest.
