@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort, startEmbeddedPostgres, startFailure, whyNotServing } from "@/lib/db/embedded";
+import { freePort, startEmbeddedPostgres, startFailure, whyNotServing, type EmbeddedServer } from "@/lib/db/embedded";
 
 /**
  * A server that stops before it is ready (here: its port is taken) is named with its reason, not
@@ -29,32 +29,6 @@ describe("startEmbeddedPostgres when the server cannot start", () => {
   }, 120_000);
 });
 
-describe("startEmbeddedPostgres with a data directory configured to log elsewhere", () => {
-  it("starts anyway: the server's log, which says when it is ready, stays on its standard error", async () => {
-    const dir = path.join(parent, "collector");
-    const first = await startEmbeddedPostgres({ dir, port: await freePort(), database: "x", persistent: true });
-    const c = new pg.Client({ connectionString: first.url });
-    await c.connect();
-    await c.query(`ALTER SYSTEM SET logging_collector = on`);
-    await c.query(`ALTER SYSTEM SET log_destination = 'csvlog'`);
-    await c.end();
-    await first.stop();
-    const again = await Promise.race([
-      startEmbeddedPostgres({ dir, port: await freePort(), database: "x", persistent: true }),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the server did not report ready within 60 s")), 60_000)),
-    ]);
-    try {
-      const c2 = new pg.Client({ connectionString: again.url });
-      await c2.connect();
-      const { rows } = await c2.query(`SELECT current_setting('logging_collector') AS collector`);
-      await c2.end();
-      expect(rows[0].collector).toBe("off");
-    } finally {
-      await again.stop();
-    }
-  }, 120_000);
-});
-
 /** A data directory whose ALTER SYSTEM settings are `settings`, its server stopped. */
 async function configured(name: string, settings: Record<string, string>): Promise<string> {
   const dir = path.join(parent, name);
@@ -67,19 +41,41 @@ async function configured(name: string, settings: Record<string, string>): Promi
   return dir;
 }
 
+/** The server of `dir` started again, or a failure when its start does not end within 60 s. */
+function startAgain(dir: string): Promise<EmbeddedServer> {
+  return Promise.race([
+    freePort().then((port) => startEmbeddedPostgres({ dir, port, database: "x", persistent: true })),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the start did not end within 60 s")), 60_000)),
+  ]);
+}
+
+async function firstRow(url: string, query: string): Promise<Record<string, unknown>> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(query)).rows[0];
+  } finally {
+    await c.end();
+  }
+}
+
+describe("startEmbeddedPostgres with a data directory configured to log elsewhere", () => {
+  it("starts anyway: the server's log, which says when it is ready, stays on its standard error", async () => {
+    const again = await startAgain(await configured("collector", { logging_collector: "on", log_destination: "csvlog" }));
+    try {
+      expect(await firstRow(again.url, `SELECT current_setting('logging_collector') AS collector`)).toEqual({ collector: "off" });
+    } finally {
+      await again.stop();
+    }
+  }, 120_000);
+});
+
 describe("startEmbeddedPostgres when the server's log never says it is ready", () => {
   it("starts once the server answers for its data directory", async () => {
     const dir = await configured("quiet", { log_min_messages: "fatal" });
-    const again = await Promise.race([
-      startEmbeddedPostgres({ dir, port: await freePort(), database: "x", persistent: true }),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the start did not end within 60 s")), 60_000)),
-    ]);
+    const again = await startAgain(dir);
     try {
-      const c = new pg.Client({ connectionString: again.url });
-      await c.connect();
-      const { rows } = await c.query(`SELECT current_setting('log_min_messages') AS level, current_database() AS db`);
-      await c.end();
-      expect(rows[0]).toEqual({ level: "fatal", db: "x" });
+      expect(await firstRow(again.url, `SELECT current_setting('log_min_messages') AS level, current_database() AS db`)).toEqual({ level: "fatal", db: "x" });
       // the same server, asked for another data directory, is not taken for it
       const port = Number(new URL(again.url).port);
       expect(await whyNotServing(dir, port)).toBeNull();
